@@ -1,0 +1,13 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { vonageRequest } from '../../../shared/transport';
+import { ACTIVE_CALL_STATES, filtersToQuery, listFilters } from '../filters';
+
+export const countDescription: INodeProperties[] = [
+	listFilters({ resource: ['call'], operation: ['count'] }, ACTIVE_CALL_STATES, false),
+];
+
+export async function count(this: IExecuteFunctions, itemIndex: number) {
+	const query = filtersToQuery(this, itemIndex);
+	return await vonageRequest(this, { api: 'vis', method: 'GET', path: '/self/calls/count', query, itemIndex });
+}

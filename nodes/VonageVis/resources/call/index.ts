@@ -1,0 +1,36 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { callIdDescription, controlOperations } from './control';
+import { count, countDescription } from './count';
+import { list, listDescription } from './list';
+import { place, placeDescription } from './place';
+import { transfer } from './transfer';
+
+export const callDescription: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['call'] } },
+		options: [
+			{ name: 'Answer', value: 'answer', action: 'Answer a ringing call', description: 'Answer an inbound call that is ringing' },
+			{ name: 'Count', value: 'count', action: 'Count active calls' },
+			{ name: 'End', value: 'end', action: 'End a call', description: 'Hang up or cancel a call' },
+			{ name: 'Get', value: 'get', action: 'Get a call' },
+			{ name: 'Hold', value: 'hold', action: 'Put a call on hold' },
+			{ name: 'List', value: 'list', action: 'List active calls' },
+			{ name: 'Place', value: 'place', action: 'Place a call', description: 'Call a phone number from the signed-in user' },
+			{ name: 'Send to Voicemail', value: 'voicemail', action: 'Send a call to voicemail' },
+			{ name: 'Transfer', value: 'transfer', action: 'Transfer a call', description: 'Transfer a call to another phone number' },
+			{ name: 'Unhold', value: 'unhold', action: 'Take a call off hold' },
+		],
+		default: 'place',
+	},
+	...callIdDescription,
+	...placeDescription,
+	...listDescription,
+	...countDescription,
+];
+
+export const callOperations = { ...controlOperations, count, list, place, transfer };

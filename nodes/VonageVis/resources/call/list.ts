@@ -1,0 +1,18 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { returnAllAndLimit } from '../../../shared/descriptions';
+import { visPaginate } from '../../../shared/pagination';
+import { ACTIVE_CALL_STATES, filtersToQuery, listFilters } from '../filters';
+
+export const listDescription: INodeProperties[] = [
+	...returnAllAndLimit('call', 'list'),
+	listFilters({ resource: ['call'], operation: ['list'] }, ACTIVE_CALL_STATES, true),
+];
+
+export async function list(this: IExecuteFunctions, itemIndex: number) {
+	return await visPaginate(this, '/self/calls', filtersToQuery(this, itemIndex), {
+		returnAll: this.getNodeParameter('returnAll', itemIndex, false) as boolean,
+		limit: this.getNodeParameter('limit', itemIndex, 50) as number,
+		itemIndex,
+	});
+}

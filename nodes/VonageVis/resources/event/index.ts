@@ -1,0 +1,60 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { returnAllAndLimit } from '../../../shared/descriptions';
+import { requiredId } from '../../../shared/itemHelpers';
+import { visPaginate } from '../../../shared/pagination';
+import { vonageRequest } from '../../../shared/transport';
+import { apiPath } from '../../../shared/urlPath';
+import { CALL_STATES, filtersToQuery, listFilters } from '../filters';
+
+export const eventDescription: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['event'] } },
+		options: [
+			{ name: 'Count', value: 'count', action: 'Count call events' },
+			{ name: 'Get', value: 'get', action: 'Get a call event' },
+			{ name: 'List', value: 'list', action: 'List call events', description: 'List events of active and ended calls' },
+		],
+		default: 'list',
+	},
+	{
+		displayName: 'Event ID',
+		name: 'eventId',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: { show: { resource: ['event'], operation: ['get'] } },
+	},
+	...returnAllAndLimit('event', 'list'),
+	listFilters({ resource: ['event'], operation: ['list'] }, CALL_STATES, true),
+	// The spec lists only the active states for the count's filter; final states are offered too,
+	// because counting ended calls is what people count.
+	listFilters({ resource: ['event'], operation: ['count'] }, CALL_STATES, false),
+];
+
+export const eventOperations = {
+	async list(this: IExecuteFunctions, itemIndex: number) {
+		return await visPaginate(
+			this,
+			'/self/events',
+			{ types: 'CALL', ...filtersToQuery(this, itemIndex) },
+			{
+				returnAll: this.getNodeParameter('returnAll', itemIndex, false) as boolean,
+				limit: this.getNodeParameter('limit', itemIndex, 50) as number,
+				itemIndex,
+			},
+		);
+	},
+	async count(this: IExecuteFunctions, itemIndex: number) {
+		const query = filtersToQuery(this, itemIndex);
+		return await vonageRequest(this, { api: 'vis', method: 'GET', path: '/self/events/count', query, itemIndex });
+	},
+	async get(this: IExecuteFunctions, itemIndex: number) {
+		const eventId = requiredId(this, 'eventId', 'Event ID', itemIndex);
+		return await vonageRequest(this, { api: 'vis', method: 'GET', path: apiPath`/self/events/${eventId}`, itemIndex });
+	},
+};

@@ -1,0 +1,114 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { epochMillis } from '../../shared/itemHelpers';
+
+/** Call states VIS knows; only the first five describe calls that are still going on. */
+export const CALL_STATES = [
+	'INITIALIZING',
+	'RINGING',
+	'ACTIVE',
+	'HELD',
+	'REMOTE_HELD',
+	'DETACHED',
+	'REJECTED',
+	'CANCELLED',
+	'ANSWERED',
+	'MISSED',
+] as const;
+export const ACTIVE_CALL_STATES = CALL_STATES.slice(0, 5);
+
+const stateOption = (state: string) => ({
+	name: state
+		.split('_')
+		.map((word) => word[0] + word.slice(1).toLowerCase())
+		.join(' '),
+	value: state,
+});
+
+/** The Filters collection shared by the list and count operations of calls and events. */
+export function listFilters(
+	show: { resource: string[]; operation: string[] },
+	states: readonly string[],
+	withOrdering: boolean,
+): INodeProperties {
+	const options: INodeProperties[] = [
+		{
+			displayName: 'Direction',
+			name: 'direction',
+			type: 'multiOptions',
+			options: [
+				{ name: 'Inbound', value: 'INBOUND' },
+				{ name: 'Outbound', value: 'OUTBOUND' },
+			],
+			default: [],
+		},
+		{
+			displayName: 'From',
+			name: 'fromDate',
+			type: 'dateTime',
+			default: '',
+			description: 'Only records that started at or after this time (sent to VIS as epoch milliseconds)',
+		},
+		{
+			displayName: 'States',
+			name: 'states',
+			type: 'multiOptions',
+			options: states.map(stateOption),
+			default: [],
+			description: 'Only records in one of these call states',
+		},
+		{
+			displayName: 'To',
+			name: 'toDate',
+			type: 'dateTime',
+			default: '',
+			description: 'Only records that started at or before this time (sent to VIS as epoch milliseconds)',
+		},
+	];
+	if (withOrdering) {
+		options.push(
+			{
+				displayName: 'Order',
+				name: 'order',
+				type: 'options',
+				options: [
+					{ name: 'Ascending', value: 'ASC' },
+					{ name: 'Descending', value: 'DESC' },
+				],
+				default: 'ASC',
+			},
+			{
+				displayName: 'Sort By',
+				name: 'sort',
+				type: 'string',
+				default: '',
+				placeholder: 'startTime',
+				description: 'Property to sort by, as VIS names it',
+			},
+		);
+	}
+	return {
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show },
+		options,
+	};
+}
+
+/** Turns the Filters collection into VIS query parameters: lists comma-separated, dates in epoch ms. */
+export function filtersToQuery(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	const filters = context.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const query: IDataObject = {};
+	for (const key of ['direction', 'states'] as const) {
+		const values = filters[key] as string[] | undefined;
+		if (values?.length) query[key] = values.join(',');
+	}
+	if (filters.fromDate) query.fromDate = epochMillis(context, filters.fromDate, 'Filters → From', itemIndex);
+	if (filters.toDate) query.toDate = epochMillis(context, filters.toDate, 'Filters → To', itemIndex);
+	if (filters.order) query.order = filters.order;
+	if (filters.sort) query.sort = filters.sort;
+	return query;
+}

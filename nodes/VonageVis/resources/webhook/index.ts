@@ -1,0 +1,150 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { requiredId } from '../../../shared/itemHelpers';
+import { vonageRequest } from '../../../shared/transport';
+import { apiPath } from '../../../shared/urlPath';
+
+const show = (operation: string[]) => ({ show: { resource: ['webhook'], operation } });
+
+export const webhookDescription: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['webhook'] } },
+		options: [
+			{ name: 'Create', value: 'create', action: 'Create a webhook', description: 'Register a URL to receive call events' },
+			{ name: 'Delete', value: 'delete', action: 'Delete a webhook' },
+			{ name: 'Get', value: 'get', action: 'Get a webhook' },
+			{ name: 'List', value: 'list', action: 'List webhooks' },
+			{ name: 'Renew', value: 'renew', action: 'Renew a webhook', description: 'Extend its expiry and clear its failed flag' },
+		],
+		default: 'list',
+	},
+	{
+		displayName: 'Webhook ID',
+		name: 'webhookId',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: show(['delete', 'get', 'renew']),
+	},
+	{
+		displayName: 'URL',
+		name: 'url',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://example.com/vis-events',
+		displayOptions: show(['create']),
+		description: 'Where VIS posts events. It must answer 200 within 2 seconds.',
+	},
+	{
+		displayName: 'Events',
+		name: 'events',
+		type: 'multiOptions',
+		options: [{ name: 'Call', value: 'CALL' }],
+		default: ['CALL'],
+		displayOptions: show(['create']),
+	},
+	{
+		displayName: 'Signing Algorithm',
+		name: 'signingAlgo',
+		type: 'options',
+		options: [
+			{ name: 'HMAC SHA-256', value: 'HMAC_SHA256' },
+			{ name: 'None', value: 'NONE' },
+		],
+		default: 'HMAC_SHA256',
+		displayOptions: show(['create']),
+	},
+	{
+		displayName: 'Signing Key',
+		name: 'signingKey',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+		default: '',
+		displayOptions: { show: { resource: ['webhook'], operation: ['create'], signingAlgo: ['HMAC_SHA256'] } },
+		description: 'Secret VIS uses to sign each delivery (X-VON-Signature)',
+	},
+	{
+		displayName: 'Metadata Policy',
+		name: 'metadataPolicy',
+		type: 'options',
+		options: [
+			{ name: 'Body', value: 'BODY', description: 'Add a "metadata" object to the body' },
+			{ name: 'Header', value: 'HEADER', description: 'Send X-VON-* headers' },
+			{ name: 'None', value: 'NONE' },
+		],
+		default: 'HEADER',
+		displayOptions: show(['create']),
+		description: 'How VIS sends the signature, webhook ID, delivery ID and attempt number',
+	},
+	{
+		displayName: 'Show Signing Key',
+		name: 'showSigningKey',
+		type: 'boolean',
+		default: false,
+		displayOptions: show(['create', 'get', 'list', 'renew']),
+		description: 'Whether to output the signing key in plain text. Off by default so that it does not end up in execution logs.',
+	},
+];
+
+function maskSigningKey(context: IExecuteFunctions, itemIndex: number, webhook: IDataObject): IDataObject {
+	if (context.getNodeParameter('showSigningKey', itemIndex, false) || !webhook?.signingKey) return webhook;
+	return { ...webhook, signingKey: '**hidden**' };
+}
+
+function isHttpUrl(value: string): boolean {
+	try {
+		return ['http:', 'https:'].includes(new URL(value).protocol);
+	} catch {
+		return false;
+	}
+}
+
+export const webhookOperations = {
+	async create(this: IExecuteFunctions, itemIndex: number) {
+		const url = String(this.getNodeParameter('url', itemIndex, '')).trim();
+		if (!isHttpUrl(url)) {
+			throw new NodeOperationError(this.getNode(), `URL: expected an http:// or https:// address, got "${url}"`, { itemIndex });
+		}
+		const events = this.getNodeParameter('events', itemIndex, ['CALL']) as string[];
+		if (!events.length) {
+			throw new NodeOperationError(this.getNode(), 'Events: choose at least one event type', { itemIndex });
+		}
+		const signingAlgo = this.getNodeParameter('signingAlgo', itemIndex) as string;
+		const body: IDataObject = { url, events, metadataPolicy: this.getNodeParameter('metadataPolicy', itemIndex) };
+		if (signingAlgo === 'HMAC_SHA256') {
+			const signingKey = String(this.getNodeParameter('signingKey', itemIndex, ''));
+			if (!signingKey) {
+				throw new NodeOperationError(this.getNode(), 'Signing Key: required when the signing algorithm is HMAC SHA-256', { itemIndex });
+			}
+			Object.assign(body, { signingAlgo, signingKey });
+		}
+		const created = await vonageRequest(this, { api: 'vis', method: 'POST', path: '/self/webhooks', body, itemIndex });
+		return maskSigningKey(this, itemIndex, created);
+	},
+	async list(this: IExecuteFunctions, itemIndex: number) {
+		const webhooks: IDataObject[] = await vonageRequest(this, { api: 'vis', method: 'GET', path: '/self/webhooks', itemIndex });
+		return webhooks.map((webhook) => maskSigningKey(this, itemIndex, webhook));
+	},
+	async get(this: IExecuteFunctions, itemIndex: number) {
+		const webhookId = requiredId(this, 'webhookId', 'Webhook ID', itemIndex);
+		const webhook = await vonageRequest(this, { api: 'vis', method: 'GET', path: apiPath`/self/webhooks/${webhookId}`, itemIndex });
+		return maskSigningKey(this, itemIndex, webhook);
+	},
+	async delete(this: IExecuteFunctions, itemIndex: number) {
+		const webhookId = requiredId(this, 'webhookId', 'Webhook ID', itemIndex);
+		await vonageRequest(this, { api: 'vis', method: 'DELETE', path: apiPath`/self/webhooks/${webhookId}`, itemIndex });
+		return { deleted: true, id: webhookId };
+	},
+	async renew(this: IExecuteFunctions, itemIndex: number) {
+		const webhookId = requiredId(this, 'webhookId', 'Webhook ID', itemIndex);
+		const webhook = await vonageRequest(this, { api: 'vis', method: 'PUT', path: apiPath`/self/webhooks/${webhookId}/renew`, itemIndex });
+		return maskSigningKey(this, itemIndex, webhook);
+	},
+};

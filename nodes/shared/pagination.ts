@@ -1,0 +1,109 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { vonageRequest, type VonageContext } from './transport';
+
+export interface PageLimit {
+	returnAll: boolean;
+	/** Ignored when returnAll is true. */
+	limit: number;
+	itemIndex?: number;
+}
+
+function wanted(limit: PageLimit): number {
+	return limit.returnAll ? Number.POSITIVE_INFINITY : Math.max(0, limit.limit);
+}
+
+/** The largest VIS page we ask for; the API does not document a maximum. */
+export const VIS_PAGE_SIZE = 100;
+
+/**
+ * VIS lists: `offset` is documented as a page number (not a record offset), so pages are
+ * requested as offset=1,2,3… with the same `size` each, until a short page arrives.
+ */
+export async function visPaginate(
+	context: VonageContext,
+	path: string,
+	query: IDataObject,
+	limit: PageLimit,
+): Promise<IDataObject[]> {
+	const max = wanted(limit);
+	// The size must stay the same on every page, or page N would no longer follow page N-1.
+	const size = Math.min(VIS_PAGE_SIZE, max);
+	const results: IDataObject[] = [];
+	for (let page = 1; results.length < max; page++) {
+		const items = await vonageRequest(context, {
+			api: 'vis',
+			method: 'GET',
+			path,
+			query: { ...query, offset: page, size },
+			itemIndex: limit.itemIndex,
+		});
+		if (!Array.isArray(items)) break;
+		results.push(...items);
+		if (items.length < size) break;
+	}
+	return results.slice(0, max === Number.POSITIVE_INFINITY ? undefined : max);
+}
+
+/** Applications v2: `page` from 1 with `page_size` up to 100, `total_pages` says when to stop. */
+export async function applicationsPaginate(
+	context: VonageContext,
+	limit: PageLimit,
+): Promise<IDataObject[]> {
+	const max = wanted(limit);
+	const pageSize = Math.min(100, max);
+	const results: IDataObject[] = [];
+	for (let page = 1; results.length < max; page++) {
+		const response = await vonageRequest(context, {
+			api: 'applications',
+			method: 'GET',
+			path: '/v2/applications',
+			query: { page, page_size: pageSize },
+			itemIndex: limit.itemIndex,
+		});
+		const items: IDataObject[] = response?._embedded?.applications ?? [];
+		results.push(...items);
+		const totalPages = Number(response?.total_pages ?? page);
+		if (items.length === 0 || page >= totalPages) break;
+	}
+	return results.slice(0, Number.isFinite(max) ? max : undefined);
+}
+
+/**
+ * Users v1: cursor pagination. Only the `cursor` is taken from `_links.next.href`; the host
+ * stays the credential's, so a link can never send the JWT elsewhere.
+ */
+export async function usersPaginate(
+	context: VonageContext,
+	query: IDataObject,
+	limit: PageLimit,
+): Promise<IDataObject[]> {
+	const max = wanted(limit);
+	const pageSize = Math.min(100, max);
+	const results: IDataObject[] = [];
+	const seenCursors = new Set<string>();
+	let cursor: string | undefined;
+	while (results.length < max) {
+		const response = await vonageRequest(context, {
+			api: 'users',
+			method: 'GET',
+			path: '/v1/users',
+			query: { ...query, page_size: pageSize, ...(cursor ? { cursor } : {}) },
+			itemIndex: limit.itemIndex,
+		});
+		results.push(...((response?._embedded?.users as IDataObject[]) ?? []));
+		cursor = nextCursor(response?._links?.next?.href);
+		if (!cursor || seenCursors.has(cursor)) break;
+		seenCursors.add(cursor);
+	}
+	return results.slice(0, Number.isFinite(max) ? max : undefined);
+}
+
+export function nextCursor(href: unknown): string | undefined {
+	if (typeof href !== 'string' || href === '') return undefined;
+	try {
+		return new URL(href, 'https://placeholder.invalid').searchParams.get('cursor') ?? undefined;
+	} catch {
+		return undefined;
+	}
+}

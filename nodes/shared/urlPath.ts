@@ -1,0 +1,23 @@
+/**
+ * Builds an API path from a template, escaping every interpolated id so that user input
+ * can never change which resource is addressed (`../x` becomes `..%2Fx`).
+ * `.` and `..` are refused outright: URL parsers resolve them even when they stand alone.
+ */
+export class UnsafePathSegmentError extends Error {}
+
+export function escapePathSegment(value: unknown): string {
+	const text = String(value ?? '').trim();
+	if (text === '' || text === '.' || text === '..') {
+		throw new UnsafePathSegmentError(
+			`expected a non-empty ID, got ${text === '' ? 'an empty value' : `"${text}"`}`,
+		);
+	}
+	return encodeURIComponent(text);
+}
+
+export function apiPath(strings: TemplateStringsArray, ...ids: unknown[]): string {
+	return strings.reduce(
+		(path, part, index) => path + part + (index < ids.length ? escapePathSegment(ids[index]) : ''),
+		'',
+	);
+}

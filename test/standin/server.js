@@ -1,0 +1,585 @@
+'use strict';
+/**
+ * A stateful local stand-in for the three Vonage hosts the package talks to:
+ *   - api.vonage.com: POST /token and the 20 VIS endpoints under /t/vbc.prod/vis/v1
+ *   - api.nexmo.com:  Applications v2 (Basic auth), Users v1 and Voice v2 (RS256 application JWT)
+ * It checks auth and request shapes the way the real APIs answer them, keeps state in memory,
+ * records every request, can be told to fail the next N requests, and can deliver signed
+ * VIS webhook events. Test code drives it directly; other processes use the /_standin API.
+ */
+const http = require('node:http');
+const crypto = require('node:crypto');
+
+const VIS = '/t/vbc.prod/vis/v1';
+const CALL_STATES = ['INITIALIZING', 'RINGING', 'ACTIVE', 'HELD', 'REMOTE_HELD', 'DETACHED', 'REJECTED', 'CANCELLED', 'ANSWERED', 'MISSED'];
+const ACTIVE_STATES = ['INITIALIZING', 'RINGING', 'ACTIVE', 'HELD', 'REMOTE_HELD'];
+const DAY = 86_400_000;
+
+class HttpError extends Error {
+	constructor(status, body, headers = {}) {
+		super(`HTTP ${status}`);
+		this.status = status;
+		this.body = body;
+		this.headers = headers;
+	}
+}
+
+const visError = (status, errorCode, errorMessage, errors) =>
+	new HttpError(status, { errorCode, errorMessage, ...(errors ? { errors } : {}) });
+const visInvalid = (errors) => visError(422, 'VALIDATION_ERROR', 'Request validation failed', errors);
+const problem = (status, title, detail, extra = {}) =>
+	new HttpError(status, { type: `https://developer.vonage.com/api-errors#${title.toLowerCase().replace(/\s+/g, '-')}`, title, detail, instance: crypto.randomUUID(), ...extra }, { 'content-type': 'application/problem+json' });
+const invalidParameters = (invalid) =>
+	problem(400, 'Bad Request', 'The request failed due to validation errors', { invalid_parameters: invalid });
+
+/** Keys sorted alphabetically at every depth, no whitespace: what VIS signs. */
+function canonicalJson(value) {
+	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+	if (value && typeof value === 'object') {
+		return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+	}
+	return JSON.stringify(value);
+}
+
+const isPhone = (v) => typeof v === 'string' && /^\+?\d{7,15}$/.test(v);
+const b64url = (buf) => Buffer.from(buf).toString('base64url');
+
+function createStandin(options = {}) {
+	const clock = options.clock ?? (() => Date.now());
+	const tokenTtlSeconds = options.tokenTtlSeconds ?? 86_400;
+	const sandbox = {
+		consumerKey: 'sandbox-consumer-key',
+		consumerSecret: 'sandbox-consumer-secret',
+		username: 'sandbox.user',
+		password: 'sandbox-password',
+		apiKey: 'sandboxkey',
+		apiSecret: 'sandbox-api-secret',
+	};
+	const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+	sandbox.privateKey = privateKey.export({ type: 'pkcs8', format: 'pem' });
+	const sandboxPublicKey = publicKey.export({ type: 'spki', format: 'pem' });
+
+	const state = {
+		accessTokens: new Map(),
+		refreshTokens: new Map(),
+		calls: new Map(),
+		events: [],
+		webhooks: new Map(),
+		applications: new Map(),
+		users: new Map(),
+		voiceCalls: [],
+		requests: [],
+		faults: [],
+		counters: { passwordGrants: 0, refreshGrants: 0, jwtVerified: 0 },
+		nextId: 1000,
+		deliveries: [],
+	};
+	const visUser = { id: 522078, accountId: 257073, acountLabel: 'Sandbox', firstName: 'Sandy', lastName: 'Box', emailAddress: 'sandy@example.com', contactNumber: '14155550100', status: 'ACTIVE', ucis: [{ id: 1, ucpLabel: 'VBC', health: { status: 'OK', message: '' }, type: 'USER_UCI' }], roles: [{ code: 'AU', name: 'Account User' }] };
+	const visAccount = { id: 257073, name: 'Sandbox', org: 'Sandbox Org', ucis: [{ id: 1, ucpLabel: 'VBC', ucpAccountId: 'A-1', health: { status: 'OK', message: '' }, type: 'ACCOUNT_UCI' }], status: 'ACTIVE' };
+
+	const sandboxApplicationId = crypto.randomUUID();
+	state.applications.set(sandboxApplicationId, {
+		id: sandboxApplicationId,
+		name: 'Sandbox application',
+		capabilities: { voice: { webhooks: { answer_url: { address: 'https://example.com/answer', http_method: 'GET' }, event_url: { address: 'https://example.com/event', http_method: 'POST' } } } },
+		privacy: { improve_ai: false },
+		keys: { public_key: sandboxPublicKey },
+	});
+	sandbox.applicationId = sandboxApplicationId;
+
+	const newId = () => state.nextId++;
+	const iso = (ms) => new Date(ms).toISOString();
+
+	// ---------- auth ----------
+	function issueTokens() {
+		const accessToken = crypto.randomBytes(24).toString('hex');
+		const refreshToken = crypto.randomUUID();
+		state.accessTokens.set(accessToken, clock() + tokenTtlSeconds * 1000);
+		state.refreshTokens.set(refreshToken, clock() + 7 * DAY);
+		return { access_token: accessToken, refresh_token: refreshToken, scope: 'openid', token_type: 'Bearer', expires_in: tokenTtlSeconds };
+	}
+
+	function tokenEndpoint(form) {
+		const bad = (error, description, status = 400) => new HttpError(status, { error, error_description: description });
+		if (form.client_id !== sandbox.consumerKey || form.client_secret !== sandbox.consumerSecret) throw bad('invalid_client', 'Client authentication failed', 401);
+		if (form.grant_type === 'password') {
+			if (form.scope !== 'openid') throw bad('invalid_scope', 'scope must be openid');
+			if (form.username !== `${sandbox.username}@vbc.prod` || form.password !== sandbox.password) throw bad('invalid_grant', 'Authentication failed for user');
+			state.counters.passwordGrants++;
+			return issueTokens();
+		}
+		if (form.grant_type === 'refresh_token') {
+			const expires = state.refreshTokens.get(form.refresh_token);
+			state.refreshTokens.delete(form.refresh_token); // single use
+			if (!expires || expires < clock()) throw bad('invalid_grant', 'Provided Authorization Grant is invalid');
+			state.counters.refreshGrants++;
+			return issueTokens();
+		}
+		throw bad('unsupported_grant_type', `grant_type ${form.grant_type} is not supported`);
+	}
+
+	function requireVisToken(req) {
+		const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+		const expires = token && state.accessTokens.get(token);
+		if (!expires) throw visError(401, 'UNAUTHORIZED', 'Invalid Credentials');
+		if (expires < clock()) throw visError(401, 'UNAUTHORIZED', 'Access token expired');
+		return 'vis-bearer';
+	}
+
+	function requireBasic(req) {
+		const encoded = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+		const [key, secret] = encoded ? Buffer.from(encoded, 'base64').toString().split(':') : [];
+		if (key !== sandbox.apiKey || secret !== sandbox.apiSecret) throw problem(401, 'Unauthorized', 'You did not provide correct credentials.');
+		return 'basic';
+	}
+
+	function requireJwt(req) {
+		const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+		const unauthorized = (detail) => problem(401, 'Unauthorized', detail);
+		if (!token) throw unauthorized('Missing bearer JWT');
+		const [h, p, s] = token.split('.');
+		let header, claims;
+		try {
+			header = JSON.parse(Buffer.from(h, 'base64url'));
+			claims = JSON.parse(Buffer.from(p, 'base64url'));
+		} catch {
+			throw unauthorized('Malformed JWT');
+		}
+		if (header.alg !== 'RS256') throw unauthorized('JWT must be RS256');
+		const app = state.applications.get(claims.application_id);
+		if (!app?.keys?.public_key) throw unauthorized('Unknown application_id');
+		const ok = crypto.verify('RSA-SHA256', Buffer.from(`${h}.${p}`), app.keys.public_key, Buffer.from(s ?? '', 'base64url'));
+		if (!ok) throw unauthorized('Invalid JWT signature');
+		const now = Math.floor(clock() / 1000);
+		if (typeof claims.iat !== 'number' || typeof claims.jti !== 'string') throw unauthorized('JWT needs iat and jti');
+		if (claims.exp !== undefined && claims.exp < now) throw unauthorized('JWT expired');
+		state.counters.jwtVerified++;
+		return 'jwt-bearer';
+	}
+
+	// ---------- VIS ----------
+	function recordEvent(call) {
+		state.events.push({ ...call, id: newId(), type: 'CALL' });
+	}
+
+	function makeCall(phoneNumber, direction = 'OUTBOUND', callState = 'RINGING') {
+		const call = { id: newId(), externalId: crypto.randomUUID(), type: 'CALL', accountId: visUser.accountId, userId: visUser.id, uciId: 1, direction, callerId: '', phoneNumber, duration: 0, state: callState, startTime: iso(clock()), answerTime: null, endTime: null };
+		state.calls.set(String(call.id), call);
+		recordEvent(call);
+		return call;
+	}
+
+	function seedEvents(count, template = {}) {
+		const start = clock() - count * 1000;
+		for (let i = 0; i < count; i++) {
+			state.events.push({ id: newId(), externalId: `ext-${i}`, type: 'CALL', accountId: visUser.accountId, userId: visUser.id, uciId: 1, direction: i % 2 ? 'INBOUND' : 'OUTBOUND', callerId: '', phoneNumber: `1415555${String(i).padStart(4, '0')}`, duration: 0, state: CALL_STATES[i % CALL_STATES.length], startTime: iso(start + i * 1000), answerTime: null, endTime: null, ...template });
+		}
+	}
+
+	function findCall(id) {
+		const call = state.calls.get(String(id));
+		if (!call) throw visError(404, 'NOT_FOUND', `Call ${id} not found`);
+		return call;
+	}
+
+	function setCallState(call, next) {
+		call.state = next;
+		if (['ACTIVE'].includes(next) && !call.answerTime) call.answerTime = iso(clock());
+		if (['ANSWERED', 'CANCELLED', 'REJECTED', 'MISSED'].includes(next)) {
+			call.endTime = iso(clock());
+			call.duration = call.answerTime ? clock() - Date.parse(call.answerTime) : 0;
+		}
+		recordEvent(call);
+		return call;
+	}
+
+	function listFilter(query, allowedStates) {
+		const errors = [];
+		const split = (v) => (v ? String(v).split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+		const directions = split(query.direction);
+		const states = split(query.states);
+		for (const d of directions ?? []) if (!['INBOUND', 'OUTBOUND'].includes(d)) errors.push({ field: 'direction', message: `must be INBOUND or OUTBOUND, got ${d}` });
+		for (const s of states ?? []) if (!allowedStates.includes(s)) errors.push({ field: 'states', message: `unknown state ${s}` });
+		for (const f of ['fromDate', 'toDate', 'offset', 'size']) if (query[f] !== undefined && !/^\d+$/.test(query[f])) errors.push({ field: f, message: 'must be an integer' });
+		if (query.order !== undefined && !['ASC', 'DESC'].includes(query.order)) errors.push({ field: 'order', message: 'must be ASC or DESC' });
+		if (query.types !== undefined && query.types !== 'CALL') errors.push({ field: 'types', message: 'must be CALL' });
+		if (query.size !== undefined && (Number(query.size) < 1 || Number(query.size) > 1000)) errors.push({ field: 'size', message: 'must be between 1 and 1000' });
+		if (errors.length) throw visInvalid(errors);
+		return (record) =>
+			(!directions || directions.includes(record.direction)) &&
+			(!states || states.includes(record.state)) &&
+			(query.fromDate === undefined || Date.parse(record.startTime) >= Number(query.fromDate)) &&
+			(query.toDate === undefined || Date.parse(record.startTime) <= Number(query.toDate));
+	}
+
+	/** `offset` is a page number from 1 (the docs: "Page number of events to return"). */
+	function page(records, query) {
+		const sorted = [...records].sort((a, b) => (a.id - b.id) * (query.order === 'DESC' ? -1 : 1));
+		const size = Number(query.size ?? 20);
+		const pageNumber = Math.max(1, Number(query.offset ?? 1));
+		return sorted.slice((pageNumber - 1) * size, pageNumber * size);
+	}
+
+	function validateWebhook(body) {
+		const errors = [];
+		if (typeof body.url !== 'string' || !/^https?:\/\/[^\s]+$/.test(body.url)) errors.push({ field: 'url', message: 'must be an http(s) URL' });
+		if (!Array.isArray(body.events) || body.events.length === 0 || body.events.some((e) => e !== 'CALL')) errors.push({ field: 'events', message: 'must be a non-empty array of CALL' });
+		if (body.signingAlgo !== undefined && !['HMAC_SHA256', 'NONE'].includes(body.signingAlgo)) errors.push({ field: 'signingAlgo', message: 'must be HMAC_SHA256' });
+		if (body.metadataPolicy !== undefined && !['NONE', 'HEADER', 'BODY'].includes(body.metadataPolicy)) errors.push({ field: 'metadataPolicy', message: 'must be NONE, HEADER or BODY' });
+		if (errors.length) throw visInvalid(errors);
+	}
+
+	function findWebhook(id) {
+		const hook = state.webhooks.get(String(id));
+		if (!hook) throw visError(404, 'NOT_FOUND', `Webhook ${id} not found`);
+		return hook;
+	}
+
+	function vis(method, path, query, body) {
+		const seg = path.split('/').slice(1).map(decodeURIComponent); // ['self', ...]
+		if (seg[0] !== 'self') throw visError(404, 'NOT_FOUND', 'No such resource');
+		const [, collection, id, action] = seg;
+		const route = `${method} ${[collection, id === undefined ? undefined : id === 'count' ? 'count' : ':id', action].filter((x) => x !== undefined).join('/')}`;
+		switch (route) {
+			case 'GET ': return [200, visUser];
+			case 'GET account': return [200, visAccount];
+			case 'POST calls': {
+				if (!body || typeof body.phoneNumber !== 'string' || body.phoneNumber === '') throw visInvalid([{ field: 'phoneNumber', message: 'must not be empty' }]);
+				if (!isPhone(body.phoneNumber)) throw visInvalid([{ field: 'phoneNumber', message: 'must be a phone number' }]);
+				return [201, [makeCall(body.phoneNumber)]];
+			}
+			case 'GET calls': {
+				const match = listFilter({ states: 'ACTIVE', ...query }, ACTIVE_STATES);
+				return [200, page([...state.calls.values()].filter(match), query)];
+			}
+			case 'GET calls/count': {
+				const match = listFilter({ states: 'ACTIVE', ...query }, ACTIVE_STATES);
+				return [200, { count: [...state.calls.values()].filter(match).length }];
+			}
+			case 'GET calls/:id': return [200, [findCall(id)]];
+			case 'DELETE calls/:id': {
+				const call = findCall(id);
+				return [200, [setCallState(call, call.answerTime ? 'ANSWERED' : 'CANCELLED')]];
+			}
+			case 'PUT calls/:id/answer': return [200, setCallState(findCall(id), 'ACTIVE')];
+			case 'PUT calls/:id/hold': return [200, setCallState(findCall(id), 'HELD')];
+			case 'DELETE calls/:id/hold': return [200, setCallState(findCall(id), 'ACTIVE')];
+			case 'PUT calls/:id/vmtransfer': return [200, setCallState(findCall(id), 'REJECTED')];
+			case 'POST calls/:id/transfer': {
+				const call = findCall(id);
+				if (!body || !isPhone(body.phoneNumber)) throw visInvalid([{ field: 'phoneNumber', message: 'must be a phone number' }]);
+				return [200, setCallState(call, 'DETACHED')];
+			}
+			case 'GET events': return [200, page(state.events.filter(listFilter(query, CALL_STATES)), query)];
+			case 'GET events/count': return [200, { count: state.events.filter(listFilter(query, CALL_STATES)).length }];
+			case 'GET events/:id': {
+				const event = state.events.find((e) => String(e.id) === id);
+				if (!event) throw visError(404, 'NOT_FOUND', `Event ${id} not found`);
+				return [200, [event]];
+			}
+			case 'GET webhooks': return [200, [...state.webhooks.values()]];
+			case 'POST webhooks': {
+				validateWebhook(body ?? {});
+				const now = clock();
+				const hook = { id: crypto.randomUUID(), accountId: String(visUser.accountId), userId: String(visUser.id), url: body.url, events: body.events, signingAlgo: body.signingAlgo ?? 'NONE', signingKey: body.signingKey ?? '', metadataPolicy: body.metadataPolicy ?? 'NONE', status: 'ACTIVE', createdAt: iso(now), renewedAt: null, expireAt: iso(now + 10 * DAY), purgeAt: iso(now + 40 * DAY), statistics: { failed: false, totalAttempts: 0, totalSuccesses: 0, totalFailures: 0 } };
+				state.webhooks.set(hook.id, hook);
+				return [201, hook];
+			}
+			case 'GET webhooks/:id': return [200, findWebhook(id)];
+			case 'DELETE webhooks/:id': findWebhook(id); state.webhooks.delete(id); return [204, undefined];
+			case 'PUT webhooks/:id/renew': {
+				const hook = findWebhook(id);
+				const now = clock();
+				Object.assign(hook, { renewedAt: iso(now), renewedBy: String(visUser.id), expireAt: iso(now + 10 * DAY), purgeAt: iso(now + 40 * DAY) });
+				hook.statistics.failed = false;
+				return [200, hook];
+			}
+			default: throw visError(404, 'NOT_FOUND', `No route ${method} ${path}`);
+		}
+	}
+
+	// ---------- Applications v2 ----------
+	const VOICE_REGIONS = ['na-east', 'na-west', 'eu-west', 'eu-east', 'apac-sng', 'apac-australia'];
+	function validateApplication(body) {
+		const invalid = [];
+		if (typeof body.name !== 'string' || body.name.trim() === '') invalid.push({ name: 'name', reason: 'is required' });
+		const voice = body.capabilities?.voice;
+		if (voice) {
+			const hooks = voice.webhooks ?? {};
+			for (const [key, hook] of Object.entries(hooks)) {
+				if (hook.address !== undefined && !/^https?:\/\//.test(hook.address)) invalid.push({ name: `capabilities.voice.webhooks.${key}.address`, reason: 'must be a URL' });
+				if (hook.connect_timeout !== undefined && (hook.connect_timeout < 300 || hook.connect_timeout > 1000)) invalid.push({ name: `capabilities.voice.webhooks.${key}.connect_timeout`, reason: 'must be between 300 and 1000' });
+				const socketMax = key === 'event_url' ? 10000 : 5000;
+				if (hook.socket_timeout !== undefined && (hook.socket_timeout < 1000 || hook.socket_timeout > socketMax)) invalid.push({ name: `capabilities.voice.webhooks.${key}.socket_timeout`, reason: `must be between 1000 and ${socketMax}` });
+			}
+			if (voice.region !== undefined && !VOICE_REGIONS.includes(voice.region)) invalid.push({ name: 'capabilities.voice.region', reason: `must be one of ${VOICE_REGIONS.join(', ')}` });
+			if (voice.conversations_ttl !== undefined && (voice.conversations_ttl < 1 || voice.conversations_ttl > 9000)) invalid.push({ name: 'capabilities.voice.conversations_ttl', reason: 'must be between 1 and 9000' });
+			if (voice.leg_persistence_time !== undefined && (voice.leg_persistence_time < 1 || voice.leg_persistence_time > 31)) invalid.push({ name: 'capabilities.voice.leg_persistence_time', reason: 'must be between 1 and 31' });
+		}
+		if (body.capabilities?.vbc !== undefined && Object.keys(body.capabilities.vbc).length) invalid.push({ name: 'capabilities.vbc', reason: 'must be an empty object' });
+		if (invalid.length) throw invalidParameters(invalid);
+	}
+	const appView = (app) => ({ ...app, keys: { public_key: app.keys.public_key }, _links: { self: { href: `/v2/applications/${app.id}` } } });
+	function findApp(id) {
+		const app = state.applications.get(id);
+		if (!app) throw problem(404, 'Not Found', `Application ${id} does not exist, or you do not have access`);
+		return app;
+	}
+
+	function applications(method, id, query, body) {
+		if (!id && method === 'GET') {
+			const pageSize = Number(query.page_size ?? 10);
+			const pageNumber = Number(query.page ?? 1);
+			if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) throw invalidParameters([{ name: 'page_size', reason: 'must be between 1 and 100' }]);
+			if (!Number.isInteger(pageNumber) || pageNumber < 1) throw invalidParameters([{ name: 'page', reason: 'must be 1 or more' }]);
+			const all = [...state.applications.values()];
+			const totalPages = Math.max(1, Math.ceil(all.length / pageSize));
+			return [200, { page_size: pageSize, page: pageNumber, total_items: all.length, total_pages: totalPages, _embedded: { applications: all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map(appView) }, _links: { self: { href: `/v2/applications?page_size=${pageSize}&page=${pageNumber}` } } }];
+		}
+		if (!id && method === 'POST') {
+			validateApplication(body ?? {});
+			const app = { id: crypto.randomUUID(), name: body.name, capabilities: body.capabilities ?? {}, privacy: body.privacy ?? { improve_ai: false }, keys: {} };
+			let privatePem;
+			if (body.keys?.public_key) app.keys.public_key = body.keys.public_key;
+			else {
+				const pair = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+				app.keys.public_key = pair.publicKey.export({ type: 'spki', format: 'pem' });
+				privatePem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' });
+			}
+			state.applications.set(app.id, app);
+			const view = appView(app);
+			if (privatePem) view.keys.private_key = privatePem;
+			return [201, view];
+		}
+		const app = findApp(id);
+		if (method === 'GET') return [200, appView(app)];
+		if (method === 'PUT') {
+			validateApplication(body ?? {});
+			// PUT replaces: whatever the body leaves out is gone, as with the real API.
+			Object.assign(app, { name: body.name, capabilities: body.capabilities ?? {}, privacy: body.privacy ?? app.privacy });
+			if (body.keys?.public_key) app.keys.public_key = body.keys.public_key;
+			return [200, appView(app)];
+		}
+		if (method === 'DELETE') { state.applications.delete(id); return [204, undefined]; }
+		throw problem(405, 'Method Not Allowed', `${method} is not supported here`);
+	}
+
+	// ---------- Users v1 ----------
+	const CHANNELS = ['pstn', 'sip', 'vbc', 'websocket', 'sms', 'mms', 'whatsapp', 'viber', 'messenger'];
+	const userView = (u) => ({ ...u, _links: { self: { href: `${options.publicHost ?? 'https://api.nexmo.com'}/v1/users/${u.id}` } } });
+	function validateUser(body) {
+		const invalid = [];
+		if (body.name !== undefined && (typeof body.name !== 'string' || !/^[^\s]{1,255}$/.test(body.name))) invalid.push({ name: 'name', reason: 'must be 1 to 255 characters without spaces' });
+		for (const key of Object.keys(body.channels ?? {})) if (!CHANNELS.includes(key)) invalid.push({ name: `channels.${key}`, reason: 'unknown channel' });
+		if (body.properties?.ttl !== undefined && !(Number.isInteger(body.properties.ttl) && body.properties.ttl > 0)) invalid.push({ name: 'properties.ttl', reason: 'must be a positive integer' });
+		if (invalid.length) throw invalidParameters(invalid);
+	}
+	function findUser(id) {
+		const user = state.users.get(id);
+		if (!user) throw problem(404, 'Not found.', `User ${id} does not exist, or you do not have access.`);
+		return user;
+	}
+	function users(method, id, query, body) {
+		if (!id && method === 'GET') {
+			const pageSize = Number(query.page_size ?? 10);
+			if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) throw invalidParameters([{ name: 'page_size', reason: 'must be between 1 and 100' }]);
+			const order = String(query.order ?? 'asc').toLowerCase();
+			if (!['asc', 'desc'].includes(order)) throw invalidParameters([{ name: 'order', reason: 'must be asc or desc' }]);
+			let all = [...state.users.values()].filter((u) => !query.name || u.name === query.name);
+			if (order === 'desc') all = all.reverse();
+			let start = 0;
+			if (query.cursor) {
+				const decoded = Number(Buffer.from(String(query.cursor), 'base64url').toString());
+				if (!Number.isInteger(decoded) || decoded < 0) throw invalidParameters([{ name: 'cursor', reason: 'is invalid' }]);
+				start = decoded;
+			}
+			const pageItems = all.slice(start, start + pageSize);
+			const base = `${options.publicHost ?? 'https://api.nexmo.com'}/v1/users?order=${order}&page_size=${pageSize}`;
+			const links = { first: { href: base }, self: { href: query.cursor ? `${base}&cursor=${encodeURIComponent(query.cursor)}` : base } };
+			if (start + pageSize < all.length) links.next = { href: `${base}&cursor=${encodeURIComponent(b64url(String(start + pageSize)))}` };
+			if (start > 0) links.prev = { href: `${base}&cursor=${encodeURIComponent(b64url(String(Math.max(0, start - pageSize))))}` };
+			return [200, { page_size: pageSize, _embedded: { users: pageItems.map((u) => ({ id: u.id, name: u.name, display_name: u.display_name, _links: userView(u)._links })) }, _links: links }];
+		}
+		if (!id && method === 'POST') {
+			body = body ?? {};
+			validateUser(body);
+			const name = body.name ?? `NAM-${crypto.randomUUID()}`;
+			if ([...state.users.values()].some((u) => u.name === name)) throw problem(409, 'User already exists', `User with name ${name} already exists`, { code: 'user:error:duplicate-name' });
+			const user = { id: `USR-${crypto.randomUUID()}`, name, display_name: body.display_name ?? name, image_url: body.image_url, properties: body.properties ?? {}, channels: body.channels ?? {} };
+			state.users.set(user.id, user);
+			return [201, userView(user)];
+		}
+		const user = findUser(id);
+		if (method === 'GET') return [200, userView(user)];
+		if (method === 'PATCH') {
+			validateUser(body ?? {});
+			for (const key of ['name', 'display_name', 'image_url', 'properties', 'channels']) if (body[key] !== undefined) user[key] = body[key];
+			return [200, userView(user)];
+		}
+		if (method === 'DELETE') { state.users.delete(id); return [204, undefined]; }
+		throw problem(405, 'Method Not Allowed', `${method} is not supported here`);
+	}
+
+	// ---------- Voice v2 ----------
+	function voice(body) {
+		const invalid = [];
+		body = body ?? {};
+		const hasNcco = body.ncco !== undefined;
+		const hasAnswer = body.answer_url !== undefined;
+		if (hasNcco === hasAnswer) invalid.push({ name: 'ncco', reason: 'exactly one of ncco or answer_url is required' });
+		if (hasNcco && (!Array.isArray(body.ncco) || body.ncco.some((a) => typeof a?.action !== 'string'))) invalid.push({ name: 'ncco', reason: 'must be an array of actions' });
+		if (hasAnswer && (!Array.isArray(body.answer_url) || body.answer_url.length !== 1)) invalid.push({ name: 'answer_url', reason: 'must be an array with one URL' });
+		if (!Array.isArray(body.to) || body.to.length !== 1 || typeof body.to[0]?.type !== 'string') invalid.push({ name: 'to', reason: 'must be an array with one endpoint' });
+		else if (body.to[0].type === 'phone' && !isPhone(body.to[0].number)) invalid.push({ name: 'to[0].number', reason: 'must be a phone number of 7 to 15 digits' });
+		if ((body.from === undefined) === (body.random_from_number !== true)) invalid.push({ name: 'from', reason: 'give either from or random_from_number: true' });
+		if (body.length_timer !== undefined && (body.length_timer < 1 || body.length_timer > 7200)) invalid.push({ name: 'length_timer', reason: 'must be between 1 and 7200' });
+		if (body.ringing_timer !== undefined && (body.ringing_timer < 1 || body.ringing_timer > 120)) invalid.push({ name: 'ringing_timer', reason: 'must be between 1 and 120' });
+		if (invalid.length) throw invalidParameters(invalid);
+		state.voiceCalls.push(body);
+		return [202, {}];
+	}
+
+	// ---------- delivery of signed VIS events ----------
+	/**
+	 * Posts an event to a registered webhook the way VIS does. Options can tamper with the
+	 * delivery after signing, sign with another key, drop a header or resend a deliveryId.
+	 */
+	async function deliverEvent(webhookId, event, opts = {}) {
+		const hook = findWebhook(webhookId);
+		const deliveryId = opts.deliveryId ?? crypto.randomUUID();
+		const attempt = opts.attempt ?? 1;
+		const key = opts.signingKey ?? hook.signingKey;
+		const signature = crypto.createHmac('sha256', key).update(canonicalJson(event)).digest('hex');
+		const metadata = { attempt, deliveryId, signature, webhookId: opts.webhookIdHeader ?? hook.id };
+		const sentEvent = opts.tamper ? opts.tamper(structuredClone(event)) : event;
+		const headers = { 'content-type': 'application/json' };
+		if (hook.metadataPolicy === 'HEADER') {
+			Object.assign(headers, { 'x-von-signature': signature, 'x-von-webhook-id': metadata.webhookId, 'x-von-delivery-id': deliveryId, 'x-von-attempt': String(attempt) });
+			for (const name of opts.omitHeaders ?? []) delete headers[name.toLowerCase()];
+		}
+		const payload = opts.rawBody ?? JSON.stringify(hook.metadataPolicy === 'BODY' ? { event: sentEvent, metadata } : { event: sentEvent });
+		const response = await fetch(hook.url, { method: 'POST', headers, body: payload, signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
+		const text = await response.text();
+		hook.statistics.totalAttempts++;
+		hook.statistics[response.ok ? 'totalSuccesses' : 'totalFailures']++;
+		const record = { webhookId, deliveryId, attempt, status: response.status, body: text };
+		state.deliveries.push(record);
+		return record;
+	}
+
+	function sampleEvent(overrides = {}) {
+		return { accountId: String(visUser.accountId), direction: 'INBOUND', duration: 0, externalId: crypto.randomUUID(), id: String(newId()), internal: false, phoneNumber: '14155550123', startTime: iso(clock()), state: 'RINGING', type: 'CALL', ucpType: 'VBS', userId: String(visUser.id), ...overrides };
+	}
+
+	// ---------- control API for other processes ----------
+	async function control(method, path, body) {
+		if (method === 'GET' && path === '/state') {
+			return [200, { requests: state.requests, webhooks: [...state.webhooks.values()], applications: [...state.applications.values()].map(appView), users: [...state.users.values()], voiceCalls: state.voiceCalls, calls: [...state.calls.values()], eventCount: state.events.length, counters: state.counters, deliveries: state.deliveries }];
+		}
+		if (method === 'GET' && path === '/sandbox') return [200, sandbox];
+		if (method === 'POST' && path === '/faults') { failNext(body.count ?? 1, body.status ?? 500, body); return [200, { queued: state.faults.length }]; }
+		if (method === 'POST' && path === '/seed-events') { seedEvents(body.count ?? 10); return [200, { eventCount: state.events.length }]; }
+		if (method === 'POST' && path === '/deliver') {
+			const event = sampleEvent(body.event);
+			const tamper = body.tamper ? (e) => ({ ...e, ...body.tamper }) : undefined;
+			return [200, { event, ...(await deliverEvent(body.webhookId, event, { ...body, tamper })) }];
+		}
+		if (method === 'POST' && path === '/expire-webhook') { const hook = findWebhook(body.webhookId); hook.expireAt = iso(clock() - 1000); return [200, hook]; }
+		if (method === 'POST' && path === '/expire-tokens') { for (const k of state.accessTokens.keys()) state.accessTokens.set(k, 0); return [200, {}]; }
+		throw new HttpError(404, { error: 'no such control route' });
+	}
+
+	function failNext(count, status, opts = {}) {
+		for (let i = 0; i < count; i++) state.faults.push({ status, retryAfter: opts.retryAfter, pathPrefix: opts.pathPrefix, body: opts.body });
+	}
+
+	// ---------- HTTP plumbing ----------
+	async function route(req, url, rawBody) {
+		const query = Object.fromEntries(url.searchParams);
+		const path = url.pathname;
+		const isJson = (req.headers['content-type'] ?? '').includes('json');
+		let body;
+		if (rawBody.length && isJson) {
+			try { body = JSON.parse(rawBody); } catch { throw path.startsWith(VIS) ? visError(400, 'BAD_REQUEST', 'Malformed JSON') : problem(400, 'Bad Request', 'Malformed JSON'); }
+		}
+		if (path.startsWith('/_standin/')) return control(req.method, path.slice('/_standin'.length), body ?? {});
+
+		const record = { method: req.method, path, query, body, auth: undefined, at: clock() };
+		if (path === '/token' && req.method === 'POST') {
+			const form = Object.fromEntries(new URLSearchParams(rawBody));
+			record.body = { ...form, password: form.password ? '***' : undefined, client_secret: '***' };
+			state.requests.push(record);
+			return [200, tokenEndpoint(form)];
+		}
+		state.requests.push(record);
+		const fault = state.faults.findIndex((f) => !f.pathPrefix || path.startsWith(f.pathPrefix));
+		if (fault >= 0) {
+			const f = state.faults.splice(fault, 1)[0];
+			const headers = f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : {};
+			const faultBody = f.body ?? (path.startsWith(VIS) ? { errorCode: f.status === 429 ? 'TOO_MANY_REQUESTS' : 'INTERNAL_ERROR', errorMessage: f.status === 429 ? 'Rate limit exceeded' : 'Internal server error' } : { type: 'about:blank', title: f.status === 429 ? 'Too Many Requests' : 'Internal Server Error', detail: 'Injected by the stand-in' });
+			throw new HttpError(f.status, faultBody, headers);
+		}
+		if (path.startsWith(VIS)) {
+			record.auth = requireVisToken(req);
+			return vis(req.method, path.slice(VIS.length), query, body);
+		}
+		let m;
+		if ((m = /^\/v2\/applications\/?([^/]*)$/.exec(path))) {
+			record.auth = requireBasic(req);
+			return applications(req.method, m[1] ? decodeURIComponent(m[1]) : undefined, query, body);
+		}
+		if ((m = /^\/v1\/users\/?([^/]*)$/.exec(path))) {
+			record.auth = requireJwt(req);
+			return users(req.method, m[1] ? decodeURIComponent(m[1]) : undefined, query, body);
+		}
+		if (/^\/v2\/calls\/?$/.test(path) && req.method === 'POST') {
+			record.auth = requireJwt(req);
+			return voice(body);
+		}
+		throw problem(404, 'Not Found', `No route ${req.method} ${path}`);
+	}
+
+	const server = http.createServer((req, res) => {
+		const chunks = [];
+		req.on('data', (c) => chunks.push(c));
+		req.on('end', async () => {
+			const url = new URL(req.url, 'http://127.0.0.1');
+			let status, payload, headers = {};
+			try {
+				[status, payload] = await route(req, url, Buffer.concat(chunks).toString());
+			} catch (error) {
+				if (!(error instanceof HttpError)) { console.error(error); error = new HttpError(500, { errorMessage: String(error.message) }); }
+				({ status, body: payload, headers } = error);
+			}
+			res.writeHead(status, { 'content-type': 'application/json', ...headers });
+			res.end(payload === undefined ? undefined : JSON.stringify(payload));
+		});
+	});
+
+	return {
+		state,
+		sandbox,
+		failNext,
+		seedEvents,
+		makeCall,
+		deliverEvent,
+		sampleEvent,
+		canonicalJson,
+		url: undefined,
+		/** Requests made to the Vonage routes (not the control API), optionally filtered. */
+		requests(filter = {}) {
+			return state.requests.filter((r) => (!filter.method || r.method === filter.method) && (!filter.path || r.path === filter.path || (filter.path instanceof RegExp && filter.path.test(r.path))));
+		},
+		async listen(port = 0, host = '127.0.0.1') {
+			await new Promise((resolve) => server.listen(port, host, resolve));
+			this.url = `http://${host}:${server.address().port}`;
+			return this.url;
+		},
+		close() {
+			server.closeAllConnections?.();
+			return new Promise((resolve) => server.close(() => resolve()));
+		},
+	};
+}
+
+module.exports = { createStandin, canonicalJson, VIS_PATH: VIS };
