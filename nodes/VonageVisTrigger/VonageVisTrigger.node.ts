@@ -1,0 +1,166 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { CALL_STATES } from '../VonageVis/resources/filters';
+import { canonicalEventJson, MalformedJsonError } from './canonicalJson';
+import { firstDelivery } from './deliveries';
+import {
+	checkRegistration,
+	createRegistration,
+	deleteRegistration,
+	needsRenewal,
+	renewalClock,
+	renewRegistration,
+	type RegistrationData,
+} from './registration';
+import { isValidSignature } from './signature';
+
+const FINAL_STATES = ['ANSWERED', 'CANCELLED', 'MISSED', 'REJECTED'];
+
+function header(headers: IDataObject, name: string): string | undefined {
+	const value = headers[name];
+	return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
+}
+
+export class VonageVisTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Vonage VIS Trigger',
+		name: 'vonageVisTrigger',
+		icon: { light: 'file:vonage.svg', dark: 'file:vonage.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '=Call events',
+		description:
+			'Starts the workflow on Vonage Business Communications call events (VIS webhooks), verifying every delivery',
+		defaults: { name: 'Vonage VIS Trigger' },
+		inputs: [],
+		outputs: ['main'],
+		credentials: [{ name: 'vonageVisPasswordApi', required: true }],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'vis-events' }],
+		properties: [
+			{
+				displayName:
+					'On activation the node registers this workflow at VIS with its own signing key, keeps the registration renewed, and removes it on deactivation. Deliveries whose signature does not match are refused.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Direction',
+						name: 'direction',
+						type: 'options',
+						options: [
+							{ name: 'Any', value: 'ANY' },
+							{ name: 'Inbound', value: 'INBOUND' },
+							{ name: 'Outbound', value: 'OUTBOUND' },
+						],
+						default: 'ANY',
+					},
+					{
+						displayName: 'Final States Only',
+						name: 'finalStatesOnly',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to start only for calls that ended (Answered, Cancelled, Missed, Rejected)',
+					},
+					{
+						displayName: 'States',
+						name: 'states',
+						type: 'multiOptions',
+						options: CALL_STATES.map((state) => ({
+							name: state
+								.split('_')
+								.map((word) => word[0] + word.slice(1).toLowerCase())
+								.join(' '),
+							value: state,
+						})),
+						default: [],
+						description: 'Start only for events in one of these call states. Empty means every state.',
+					},
+				],
+			},
+		],
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await checkRegistration(this);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return await createRegistration(this);
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return await deleteRegistration(this);
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const data = this.getWorkflowStaticData('node') as RegistrationData;
+		const headers = this.getHeaderData() as IDataObject;
+		const refuse = (status: number, reason: string): IWebhookResponseData => {
+			// The reason is logged and answered; the signing key and signature are not.
+			this.logger.warn(`Vonage VIS Trigger refused a delivery (${status}): ${reason}`);
+			this.getResponseObject().status(status).json({ error: reason });
+			return { noWebhookResponse: true };
+		};
+
+		if (!data.webhookId || !data.signingKey) return refuse(401, 'this trigger has no VIS registration');
+		if (header(headers, 'x-von-webhook-id') !== data.webhookId) return refuse(401, 'unknown X-VON-Webhook-Id');
+		const signature = header(headers, 'x-von-signature');
+		if (!signature) return refuse(401, 'missing X-VON-Signature');
+
+		const rawBody = this.getRequestObject().rawBody;
+		const bodyText = rawBody ? rawBody.toString('utf8') : JSON.stringify(this.getBodyData());
+		let signedText: string;
+		try {
+			signedText = canonicalEventJson(bodyText);
+		} catch (error) {
+			if (error instanceof MalformedJsonError) return refuse(400, error.message);
+			throw error;
+		}
+		if (!isValidSignature(signedText, data.signingKey, signature)) return refuse(401, 'signature does not match');
+
+		const deliveryId = header(headers, 'x-von-delivery-id') ?? '';
+		if (deliveryId && !firstDelivery(data.webhookId, deliveryId)) {
+			return { webhookResponse: { status: 'duplicate delivery ignored' } };
+		}
+
+		if (data.expireAt && needsRenewal({ expireAt: data.expireAt }, renewalClock.now())) {
+			// VIS wants its 200 within 2 s, so the renewal is not awaited.
+			renewRegistration(this).catch((error) =>
+				this.logger.error(`Vonage VIS Trigger could not renew its webhook: ${(error as Error).message}`),
+			);
+		}
+
+		const event = (JSON.parse(bodyText) as { event: IDataObject }).event;
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const states = (options.states as string[] | undefined) ?? [];
+		const wanted =
+			(!states.length || states.includes(String(event.state))) &&
+			(!options.direction || options.direction === 'ANY' || options.direction === event.direction) &&
+			(!options.finalStatesOnly || FINAL_STATES.includes(String(event.state)));
+		if (!wanted) return { webhookResponse: { status: 'filtered out' } };
+
+		const attempt = Number(header(headers, 'x-von-attempt') ?? 1);
+		return {
+			workflowData: [
+				[{ json: { ...event, deliveryId, attempt, webhookId: data.webhookId } }],
+			],
+		};
+	}
+}

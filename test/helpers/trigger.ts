@@ -1,0 +1,92 @@
+/**
+ * Hosts the VIS trigger the way n8n does, with n8n-core's own HookContext (activation) and
+ * WebhookContext (deliveries) on a real HTTP listener, so the stand-in can deliver to it.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { HookContext, WebhookContext } from 'n8n-core';
+import type { IDataObject, INodeExecutionData, IWebhookData } from 'n8n-workflow';
+
+import { VonageVisTrigger } from '../../nodes/VonageVisTrigger/VonageVisTrigger.node';
+import { additionalDataFor, workflowWith } from './n8n';
+import { credentialsFor, type Standin } from './standin';
+
+export interface TriggerHarness {
+	url: string;
+	executions: INodeExecutionData[][];
+	staticData: () => IDataObject;
+	hook(method: 'checkExists' | 'create' | 'delete'): Promise<boolean>;
+	/** Runs checkExists and, when it says no, create: what n8n does on activation. */
+	activate(): Promise<void>;
+	close(): Promise<void>;
+}
+
+export async function startTrigger(standin: Standin, options: IDataObject = {}): Promise<TriggerHarness> {
+	const nodeType = new VonageVisTrigger();
+	const executions: INodeExecutionData[][] = [];
+	const server = http.createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	const additionalData = additionalDataFor({ vonageVisPasswordApi: credentialsFor(standin).vonageVisPasswordApi });
+	Object.assign(additionalData, { webhookBaseUrl: `${base}/webhook`, webhookTestBaseUrl: `${base}/webhook-test` });
+	const { workflow, node } = workflowWith(nodeType, { options }, ['vonageVisPasswordApi'], {});
+	const webhookData = {
+		httpMethod: 'POST',
+		node: node.name,
+		path: 'vis-events',
+		webhookDescription: nodeType.description.webhooks![0],
+		workflowId: workflow.id,
+		webhookId: node.webhookId,
+	} as unknown as IWebhookData;
+
+	server.on('request', (req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk) => chunks.push(chunk));
+		req.on('end', async () => {
+			const rawBody = Buffer.concat(chunks);
+			let body: unknown = {};
+			try {
+				body = JSON.parse(rawBody.toString());
+			} catch {}
+			Object.assign(req, { rawBody, body });
+			const response = {
+				status(code: number) {
+					return { json: (payload: unknown) => res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(payload)) };
+				},
+			};
+			const context = new WebhookContext(
+				workflow,
+				node,
+				{ ...additionalData, httpRequest: req, httpResponse: response } as never,
+				'webhook',
+				webhookData,
+				[],
+				null,
+			);
+			try {
+				const result = await nodeType.webhook.call(context);
+				if (result.noWebhookResponse) return;
+				if (result.workflowData) executions.push(result.workflowData[0]);
+				res.writeHead(200, { 'content-type': 'application/json' }).end(
+					JSON.stringify(result.webhookResponse ?? { message: 'Workflow was started' }),
+				);
+			} catch (error) {
+				res.writeHead(500).end(String((error as Error).message));
+			}
+		});
+	});
+
+	const harness: TriggerHarness = {
+		url: `${base}/webhook/${node.webhookId}/vis-events`,
+		executions,
+		staticData: () => workflow.getStaticData('node', node),
+		hook: (method) =>
+			nodeType.webhookMethods.default[method].call(new HookContext(workflow, node, additionalData, 'trigger', 'activate')),
+		async activate() {
+			if (!(await harness.hook('checkExists'))) await harness.hook('create');
+		},
+		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+	};
+	return harness;
+}
