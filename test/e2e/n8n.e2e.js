@@ -1,0 +1,213 @@
+'use strict';
+/**
+ * End-to-end: this package installed into a real n8n (npm package, loopback), driven through
+ * n8n itself, against the local Vonage stand-in.
+ *   1. action workflow through `n8n execute`: outputs and the stand-in's record of requests;
+ *   2. trigger workflow published and n8n started: one VIS registration for n8n's production
+ *      URL; a signed delivery runs exactly one execution; tampered and repeated ones run none;
+ *   3. graceful stop and restart keeps exactly one registration; deactivation removes it,
+ *      reactivation makes exactly one again.
+ * Runs under Node 24 (re-executes itself with it). Prints n8n's log when something fails.
+ */
+const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const runtime = require('../../scripts/n8n-runtime');
+
+if (!process.versions.node.startsWith('24.')) {
+	const n8nBin = runtime.ensureN8n();
+	const result = spawnSync(path.join(runtime.nodeBinDir(), 'node'), [__filename], {
+		stdio: 'inherit',
+		env: { ...process.env, E2E_N8N_BIN: n8nBin },
+	});
+	process.exit(result.status ?? 1);
+}
+
+const { createStandin } = require('../standin/server');
+
+const n8nBin = process.env.E2E_N8N_BIN;
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-e2e-'));
+const logFile = path.join(work, 'n8n.log');
+const PORT = 5600 + Math.floor(Math.random() * 300);
+const env = runtime.n8nEnv(work, PORT);
+const BROWSER_ID = 'e2e-browser';
+const actions = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples/vis-actions.json'), 'utf8'));
+const triggerWorkflow = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples/vis-trigger.json'), 'utf8'));
+const triggerNode = triggerWorkflow.nodes.find((n) => n.type.endsWith('vonageVisTrigger'));
+const productionUrl = `http://127.0.0.1:${PORT}/webhook/${triggerNode.webhookId}/vis-events`;
+
+let standin;
+let n8n;
+let cookie;
+
+function step(message) {
+	process.stdout.write(`\n▶ ${message}\n`);
+}
+
+function cli(...args) {
+	return runtime.n8nCli(n8nBin, env, args);
+}
+
+async function waitFor(what, check, timeoutMs = 60_000) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
+
+function registrations() {
+	return [...standin.state.webhooks.values()];
+}
+
+async function sql(query, params = []) {
+	const sqlite3 = require(path.join(path.dirname(path.dirname(n8nBin)), '..', 'sqlite3'));
+	const db = new sqlite3.Database(path.join(work, '.n8n', 'database.sqlite'), sqlite3.OPEN_READONLY);
+	try {
+		return await new Promise((resolve, reject) => db.all(query, params, (error, rows) => (error ? reject(error) : resolve(rows))));
+	} finally {
+		db.close();
+	}
+}
+
+async function executionsOf(workflowId) {
+	return await sql(
+		`SELECT e.id, e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id WHERE e.workflowId = ? ORDER BY e.id`,
+		[workflowId],
+	);
+}
+
+async function rest(method, route, body) {
+	const response = await fetch(`http://127.0.0.1:${PORT}/rest${route}`, {
+		method,
+		headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID, ...(cookie ? { cookie } : {}) },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await response.text();
+	if (!response.ok) throw new Error(`${method} /rest${route} answered ${response.status}: ${text.slice(0, 500)}`);
+	const setCookie = response.headers.get('set-cookie');
+	if (setCookie) cookie = setCookie.split(';')[0];
+	return text ? JSON.parse(text) : undefined;
+}
+
+async function main() {
+	step(`n8n ${runtime.N8N_VERSION} in ${work}`);
+	runtime.installPackage(work);
+	standin = createStandin();
+	standin.seedEvents(120);
+	const standinUrl = await standin.listen();
+	const sandbox = standin.sandbox;
+	fs.writeFileSync(
+		path.join(work, 'credentials.json'),
+		JSON.stringify([
+			{
+				id: 'vonageVisSandbox',
+				name: 'Vonage VIS (sandbox)',
+				type: 'vonageVisPasswordApi',
+				data: { baseUrl: standinUrl, consumerKey: sandbox.consumerKey, consumerSecret: sandbox.consumerSecret, username: sandbox.username, password: sandbox.password },
+			},
+		]),
+	);
+	await cli('import:credentials', `--input=${path.join(work, 'credentials.json')}`);
+
+	step('1. action workflow through `n8n execute`');
+	fs.writeFileSync(path.join(work, 'actions.json'), JSON.stringify(actions));
+	await cli('import:workflow', `--input=${path.join(work, 'actions.json')}`);
+	const stdout = await cli('execute', `--id=${actions.id}`, '--rawOutput');
+	const output = JSON.parse(stdout.slice(stdout.indexOf('{')));
+	const runData = output.data.resultData.runData;
+	assert.equal(output.data.resultData.error, undefined, `execution failed: ${JSON.stringify(output.data.resultData.error)}`);
+	const placed = runData['Place call'][0].data.main[0];
+	assert.equal(placed.length, 1);
+	assert.equal(placed[0].json.phoneNumber, '+14155550100');
+	assert.equal(placed[0].json.state, 'RINGING');
+	const events = runData['List events'][0].data.main[0];
+	assert.equal(events.length, 121, 'Return All lists the 120 seeded events and the placed call');
+	assert.equal(new Set(events.map((e) => e.json.id)).size, 121, 'no event twice');
+	const placeRequests = standin.requests({ method: 'POST', path: '/t/vbc.prod/vis/v1/self/calls' });
+	assert.deepEqual(placeRequests.map((r) => r.body), [{ phoneNumber: '+14155550100' }]);
+	assert.deepEqual(standin.requests({ path: '/t/vbc.prod/vis/v1/self/events' }).map((r) => r.query.offset), ['1', '2']);
+	assert.equal(standin.state.counters.passwordGrants, 1, 'one token for the whole execution');
+	console.log(`  placed call ${placed[0].json.id}, listed ${events.length} events in 2 pages, 1 token`);
+
+	step('2. trigger workflow: publish, start n8n, one registration');
+	fs.writeFileSync(path.join(work, 'trigger.json'), JSON.stringify(triggerWorkflow));
+	await cli('import:workflow', `--input=${path.join(work, 'trigger.json')}`);
+	await cli('publish:workflow', `--id=${triggerWorkflow.id}`);
+	n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
+	await waitFor('the VIS registration', () => registrations().length > 0);
+	assert.equal(registrations().length, 1);
+	const [hook] = registrations();
+	assert.equal(hook.url, productionUrl);
+	assert.equal(hook.signingAlgo, 'HMAC_SHA256');
+	assert.equal(hook.metadataPolicy, 'HEADER');
+	console.log(`  registered ${hook.id} for ${hook.url}`);
+
+	const event = standin.sampleEvent({ state: 'ANSWERED' });
+	const delivery = await standin.deliverEvent(hook.id, event, { deliveryId: 'e2e-1' });
+	assert.equal(delivery.status, 200, `delivery answered ${delivery.status}: ${delivery.body}`);
+	const [execution] = await waitFor('the execution', async () => {
+		const rows = await executionsOf(triggerWorkflow.id);
+		return rows.length && rows.every((r) => r.status !== 'running' && r.status !== 'new') ? rows : undefined;
+	});
+	assert.equal(execution.status, 'success');
+	assert.ok(execution.data.includes(event.externalId), 'the execution carries the event');
+
+	const tampered = await standin.deliverEvent(hook.id, event, { deliveryId: 'e2e-2', tamper: (e) => ({ ...e, phoneNumber: '19005550100' }) });
+	assert.equal(tampered.status, 401);
+	const redelivered = await standin.deliverEvent(hook.id, event, { deliveryId: 'e2e-1', attempt: 2 });
+	assert.equal(redelivered.status, 200);
+	await new Promise((resolve) => setTimeout(resolve, 3000));
+	assert.equal((await executionsOf(triggerWorkflow.id)).length, 1, 'tampered and repeated deliveries run nothing');
+	console.log('  1 execution for a signed delivery; tampered → 401, redelivery → 200 without a run');
+
+	step('3. graceful stop and restart keep exactly one registration');
+	await runtime.stopN8n(n8n);
+	const afterStop = registrations().length;
+	n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
+	await waitFor('n8n to check its registration', () =>
+		standin.requests({ method: 'GET' }).some((r) => r.path.startsWith('/t/vbc.prod/vis/v1/self/webhooks') && r.at > Date.now() - 60_000),
+	);
+	await new Promise((resolve) => setTimeout(resolve, 2000));
+	assert.equal(registrations().length, 1, `after restart (was ${afterStop} while stopped)`);
+	assert.equal(registrations()[0].id, hook.id, 'the same registration is kept');
+	console.log(`  while stopped: ${afterStop} registration(s); after restart: 1, same id`);
+
+	step('   deactivate removes it, reactivate makes exactly one');
+	// /healthz answers before the REST routes are mounted.
+	await waitFor('the REST API', async () => (await fetch(`http://127.0.0.1:${PORT}/rest/settings`).catch(() => ({}))).ok);
+	await rest('POST', '/owner/setup', { email: 'e2e@example.com', firstName: 'E2E', lastName: 'Test', password: 'E2e-password-123' });
+	await rest('POST', `/workflows/${triggerWorkflow.id}/deactivate`, {});
+	await waitFor('the registration to be deleted', () => registrations().length === 0);
+	const { data: current } = await rest('GET', `/workflows/${triggerWorkflow.id}`);
+	await rest('POST', `/workflows/${triggerWorkflow.id}/activate`, { versionId: current.versionId });
+	await waitFor('a new registration', () => registrations().length > 0);
+	await new Promise((resolve) => setTimeout(resolve, 1000));
+	assert.equal(registrations().length, 1);
+	console.log('  deactivated → 0 registrations; reactivated → 1');
+
+	const log = fs.readFileSync(logFile, 'utf8');
+	for (const secret of [sandbox.password, sandbox.consumerSecret, hook.signingKey]) {
+		assert.ok(!log.includes(secret), 'no secret in the n8n log');
+	}
+}
+
+main()
+	.then(() => {
+		console.log('\nend-to-end: all checks passed');
+	})
+	.catch((error) => {
+		console.error(`\nend-to-end FAILED: ${error.stack ?? error}`);
+		console.error(`\n--- n8n log (${logFile}) ---\n${runtime.tail(logFile, 150)}`);
+		process.exitCode = 1;
+	})
+	.finally(async () => {
+		if (n8n) await runtime.stopN8n(n8n);
+		if (standin) await standin.close();
+		if (!process.exitCode && !process.env.E2E_KEEP) fs.rmSync(work, { recursive: true, force: true });
+	});
