@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm start`: n8n at http://127.0.0.1:5678 with this package installed, the local Vonage
+ * stand-in as a sandbox at http://127.0.0.1:5680, sandbox credentials, and one example
+ * workflow per node, so the nodes can be tried without a Vonage account.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const runtime = require('./n8n-runtime');
+const { createStandin } = require('../test/standin/server');
+
+const N8N_PORT = Number(process.env.N8N_PORT || 5678);
+const SANDBOX_PORT = Number(process.env.VONAGE_STANDIN_PORT || 5680);
+const userFolder = path.join(runtime.CACHE, 'sandbox-user');
+const examples = ['vis-actions.json', 'vis-trigger.json'].map((file) => path.join(runtime.ROOT, 'examples', file));
+
+async function main() {
+	const n8nBin = runtime.ensureN8n();
+	fs.mkdirSync(userFolder, { recursive: true });
+	runtime.log('building and installing n8n-nodes-vonage into the sandbox n8n…');
+	runtime.installPackage(userFolder);
+
+	const standin = createStandin();
+	standin.seedEvents(50);
+	const sandboxUrl = await standin.listen(SANDBOX_PORT);
+	const s = standin.sandbox;
+	const credentialsFile = path.join(userFolder, 'sandbox-credentials.json');
+	fs.writeFileSync(
+		credentialsFile,
+		JSON.stringify([
+			{ id: 'vonageVisSandbox', name: 'Vonage VIS (sandbox)', type: 'vonageVisPasswordApi', data: { baseUrl: sandboxUrl, consumerKey: s.consumerKey, consumerSecret: s.consumerSecret, username: s.username, password: s.password } },
+			{ id: 'vonageKeySecretSandbox', name: 'Vonage key and secret (sandbox)', type: 'vonageKeySecretApi', data: { baseUrl: sandboxUrl, apiKey: s.apiKey, apiSecret: s.apiSecret } },
+			{ id: 'vonageJwtSandbox', name: 'Vonage application JWT (sandbox)', type: 'vonageJwtApi', data: { baseUrl: sandboxUrl, applicationId: s.applicationId, privateKey: s.privateKey, tokenTtlSeconds: 900 } },
+		]),
+		{ mode: 0o600 },
+	);
+	const env = runtime.n8nEnv(userFolder, N8N_PORT);
+	await runtime.n8nCli(n8nBin, env, ['import:credentials', `--input=${credentialsFile}`]);
+	fs.rmSync(credentialsFile);
+	for (const file of examples) await runtime.n8nCli(n8nBin, env, ['import:workflow', `--input=${file}`]);
+	await runtime.n8nCli(n8nBin, env, ['publish:workflow', '--id=vonageVisTrigger1']);
+
+	const logFile = path.join(userFolder, 'n8n.log');
+	runtime.log(`starting n8n (log: ${logFile})…`);
+	const { child, url } = await runtime.startN8n(n8nBin, env, logFile);
+
+	console.log(`
+n8n with n8n-nodes-vonage is running: ${url}
+  First visit: create the owner account n8n asks for (it stays on this machine).
+  Example workflows (Workflows list):
+    - "Vonage VIS: place a call, then list call events": open it and click "Execute workflow".
+    - "Vonage VIS: react to call events": active; its trigger is registered at the sandbox.
+      Send it a signed call event:  curl -X POST ${sandboxUrl}/_standin/deliver \\
+        -H 'content-type: application/json' -d '{"webhookId":"<id from ${sandboxUrl}/_standin/state>"}'
+  Sandbox Vonage (local stand-in): ${sandboxUrl}   state: ${sandboxUrl}/_standin/state
+  Credentials "… (sandbox)" point at it. To use real Vonage, open a credential, set Base URL to
+  https://api.vonage.com (VIS) or https://api.nexmo.com (key/secret, JWT) and enter your own
+  consumer key/secret and VBC login, API key/secret, or application id and private key.
+Press Ctrl-C to stop.`);
+
+	const stop = async () => {
+		await runtime.stopN8n(child);
+		await standin.close();
+		process.exit(0);
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+	child.on('exit', (code) => {
+		console.error(`n8n exited (${code}); last lines of its log:\n${runtime.tail(logFile, 40)}`);
+		standin.close().then(() => process.exit(code ?? 1));
+	});
+}
+
+main().catch((error) => {
+	console.error(`npm start failed: ${error.stack ?? error}`);
+	process.exit(1);
+});
