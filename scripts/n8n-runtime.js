@@ -86,6 +86,8 @@ function n8nEnv(userFolder, port, extra = {}) {
 		N8N_USER_FOLDER: userFolder,
 		N8N_PORT: String(port),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		// Each instance gets its own task-broker port, so a test run and `npm start` can coexist.
+		N8N_RUNNERS_BROKER_PORT: String(port + 1000),
 		N8N_HOST: '127.0.0.1',
 		N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
 		N8N_ENCRYPTION_KEY: 'n8n-nodes-vonage-local-only-key',
