@@ -38,6 +38,7 @@ async function main() {
 			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 		});
 		const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+		page.setDefaultTimeout(60_000);
 		await page.goto(`${url}/signin`);
 		await page.locator('input[type="email"], input[name="emailOrLdapLoginId"]').first().fill(OWNER.email);
 		await page.locator('input[type="password"]').first().fill(OWNER.password);
@@ -52,6 +53,10 @@ async function main() {
 		const file = path.join(runtime.ROOT, 'docs', 'vis-node-panel.png');
 		await page.screenshot({ path: file });
 		console.log(`saved ${file}`);
+	} catch (error) {
+		const pages = browser?.contexts()[0]?.pages() ?? [];
+		if (pages[0]) await pages[0].screenshot({ path: path.join(os.tmpdir(), 'n8n-vonage-shot-failure.png') });
+		throw error;
 	} finally {
 		await browser?.close();
 		await runtime.stopN8n(child);
