@@ -7,7 +7,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { CALL_STATES } from '../VonageVis/resources/filters';
+import { CALL_STATES, callStateOptions } from '../VonageVis/resources/filters';
 import { canonicalEventJson, MalformedJsonError } from './canonicalJson';
 import { firstDelivery } from './deliveries';
 import {
@@ -80,13 +80,7 @@ export class VonageVisTrigger implements INodeType {
 						displayName: 'States',
 						name: 'states',
 						type: 'multiOptions',
-						options: CALL_STATES.map((state) => ({
-							name: state
-								.split('_')
-								.map((word) => word[0] + word.slice(1).toLowerCase())
-								.join(' '),
-							value: state,
-						})),
+						options: callStateOptions(CALL_STATES),
 						default: [],
 						description: 'Start only for events in one of these call states. Empty means every state.',
 					},

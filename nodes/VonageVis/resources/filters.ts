@@ -17,13 +17,16 @@ export const CALL_STATES = [
 ] as const;
 export const ACTIVE_CALL_STATES = CALL_STATES.slice(0, 5);
 
-const stateOption = (state: string) => ({
-	name: state
-		.split('_')
-		.map((word) => word[0] + word.slice(1).toLowerCase())
-		.join(' '),
-	value: state,
-});
+/** Options for a call-state picker: "REMOTE_HELD" is shown as "Remote Held". */
+export function callStateOptions(states: readonly string[]) {
+	return states.map((state) => ({
+		name: state
+			.split('_')
+			.map((word) => word[0] + word.slice(1).toLowerCase())
+			.join(' '),
+		value: state,
+	}));
+}
 
 /** The Filters collection shared by the list and count operations of calls and events. */
 export function listFilters(
@@ -53,7 +56,7 @@ export function listFilters(
 			displayName: 'States',
 			name: 'states',
 			type: 'multiOptions',
-			options: states.map(stateOption),
+			options: callStateOptions(states),
 			default: [],
 			description: 'Only records in one of these call states',
 		},
