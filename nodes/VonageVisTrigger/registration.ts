@@ -23,7 +23,7 @@ export const RENEWAL_CHECK_EVERY_MS = 6 * 3_600_000;
  */
 export const renewalClock = {
 	now: () => Date.now(),
-	every(ms: number, tick: () => void): () => void {
+	every(ms: number, tick: () => Promise<void>): () => void {
 		const timer = setInterval(tick, ms);
 		timer.unref?.();
 		return () => clearInterval(timer);
@@ -103,10 +103,12 @@ export async function renewIfDue(context: Context): Promise<boolean> {
 function keepRenewing(context: IHookFunctions) {
 	const key = timerKey(context);
 	renewalTimers.get(key)?.();
-	const stop = renewalClock.every(RENEWAL_CHECK_EVERY_MS, () => {
-		renewIfDue(context).catch((error) =>
-			context.logger.error(`Vonage VIS Trigger could not renew its webhook: ${(error as Error).message}`),
-		);
+	const stop = renewalClock.every(RENEWAL_CHECK_EVERY_MS, async () => {
+		try {
+			await renewIfDue(context);
+		} catch (error) {
+			context.logger.error(`Vonage VIS Trigger could not renew its webhook: ${(error as Error).message}`);
+		}
 	});
 	renewalTimers.set(key, stop);
 }
