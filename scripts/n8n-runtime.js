@@ -156,4 +156,26 @@ function tail(file, lines = 80) {
 	}
 }
 
-module.exports = { ROOT, CACHE, N8N_VERSION, ensureN8n, installPackage, n8nEnv, n8nCli, startN8n, stopN8n, tail, runtimeEnv, nodeBinDir, log };
+/** n8n credentials (import:credentials format) pointing at a running stand-in. */
+function sandboxCredentials(url, sandbox) {
+	return [
+		{ id: 'vonageVisSandbox', name: 'Vonage VIS (sandbox)', type: 'vonageVisPasswordApi', data: { baseUrl: url, consumerKey: sandbox.consumerKey, consumerSecret: sandbox.consumerSecret, username: sandbox.username, password: sandbox.password } },
+		{ id: 'vonageKeySecretSandbox', name: 'Vonage key and secret (sandbox)', type: 'vonageKeySecretApi', data: { baseUrl: url, apiKey: sandbox.apiKey, apiSecret: sandbox.apiSecret } },
+		{ id: 'vonageJwtSandbox', name: 'Vonage application JWT (sandbox)', type: 'vonageJwtApi', data: { baseUrl: url, applicationId: sandbox.applicationId, privateKey: sandbox.privateKey, tokenTtlSeconds: 900 } },
+	];
+}
+
+/** Imports credentials through a file readable only by this user, removed right after. */
+async function importCredentials(n8nBin, env, folder, credentials) {
+	const file = path.join(folder, `credentials-${process.pid}.json`);
+	fs.writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
+	try {
+		await n8nCli(n8nBin, env, ['import:credentials', `--input=${file}`]);
+	} finally {
+		fs.rmSync(file, { force: true });
+	}
+}
+
+module.exports = {
+	sandboxCredentials,
+	importCredentials, ROOT, CACHE, N8N_VERSION, ensureN8n, installPackage, n8nEnv, n8nCli, startN8n, stopN8n, tail, runtimeEnv, nodeBinDir, log };

@@ -20,11 +20,7 @@ async function main() {
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-shot-'));
 	runtime.installPackage(work);
 	const env = runtime.n8nEnv(work, PORT);
-	fs.writeFileSync(
-		path.join(work, 'credentials.json'),
-		JSON.stringify([{ id: 'vonageVisSandbox', name: 'Vonage VIS (sandbox)', type: 'vonageVisPasswordApi', data: { baseUrl: 'http://127.0.0.1:5680', consumerKey: 'key', consumerSecret: 'secret', username: 'user', password: 'password' } }]),
-	);
-	await runtime.n8nCli(n8nBin, env, ['import:credentials', `--input=${path.join(work, 'credentials.json')}`]);
+	await runtime.importCredentials(n8nBin, env, work, runtime.sandboxCredentials('http://127.0.0.1:5680', { consumerKey: 'key', consumerSecret: 'secret', username: 'user', password: 'password', apiKey: 'key', apiSecret: 'secret', applicationId: 'app', privateKey: '' }));
 	await runtime.n8nCli(n8nBin, env, ['import:workflow', `--input=${path.join(runtime.ROOT, 'examples/vis-actions.json')}`]);
 	const { child, url } = await runtime.startN8n(n8nBin, env, path.join(work, 'n8n.log'));
 	let browser;

@@ -14,7 +14,7 @@ const { createStandin } = require('../test/standin/server');
 const N8N_PORT = Number(process.env.N8N_PORT || 5678);
 const SANDBOX_PORT = Number(process.env.VONAGE_STANDIN_PORT || 5680);
 const userFolder = path.join(runtime.CACHE, 'sandbox-user');
-const examples = ['vis-actions.json', 'vis-trigger.json'].map((file) => path.join(runtime.ROOT, 'examples', file));
+const examples = ['vis-actions.json', 'vis-trigger.json', 'platform-actions.json'].map((file) => path.join(runtime.ROOT, 'examples', file));
 
 async function main() {
 	const n8nBin = runtime.ensureN8n();
@@ -25,20 +25,8 @@ async function main() {
 	const standin = createStandin();
 	standin.seedEvents(50);
 	const sandboxUrl = await standin.listen(SANDBOX_PORT);
-	const s = standin.sandbox;
-	const credentialsFile = path.join(userFolder, 'sandbox-credentials.json');
-	fs.writeFileSync(
-		credentialsFile,
-		JSON.stringify([
-			{ id: 'vonageVisSandbox', name: 'Vonage VIS (sandbox)', type: 'vonageVisPasswordApi', data: { baseUrl: sandboxUrl, consumerKey: s.consumerKey, consumerSecret: s.consumerSecret, username: s.username, password: s.password } },
-			{ id: 'vonageKeySecretSandbox', name: 'Vonage key and secret (sandbox)', type: 'vonageKeySecretApi', data: { baseUrl: sandboxUrl, apiKey: s.apiKey, apiSecret: s.apiSecret } },
-			{ id: 'vonageJwtSandbox', name: 'Vonage application JWT (sandbox)', type: 'vonageJwtApi', data: { baseUrl: sandboxUrl, applicationId: s.applicationId, privateKey: s.privateKey, tokenTtlSeconds: 900 } },
-		]),
-		{ mode: 0o600 },
-	);
 	const env = runtime.n8nEnv(userFolder, N8N_PORT);
-	await runtime.n8nCli(n8nBin, env, ['import:credentials', `--input=${credentialsFile}`]);
-	fs.rmSync(credentialsFile);
+	await runtime.importCredentials(n8nBin, env, userFolder, runtime.sandboxCredentials(sandboxUrl, standin.sandbox));
 	for (const file of examples) await runtime.n8nCli(n8nBin, env, ['import:workflow', `--input=${file}`]);
 	await runtime.n8nCli(n8nBin, env, ['publish:workflow', '--id=vonageVisTrigger1']);
 
@@ -51,6 +39,7 @@ n8n with n8n-nodes-vonage is running: ${url}
   First visit: create the owner account n8n asks for (it stays on this machine).
   Example workflows (Workflows list):
     - "Vonage VIS: place a call, then list call events": open it and click "Execute workflow".
+    - "Vonage Platform: application, user and a Voice v2 call": the same, for the platform APIs.
     - "Vonage VIS: react to call events": active; its trigger is registered at the sandbox.
       Send it a signed call event:  curl -X POST ${sandboxUrl}/_standin/deliver \\
         -H 'content-type: application/json' -d '{"webhookId":"<id from ${sandboxUrl}/_standin/state>"}'

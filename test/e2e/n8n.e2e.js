@@ -102,18 +102,7 @@ async function main() {
 	standin.seedEvents(120);
 	const standinUrl = await standin.listen();
 	const sandbox = standin.sandbox;
-	fs.writeFileSync(
-		path.join(work, 'credentials.json'),
-		JSON.stringify([
-			{
-				id: 'vonageVisSandbox',
-				name: 'Vonage VIS (sandbox)',
-				type: 'vonageVisPasswordApi',
-				data: { baseUrl: standinUrl, consumerKey: sandbox.consumerKey, consumerSecret: sandbox.consumerSecret, username: sandbox.username, password: sandbox.password },
-			},
-		]),
-	);
-	await cli('import:credentials', `--input=${path.join(work, 'credentials.json')}`);
+	await runtime.importCredentials(n8nBin, env, work, runtime.sandboxCredentials(standinUrl, sandbox));
 
 	step('1. action workflow through `n8n execute`');
 	fs.writeFileSync(path.join(work, 'actions.json'), JSON.stringify(actions));
@@ -134,6 +123,26 @@ async function main() {
 	assert.deepEqual(standin.requests({ path: '/t/vbc.prod/vis/v1/self/events' }).map((r) => r.query.offset), ['1', '2']);
 	assert.equal(standin.state.counters.passwordGrants, 1, 'one token for the whole execution');
 	console.log(`  placed call ${placed[0].json.id}, listed ${events.length} events in 2 pages, 1 token`);
+
+	step('1b. platform workflow: application create/update/get, user create/list, Voice v2 call');
+	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/platform-actions.json')}`);
+	const platformOut = JSON.parse((await cli('execute', '--id=vonagePlatformActions1', '--rawOutput')).replace(/^[^{]*/, ''));
+	assert.equal(platformOut.data.resultData.error, undefined, `execution failed: ${JSON.stringify(platformOut.data.resultData.error)}`);
+	const platformRun = (name) => platformOut.data.resultData.runData[name][0].data.main[0].map((item) => item.json);
+	const [createdApp] = platformRun('Create application');
+	assert.ok(createdApp.keys.private_key.includes('PRIVATE KEY'), 'Create returns the private key once');
+	const [gotApp] = platformRun('Get application');
+	assert.equal(gotApp.capabilities.voice.webhooks.event_url.address, 'https://example.com/new-event');
+	assert.equal(gotApp.capabilities.voice.webhooks.answer_url.address, 'https://example.com/answer', 'untouched webhook kept');
+	assert.equal(gotApp.capabilities.messages.webhooks.inbound_url.address, 'https://example.com/inbound', 'untouched capability kept');
+	assert.deepEqual(platformRun('List users').map((u) => u.name), ['n8n-example-user']);
+	assert.deepEqual(platformRun("Call the user's number"), [{ accepted: true, to: [{ type: 'phone', number: '14155550100' }], from: 'random_from_number' }]);
+	const authOf = (pathPrefix) => [...new Set(standin.requests({ path: new RegExp(`^${pathPrefix}`) }).map((r) => r.auth))];
+	assert.deepEqual(authOf('/v2/applications'), ['basic']);
+	assert.deepEqual(authOf('/v1/users'), ['jwt-bearer']);
+	assert.deepEqual(authOf('/v2/calls'), ['jwt-bearer']);
+	assert.equal(standin.state.voiceCalls.length, 1);
+	console.log(`  application ${createdApp.id} created, merged update kept other webhooks; user listed; Voice v2 call accepted`);
 
 	step('2. trigger workflow: publish, start n8n, one registration');
 	fs.writeFileSync(path.join(work, 'trigger.json'), JSON.stringify(triggerWorkflow));
@@ -192,7 +201,7 @@ async function main() {
 	console.log('  deactivated → 0 registrations; reactivated → 1');
 
 	const log = fs.readFileSync(logFile, 'utf8');
-	for (const secret of [sandbox.password, sandbox.consumerSecret, hook.signingKey]) {
+	for (const secret of [sandbox.password, sandbox.consumerSecret, sandbox.apiSecret, hook.signingKey]) {
 		assert.ok(!log.includes(secret), 'no secret in the n8n log');
 	}
 }

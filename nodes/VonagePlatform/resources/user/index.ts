@@ -1,0 +1,223 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { returnAllAndLimit } from '../../../shared/descriptions';
+import { requiredId } from '../../../shared/itemHelpers';
+import { usersPaginate } from '../../../shared/pagination';
+import { vonageRequest } from '../../../shared/transport';
+import { apiPath } from '../../../shared/urlPath';
+
+const show = (operation: string[]) => ({ show: { resource: ['user'], operation } });
+
+const numberChannel = (name: string, displayName: string, type: 'string' | 'number' = 'string') => ({
+	name,
+	displayName,
+	values: [{ displayName: 'Number', name: 'number', type, default: type === 'number' ? 0 : '' } as INodeProperties],
+});
+
+const CHANNELS = [
+	{
+		name: 'messenger',
+		displayName: 'Messenger',
+		values: [{ displayName: 'ID', name: 'id', type: 'string', default: '' } as INodeProperties],
+	},
+	numberChannel('mms', 'MMS'),
+	numberChannel('pstn', 'PSTN', 'number'),
+	{
+		name: 'sip',
+		displayName: 'SIP',
+		values: [
+			{ displayName: 'Password', name: 'password', type: 'string', typeOptions: { password: true }, default: '' },
+			{ displayName: 'URI', name: 'uri', type: 'string', default: '', placeholder: 'sip:4442138907@sip.example.com;transport=tls' },
+			{ displayName: 'Username', name: 'username', type: 'string', default: '' },
+		] as INodeProperties[],
+	},
+	numberChannel('sms', 'SMS'),
+	{
+		name: 'vbc',
+		displayName: 'VBC',
+		values: [{ displayName: 'Extension', name: 'extension', type: 'string', default: '' } as INodeProperties],
+	},
+	numberChannel('viber', 'Viber'),
+	{
+		name: 'websocket',
+		displayName: 'WebSocket',
+		values: [
+			{
+				displayName: 'Content Type',
+				name: 'contentType',
+				type: 'options',
+				options: [
+					{ name: 'Linear PCM 16 kHz', value: 'audio/l16;rate=16000' },
+					{ name: 'Linear PCM 8 kHz', value: 'audio/l16;rate=8000' },
+				],
+				default: 'audio/l16;rate=16000',
+			},
+			{ displayName: 'Headers (JSON)', name: 'headers', type: 'json', default: '{}' },
+			{ displayName: 'URI', name: 'uri', type: 'string', default: '', placeholder: 'wss://example.com/socket' },
+		] as INodeProperties[],
+	},
+	numberChannel('whatsapp', 'WhatsApp'),
+];
+
+const userFields: INodeProperties[] = [
+	{ displayName: 'Custom Data (JSON)', name: 'customData', type: 'json', default: '{}', description: 'Stored as properties.custom_data' },
+	{ displayName: 'Display Name', name: 'displayName', type: 'string', default: '' },
+	{ displayName: 'Image URL', name: 'imageUrl', type: 'string', default: '' },
+	{ displayName: 'TTL (Seconds)', name: 'ttl', type: 'number', typeOptions: { minValue: 1 }, default: 3600, description: 'How long the user lives (properties.ttl)' },
+];
+
+export const userDescription: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['user'] } },
+		options: [
+			{ name: 'Create', value: 'create', action: 'Create a user' },
+			{ name: 'Delete', value: 'delete', action: 'Delete a user' },
+			{ name: 'Get', value: 'get', action: 'Get a user' },
+			{ name: 'List', value: 'list', action: 'List users' },
+			{ name: 'Update', value: 'update', action: 'Update a user' },
+		],
+		default: 'list',
+	},
+	{
+		displayName: 'User ID',
+		name: 'userId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'USR-82e028d9-5201-4f1e-8188-604b2d3471ec',
+		displayOptions: show(['get', 'update', 'delete']),
+	},
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		default: '',
+		displayOptions: show(['create']),
+		description: 'Unique name, no spaces. Vonage generates one when empty.',
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: show(['create']),
+		options: userFields,
+	},
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: show(['update']),
+		options: [{ displayName: 'Name', name: 'name', type: 'string', default: '' }, ...userFields],
+	},
+	{
+		displayName: 'Channels',
+		name: 'channels',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Channel',
+		default: {},
+		displayOptions: show(['create', 'update']),
+		description: 'On Update, a channel type given here replaces that type’s current entries',
+		options: CHANNELS,
+	},
+	...returnAllAndLimit('user', 'list'),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: show(['list']),
+		options: [
+			{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'Only the user with this exact name' },
+			{
+				displayName: 'Order',
+				name: 'order',
+				type: 'options',
+				options: [
+					{ name: 'Ascending', value: 'asc' },
+					{ name: 'Descending', value: 'desc' },
+				],
+				default: 'asc',
+			},
+		],
+	},
+];
+
+function parseJsonObject(context: IExecuteFunctions, value: unknown, label: string, itemIndex: number): IDataObject {
+	try {
+		const parsed = typeof value === 'string' ? JSON.parse(value || '{}') : value;
+		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as IDataObject;
+	} catch {}
+	throw new NodeOperationError(context.getNode(), `${label}: expected a JSON object`, { itemIndex });
+}
+
+function userBody(context: IExecuteFunctions, fields: IDataObject, itemIndex: number): IDataObject {
+	const body: IDataObject = {};
+	if (fields.name) {
+		if (!/^\S{1,255}$/.test(String(fields.name))) {
+			throw new NodeOperationError(context.getNode(), `Name: expected 1 to 255 characters without spaces, got "${fields.name}"`, { itemIndex });
+		}
+		body.name = fields.name;
+	}
+	if (fields.displayName) body.display_name = fields.displayName;
+	if (fields.imageUrl) body.image_url = fields.imageUrl;
+	const properties: IDataObject = {};
+	if (fields.customData !== undefined) properties.custom_data = parseJsonObject(context, fields.customData, 'Custom Data (JSON)', itemIndex);
+	if (fields.ttl !== undefined) properties.ttl = fields.ttl;
+	if (Object.keys(properties).length) body.properties = properties;
+
+	const channelInput = context.getNodeParameter('channels', itemIndex, {}) as Record<string, IDataObject[]>;
+	const channels: IDataObject = {};
+	for (const [type, entries] of Object.entries(channelInput)) {
+		channels[type] = entries.map((entry) =>
+			type === 'websocket'
+				? { uri: entry.uri, 'content-type': entry.contentType, headers: parseJsonObject(context, entry.headers, 'Channels → WebSocket → Headers', itemIndex) }
+				: entry,
+		);
+	}
+	if (Object.keys(channels).length) body.channels = channels;
+	return body;
+}
+
+export const userOperations = {
+	async list(this: IExecuteFunctions, itemIndex: number) {
+		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+		return await usersPaginate(this, filters, {
+			returnAll: this.getNodeParameter('returnAll', itemIndex, false) as boolean,
+			limit: this.getNodeParameter('limit', itemIndex, 50) as number,
+			itemIndex,
+		});
+	},
+	async get(this: IExecuteFunctions, itemIndex: number) {
+		const id = requiredId(this, 'userId', 'User ID', itemIndex);
+		return await vonageRequest(this, { api: 'users', method: 'GET', path: apiPath`/v1/users/${id}`, itemIndex });
+	},
+	async delete(this: IExecuteFunctions, itemIndex: number) {
+		const id = requiredId(this, 'userId', 'User ID', itemIndex);
+		await vonageRequest(this, { api: 'users', method: 'DELETE', path: apiPath`/v1/users/${id}`, itemIndex });
+		return { deleted: true, id };
+	},
+	async create(this: IExecuteFunctions, itemIndex: number) {
+		const fields = { ...(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject), name: this.getNodeParameter('name', itemIndex, '') };
+		const body = userBody(this, fields, itemIndex);
+		return await vonageRequest(this, { api: 'users', method: 'POST', path: '/v1/users', body, itemIndex });
+	},
+	async update(this: IExecuteFunctions, itemIndex: number) {
+		const id = requiredId(this, 'userId', 'User ID', itemIndex);
+		const body = userBody(this, this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject, itemIndex);
+		if (!Object.keys(body).length) {
+			throw new NodeOperationError(this.getNode(), 'Update Fields: add at least one field or channel to change', { itemIndex });
+		}
+		return await vonageRequest(this, { api: 'users', method: 'PATCH', path: apiPath`/v1/users/${id}`, body, itemIndex });
+	},
+};

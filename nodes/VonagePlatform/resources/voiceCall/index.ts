@@ -1,0 +1,197 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { requiredPhoneNumber } from '../../../shared/itemHelpers';
+import { vonageRequest } from '../../../shared/transport';
+
+const show = (extra: IDataObject = {}) => ({ show: { resource: ['voiceCall'], operation: ['create'], ...extra } });
+
+export const voiceCallDescription: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['voiceCall'] } },
+		options: [
+			{
+				name: 'Create',
+				value: 'create',
+				action: 'Create an outbound call',
+				description: 'Place a call with Voice API v2 (beta); manage it afterwards with v1 endpoints',
+			},
+		],
+		default: 'create',
+	},
+	{
+		displayName: 'To',
+		name: 'toType',
+		type: 'options',
+		options: [
+			{ name: 'App User', value: 'app' },
+			{ name: 'Phone', value: 'phone' },
+			{ name: 'SIP', value: 'sip' },
+			{ name: 'VBC Extension', value: 'vbc' },
+			{ name: 'WebSocket', value: 'websocket' },
+		],
+		default: 'phone',
+		displayOptions: show(),
+	},
+	{ displayName: 'Phone Number', name: 'toNumber', type: 'string', required: true, default: '', placeholder: '14155550100', displayOptions: show({ toType: ['phone'] }) },
+	{ displayName: 'SIP URI', name: 'toUri', type: 'string', required: true, default: '', placeholder: 'sip:rebekka@sip.example.com', displayOptions: show({ toType: ['sip'] }) },
+	{ displayName: 'WebSocket URI', name: 'toUri', type: 'string', required: true, default: '', placeholder: 'wss://example.com/socket', displayOptions: show({ toType: ['websocket'] }) },
+	{ displayName: 'Extension', name: 'toExtension', type: 'string', required: true, default: '', displayOptions: show({ toType: ['vbc'] }) },
+	{ displayName: 'User Name', name: 'toUser', type: 'string', required: true, default: '', displayOptions: show({ toType: ['app'] }) },
+	{
+		displayName: 'From',
+		name: 'fromType',
+		type: 'options',
+		options: [
+			{ name: 'Phone Number', value: 'phone' },
+			{ name: 'Random Number of the Application', value: 'random' },
+		],
+		default: 'phone',
+		displayOptions: show(),
+	},
+	{ displayName: 'From Number', name: 'fromNumber', type: 'string', required: true, default: '', displayOptions: show({ fromType: ['phone'] }) },
+	{
+		displayName: 'Call Control',
+		name: 'callControl',
+		type: 'options',
+		options: [
+			{ name: 'NCCO', value: 'ncco', description: 'Actions given here' },
+			{ name: 'Answer URL', value: 'answerUrl', description: 'Vonage fetches the NCCO from a URL' },
+		],
+		default: 'ncco',
+		displayOptions: show(),
+	},
+	{
+		displayName: 'NCCO (JSON)',
+		name: 'ncco',
+		type: 'json',
+		default: '[{"action": "talk", "text": "Hello from n8n"}]',
+		displayOptions: show({ callControl: ['ncco'] }),
+		description: 'An array of actions, each an object with an "action"',
+	},
+	{ displayName: 'Answer URL', name: 'answerUrl', type: 'string', required: true, default: '', displayOptions: show({ callControl: ['answerUrl'] }) },
+	{
+		displayName: 'Answer Method',
+		name: 'answerMethod',
+		type: 'options',
+		options: [
+			{ name: 'GET', value: 'GET' },
+			{ name: 'POST', value: 'POST' },
+		],
+		default: 'GET',
+		displayOptions: show({ callControl: ['answerUrl'] }),
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: show(),
+		options: [
+			{ displayName: 'DTMF on Answer', name: 'dtmfAnswer', type: 'string', default: '', placeholder: 'p*123#', description: 'Digits sent when a phone answers' },
+			{ displayName: 'Event Method', name: 'eventMethod', type: 'options', options: [{ name: 'GET', value: 'GET' }, { name: 'POST', value: 'POST' }], default: 'POST' },
+			{ displayName: 'Event URL', name: 'eventUrl', type: 'string', default: '', description: 'Where call progress events go; required unless the application has one' },
+			{ displayName: 'Length Timer (Seconds)', name: 'lengthTimer', type: 'number', default: 7200, description: '1 to 7200: hang up this long after answer' },
+			{
+				displayName: 'Machine Detection',
+				name: 'machineDetection',
+				type: 'options',
+				options: [
+					{ name: 'Continue', value: 'continue' },
+					{ name: 'Hang Up', value: 'hangup' },
+				],
+				default: 'continue',
+			},
+			{ displayName: 'Ringing Timer (Seconds)', name: 'ringingTimer', type: 'number', default: 60, description: '1 to 120: hang up if not answered by then' },
+		],
+	},
+];
+
+function fail(context: IExecuteFunctions, message: string, itemIndex: number): never {
+	throw new NodeOperationError(context.getNode(), message, { itemIndex });
+}
+
+function url(context: IExecuteFunctions, value: unknown, label: string, schemes: string[], itemIndex: number): string {
+	const text = String(value ?? '').trim();
+	try {
+		if (schemes.includes(new URL(text).protocol)) return text;
+	} catch {}
+	return fail(context, `${label}: expected a ${schemes.map((s) => s.replace(':', '://')).join(' or ')} address, got "${text}"`, itemIndex);
+}
+
+function whole(context: IExecuteFunctions, value: unknown, label: string, min: number, max: number, itemIndex: number): number {
+	const number = Number(value);
+	if (!Number.isInteger(number) || number < min || number > max) fail(context, `${label}: expected a whole number from ${min} to ${max}, got ${String(value)}`, itemIndex);
+	return number;
+}
+
+/** An NCCO must be a non-empty array of objects that each name an action. */
+export function parseNcco(raw: unknown): IDataObject[] | string {
+	let ncco: unknown = raw;
+	if (typeof raw === 'string') {
+		try {
+			ncco = JSON.parse(raw);
+		} catch (error) {
+			return `not valid JSON (${(error as Error).message})`;
+		}
+	}
+	if (!Array.isArray(ncco) || ncco.length === 0) return 'expected a non-empty JSON array of actions';
+	const bad = ncco.findIndex((action) => !action || typeof action !== 'object' || typeof action.action !== 'string');
+	if (bad >= 0) return `item ${bad} is not an object with an "action" string`;
+	return ncco as IDataObject[];
+}
+
+function endpoint(context: IExecuteFunctions, itemIndex: number, options: IDataObject): IDataObject {
+	switch (context.getNodeParameter('toType', itemIndex)) {
+		case 'phone': {
+			const to: IDataObject = { type: 'phone', number: requiredPhoneNumber(context, 'toNumber', 'To → Phone Number', itemIndex).replace(/^\+/, '') };
+			if (options.dtmfAnswer) to.dtmfAnswer = options.dtmfAnswer;
+			return to;
+		}
+		case 'sip':
+			return { type: 'sip', uri: url(context, context.getNodeParameter('toUri', itemIndex), 'To → SIP URI', ['sip:', 'sips:'], itemIndex) };
+		case 'websocket':
+			return { type: 'websocket', uri: url(context, context.getNodeParameter('toUri', itemIndex), 'To → WebSocket URI', ['ws:', 'wss:'], itemIndex), 'content-type': 'audio/l16;rate=16000' };
+		case 'vbc': {
+			const extension = String(context.getNodeParameter('toExtension', itemIndex, '')).trim();
+			if (!/^\d+$/.test(extension)) fail(context, `To → Extension: expected digits, got "${extension}"`, itemIndex);
+			return { type: 'vbc', extension };
+		}
+		default: {
+			const user = String(context.getNodeParameter('toUser', itemIndex, '')).trim();
+			if (!user) fail(context, 'To → User Name: required', itemIndex);
+			return { type: 'app', user };
+		}
+	}
+}
+
+export const voiceCallOperations = {
+	/** Never retried: a repeated POST would ring the callee twice. */
+	async create(this: IExecuteFunctions, itemIndex: number) {
+		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		const body: IDataObject = { to: [endpoint(this, itemIndex, options)] };
+		if (this.getNodeParameter('fromType', itemIndex) === 'random') body.random_from_number = true;
+		else body.from = { type: 'phone', number: requiredPhoneNumber(this, 'fromNumber', 'From Number', itemIndex).replace(/^\+/, '') };
+		if (this.getNodeParameter('callControl', itemIndex) === 'ncco') {
+			const ncco = parseNcco(this.getNodeParameter('ncco', itemIndex));
+			if (typeof ncco === 'string') fail(this, `NCCO (JSON): ${ncco}`, itemIndex);
+			body.ncco = ncco;
+		} else {
+			body.answer_url = [url(this, this.getNodeParameter('answerUrl', itemIndex), 'Answer URL', ['http:', 'https:'], itemIndex)];
+			body.answer_method = this.getNodeParameter('answerMethod', itemIndex);
+		}
+		if (options.eventUrl) body.event_url = [url(this, options.eventUrl, 'Options → Event URL', ['http:', 'https:'], itemIndex)];
+		if (options.eventMethod) body.event_method = options.eventMethod;
+		if (options.machineDetection) body.machine_detection = options.machineDetection;
+		if (options.lengthTimer !== undefined) body.length_timer = whole(this, options.lengthTimer, 'Options → Length Timer', 1, 7200, itemIndex);
+		if (options.ringingTimer !== undefined) body.ringing_timer = whole(this, options.ringingTimer, 'Options → Ringing Timer', 1, 120, itemIndex);
+		await vonageRequest(this, { api: 'voice', method: 'POST', path: '/v2/calls', body, itemIndex });
+		// Voice v2 answers 202 with an empty body: the call's uuid arrives at the event URL.
+		return { accepted: true, to: body.to, from: body.from ?? 'random_from_number' };
+	},
+};
