@@ -55,7 +55,12 @@ function ensureN8n() {
 		const started = Date.now();
 		run('npm', ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', prefix, `n8n@${N8N_VERSION}`], { env: runtimeEnv() });
 		log('rebuilding sqlite3 for Node 24…');
-		run('npm', ['rebuild', 'sqlite3'], { cwd: prefix, env: runtimeEnv() });
+		// Under `npm test` the project's ignore-scripts=true reaches child npm processes through
+		// npm_config_ignore_scripts; the sqlite3 build script is the one that must run here.
+		const buildEnv = runtimeEnv();
+		delete buildEnv.npm_config_ignore_scripts;
+		run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], { cwd: prefix, env: buildEnv });
+		run(path.join(nodeBinDir(), 'node'), ['-e', "require('sqlite3'); console.log('sqlite3 loads under', process.version)"], { cwd: prefix });
 		fs.writeFileSync(ready, new Date().toISOString());
 		log(`n8n installed in ${Math.round((Date.now() - started) / 1000)} s`);
 	}

@@ -53,7 +53,7 @@ describe('VIS trigger: registration lifecycle', () => {
 		await trigger.activate();
 		expect(webhooks().map((h) => h.id)).toEqual([id]);
 		expect(trigger.staticData().webhookId).toBe(id);
-		const delivered = await standin.deliverEvent(id, standin.sampleEvent());
+		const delivered = await standin.deliverEvent(String(id), standin.sampleEvent());
 		expect(delivered.status).toBe(200);
 		expect(trigger.executions).toHaveLength(1);
 	});

@@ -99,6 +99,6 @@ export async function runNode(nodeType: INodeType, options: RunOptions): Promise
 		{ node, data: inputData, source: null },
 		[],
 	);
-	const [output] = await nodeType.execute!.call(context);
+	const [output] = (await nodeType.execute!.call(context)) as INodeExecutionData[][];
 	return output;
 }

@@ -70,7 +70,8 @@ function createStandin(options = {}) {
 		voiceCalls: [],
 		requests: [],
 		faults: [],
-		counters: { passwordGrants: 0, refreshGrants: 0, jwtVerified: 0 },
+		counters: { passwordGrants: 0, refreshGrants: 0, jwtVerified: 0, distinctJwts: 0 },
+		jwtsSeen: new Set(),
 		nextId: 1000,
 		deliveries: [],
 	};
@@ -154,6 +155,10 @@ function createStandin(options = {}) {
 		if (typeof claims.iat !== 'number' || typeof claims.jti !== 'string') throw unauthorized('JWT needs iat and jti');
 		if (claims.exp !== undefined && claims.exp < now) throw unauthorized('JWT expired');
 		state.counters.jwtVerified++;
+		if (!state.jwtsSeen.has(token)) {
+			state.jwtsSeen.add(token);
+			state.counters.distinctJwts++;
+		}
 		return 'jwt-bearer';
 	}
 
@@ -477,6 +482,20 @@ function createStandin(options = {}) {
 			return [200, { requests: state.requests, webhooks: [...state.webhooks.values()], applications: [...state.applications.values()].map(appView), users: [...state.users.values()], voiceCalls: state.voiceCalls, calls: [...state.calls.values()], eventCount: state.events.length, counters: state.counters, deliveries: state.deliveries }];
 		}
 		if (method === 'GET' && path === '/sandbox') return [200, sandbox];
+		if (method === 'GET' && path === '/counters') return [200, { ...state.counters, requests: state.requests.length }];
+		if (method === 'POST' && path === '/clear-requests') { state.requests.length = 0; return [200, {}]; }
+		if (method === 'POST' && path === '/clear-users') { state.users.clear(); return [200, {}]; }
+		if (method === 'POST' && path === '/seed-users') {
+			for (let i = 0; i < (body.count ?? 10); i++) {
+				const id = `USR-${crypto.randomUUID()}`;
+				state.users.set(id, { id, name: `seeded-${state.users.size}-${i}`, display_name: `Seeded ${i}`, properties: {}, channels: {} });
+			}
+			return [200, { userCount: state.users.size }];
+		}
+		if (method === 'POST' && path === '/seed-calls') {
+			const ids = Array.from({ length: body.count ?? 1 }, () => makeCall('14155550100', 'INBOUND', 'RINGING').id);
+			return [200, { ids }];
+		}
 		if (method === 'POST' && path === '/faults') { failNext(body.count ?? 1, body.status ?? 500, body); return [200, { queued: state.faults.length }]; }
 		if (method === 'POST' && path === '/seed-events') { seedEvents(body.count ?? 10); return [200, { eventCount: state.events.length }]; }
 		if (method === 'POST' && path === '/deliver') {

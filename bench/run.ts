@@ -1,0 +1,283 @@
+/**
+ * `npm run bench`: the nodes against a plain fetch loop (the floor) and @vonage/server-sdk,
+ * side by side in one run, on the local stand-in (a separate process on loopback).
+ * Each case runs its variants interleaved, three rounds, and reports the ratio of medians:
+ * single timings on a shared 2-core machine mean little. Not part of the tests; never gates CI.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { Vonage } from '@vonage/server-sdk';
+import { WebhookContext } from 'n8n-core';
+import type { IDataObject, IWebhookData } from 'n8n-workflow';
+
+import { applicationJwt, jwtSignatureCount } from '../nodes/shared/applicationJwt';
+import { retryPolicy } from '../nodes/shared/transport';
+import { visAccessToken, visTokenRequestCount } from '../nodes/shared/visToken';
+import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
+import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
+import { VonageVisTrigger } from '../nodes/VonageVisTrigger/VonageVisTrigger.node';
+import { additionalDataFor, runNode, workflowWith } from '../test/helpers/n8n';
+
+const ROOT = process.cwd();
+const ROUNDS = 3;
+const PER_ITEM = Number(process.env.BENCH_ITEMS ?? 1000);
+const RETURN_ALL = Number(process.env.BENCH_RETURN_ALL ?? 10000);
+
+interface Sandbox {
+	url: string;
+	consumerKey: string;
+	consumerSecret: string;
+	username: string;
+	password: string;
+	apiKey: string;
+	apiSecret: string;
+	applicationId: string;
+	privateKey: string;
+}
+
+const rows: string[][] = [];
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+
+async function timed(fn: () => Promise<unknown>): Promise<{ ms: number; peakHeapMb: number }> {
+	global.gc?.();
+	const baseline = process.memoryUsage().heapUsed;
+	let peak = baseline;
+	const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 5);
+	const start = process.hrtime.bigint();
+	await fn();
+	const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+	clearInterval(sampler);
+	peak = Math.max(peak, process.memoryUsage().heapUsed);
+	return { ms: elapsed, peakHeapMb: (peak - baseline) / 1048576 };
+}
+
+/** Runs the variants interleaved for ROUNDS rounds; returns median time and peak heap per variant. */
+async function compare(variants: Record<string, () => Promise<unknown>>, before?: () => Promise<void>) {
+	const results: Record<string, { ms: number[]; heap: number[] }> = {};
+	for (let round = 0; round < ROUNDS; round++) {
+		for (const [name, fn] of Object.entries(variants)) {
+			await before?.();
+			const { ms: elapsed, peakHeapMb } = await timed(fn);
+			(results[name] ??= { ms: [], heap: [] }).ms.push(elapsed);
+			results[name].heap.push(peakHeapMb);
+		}
+	}
+	return Object.fromEntries(Object.entries(results).map(([name, r]) => [name, { ms: median(r.ms), heap: median(r.heap) }]));
+}
+
+async function control(sandbox: Sandbox, route: string, body: IDataObject = {}) {
+	const response = await fetch(`${sandbox.url}/_standin/${route}`, {
+		method: route === 'counters' ? 'GET' : 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: route === 'counters' ? undefined : JSON.stringify(body),
+	});
+	return (await response.json()) as IDataObject;
+}
+
+async function startStandinProcess(): Promise<{ sandbox: Sandbox; stop: () => void }> {
+	const infoFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-')), 'sandbox.json');
+	const child = spawn(process.execPath, [path.join(ROOT, 'test/standin/cli.js'), '--port', '0', '--events', '0', '--json-out', infoFile], {
+		stdio: 'ignore',
+	});
+	for (let i = 0; i < 100 && !fs.existsSync(infoFile); i++) await new Promise((r) => setTimeout(r, 50));
+	return { sandbox: JSON.parse(fs.readFileSync(infoFile, 'utf8')), stop: () => child.kill() };
+}
+
+function credentials(s: Sandbox) {
+	return {
+		vonageVisPasswordApi: { baseUrl: s.url, consumerKey: s.consumerKey, consumerSecret: s.consumerSecret, username: s.username, password: s.password },
+		vonageKeySecretApi: { baseUrl: s.url, apiKey: s.apiKey, apiSecret: s.apiSecret },
+		vonageJwtApi: { baseUrl: s.url, applicationId: s.applicationId, privateKey: s.privateKey, tokenTtlSeconds: 900 },
+	};
+}
+
+async function perItem(sandbox: Sandbox) {
+	const creds = credentials(sandbox);
+	const basic = `Basic ${Buffer.from(`${sandbox.apiKey}:${sandbox.apiSecret}`).toString('base64')}`;
+	const jwt = await applicationJwt(creds.vonageJwtApi);
+	const sdk = new Vonage(
+		{ apiKey: sandbox.apiKey, apiSecret: sandbox.apiSecret, applicationId: sandbox.applicationId, privateKey: sandbox.privateKey },
+		{ apiHost: sandbox.url },
+	);
+	const appItems = Array.from({ length: PER_ITEM }, () => ({ id: sandbox.applicationId }));
+
+	const get = await compare({
+		node: () => runNode(new VonagePlatform(), { parameters: { resource: 'application', operation: 'get', applicationId: '={{ $json.id }}' }, credentials: creds, items: appItems }),
+		floor: async () => {
+			for (const item of appItems) await (await fetch(`${sandbox.url}/v2/applications/${item.id}`, { headers: { Authorization: basic } })).json();
+		},
+		sdk: async () => {
+			for (const item of appItems) await sdk.applications.getApplication(item.id);
+		},
+	});
+	rows.push(['Get Application ×' + PER_ITEM, ms(get.node.ms), ms(get.floor.ms), ms(get.sdk.ms), (get.node.ms / get.floor.ms).toFixed(2), (get.node.ms / get.sdk.ms).toFixed(2), 'Basic auth: no signing']);
+
+	let n = 0;
+	const userItems = () => Array.from({ length: PER_ITEM }, () => ({ name: `bench-${n++}` }));
+	const signaturesBefore = jwtSignatureCount();
+	const distinct: Record<string, number> = {};
+	const clearUsers = () => control(sandbox, 'clear-users').then(() => undefined);
+	const countJwts = async (name: string, fn: () => Promise<unknown>) => {
+		const before = Number((await control(sandbox, 'counters')).distinctJwts);
+		await fn();
+		distinct[name] = (distinct[name] ?? 0) + Number((await control(sandbox, 'counters')).distinctJwts) - before;
+	};
+	const create = await compare(
+		{
+			node: () => countJwts('node', () => runNode(new VonagePlatform(), { parameters: { resource: 'user', operation: 'create', name: '={{ $json.name }}' }, credentials: creds, items: userItems() })),
+			floor: () =>
+				countJwts('floor', async () => {
+					for (const item of userItems()) {
+						await (await fetch(`${sandbox.url}/v1/users`, { method: 'POST', headers: { Authorization: `Bearer ${jwt}`, 'content-type': 'application/json' }, body: JSON.stringify(item) })).json();
+					}
+				}),
+			sdk: () =>
+				countJwts('sdk', async () => {
+					for (const item of userItems()) await sdk.users.createUser(item);
+				}),
+		},
+		clearUsers,
+	);
+	rows.push([
+		'Create User (JWT) ×' + PER_ITEM,
+		ms(create.node.ms),
+		ms(create.floor.ms),
+		ms(create.sdk.ms),
+		(create.node.ms / create.floor.ms).toFixed(2),
+		(create.node.ms / create.sdk.ms).toFixed(2),
+		`JWTs signed: node ${jwtSignatureCount() - signaturesBefore} in ${ROUNDS} runs; distinct JWTs seen by the server: node ${distinct.node}, floor ${distinct.floor}, sdk ${distinct.sdk}`,
+	]);
+
+	const { ids } = (await control(sandbox, 'seed-calls', { count: 1 })) as { ids: number[] };
+	const tokenBefore = visTokenRequestCount();
+	const token = await visAccessToken((o) => fetch(o.url, { method: o.method, headers: o.headers as Record<string, string>, body: o.body as string }).then(async (r) => ({ statusCode: r.status, body: await r.json() })), creds.vonageVisPasswordApi);
+	const callItems = Array.from({ length: PER_ITEM }, () => ({ id: ids[0] }));
+	const call = await compare({
+		node: () => runNode(new VonageVis(), { parameters: { resource: 'call', operation: 'get', callId: '={{ $json.id }}' }, credentials: { vonageVisPasswordApi: creds.vonageVisPasswordApi }, items: callItems }),
+		floor: async () => {
+			for (const item of callItems) await (await fetch(`${sandbox.url}/t/vbc.prod/vis/v1/self/calls/${item.id}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+		},
+	});
+	rows.push(['VIS Get Call ×' + PER_ITEM, ms(call.node.ms), ms(call.floor.ms), 'not covered', (call.node.ms / call.floor.ms).toFixed(2), '–', `token requests: ${visTokenRequestCount() - tokenBefore} for ${ROUNDS * PER_ITEM + 1} calls`]);
+}
+
+async function returnAll(sandbox: Sandbox) {
+	const creds = credentials(sandbox);
+	await control(sandbox, 'clear-users');
+	await control(sandbox, 'seed-users', { count: RETURN_ALL });
+	await control(sandbox, 'seed-events', { count: RETURN_ALL });
+	const jwt = await applicationJwt(creds.vonageJwtApi);
+	const users = await compare({
+		node: async () => {
+			const out = await runNode(new VonagePlatform(), { parameters: { resource: 'user', operation: 'list', returnAll: true }, credentials: creds });
+			if (out.length !== RETURN_ALL) throw new Error(`node listed ${out.length} users`);
+		},
+		floor: async () => {
+			const all: unknown[] = [];
+			let cursor: string | null = null;
+			do {
+				const response: any = await (await fetch(`${sandbox.url}/v1/users?page_size=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { Authorization: `Bearer ${jwt}` } })).json();
+				all.push(...response._embedded.users);
+				cursor = response._links.next ? new URL(response._links.next.href).searchParams.get('cursor') : null;
+			} while (cursor);
+			if (all.length !== RETURN_ALL) throw new Error(`floor listed ${all.length} users`);
+		},
+	});
+	rows.push([`Return All users ×${RETURN_ALL} (cursor)`, ms(users.node.ms), ms(users.floor.ms), '–', (users.node.ms / users.floor.ms).toFixed(2), '–', `peak heap: node ${users.node.heap.toFixed(1)} MB, floor ${users.floor.heap.toFixed(1)} MB`]);
+
+	const token = await visAccessToken((o) => fetch(o.url, { method: o.method, headers: o.headers as Record<string, string>, body: o.body as string }).then(async (r) => ({ statusCode: r.status, body: await r.json() })), creds.vonageVisPasswordApi);
+	const events = await compare({
+		node: async () => {
+			const out = await runNode(new VonageVis(), { parameters: { resource: 'event', operation: 'list', returnAll: true }, credentials: { vonageVisPasswordApi: creds.vonageVisPasswordApi } });
+			if (out.length < RETURN_ALL) throw new Error(`node listed ${out.length} events`);
+		},
+		floor: async () => {
+			const all: unknown[] = [];
+			for (let page = 1; ; page++) {
+				const items = (await (await fetch(`${sandbox.url}/t/vbc.prod/vis/v1/self/events?types=CALL&offset=${page}&size=100`, { headers: { Authorization: `Bearer ${token}` } })).json()) as unknown[];
+				all.push(...items);
+				if (items.length < 100) break;
+			}
+		},
+	});
+	rows.push([`Return All events ×${RETURN_ALL} (offset/size)`, ms(events.node.ms), ms(events.floor.ms), '–', (events.node.ms / events.floor.ms).toFixed(2), '–', `peak heap: node ${events.node.heap.toFixed(1)} MB, floor ${events.floor.heap.toFixed(1)} MB`]);
+}
+
+async function verification() {
+	const nodeType = new VonageVisTrigger();
+	const { workflow, node } = workflowWith(nodeType, { options: {} }, ['vonageVisPasswordApi'], {});
+	const signingKey = 'a'.repeat(64);
+	Object.assign(workflow.getStaticData('node', node), { webhookId: 'wh', signingKey, expireAt: new Date(Date.now() + 9 * 86_400_000).toISOString() });
+	const event: IDataObject = { accountId: '257073', direction: 'INBOUND', duration: 0, externalId: 'x'.repeat(36), id: '123456789', internal: false, phoneNumber: '14155550123', startTime: new Date().toISOString(), state: 'RINGING', type: 'CALL', ucpType: 'VBS', userId: '522078', callerId: 'A caller name', notes: 'n'.repeat(650) };
+	const rawBody = Buffer.from(JSON.stringify({ event }));
+	const canonical = JSON.stringify(Object.fromEntries(Object.keys(event).sort().map((k) => [k, event[k]])));
+	const signature = createHmac('sha256', signingKey).update(canonical).digest('hex');
+	const request = { rawBody, body: JSON.parse(rawBody.toString()), headers: { 'x-von-signature': signature, 'x-von-webhook-id': 'wh', 'x-von-delivery-id': '', 'x-von-attempt': '1' } };
+	const response = { status: () => ({ json: () => undefined }) };
+	const additionalData = { ...additionalDataFor({}), httpRequest: request, httpResponse: response } as never;
+	const webhookData = { httpMethod: 'POST', node: node.name, path: 'vis-events', webhookDescription: nodeType.description.webhooks![0], workflowId: workflow.id } as unknown as IWebhookData;
+
+	const perSecond = async (fn: (i: number) => Promise<boolean> | boolean) => {
+		const start = process.hrtime.bigint();
+		let count = 0;
+		while (Number(process.hrtime.bigint() - start) < 1.5e9) {
+			if (!(await fn(count++))) throw new Error('verification failed');
+		}
+		return count / (Number(process.hrtime.bigint() - start) / 1e9);
+	};
+	const node_ = await perSecond(async (i) => {
+		request.headers['x-von-delivery-id'] = `d-${i}`;
+		const result = await nodeType.webhook.call(new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], null));
+		return Boolean(result.workflowData);
+	});
+	const expected = Buffer.from(signature, 'hex');
+	const bare = await perSecond(() => timingSafeEqual(createHmac('sha256', signingKey).update(rawBody).digest(), expected) || true);
+	rows.push([`Trigger verification, ${rawBody.length} B event`, `${Math.round(node_)}/s`, `${Math.round(bare)}/s`, '–', (bare / node_).toFixed(2) + ' (floor/node)', '–', 'node = webhook() in an n8n-core WebhookContext: canonicalise + HMAC + constant-time compare + dedup + output']);
+}
+
+function coldLoad() {
+	const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+	const files = [...pkg.n8n.nodes, ...pkg.n8n.credentials].map((f: string) => path.join(ROOT, f));
+	// n8n has n8n-workflow loaded before it loads community nodes, so both variants preload it.
+	const script = (preloadJose: boolean) =>
+		`require('n8n-workflow');${preloadJose ? "require('jose');" : ''}const t=process.hrtime.bigint();for(const f of ${JSON.stringify(files)})require(f);process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+	const measure = (preload: boolean) =>
+		median(Array.from({ length: 9 }, () => Number(spawnSync(process.execPath, ['-e', script(preload)], { cwd: ROOT, encoding: 'utf8' }).stdout)));
+	const cold = measure(false);
+	const warmJose = measure(true);
+	rows.push(['Cold load of every node and credential (dist)', ms(cold), '–', '–', '–', '–', `with jose already loaded: ${warmJose.toFixed(0)} ms, so jose costs ~${(cold - warmJose).toFixed(0)} ms (median of 9 processes)`]);
+}
+
+async function main() {
+	retryPolicy.sleep = async () => undefined;
+	const { sandbox, stop } = await startStandinProcess();
+	try {
+		await perItem(sandbox);
+		await returnAll(sandbox);
+		await verification();
+		coldLoad();
+	} finally {
+		stop();
+	}
+	const header = ['case', 'node', 'floor (fetch)', '@vonage/server-sdk', 'node/floor', 'node/sdk', 'notes'];
+	const lines = [
+		`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'} ×${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. Median of ${ROUNDS} interleaved rounds.`,
+		'',
+		`| ${header.join(' | ')} |`,
+		`|${header.map(() => '---').join('|')}|`,
+		...rows.map((row) => `| ${row.join(' | ')} |`),
+	];
+	const table = lines.join('\n');
+	console.log(table);
+	fs.writeFileSync(path.join(ROOT, 'bench', 'latest.md'), `${table}\n`);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
