@@ -191,6 +191,17 @@ async function main() {
 	// /healthz answers before the REST routes are mounted.
 	await waitFor('the REST API', async () => (await fetch(`http://127.0.0.1:${PORT}/rest/settings`).catch(() => ({}))).ok);
 	await rest('POST', '/owner/setup', { email: 'e2e@example.com', firstName: 'E2E', lastName: 'Test', password: 'E2e-password-123' });
+	step('   credential tests through n8n (Test button)');
+	for (const credential of runtime.sandboxCredentials(standin.url, sandbox)) {
+		const { data: result } = await rest('POST', '/credentials/test', { credentials: credential });
+		assert.equal(result.status, 'OK', `${credential.type}: ${JSON.stringify(result)}`);
+	}
+	const [visCredential] = runtime.sandboxCredentials(standin.url, sandbox);
+	const { data: refused } = await rest('POST', '/credentials/test', { credentials: { ...visCredential, data: { ...visCredential.data, password: 'wrong-password' } } });
+	assert.equal(refused.status, 'Error');
+	assert.ok(!JSON.stringify(refused).includes('wrong-password'), 'the refused password is not echoed');
+	console.log(`  all three credential tests OK; a wrong VIS password fails: ${refused.message}`);
+
 	await rest('POST', `/workflows/${triggerWorkflow.id}/deactivate`, {});
 	await waitFor('the registration to be deleted', () => registrations().length === 0);
 	const { data: current } = await rest('GET', `/workflows/${triggerWorkflow.id}`);
