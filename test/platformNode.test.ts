@@ -130,7 +130,7 @@ describe('Applications (Basic auth)', () => {
 		[{ capability_voice: { conversations_ttl: 9001 } }, /Voice → Conversations TTL \(Hours\): expected a whole number from 1 to 9000/],
 		[{ capability_voice: { leg_persistence_time: 0 } }, /Voice → Leg Persistence Time \(Days\): expected a whole number from 1 to 31/],
 		[{ capability_voice: { region: 'mars-1' } }, /Voice → Region: expected one of na-east/],
-		[{ capability_rtc: { event_url: 'not a url' } }, /RTC → Event URL: expected an http/],
+		[{ capability_rtc: { event_url: 'not a url' } }, /RTC → Event URL: expected an address starting with http:\/\//],
 		[{ capabilitiesInput: 'json', capabilitiesJson: '{"voice": {"region": "moon"}}' }, /capabilities.voice.region: expected one of/],
 		[{ capabilitiesInput: 'json', capabilitiesJson: '{"vbc": {"x": 1}}' }, /capabilities.vbc: expected an empty object/],
 		[{ capabilitiesInput: 'json', capabilitiesJson: '{oops' }, /Capabilities \(JSON\): not valid JSON/],
@@ -261,7 +261,7 @@ describe('Voice v2 (JWT)', () => {
 		[{ options: { lengthTimer: 7201 } }, /Options → Length Timer: expected a whole number from 1 to 7200/],
 		[{ options: { ringingTimer: 0 } }, /Options → Ringing Timer: expected a whole number from 1 to 120/],
 		[{ toNumber: '12' }, /To → Phone Number: expected a phone number/],
-		[{ toType: 'sip', toUri: 'https://x' }, /To → SIP URI: expected a sip:\/\/ or sips:\/\/ address/],
+		[{ toType: 'sip', toUri: 'https://x' }, /To → SIP URI: expected an address starting with sip: or sips:, got "https:\/\/x"/],
 	])('bound violation %p is refused before any request', async (fields, message) => {
 		await expect(platform({ resource: 'voiceCall', operation: 'create', toNumber: '14155550100', fromNumber: '14155550111', ...fields })).rejects.toThrow(message);
 		expect(apiRequests()).toHaveLength(0);

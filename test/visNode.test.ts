@@ -190,7 +190,7 @@ describe('VIS node: input is checked before anything is sent', () => {
 	});
 
 	test('webhook create refuses a non-http URL and a missing signing key', async () => {
-		await expect(vis({ resource: 'webhook', operation: 'create', url: 'ftp://x', signingKey: 'k' })).rejects.toThrow(/URL: expected an http/);
+		await expect(vis({ resource: 'webhook', operation: 'create', url: 'ftp://x', signingKey: 'k' })).rejects.toThrow(/URL: expected an address starting with http:\/\/ or https:\/\//);
 		await expect(vis({ resource: 'webhook', operation: 'create', url: 'https://x.example' })).rejects.toThrow(/Signing Key: required/);
 		expect(visRequests()).toHaveLength(0);
 	});

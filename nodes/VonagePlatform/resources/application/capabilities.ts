@@ -1,5 +1,7 @@
 import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { checkUrl, checkWholeNumber, FieldError } from '../../../shared/validation';
+
 /**
  * The capabilities of an application, described once and used three ways: to build the
  * field-by-field UI, to turn those fields into the API's nested object, and to check the
@@ -227,22 +229,8 @@ export function capabilityProperties(show: { resource: string[]; operation: stri
 	}));
 }
 
-export class CapabilityError extends Error {}
-
-function checkBound(label: string, value: unknown, bound: NumberBound) {
-	const number = Number(value);
-	if (!Number.isInteger(number) || number < bound.min || number > bound.max) {
-		throw new CapabilityError(`${label}: expected a whole number from ${bound.min} to ${bound.max} ${bound.unit}, got ${String(value)}`);
-	}
-	return number;
-}
-
-function checkUrl(label: string, value: unknown): string {
-	const text = String(value).trim();
-	try {
-		if (['http:', 'https:'].includes(new URL(text).protocol)) return text;
-	} catch {}
-	throw new CapabilityError(`${label}: expected an http:// or https:// URL, got "${text}"`);
+function checkBound(label: string, value: unknown, bound: NumberBound): number {
+	return checkWholeNumber(label, value, bound.min, bound.max, bound.unit);
 }
 
 /** Turns the field collections into a partial capabilities object, checking every bound. */
@@ -275,7 +263,7 @@ export function capabilitiesFromFields(fields: Record<string, IDataObject>): IDa
 			const label = `${capability.label} → ${setting.label}`;
 			if (setting.bound) built[setting.key] = checkBound(label, value, setting.bound);
 			else if (setting.options && !setting.options.includes(String(value))) {
-				throw new CapabilityError(`${label}: expected one of ${setting.options.join(', ')}, got "${String(value)}"`);
+				throw new FieldError(`${label}: expected one of ${setting.options.join(', ')}, got "${String(value)}"`);
 			} else built[setting.key] = value;
 		}
 		if (capability.nested) {
@@ -309,12 +297,12 @@ export function checkCapabilitiesJson(capabilities: IDataObject): void {
 			if (value === undefined) continue;
 			if (setting.bound) checkBound(`capabilities.voice.${setting.key}`, value, setting.bound);
 			if (setting.options && !setting.options.includes(String(value))) {
-				throw new CapabilityError(`capabilities.voice.${setting.key}: expected one of ${setting.options.join(', ')}, got "${String(value)}"`);
+				throw new FieldError(`capabilities.voice.${setting.key}: expected one of ${setting.options.join(', ')}, got "${String(value)}"`);
 			}
 		}
 	}
 	if (capabilities.vbc !== undefined && (typeof capabilities.vbc !== 'object' || Object.keys(capabilities.vbc as object).length)) {
-		throw new CapabilityError('capabilities.vbc: expected an empty object {}');
+		throw new FieldError('capabilities.vbc: expected an empty object {}');
 	}
 }
 

@@ -6,9 +6,9 @@ import { requiredId } from '../../../shared/itemHelpers';
 import { applicationsPaginate } from '../../../shared/pagination';
 import { vonageRequest } from '../../../shared/transport';
 import { apiPath } from '../../../shared/urlPath';
+import { FieldError } from '../../../shared/validation';
 import {
 	CAPABILITIES,
-	CapabilityError,
 	capabilitiesFromFields,
 	capabilityProperties,
 	checkCapabilitiesJson,
@@ -138,7 +138,7 @@ function capabilitiesChange(context: IExecuteFunctions, itemIndex: number): IDat
 			const raw = context.getNodeParameter('capabilitiesJson', itemIndex, '{}');
 			capabilities = typeof raw === 'string' ? JSON.parse(raw || '{}') : (raw as IDataObject);
 			if (typeof capabilities !== 'object' || capabilities === null || Array.isArray(capabilities)) {
-				throw new CapabilityError('Capabilities (JSON): expected a JSON object');
+				throw new FieldError('Capabilities (JSON): expected a JSON object');
 			}
 			checkCapabilitiesJson(capabilities);
 		} else {
@@ -149,7 +149,7 @@ function capabilitiesChange(context: IExecuteFunctions, itemIndex: number): IDat
 		}
 	} catch (error) {
 		const message = error instanceof SyntaxError ? `Capabilities (JSON): not valid JSON (${error.message})` : (error as Error).message;
-		if (error instanceof CapabilityError || error instanceof SyntaxError) {
+		if (error instanceof FieldError || error instanceof SyntaxError) {
 			throw new NodeOperationError(context.getNode(), message, { itemIndex });
 		}
 		throw error;

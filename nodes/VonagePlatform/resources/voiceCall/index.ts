@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { requiredPhoneNumber } from '../../../shared/itemHelpers';
 import { vonageRequest } from '../../../shared/transport';
+import { checkUrl, checkWholeNumber, FieldError } from '../../../shared/validation';
 
 const show = (extra: IDataObject = {}) => ({ show: { resource: ['voiceCall'], operation: ['create'], ...extra } });
 
@@ -116,18 +117,14 @@ function fail(context: IExecuteFunctions, message: string, itemIndex: number): n
 	throw new NodeOperationError(context.getNode(), message, { itemIndex });
 }
 
-function url(context: IExecuteFunctions, value: unknown, label: string, schemes: string[], itemIndex: number): string {
-	const text = String(value ?? '').trim();
+/** Runs a shared check, reporting its FieldError as a NodeOperationError on this item. */
+function checked<T>(context: IExecuteFunctions, itemIndex: number, check: () => T): T {
 	try {
-		if (schemes.includes(new URL(text).protocol)) return text;
-	} catch {}
-	return fail(context, `${label}: expected a ${schemes.map((s) => s.replace(':', '://')).join(' or ')} address, got "${text}"`, itemIndex);
-}
-
-function whole(context: IExecuteFunctions, value: unknown, label: string, min: number, max: number, itemIndex: number): number {
-	const number = Number(value);
-	if (!Number.isInteger(number) || number < min || number > max) fail(context, `${label}: expected a whole number from ${min} to ${max}, got ${String(value)}`, itemIndex);
-	return number;
+		return check();
+	} catch (error) {
+		if (error instanceof FieldError) fail(context, error.message, itemIndex);
+		throw error;
+	}
 }
 
 /** An NCCO must be a non-empty array of objects that each name an action. */
@@ -154,9 +151,9 @@ function endpoint(context: IExecuteFunctions, itemIndex: number, options: IDataO
 			return to;
 		}
 		case 'sip':
-			return { type: 'sip', uri: url(context, context.getNodeParameter('toUri', itemIndex), 'To → SIP URI', ['sip:', 'sips:'], itemIndex) };
+			return { type: 'sip', uri: checked(context, itemIndex, () => checkUrl('To → SIP URI', context.getNodeParameter('toUri', itemIndex), ['sip:', 'sips:'])) };
 		case 'websocket':
-			return { type: 'websocket', uri: url(context, context.getNodeParameter('toUri', itemIndex), 'To → WebSocket URI', ['ws:', 'wss:'], itemIndex), 'content-type': 'audio/l16;rate=16000' };
+			return { type: 'websocket', uri: checked(context, itemIndex, () => checkUrl('To → WebSocket URI', context.getNodeParameter('toUri', itemIndex), ['ws:', 'wss:'])), 'content-type': 'audio/l16;rate=16000' };
 		case 'vbc': {
 			const extension = String(context.getNodeParameter('toExtension', itemIndex, '')).trim();
 			if (!/^\d+$/.test(extension)) fail(context, `To → Extension: expected digits, got "${extension}"`, itemIndex);
@@ -182,14 +179,14 @@ export const voiceCallOperations = {
 			if (typeof ncco === 'string') fail(this, `NCCO (JSON): ${ncco}`, itemIndex);
 			body.ncco = ncco;
 		} else {
-			body.answer_url = [url(this, this.getNodeParameter('answerUrl', itemIndex), 'Answer URL', ['http:', 'https:'], itemIndex)];
+			body.answer_url = [checked(this, itemIndex, () => checkUrl('Answer URL', this.getNodeParameter('answerUrl', itemIndex)))];
 			body.answer_method = this.getNodeParameter('answerMethod', itemIndex);
 		}
-		if (options.eventUrl) body.event_url = [url(this, options.eventUrl, 'Options → Event URL', ['http:', 'https:'], itemIndex)];
+		if (options.eventUrl) body.event_url = [checked(this, itemIndex, () => checkUrl('Options → Event URL', options.eventUrl))];
 		if (options.eventMethod) body.event_method = options.eventMethod;
 		if (options.machineDetection) body.machine_detection = options.machineDetection;
-		if (options.lengthTimer !== undefined) body.length_timer = whole(this, options.lengthTimer, 'Options → Length Timer', 1, 7200, itemIndex);
-		if (options.ringingTimer !== undefined) body.ringing_timer = whole(this, options.ringingTimer, 'Options → Ringing Timer', 1, 120, itemIndex);
+		if (options.lengthTimer !== undefined) body.length_timer = checked(this, itemIndex, () => checkWholeNumber('Options → Length Timer', options.lengthTimer, 1, 7200));
+		if (options.ringingTimer !== undefined) body.ringing_timer = checked(this, itemIndex, () => checkWholeNumber('Options → Ringing Timer', options.ringingTimer, 1, 120));
 		await vonageRequest(this, { api: 'voice', method: 'POST', path: '/v2/calls', body, itemIndex });
 		// Voice v2 answers 202 with an empty body: the call's uuid arrives at the event URL.
 		return { accepted: true, to: body.to, from: body.from ?? 'random_from_number' };

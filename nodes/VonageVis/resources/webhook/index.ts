@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { requiredId } from '../../../shared/itemHelpers';
 import { vonageRequest } from '../../../shared/transport';
 import { apiPath } from '../../../shared/urlPath';
+import { checkUrl } from '../../../shared/validation';
 
 const show = (operation: string[]) => ({ show: { resource: ['webhook'], operation } });
 
@@ -98,19 +99,13 @@ function maskSigningKey(context: IExecuteFunctions, itemIndex: number, webhook: 
 	return { ...webhook, signingKey: '**hidden**' };
 }
 
-function isHttpUrl(value: string): boolean {
-	try {
-		return ['http:', 'https:'].includes(new URL(value).protocol);
-	} catch {
-		return false;
-	}
-}
-
 export const webhookOperations = {
 	async create(this: IExecuteFunctions, itemIndex: number) {
-		const url = String(this.getNodeParameter('url', itemIndex, '')).trim();
-		if (!isHttpUrl(url)) {
-			throw new NodeOperationError(this.getNode(), `URL: expected an http:// or https:// address, got "${url}"`, { itemIndex });
+		let url: string;
+		try {
+			url = checkUrl('URL', this.getNodeParameter('url', itemIndex, ''));
+		} catch (error) {
+			throw new NodeOperationError(this.getNode(), (error as Error).message, { itemIndex });
 		}
 		const events = this.getNodeParameter('events', itemIndex, ['CALL']) as string[];
 		if (!events.length) {
