@@ -12,6 +12,10 @@ type JsonNode =
 
 export class MalformedJsonError extends Error {}
 
+// Sticky patterns match at `lastIndex` without copying the rest of the text for every value.
+const LITERAL = /true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+
 class Parser {
 	private position = 0;
 
@@ -29,7 +33,18 @@ class Parser {
 	}
 
 	private skipWhitespace() {
-		while (/[ \t\r\n]/.test(this.text[this.position] ?? '')) this.position++;
+		for (;;) {
+			const code = this.text.charCodeAt(this.position);
+			if (code !== 32 && code !== 9 && code !== 10 && code !== 13) return;
+			this.position++;
+		}
+	}
+
+	private match(pattern: RegExp): string | undefined {
+		pattern.lastIndex = this.position;
+		const found = pattern.exec(this.text)?.[0];
+		if (found !== undefined) this.position += found.length;
+		return found;
 	}
 
 	private parseValue(): JsonNode {
@@ -38,17 +53,16 @@ class Parser {
 		if (char === '{') return this.parseObject();
 		if (char === '[') return this.parseArray();
 		if (char === '"') return { kind: 'string', value: this.parseString() };
-		const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(this.text.slice(this.position));
-		if (!literal) this.fail('expected a value');
-		this.position += literal[0].length;
-		return { kind: 'literal', text: literal[0] };
+		const literal = this.match(LITERAL);
+		if (literal === undefined) this.fail('expected a value');
+		return { kind: 'literal', text: literal };
 	}
 
 	private parseString(): string {
-		const match = /^"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/.exec(this.text.slice(this.position));
-		if (!match) this.fail('invalid string');
-		this.position += match[0].length;
-		return JSON.parse(match[0]);
+		const quoted = this.match(STRING);
+		if (quoted === undefined) this.fail('invalid string');
+		// Only strings with escapes need decoding; the rest are taken as they are.
+		return quoted.includes('\\') ? JSON.parse(quoted) : quoted.slice(1, -1);
 	}
 
 	private expect(char: string) {
