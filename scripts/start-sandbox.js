@@ -22,7 +22,7 @@ async function main() {
 	runtime.log('building and installing n8n-nodes-vonage into the sandbox n8n…');
 	runtime.installPackage(userFolder);
 
-	const standin = createStandin();
+	const standin = createStandin({ stateFile: path.join(userFolder, 'sandbox-webhooks.json') });
 	standin.seedEvents(50);
 	const sandboxUrl = await standin.listen(SANDBOX_PORT);
 	const env = runtime.n8nEnv(userFolder, N8N_PORT);

@@ -4,7 +4,7 @@ import * as fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
 import { canonicalEventJson } from '../nodes/VonageVisTrigger/canonicalJson';
-import { renewalClock } from '../nodes/VonageVisTrigger/registration';
+import { renewalClock, stopAllRenewals } from '../nodes/VonageVisTrigger/registration';
 import { isValidSignature } from '../nodes/VonageVisTrigger/signature';
 import { startStandin, type Standin } from './helpers/standin';
 import { startTrigger, type TriggerHarness } from './helpers/trigger';
@@ -134,6 +134,30 @@ describe('VIS trigger: registration lifecycle', () => {
 			renewalClock.every = realEvery;
 		}
 	});
+});
+
+test('after an n8n restart (no checkExists), the first delivery restarts the renewal timer, once', async () => {
+	const ticks: Array<() => Promise<void>> = [];
+	const realEvery = renewalClock.every;
+	renewalClock.every = (_ms, tick) => {
+		ticks.push(tick);
+		return () => ticks.splice(ticks.indexOf(tick), 1);
+	};
+	try {
+		trigger = await startTrigger(standin);
+		await trigger.activate();
+		expect(ticks).toHaveLength(1);
+		stopAllRenewals();
+		expect(ticks).toHaveLength(0);
+		const id = trigger.staticData().webhookId as string;
+		await standin.deliverEvent(id, standin.sampleEvent());
+		await standin.deliverEvent(id, standin.sampleEvent());
+		expect(ticks).toHaveLength(1);
+		expect(trigger.executions).toHaveLength(2);
+	} finally {
+		stopAllRenewals();
+		renewalClock.every = realEvery;
+	}
 });
 
 describe('VIS trigger: deliveries', () => {

@@ -14,6 +14,7 @@ import {
 	checkRegistration,
 	createRegistration,
 	deleteRegistration,
+	keepRenewing,
 	needsRenewal,
 	renewalClock,
 	renewRegistration,
@@ -134,6 +135,7 @@ export class VonageVisTrigger implements INodeType {
 			return { webhookResponse: { status: 'duplicate delivery ignored' } };
 		}
 
+		keepRenewing(this, false);
 		if (data.expireAt && needsRenewal({ expireAt: data.expireAt }, renewalClock.now())) {
 			// VIS wants its 200 within 2 s, so the renewal is not awaited.
 			renewRegistration(this).catch((error) =>

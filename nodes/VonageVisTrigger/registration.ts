@@ -100,8 +100,14 @@ export async function renewIfDue(context: Context): Promise<boolean> {
 	return true;
 }
 
-function keepRenewing(context: IHookFunctions) {
+/**
+ * Starts (or restarts) the renewal timer for this node. Called on activation and, because
+ * n8n 2.x does not run checkExists for webhooks it already stored when it restarts, also on
+ * deliveries when no timer runs yet.
+ */
+export function keepRenewing(context: Context, restart = true) {
 	const key = timerKey(context);
+	if (!restart && renewalTimers.has(key)) return;
 	renewalTimers.get(key)?.();
 	const stop = renewalClock.every(RENEWAL_CHECK_EVERY_MS, async () => {
 		try {
@@ -111,6 +117,12 @@ function keepRenewing(context: IHookFunctions) {
 		}
 	});
 	renewalTimers.set(key, stop);
+}
+
+/** Stops every renewal timer, as a process restart does (tests use it to play one). */
+export function stopAllRenewals(): void {
+	for (const stop of renewalTimers.values()) stop();
+	renewalTimers.clear();
 }
 
 function stopRenewing(context: IHookFunctions) {

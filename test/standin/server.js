@@ -9,6 +9,7 @@
  */
 const http = require('node:http');
 const crypto = require('node:crypto');
+const fs = require('node:fs');
 
 const VIS = '/t/vbc.prod/vis/v1';
 const CALL_STATES = ['INITIALIZING', 'RINGING', 'ACTIVE', 'HELD', 'REMOTE_HELD', 'DETACHED', 'REJECTED', 'CANCELLED', 'ANSWERED', 'MISSED'];
@@ -87,6 +88,15 @@ function createStandin(options = {}) {
 		keys: { public_key: sandboxPublicKey },
 	});
 	sandbox.applicationId = sandboxApplicationId;
+
+	// With a state file, webhook registrations outlive the process, as they outlive n8n
+	// restarts at the real VIS (the sandbox behind `npm start` uses this).
+	if (options.stateFile && fs.existsSync(options.stateFile)) {
+		for (const hook of JSON.parse(fs.readFileSync(options.stateFile, 'utf8')).webhooks ?? []) state.webhooks.set(hook.id, hook);
+	}
+	function saveState() {
+		if (options.stateFile) fs.writeFileSync(options.stateFile, JSON.stringify({ webhooks: [...state.webhooks.values()] }), { mode: 0o600 });
+	}
 
 	const newId = () => state.nextId++;
 	const iso = (ms) => new Date(ms).toISOString();
@@ -288,15 +298,17 @@ function createStandin(options = {}) {
 				const now = clock();
 				const hook = { id: crypto.randomUUID(), accountId: String(visUser.accountId), userId: String(visUser.id), url: body.url, events: body.events, signingAlgo: body.signingAlgo ?? 'NONE', signingKey: body.signingKey ?? '', metadataPolicy: body.metadataPolicy ?? 'NONE', status: 'ACTIVE', createdAt: iso(now), renewedAt: null, expireAt: iso(now + 10 * DAY), purgeAt: iso(now + 40 * DAY), statistics: { failed: false, totalAttempts: 0, totalSuccesses: 0, totalFailures: 0 } };
 				state.webhooks.set(hook.id, hook);
+				saveState();
 				return [201, hook];
 			}
 			case 'GET webhooks/:id': return [200, findWebhook(id)];
-			case 'DELETE webhooks/:id': findWebhook(id); state.webhooks.delete(id); return [204, undefined];
+			case 'DELETE webhooks/:id': findWebhook(id); state.webhooks.delete(id); saveState(); return [204, undefined];
 			case 'PUT webhooks/:id/renew': {
 				const hook = findWebhook(id);
 				const now = clock();
 				Object.assign(hook, { renewedAt: iso(now), renewedBy: String(visUser.id), expireAt: iso(now + 10 * DAY), purgeAt: iso(now + 40 * DAY) });
 				hook.statistics.failed = false;
+				saveState();
 				return [200, hook];
 			}
 			default: throw visError(404, 'NOT_FOUND', `No route ${method} ${path}`);
