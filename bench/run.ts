@@ -22,6 +22,7 @@ import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
 import { canonicalEventJson } from '../nodes/VonageVisTrigger/canonicalJson';
 import { isValidSignature } from '../nodes/VonageVisTrigger/signature';
 import { VonageVisTrigger } from '../nodes/VonageVisTrigger/VonageVisTrigger.node';
+import { fetchAsHttpRequest } from '../test/helpers/fetchHttp';
 import { additionalDataFor, runNode, workflowWith } from '../test/helpers/n8n';
 
 const ROOT = process.cwd();
@@ -160,7 +161,7 @@ async function perItem(sandbox: Sandbox) {
 
 	const { ids } = (await control(sandbox, 'seed-calls', { count: 1 })) as { ids: number[] };
 	const tokenBefore = visTokenRequestCount();
-	const token = await visAccessToken((o) => fetch(o.url, { method: o.method, headers: o.headers as Record<string, string>, body: o.body as string }).then(async (r) => ({ statusCode: r.status, body: await r.json() })), creds.vonageVisPasswordApi);
+	const token = await visAccessToken(fetchAsHttpRequest, creds.vonageVisPasswordApi);
 	const callItems = Array.from({ length: PER_ITEM }, () => ({ id: ids[0] }));
 	const call = await compare({
 		node: () => runNode(new VonageVis(), { parameters: { resource: 'call', operation: 'get', callId: '={{ $json.id }}' }, credentials: { vonageVisPasswordApi: creds.vonageVisPasswordApi }, items: callItems }),
@@ -195,7 +196,7 @@ async function returnAll(sandbox: Sandbox) {
 	});
 	rows.push([`Return All users ×${RETURN_ALL} (cursor)`, ms(users.node.ms), ms(users.floor.ms), '–', (users.node.ms / users.floor.ms).toFixed(2), '–', `peak heap: node ${users.node.heap.toFixed(1)} MB, floor ${users.floor.heap.toFixed(1)} MB`]);
 
-	const token = await visAccessToken((o) => fetch(o.url, { method: o.method, headers: o.headers as Record<string, string>, body: o.body as string }).then(async (r) => ({ statusCode: r.status, body: await r.json() })), creds.vonageVisPasswordApi);
+	const token = await visAccessToken(fetchAsHttpRequest, creds.vonageVisPasswordApi);
 	const events = await compare({
 		node: async () => {
 			const out = await runNode(new VonageVis(), { parameters: { resource: 'event', operation: 'list', returnAll: true }, credentials: { vonageVisPasswordApi: creds.vonageVisPasswordApi } });

@@ -15,6 +15,7 @@ import {
 	visUsername,
 	VIS_TOKEN_REFRESH_MARGIN_MS,
 } from '../nodes/shared/visToken';
+import { fetchAsHttpRequest } from './helpers/fetchHttp';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
 
 const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -106,11 +107,7 @@ describe('VIS access token', () => {
 		standin = await startStandin();
 	});
 	afterEach(() => standin.close());
-	const http = (options: any) =>
-		fetch(options.url, { method: options.method, headers: options.headers, body: options.body }).then(async (r) => ({
-			statusCode: r.status,
-			body: await r.json(),
-		}));
+	const http = fetchAsHttpRequest;
 
 	test('"@vbc.prod" is appended to the username when missing, and only then', () => {
 		expect(visUsername('jane')).toBe('jane@vbc.prod');

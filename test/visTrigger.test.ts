@@ -17,12 +17,26 @@ let standin: Standin;
 let trigger: TriggerHarness;
 let now: number;
 
+const realEvery = renewalClock.every;
+
+/** Replaces the renewal timer with one the test fires itself; each entry is a running timer. */
+function captureRenewalTicks(): Array<() => Promise<void>> {
+	const ticks: Array<() => Promise<void>> = [];
+	renewalClock.every = (_ms, tick) => {
+		ticks.push(tick);
+		return () => ticks.splice(ticks.indexOf(tick), 1);
+	};
+	return ticks;
+}
+
 beforeEach(async () => {
 	now = Date.now();
 	standin = await startStandin({ clock: () => now });
 	renewalClock.now = () => now;
 });
 afterEach(async () => {
+	stopAllRenewals();
+	renewalClock.every = realEvery;
 	await trigger?.close();
 	await standin.close();
 });
@@ -109,55 +123,36 @@ describe('VIS trigger: registration lifecycle', () => {
 	});
 
 	test('a quiet line stays subscribed: the renewal timer renews before expiry with no deliveries', async () => {
-		const ticks: Array<() => Promise<void>> = [];
-		const realEvery = renewalClock.every;
-		renewalClock.every = (_ms, tick) => {
-			ticks.push(tick);
-			return () => ticks.splice(ticks.indexOf(tick), 1);
-		};
-		try {
-			trigger = await startTrigger(standin);
-			await trigger.activate();
-			const [hook] = webhooks();
-			const firstExpiry = Date.parse(hook.expireAt as string);
-			// 30 quiet days, the timer firing every 6 hours.
-			for (let hours = 6; hours <= 30 * 24; hours += 6) {
-				now += 6 * 3_600_000;
-				await Promise.all(ticks.map((tick) => tick()));
-				expect(Date.parse(hook.expireAt as string)).toBeGreaterThan(now);
-			}
-			expect(Date.parse(hook.expireAt as string)).toBeGreaterThan(firstExpiry + 20 * DAY);
-			expect(standin.requests({ method: 'PUT' }).length).toBeGreaterThanOrEqual(3);
-			await trigger.hook('delete');
-			expect(ticks).toHaveLength(0);
-		} finally {
-			renewalClock.every = realEvery;
+		const ticks = captureRenewalTicks();
+		trigger = await startTrigger(standin);
+		await trigger.activate();
+		const [hook] = webhooks();
+		const firstExpiry = Date.parse(hook.expireAt as string);
+		// 30 quiet days, the timer firing every 6 hours.
+		for (let hours = 6; hours <= 30 * 24; hours += 6) {
+			now += 6 * 3_600_000;
+			await Promise.all(ticks.map((tick) => tick()));
+			expect(Date.parse(hook.expireAt as string)).toBeGreaterThan(now);
 		}
+		expect(Date.parse(hook.expireAt as string)).toBeGreaterThan(firstExpiry + 20 * DAY);
+		expect(standin.requests({ method: 'PUT' }).length).toBeGreaterThanOrEqual(3);
+		await trigger.hook('delete');
+		expect(ticks).toHaveLength(0);
 	});
 });
 
 test('after an n8n restart (no checkExists), the first delivery restarts the renewal timer, once', async () => {
-	const ticks: Array<() => Promise<void>> = [];
-	const realEvery = renewalClock.every;
-	renewalClock.every = (_ms, tick) => {
-		ticks.push(tick);
-		return () => ticks.splice(ticks.indexOf(tick), 1);
-	};
-	try {
-		trigger = await startTrigger(standin);
-		await trigger.activate();
-		expect(ticks).toHaveLength(1);
-		stopAllRenewals();
-		expect(ticks).toHaveLength(0);
-		const id = trigger.staticData().webhookId as string;
-		await standin.deliverEvent(id, standin.sampleEvent());
-		await standin.deliverEvent(id, standin.sampleEvent());
-		expect(ticks).toHaveLength(1);
-		expect(trigger.executions).toHaveLength(2);
-	} finally {
-		stopAllRenewals();
-		renewalClock.every = realEvery;
-	}
+	const ticks = captureRenewalTicks();
+	trigger = await startTrigger(standin);
+	await trigger.activate();
+	expect(ticks).toHaveLength(1);
+	stopAllRenewals();
+	expect(ticks).toHaveLength(0);
+	const id = trigger.staticData().webhookId as string;
+	await standin.deliverEvent(id, standin.sampleEvent());
+	await standin.deliverEvent(id, standin.sampleEvent());
+	expect(ticks).toHaveLength(1);
+	expect(trigger.executions).toHaveLength(2);
 });
 
 describe('VIS trigger: deliveries', () => {
