@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import { visAuthentication, visCredentials } from '../shared/descriptions';
 import { runOperations } from '../shared/itemHelpers';
 import { accountDescription, accountOperations } from './resources/account';
 import { callDescription, callOperations } from './resources/call';
@@ -21,8 +22,9 @@ export class VonageVis implements INodeType {
 		usableAsTool: true,
 		inputs: ['main'],
 		outputs: ['main'],
-		credentials: [{ name: 'vonageVisPasswordApi', required: true }],
+		credentials: visCredentials,
 		properties: [
+			visAuthentication,
 			{
 				displayName: 'Resource',
 				name: 'resource',

@@ -7,6 +7,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { visAuthentication, visCredentials } from '../shared/descriptions';
 import { CALL_STATES, callStateOptions } from '../VonageVis/resources/filters';
 import { canonicalEventJson, MalformedJsonError } from './canonicalJson';
 import { firstDelivery } from './deliveries';
@@ -42,9 +43,10 @@ export class VonageVisTrigger implements INodeType {
 		defaults: { name: 'Vonage VIS Trigger' },
 		inputs: [],
 		outputs: ['main'],
-		credentials: [{ name: 'vonageVisPasswordApi', required: true }],
+		credentials: visCredentials,
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'vis-events' }],
 		properties: [
+			visAuthentication,
 			{
 				displayName:
 					'On activation the node registers this workflow at VIS with its own signing key, keeps the registration renewed, and removes it on deactivation. Deliveries whose signature does not match are refused.',

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
 /** "Return All" and "Limit" fields, as every n8n list operation shows them. */
 export function returnAllAndLimit(resource: string, operation: string, maxLimit?: number): INodeProperties[] {
@@ -23,3 +23,24 @@ export function returnAllAndLimit(resource: string, operation: string, maxLimit?
 		},
 	];
 }
+
+/**
+ * The two ways to sign in to VIS. Password grant stays the default so that workflows saved before
+ * the choice existed keep their credential.
+ */
+export const visCredentials: INodeTypeDescription['credentials'] = [
+	{ name: 'vonageVisPasswordApi', required: true, displayOptions: { show: { authentication: ['passwordGrant'] } } },
+	{ name: 'vonageVisOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+];
+
+export const visAuthentication: INodeProperties = {
+	displayName: 'Authentication',
+	name: 'authentication',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{ name: 'Password Grant', value: 'passwordGrant', description: 'Consumer key/secret with a VBC username and password' },
+		{ name: 'OAuth2 (Connect Button)', value: 'oAuth2', description: 'Sign in at Vonage with the Connect button; no password is stored in n8n' },
+	],
+	default: 'passwordGrant',
+};

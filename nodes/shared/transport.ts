@@ -3,6 +3,7 @@ import type {
 	IExecuteFunctions,
 	IHookFunctions,
 	IHttpRequestMethods,
+	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IWebhookFunctions,
 	JsonObject,
@@ -25,6 +26,19 @@ export const CREDENTIAL_FOR_API: Record<VonageApi, string> = {
 	users: 'vonageJwtApi',
 	voice: 'vonageJwtApi',
 };
+
+/** The VIS credential whose tokens n8n obtains (Connect button), stores and refreshes itself. */
+export const VIS_OAUTH2_CREDENTIAL = 'vonageVisOAuth2Api';
+
+/**
+ * VIS nodes let the user pick the grant with an `authentication` parameter. It is read from the
+ * node itself because it is never an expression, and absent means the default (password grant),
+ * which is what workflows saved before the choice existed use.
+ */
+export function credentialTypeFor(context: VonageContext, api: VonageApi): string {
+	if (api === 'vis' && context.getNode().parameters.authentication === 'oAuth2') return VIS_OAUTH2_CREDENTIAL;
+	return CREDENTIAL_FOR_API[api];
+}
 
 export const DEFAULT_NEXMO_HOST = 'https://api.nexmo.com';
 
@@ -103,6 +117,34 @@ function bearerOf(authorization: string): string | undefined {
 	return authorization.startsWith('Bearer ') ? authorization.slice(7) : undefined;
 }
 
+interface HttpResponse {
+	statusCode: number;
+	headers: IDataObject;
+	body: unknown;
+}
+
+class NotSentError extends Error {}
+
+/**
+ * Sends through n8n's OAuth2 helper, which signs with the stored token and, on a 401, refreshes it
+ * and retries once (persisting the new tokens). That helper throws on every HTTP error status, so
+ * HTTP errors are turned back into responses for the shared retry and error mapping. Errors without
+ * a response that n8n raised itself (credential not connected, needs reconnecting) stay as they are.
+ */
+async function sendWithN8nOAuth2(context: VonageContext, options: IHttpRequestOptions): Promise<HttpResponse> {
+	try {
+		return await context.helpers.httpRequestWithAuthentication.call(context, VIS_OAUTH2_CREDENTIAL, options);
+	} catch (error) {
+		const cause = (error as { cause?: any }).cause ?? error;
+		const response = cause?.response;
+		if (response && typeof response.status === 'number') {
+			return { statusCode: response.status, headers: response.headers ?? {}, body: response.data };
+		}
+		if (typeof cause?.code === 'string' || cause?.isAxiosError) throw cause;
+		throw new NotSentError((error as Error).message, { cause: error });
+	}
+}
+
 /**
  * The one way nodes talk to Vonage: adds auth, retries what is safe to retry, and turns
  * error bodies into NodeApiErrors carrying Vonage's own message. Returns the parsed body.
@@ -110,16 +152,27 @@ function bearerOf(authorization: string): string | undefined {
 export async function vonageRequest(context: VonageContext, request: VonageRequest): Promise<any> {
 	const { api, method, path, query, body, itemIndex } = request;
 	const node = context.getNode();
-	const credentials = await context.getCredentials(CREDENTIAL_FOR_API[api], itemIndex);
+	const credentialType = credentialTypeFor(context, api);
+	const credentials = await context.getCredentials(credentialType, itemIndex);
+	const viaN8nOAuth2 = credentialType === VIS_OAUTH2_CREDENTIAL;
 	const url = hostFor(api, credentials) + path;
 	const mayRetry = IDEMPOTENT_METHODS.has(method);
+	const options: IHttpRequestOptions = {
+		method,
+		url,
+		qs: query,
+		body,
+		json: true,
+		headers: { Accept: 'application/json' },
+		returnFullResponse: true,
+	};
 
 	let rejectedToken: string | undefined;
-	let reauthenticated = false;
+	let reauthenticated = viaN8nOAuth2; // n8n's OAuth2 helper already re-authenticates once on 401
 	for (let attempt = 1; ; attempt++) {
-		let authorization: string;
+		let authorization = '';
 		try {
-			authorization = await authorizationFor(context, api, credentials, rejectedToken);
+			if (!viaN8nOAuth2) authorization = await authorizationFor(context, api, credentials, rejectedToken);
 		} catch (error) {
 			if (error instanceof VisSignInError) {
 				throw new NodeApiError(node, error.body as JsonObject, {
@@ -134,19 +187,22 @@ export async function vonageRequest(context: VonageContext, request: VonageReque
 			throw error;
 		}
 
-		let response: { statusCode: number; headers: IDataObject; body: unknown };
+		let response: HttpResponse;
 		try {
-			response = await context.helpers.httpRequest({
-				method,
-				url,
-				qs: query,
-				body,
-				json: true,
-				headers: { Authorization: authorization, Accept: 'application/json' },
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-			});
+			response = viaN8nOAuth2
+				? await sendWithN8nOAuth2(context, { ...options, headers: { ...options.headers } })
+				: await context.helpers.httpRequest({
+						...options,
+						headers: { ...options.headers, Authorization: authorization },
+						ignoreHttpStatusErrors: true,
+					});
 		} catch (error) {
+			if (error instanceof NotSentError) {
+				throw new NodeOperationError(node, `Vonage VIS OAuth2 credential: ${error.message}`, {
+					itemIndex,
+					description: 'Open the credential and click Connect (or Reconnect) to sign in to Vonage again.',
+				});
+			}
 			// Connection failures: retry only what is safe to send twice.
 			if (mayRetry && attempt < retryPolicy.maxAttempts) {
 				await retryPolicy.sleep(backoffMs(attempt, undefined));

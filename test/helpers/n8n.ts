@@ -32,6 +32,11 @@ export function nodeTypesOf(...types: INodeType[]): INodeTypes {
 	} as INodeTypes;
 }
 
+/**
+ * Credential storage for n8n-core, as n8n's CredentialsHelper provides it. OAuth2 credential types
+ * (named *OAuth2Api) get `oAuth2Api` as their parent, so n8n-core's own OAuth2 signing and refresh
+ * run; refreshed tokens are written back here, where the test can read them.
+ */
 export function additionalDataFor(credentials: Record<string, ICredentialDataDecryptedObject> = {}) {
 	return {
 		credentialsHelper: {
@@ -39,11 +44,15 @@ export function additionalDataFor(credentials: Record<string, ICredentialDataDec
 				if (!credentials[type]) throw new Error(`test gave no credential of type ${type}`);
 				return { ...credentials[type] };
 			},
-			getParentTypes: () => [],
+			getParentTypes: (type: string) => (/OAuth2Api$/.test(type) ? ['oAuth2Api'] : []),
 			isCredentialUsableByNode: () => true,
 			authenticate: async (_c: unknown, _t: unknown, options: unknown) => options,
 			preAuthentication: async () => undefined,
+			runPreAuthentication: async () => undefined,
 			updateCredentials: async () => undefined,
+			updateCredentialsOauthTokenData: async (_n: unknown, type: string, data: ICredentialDataDecryptedObject) => {
+				credentials[type] = { ...credentials[type], oauthTokenData: data.oauthTokenData };
+			},
 			getCredentialsProperties: () => [],
 		},
 		executionId: 'test-execution',

@@ -55,3 +55,51 @@ export function credentialsFor(standin: Standin): Record<string, ICredentialData
 		vonageJwtApi: { baseUrl: standin.url, applicationId: s.applicationId, privateKey: s.privateKey, tokenTtlSeconds: 900 },
 	};
 }
+
+export const OAUTH2_REDIRECT_URI = 'http://127.0.0.1:5678/rest/oauth2-credential/callback';
+
+/**
+ * What n8n's Connect button does, over HTTP against the stand-in: the VBC user signs in on the
+ * /authorize page, the redirect carries a code, and the code is exchanged at /token with the
+ * consumer key/secret as Basic auth. Returns the credential as n8n stores it afterwards.
+ */
+export async function connectedOAuth2Credential(standin: Standin): Promise<ICredentialDataDecryptedObject> {
+	const s = standin.sandbox;
+	const signIn = await fetch(`${standin.url}/authorize`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({
+			client_id: s.consumerKey,
+			redirect_uri: OAUTH2_REDIRECT_URI,
+			response_type: 'code',
+			scope: 'openid',
+			state: 'test-state',
+			username: s.username,
+			password: s.password,
+		}),
+	});
+	const code = new URL(signIn.headers.get('location') ?? 'http://missing/').searchParams.get('code');
+	if (signIn.status !== 302 || !code) throw new Error(`sign-in at the stand-in failed: ${signIn.status}`);
+	const exchange = await fetch(`${standin.url}/token`, {
+		method: 'POST',
+		headers: {
+			'content-type': 'application/x-www-form-urlencoded',
+			authorization: `Basic ${Buffer.from(`${s.consumerKey}:${s.consumerSecret}`).toString('base64')}`,
+		},
+		body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: OAUTH2_REDIRECT_URI }),
+	});
+	if (!exchange.ok) throw new Error(`code exchange failed: ${exchange.status} ${await exchange.text()}`);
+	return {
+		baseUrl: standin.url,
+		grantType: 'authorizationCode',
+		authUrl: `${standin.url}/authorize`,
+		accessTokenUrl: `${standin.url}/token`,
+		clientId: s.consumerKey,
+		clientSecret: s.consumerSecret,
+		scope: 'openid',
+		authQueryParameters: '',
+		authentication: 'header',
+		oauthTokenData: (await exchange.json()) as IDataObject,
+	};
+}

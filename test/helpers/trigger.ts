@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { HookContext, WebhookContext } from 'n8n-core';
-import type { IDataObject, INodeExecutionData, IWebhookData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, IWebhookData } from 'n8n-workflow';
 
 import { VonageVisTrigger } from '../../nodes/VonageVisTrigger/VonageVisTrigger.node';
 import { additionalDataFor, workflowWith } from './n8n';
@@ -22,15 +22,25 @@ export interface TriggerHarness {
 	close(): Promise<void>;
 }
 
-export async function startTrigger(standin: Standin, options: IDataObject = {}): Promise<TriggerHarness> {
+/** Signs in with the password grant unless an OAuth2 credential (as n8n stores it) is given. */
+export async function startTrigger(
+	standin: Standin,
+	options: IDataObject = {},
+	oAuth2Credential?: ICredentialDataDecryptedObject,
+): Promise<TriggerHarness> {
 	const nodeType = new VonageVisTrigger();
 	const executions: INodeExecutionData[][] = [];
 	const server = http.createServer();
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	const additionalData = additionalDataFor({ vonageVisPasswordApi: credentialsFor(standin).vonageVisPasswordApi });
+	const [credentialType, parameters] = oAuth2Credential
+		? ['vonageVisOAuth2Api', { authentication: 'oAuth2', options }]
+		: ['vonageVisPasswordApi', { options }];
+	const additionalData = additionalDataFor({
+		[credentialType]: oAuth2Credential ?? credentialsFor(standin).vonageVisPasswordApi,
+	});
 	Object.assign(additionalData, { webhookBaseUrl: `${base}/webhook`, webhookTestBaseUrl: `${base}/webhook-test` });
-	const { workflow, node } = workflowWith(nodeType, { options }, ['vonageVisPasswordApi'], {});
+	const { workflow, node } = workflowWith(nodeType, parameters, [credentialType], {});
 	const webhookData = {
 		httpMethod: 'POST',
 		node: node.name,

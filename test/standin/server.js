@@ -1,7 +1,7 @@
 'use strict';
 /**
  * A stateful local stand-in for the three Vonage hosts the package talks to:
- *   - api.vonage.com: POST /token and the 20 VIS endpoints under /t/vbc.prod/vis/v1
+ *   - api.vonage.com: /authorize (sign-in page, code grant), POST /token and the 20 VIS endpoints under /t/vbc.prod/vis/v1
  *   - api.nexmo.com:  Applications v2 (Basic auth), Users v1 and Voice v2 (RS256 application JWT)
  * It checks auth and request shapes the way the real APIs answer them, keeps state in memory,
  * records every request, can be told to fail the next N requests, and can deliver signed
@@ -63,6 +63,7 @@ function createStandin(options = {}) {
 	const state = {
 		accessTokens: new Map(),
 		refreshTokens: new Map(),
+		authorizationCodes: new Map(),
 		calls: new Map(),
 		events: [],
 		webhooks: new Map(),
@@ -71,7 +72,7 @@ function createStandin(options = {}) {
 		voiceCalls: [],
 		requests: [],
 		faults: [],
-		counters: { passwordGrants: 0, refreshGrants: 0, jwtVerified: 0, distinctJwts: 0 },
+		counters: { passwordGrants: 0, codeGrants: 0, refreshGrants: 0, jwtVerified: 0, distinctJwts: 0 },
 		jwtsSeen: new Set(),
 		nextId: 1000,
 		deliveries: [],
@@ -110,13 +111,38 @@ function createStandin(options = {}) {
 		return { access_token: accessToken, refresh_token: refreshToken, scope: 'openid', token_type: 'Bearer', expires_in: tokenTtlSeconds };
 	}
 
-	function tokenEndpoint(form) {
+	/**
+	 * Client authentication at /token: HTTP Basic with consumer key:secret (what the docs show for
+	 * the code and what n8n's OAuth2 sends) or client_id/client_secret in the form (the password
+	 * and refresh examples). Returns which one was used, for the request record.
+	 */
+	function clientAuthOf(req, form) {
+		const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+		if (basic) {
+			const decoded = Buffer.from(basic, 'base64').toString();
+			const colon = decoded.indexOf(':');
+			const [id, secret] = [decoded.slice(0, colon), decoded.slice(colon + 1)].map((v) => decodeURIComponent(v.replace(/\+/g, ' ')));
+			return { id, secret, kind: 'basic' };
+		}
+		return { id: form.client_id, secret: form.client_secret, kind: 'body' };
+	}
+
+	function tokenEndpoint(form, client) {
 		const bad = (error, description, status = 400) => new HttpError(status, { error, error_description: description });
-		if (form.client_id !== sandbox.consumerKey || form.client_secret !== sandbox.consumerSecret) throw bad('invalid_client', 'Client authentication failed', 401);
+		if (client.id !== sandbox.consumerKey || client.secret !== sandbox.consumerSecret) throw bad('invalid_client', 'Client authentication failed', 401);
 		if (form.grant_type === 'password') {
 			if (form.scope !== 'openid') throw bad('invalid_scope', 'scope must be openid');
 			if (form.username !== `${sandbox.username}@vbc.prod` || form.password !== sandbox.password) throw bad('invalid_grant', 'Authentication failed for user');
 			state.counters.passwordGrants++;
+			return issueTokens();
+		}
+		if (form.grant_type === 'authorization_code') {
+			const grant = state.authorizationCodes.get(form.code);
+			state.authorizationCodes.delete(form.code); // single use
+			if (!grant || grant.expiresAt < clock()) throw bad('invalid_grant', 'Provided Authorization Grant is invalid');
+			if (grant.clientId !== client.id) throw bad('invalid_grant', 'The code was issued to another client');
+			if (grant.redirectUri !== form.redirect_uri) throw bad('invalid_grant', 'redirect_uri does not match the authorization request');
+			state.counters.codeGrants++;
 			return issueTokens();
 		}
 		if (form.grant_type === 'refresh_token') {
@@ -127,6 +153,35 @@ function createStandin(options = {}) {
 			return issueTokens();
 		}
 		throw bad('unsupported_grant_type', `grant_type ${form.grant_type} is not supported`);
+	}
+
+	const escapeHtml = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+	/** Vonage's sign-in page for the authorization-code grant, reduced to its form. */
+	function loginPage(params, error) {
+		const hidden = ['client_id', 'redirect_uri', 'state', 'scope', 'response_type']
+			.map((name) => `<input type="hidden" name="${name}" value="${escapeHtml(params[name])}">`)
+			.join('');
+		const html = `<!doctype html><title>Vonage sign in</title>${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}<form method="post" action="/authorize">${hidden}<input name="username"><input name="password" type="password"><button>Sign in</button></form>`;
+		return [200, html, { 'content-type': 'text/html; charset=utf-8' }];
+	}
+
+	/** GET shows the sign-in form; POST signs the VBC user in and redirects back with a code. */
+	function authorizeEndpoint(method, params) {
+		const refuse = (description) => [400, `<!doctype html><p class="error">${escapeHtml(description)}</p>`, { 'content-type': 'text/html; charset=utf-8' }];
+		if (params.client_id !== sandbox.consumerKey) return refuse('invalid_client: unknown client_id');
+		if (params.response_type !== 'code') return refuse('unsupported_response_type: response_type must be code');
+		if (!String(params.scope ?? '').split(/[ ,]+/).includes('openid')) return refuse('invalid_scope: scope must include openid');
+		let redirect;
+		try { redirect = new URL(params.redirect_uri); } catch { return refuse('invalid_request: redirect_uri is missing or not a URL'); }
+		if (method === 'GET') return loginPage(params);
+		const login = String(params.username ?? '').replace(/@vbc\.prod$/, '');
+		if (login !== sandbox.username || params.password !== sandbox.password) return loginPage(params, 'Invalid username or password');
+		const code = crypto.randomBytes(16).toString('hex');
+		state.authorizationCodes.set(code, { clientId: params.client_id, redirectUri: params.redirect_uri, expiresAt: clock() + 10 * 60_000 });
+		redirect.searchParams.set('code', code);
+		if (params.state !== undefined) redirect.searchParams.set('state', params.state);
+		return [302, undefined, { location: redirect.toString() }];
 	}
 
 	function requireVisToken(req) {
@@ -538,9 +593,17 @@ function createStandin(options = {}) {
 		const record = { method: req.method, path, query, body, auth: undefined, at: clock() };
 		if (path === '/token' && req.method === 'POST') {
 			const form = Object.fromEntries(new URLSearchParams(rawBody));
-			record.body = { ...form, password: form.password ? '***' : undefined, client_secret: '***' };
+			const client = clientAuthOf(req, form);
+			record.body = { ...form, password: form.password ? '***' : undefined, client_secret: form.client_secret ? '***' : undefined };
+			record.auth = client.kind;
 			state.requests.push(record);
-			return [200, tokenEndpoint(form)];
+			return [200, tokenEndpoint(form, client)];
+		}
+		if (path === '/authorize' && (req.method === 'GET' || req.method === 'POST')) {
+			const params = req.method === 'GET' ? query : Object.fromEntries(new URLSearchParams(rawBody));
+			record.query = { ...params, password: params.password ? '***' : undefined };
+			state.requests.push(record);
+			return authorizeEndpoint(req.method, params);
 		}
 		state.requests.push(record);
 		const fault = state.faults.findIndex((f) => !f.pathPrefix || path.startsWith(f.pathPrefix));
@@ -577,13 +640,13 @@ function createStandin(options = {}) {
 			const url = new URL(req.url, 'http://127.0.0.1');
 			let status, payload, headers = {};
 			try {
-				[status, payload] = await route(req, url, Buffer.concat(chunks).toString());
+				[status, payload, headers = {}] = await route(req, url, Buffer.concat(chunks).toString());
 			} catch (error) {
 				if (!(error instanceof HttpError)) { console.error(error); error = new HttpError(500, { errorMessage: String(error.message) }); }
 				({ status, body: payload, headers } = error);
 			}
 			res.writeHead(status, { 'content-type': 'application/json', ...headers });
-			res.end(payload === undefined ? undefined : JSON.stringify(payload));
+			res.end(payload === undefined || typeof payload === 'string' ? payload : JSON.stringify(payload));
 		});
 	});
 
