@@ -6,7 +6,10 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-/** Account API key and secret, sent as HTTP Basic auth; used for the Application API v2. */
+/**
+ * Account API key and secret, sent as HTTP Basic auth for the Application API v2, and the account's
+ * signature secret, which verifies signed Voice callbacks.
+ */
 export class VonageKeySecretApi implements ICredentialType {
 	name = 'vonageKeySecretApi';
 
@@ -33,6 +36,15 @@ export class VonageKeySecretApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
+		},
+		{
+			displayName: 'Signature Secret',
+			name: 'signatureSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Optional. The account signature secret (Dashboard → Settings), with which Vonage signs Voice callbacks; the Vonage Voice Trigger needs it for applications with signed callbacks on.',
 		},
 		{
 			displayName: 'Base URL',

@@ -1,13 +1,14 @@
-import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-import { DEFAULT_VIS_HOST, VIS_API_PATH } from '../nodes/shared/visToken';
+import { DEFAULT_VIS_HOST } from '../nodes/shared/visToken';
 
 const HOST = `($self["baseUrl"] || "${DEFAULT_VIS_HOST}").replace(/\\/+$/, "")`;
 
 /**
  * VIS with the OAuth2 authorization-code grant, the flow Vonage recommends for production:
  * n8n's Connect button signs the VBC user in at Vonage, and n8n stores and refreshes the tokens,
- * so no VBC password is kept in n8n.
+ * so no VBC password is kept in n8n. Connecting is its test: n8n's editor offers no Test button
+ * for OAuth2 credentials.
  */
 export class VonageVisOAuth2Api implements ICredentialType {
 	name = 'vonageVisOAuth2Api';
@@ -91,11 +92,4 @@ export class VonageVisOAuth2Api implements ICredentialType {
 			default: 'header',
 		},
 	];
-
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: `={{${HOST}}}${VIS_API_PATH}`,
-			url: '/self',
-		},
-	};
 }

@@ -38,10 +38,11 @@ const actions = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples/vis
 const triggerWorkflow = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples/vis-trigger.json'), 'utf8'));
 const triggerNode = triggerWorkflow.nodes.find((n) => n.type.endsWith('vonageVisTrigger'));
 const productionUrl = `http://127.0.0.1:${PORT}/webhook/${triggerNode.webhookId}/vis-events`;
+const oauth2Workflow = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples/vis-oauth2.json'), 'utf8'));
 
 let standin;
 let n8n;
-let cookie;
+const cookies = new Map();
 
 function step(message) {
 	process.stdout.write(`\n▶ ${message}\n`);
@@ -82,16 +83,29 @@ async function executionsOf(workflowId) {
 	);
 }
 
+/** A request to n8n as the signed-in owner's browser would make it: its cookies go along and are kept. */
+async function asBrowser(url, init = {}) {
+	const response = await fetch(url, {
+		...init,
+		redirect: 'manual',
+		headers: { 'browser-id': BROWSER_ID, cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...init.headers },
+	});
+	for (const line of response.headers.getSetCookie()) {
+		const [pair] = line.split(';');
+		const eq = pair.indexOf('=');
+		cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+	}
+	return response;
+}
+
 async function rest(method, route, body) {
-	const response = await fetch(`http://127.0.0.1:${PORT}/rest${route}`, {
+	const response = await asBrowser(`http://127.0.0.1:${PORT}/rest${route}`, {
 		method,
-		headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID, ...(cookie ? { cookie } : {}) },
+		headers: { 'content-type': 'application/json' },
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
 	const text = await response.text();
 	if (!response.ok) throw new Error(`${method} /rest${route} answered ${response.status}: ${text.slice(0, 500)}`);
-	const setCookie = response.headers.get('set-cookie');
-	if (setCookie) cookie = setCookie.split(';')[0];
 	return text ? JSON.parse(text) : undefined;
 }
 
@@ -148,6 +162,8 @@ async function main() {
 	fs.writeFileSync(path.join(work, 'trigger.json'), JSON.stringify(triggerWorkflow));
 	await cli('import:workflow', `--input=${path.join(work, 'trigger.json')}`);
 	await cli('publish:workflow', `--id=${triggerWorkflow.id}`);
+	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/vis-oauth2.json')}`);
+	await cli('publish:workflow', `--id=${oauth2Workflow.id}`);
 	n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
 	await waitFor('the VIS registration', () => registrations().length > 0);
 	assert.equal(registrations().length, 1);
@@ -186,9 +202,12 @@ async function main() {
 	assert.equal(registrations()[0].id, hook.id, 'the same registration is kept');
 	const afterRestart = await standin.deliverEvent(hook.id, standin.sampleEvent({ state: 'MISSED' }), { deliveryId: 'e2e-3' });
 	assert.equal(afterRestart.status, 200, `delivery after restart answered ${afterRestart.status}: ${afterRestart.body}`);
+	let seen = [];
 	await waitFor('the second execution', async () => {
-		const rows = await executionsOf(triggerWorkflow.id);
-		return rows.length === 2 && rows.every((r) => r.status === 'success');
+		seen = await executionsOf(triggerWorkflow.id);
+		return seen.length === 2 && seen.every((r) => r.status === 'success');
+	}).catch((error) => {
+		throw new Error(`${error.message}; executions: ${JSON.stringify(seen.map((r) => ({ id: r.id, status: r.status, data: String(r.data).slice(0, 400) })))}`);
 	});
 	console.log(`  while stopped: ${afterStop} registration(s); after restart: the same one, and a new delivery ran once`);
 
@@ -197,7 +216,8 @@ async function main() {
 	await waitFor('the REST API', async () => (await fetch(`http://127.0.0.1:${PORT}/rest/settings`).catch(() => ({}))).ok);
 	await rest('POST', '/owner/setup', { email: 'e2e@example.com', firstName: 'E2E', lastName: 'Test', password: 'E2e-password-123' });
 	step('   credential tests through n8n (Test button)');
-	for (const credential of runtime.sandboxCredentials(standin.url, sandbox)) {
+	const connectable = (credential) => credential.type.endsWith('OAuth2Api');
+	for (const credential of runtime.sandboxCredentials(standin.url, sandbox).filter((c) => !connectable(c))) {
 		const { data: result } = await rest('POST', '/credentials/test', { credentials: credential });
 		assert.equal(result.status, 'OK', `${credential.type}: ${JSON.stringify(result)}`);
 	}
@@ -216,10 +236,70 @@ async function main() {
 	assert.equal(registrations().length, 1);
 	console.log('  deactivated → 0 registrations; reactivated → 1');
 
+	await oauth2ConnectAndRefresh();
+
 	const log = fs.readFileSync(logFile, 'utf8');
 	for (const secret of [sandbox.password, sandbox.consumerSecret, sandbox.apiSecret, hook.signingKey]) {
 		assert.ok(!log.includes(secret), 'no secret in the n8n log');
 	}
+}
+
+/**
+ * The OAuth2 credential connected the way the editor's Connect button does it (n8n's auth URL, the
+ * Vonage sign-in page, n8n's callback with the owner's cookies), then used by a published workflow;
+ * an expired access token is refreshed by n8n itself on the 401 and the new one is stored.
+ */
+async function oauth2ConnectAndRefresh() {
+	step('4. VIS OAuth2 credential: Connect, use, refresh on 401');
+	const credentialId = 'vonageVisOAuth2Sandbox';
+	const { data: authUrl } = await rest('GET', `/oauth2-credential/auth?id=${credentialId}`);
+	const authorize = new URL(authUrl);
+	assert.equal(`${authorize.origin}${authorize.pathname}`, `${standin.url}/authorize`, 'the hidden auth URL follows the Base URL');
+	assert.equal(authorize.searchParams.get('client_id'), standin.sandbox.consumerKey);
+	assert.equal(authorize.searchParams.get('scope'), 'openid');
+	const callbackUrl = `http://127.0.0.1:${PORT}/rest/oauth2-credential/callback`;
+	assert.equal(authorize.searchParams.get('redirect_uri'), callbackUrl);
+
+	const page = await fetch(authorize);
+	assert.equal(page.status, 200, 'the Vonage sign-in page');
+	const signIn = await fetch(`${standin.url}/authorize`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ ...Object.fromEntries(authorize.searchParams), username: standin.sandbox.username, password: standin.sandbox.password }),
+	});
+	assert.equal(signIn.status, 302);
+	const callback = await asBrowser(signIn.headers.get('location'));
+	const callbackPage = await callback.text();
+	assert.equal(callback.status, 200, callbackPage.slice(0, 300));
+	assert.ok(!/error/i.test(callbackPage.replace(/<script[\s\S]*?<\/script>/g, '')), `callback page reports an error: ${callbackPage.slice(0, 500)}`);
+	assert.equal(standin.state.counters.codeGrants, 1, 'n8n exchanged the code');
+	const [exchange] = standin.requests({ path: '/token' }).filter((r) => r.body.grant_type === 'authorization_code');
+	assert.equal(exchange.auth, 'basic', 'consumer key/secret sent as HTTP Basic');
+	assert.equal(exchange.body.redirect_uri, callbackUrl);
+
+	const whoAmI = async () => {
+		const response = await fetch(`http://127.0.0.1:${PORT}/webhook/vis-oauth2-self`);
+		const text = await response.text();
+		assert.equal(response.status, 200, `the OAuth2 workflow answered ${response.status}: ${text.slice(0, 300)}`);
+		return JSON.parse(text);
+	};
+	const selfCalls = () => standin.requests({ path: '/t/vbc.prod/vis/v1/self' }).length;
+	const passwordGrantsBefore = standin.state.counters.passwordGrants;
+	assert.equal((await whoAmI()).id, 522078);
+
+	standin.state.accessTokens.forEach((_expiry, token, tokens) => tokens.set(token, 0));
+	const before = selfCalls();
+	assert.equal((await whoAmI()).id, 522078, 'still answers after the access token expired');
+	assert.equal(selfCalls() - before, 2, 'refused with 401, then accepted with the refreshed token');
+	const refreshes = standin.requests({ path: '/token' }).filter((r) => r.body.grant_type === 'refresh_token');
+	assert.equal(refreshes.length, 1, 'n8n refreshed once');
+	assert.equal(refreshes[0].auth, 'basic');
+
+	assert.equal((await whoAmI()).id, 522078);
+	assert.equal(standin.requests({ path: '/token' }).filter((r) => r.body.grant_type === 'refresh_token').length, 1, 'the refreshed token was stored and reused');
+	assert.equal(standin.state.counters.passwordGrants, passwordGrantsBefore, 'no password grant on the OAuth2 path');
+	console.log('  connected through n8n (code exchanged with Basic auth); expired token refreshed once by n8n and reused');
 }
 
 main()

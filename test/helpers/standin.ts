@@ -26,6 +26,9 @@ export interface Standin {
 	seedEvents(count: number, template?: IDataObject): void;
 	makeCall(phoneNumber: string, direction?: string, state?: string): IDataObject & { id: number };
 	sampleEvent(overrides?: IDataObject): IDataObject & { externalId: string };
+	sampleVoiceEvent(overrides?: IDataObject): IDataObject;
+	deliverVoiceEvent(applicationId: string, event: IDataObject, options?: IDataObject): Promise<{ status: number; body: string }>;
+	answerCall(applicationId: string, call?: IDataObject): Promise<IDataObject>;
 	deliverEvent(webhookId: string, event: IDataObject, options?: any): Promise<{ status: number; body: string }>;
 	listen(port?: number): Promise<string>;
 	close(): Promise<void>;

@@ -6,7 +6,13 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { HookContext, WebhookContext } from 'n8n-core';
-import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, IWebhookData } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	IWebhookData,
+} from 'n8n-workflow';
 
 import { VonageVisTrigger } from '../../nodes/VonageVisTrigger/VonageVisTrigger.node';
 import { additionalDataFor, workflowWith } from './n8n';
@@ -14,7 +20,10 @@ import { credentialsFor, type Standin } from './standin';
 
 export interface TriggerHarness {
 	url: string;
+	/** First output of each started run. */
 	executions: INodeExecutionData[][];
+	/** Every output of each started run. */
+	runs: INodeExecutionData[][][];
 	staticData: () => IDataObject;
 	hook(method: 'checkExists' | 'create' | 'delete'): Promise<boolean>;
 	/** Runs checkExists and, when it says no, create: what n8n does on activation. */
@@ -28,27 +37,43 @@ export async function startTrigger(
 	options: IDataObject = {},
 	oAuth2Credential?: ICredentialDataDecryptedObject,
 ): Promise<TriggerHarness> {
-	const nodeType = new VonageVisTrigger();
-	const executions: INodeExecutionData[][] = [];
-	const server = http.createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 	const [credentialType, parameters] = oAuth2Credential
 		? ['vonageVisOAuth2Api', { authentication: 'oAuth2', options }]
 		: ['vonageVisPasswordApi', { options }];
-	const additionalData = additionalDataFor({
+	return await hostTrigger(new VonageVisTrigger(), parameters, {
 		[credentialType]: oAuth2Credential ?? credentialsFor(standin).vonageVisPasswordApi,
 	});
+}
+
+/**
+ * Hosts any trigger node: n8n's HookContext for activation, and for each request the webhook of
+ * the node's description whose path the URL ends with, run in n8n's WebhookContext.
+ */
+export async function hostTrigger(
+	nodeType: INodeType,
+	parameters: IDataObject,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+): Promise<TriggerHarness> {
+	const executions: INodeExecutionData[][] = [];
+	const runs: INodeExecutionData[][][] = [];
+	const server = http.createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	const additionalData = additionalDataFor(credentials);
 	Object.assign(additionalData, { webhookBaseUrl: `${base}/webhook`, webhookTestBaseUrl: `${base}/webhook-test` });
-	const { workflow, node } = workflowWith(nodeType, parameters, [credentialType], {});
-	const webhookData = {
-		httpMethod: 'POST',
-		node: node.name,
-		path: 'vis-events',
-		webhookDescription: nodeType.description.webhooks![0],
-		workflowId: workflow.id,
-		webhookId: node.webhookId,
-	} as unknown as IWebhookData;
+	const { workflow, node } = workflowWith(nodeType, parameters, Object.keys(credentials), {});
+	const descriptions = nodeType.description.webhooks!;
+	const webhookDataFor = (url: string) => {
+		const description = descriptions.find((d) => url.split('?')[0].endsWith(`/${String(d.path)}`)) ?? descriptions[0];
+		return {
+			httpMethod: description.httpMethod,
+			node: node.name,
+			path: description.path,
+			webhookDescription: description,
+			workflowId: workflow.id,
+			webhookId: node.webhookId,
+		} as unknown as IWebhookData;
+	};
 
 	server.on('request', (req, res) => {
 		const chunks: Buffer[] = [];
@@ -70,14 +95,17 @@ export async function startTrigger(
 				node,
 				{ ...additionalData, httpRequest: req, httpResponse: response } as never,
 				'webhook',
-				webhookData,
+				webhookDataFor(req.url ?? ''),
 				[],
 				null,
 			);
 			try {
-				const result = await nodeType.webhook.call(context);
+				const result = await nodeType.webhook!.call(context);
 				if (result.noWebhookResponse) return;
-				if (result.workflowData) executions.push(result.workflowData[0]);
+				if (result.workflowData) {
+					executions.push(result.workflowData[0]);
+					runs.push(result.workflowData);
+				}
 				res.writeHead(200, { 'content-type': 'application/json' }).end(
 					JSON.stringify(result.webhookResponse ?? { message: 'Workflow was started' }),
 				);
@@ -88,11 +116,12 @@ export async function startTrigger(
 	});
 
 	const harness: TriggerHarness = {
-		url: `${base}/webhook/${node.webhookId}/vis-events`,
+		url: `${base}/webhook/${node.webhookId}/${String(descriptions[0].path)}`,
 		executions,
+		runs,
 		staticData: () => workflow.getStaticData('node', node),
 		hook: (method) =>
-			nodeType.webhookMethods.default[method].call(new HookContext(workflow, node, additionalData, 'trigger', 'activate')),
+			nodeType.webhookMethods!.default![method]!.call(new HookContext(workflow, node, additionalData, 'trigger', 'activate')),
 		async activate() {
 			if (!(await harness.hook('checkExists'))) await harness.hook('create');
 		},

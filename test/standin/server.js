@@ -4,8 +4,9 @@
  *   - api.vonage.com: /authorize (sign-in page, code grant), POST /token and the 20 VIS endpoints under /t/vbc.prod/vis/v1
  *   - api.nexmo.com:  Applications v2 (Basic auth), Users v1 and Voice v2 (RS256 application JWT)
  * It checks auth and request shapes the way the real APIs answer them, keeps state in memory,
- * records every request, can be told to fail the next N requests, and can deliver signed
- * VIS webhook events. Test code drives it directly; other processes use the /_standin API.
+ * records every request, can be told to fail the next N requests, can deliver signed VIS
+ * webhook events, and plays Voice's side of an application's webhooks (signed call events,
+ * answer_url with fallback_answer_url). Test code drives it directly; other processes use the /_standin API.
  */
 const http = require('node:http');
 const crypto = require('node:crypto');
@@ -55,6 +56,8 @@ function createStandin(options = {}) {
 		password: 'sandbox-password',
 		apiKey: 'sandboxkey',
 		apiSecret: 'sandbox-api-secret',
+		// The account's signature secret, which signs Voice callbacks (HS256) when an application asks.
+		signatureSecret: 'sandbox-signature-secret-0123456789',
 	};
 	const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 	sandbox.privateKey = privateKey.export({ type: 'pkcs8', format: 'pem' });
@@ -543,6 +546,74 @@ function createStandin(options = {}) {
 		return { accountId: String(visUser.accountId), direction: 'INBOUND', duration: 0, externalId: crypto.randomUUID(), id: String(newId()), internal: false, phoneNumber: '14155550123', startTime: iso(clock()), state: 'RINGING', type: 'CALL', ucpType: 'VBS', userId: String(visUser.id), ...overrides };
 	}
 
+	// ---------- Voice callbacks to an application's webhooks ----------
+	const hs256 = (claims, secret) => {
+		const head = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+		const body = b64url(JSON.stringify(claims));
+		return `${head}.${body}.${b64url(crypto.createHmac('sha256', secret).update(`${head}.${body}`).digest())}`;
+	};
+
+	function sampleVoiceEvent(overrides = {}) {
+		return { from: '14155550100', to: '14155550105', uuid: crypto.randomUUID(), conversation_uuid: `CON-${crypto.randomUUID()}`, status: 'started', direction: 'outbound', timestamp: iso(clock()), ...overrides };
+	}
+
+	/**
+	 * Sends a call event to the application's event_url as Voice does; when the application has
+	 * signed_callbacks, with a signed-callback JWT (HS256, account signature secret, payload_hash).
+	 * opts: secret (sign with another), iatOffsetSeconds, tamper (change the body after signing).
+	 */
+	async function deliverVoiceEvent(applicationId, event, opts = {}) {
+		const voice = findApp(applicationId).capabilities.voice ?? {};
+		const target = voice.webhooks?.event_url;
+		if (!target?.address) throw problem(409, 'Conflict', 'The application has no voice event_url');
+		const payload = JSON.stringify(event);
+		const headers = { 'content-type': 'application/json' };
+		if (voice.signed_callbacks === true) {
+			const iat = Math.floor(clock() / 1000) + (opts.iatOffsetSeconds ?? 0);
+			const claims = { iat, exp: iat + 300, jti: crypto.randomUUID(), iss: 'Vonage', api_key: sandbox.apiKey, application_id: applicationId, payload_hash: crypto.createHash('sha256').update(payload).digest('hex') };
+			headers.authorization = `Bearer ${hs256(claims, opts.secret ?? sandbox.signatureSecret)}`;
+		}
+		const sent = opts.tamper ? JSON.stringify({ ...event, ...opts.tamper }) : payload;
+		const response = await fetch(target.address, { method: target.http_method ?? 'POST', headers, body: sent, signal: AbortSignal.timeout(10_000) });
+		const record = { applicationId, kind: 'event', status: response.status, body: await response.text() };
+		state.deliveries.push(record);
+		return record;
+	}
+
+	/**
+	 * An inbound call as Voice handles it: fetch the NCCO from answer_url; on an HTTP error or no
+	 * answer, from fallback_answer_url. Returns which one answered and the NCCO it gave.
+	 */
+	async function answerCall(applicationId, call = {}) {
+		const hooks = findApp(applicationId).capabilities.voice?.webhooks ?? {};
+		const params = { from: '14155550100', to: '14155550105', uuid: crypto.randomUUID(), conversation_uuid: `CON-${crypto.randomUUID()}`, region_url: 'https://api-us-3.vonage.com', ...call };
+		const attempts = [];
+		for (const name of ['answer_url', 'fallback_answer_url']) {
+			const target = hooks[name];
+			if (!target?.address) continue;
+			const get = (target.http_method ?? 'GET') === 'GET';
+			const url = new URL(target.address);
+			if (get) for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+			try {
+				const response = await fetch(url, { method: get ? 'GET' : 'POST', headers: get ? {} : { 'content-type': 'application/json' }, body: get ? undefined : JSON.stringify(params), signal: AbortSignal.timeout(10_000) });
+				const text = await response.text();
+				attempts.push({ webhook: name, status: response.status });
+				let ncco;
+				try { ncco = JSON.parse(text); } catch {}
+				if (response.ok && Array.isArray(ncco)) {
+					const record = { applicationId, kind: 'answer', answeredBy: name, status: response.status, ncco, attempts };
+					state.deliveries.push(record);
+					return record;
+				}
+			} catch (error) {
+				attempts.push({ webhook: name, error: error.message });
+			}
+		}
+		const record = { applicationId, kind: 'answer', answeredBy: null, ncco: null, attempts };
+		state.deliveries.push(record);
+		return record;
+	}
+
 	// ---------- control API for other processes ----------
 	async function control(method, path, body) {
 		if (method === 'GET' && path === '/state') {
@@ -570,6 +641,8 @@ function createStandin(options = {}) {
 			const tamper = body.tamper ? (e) => ({ ...e, ...body.tamper }) : undefined;
 			return [200, { event, ...(await deliverEvent(body.webhookId, event, { ...body, tamper })) }];
 		}
+		if (method === 'POST' && path === '/voice-event') return [200, await deliverVoiceEvent(body.applicationId, sampleVoiceEvent(body.event), body)];
+		if (method === 'POST' && path === '/voice-answer') return [200, await answerCall(body.applicationId, body.call)];
 		if (method === 'POST' && path === '/expire-webhook') { const hook = findWebhook(body.webhookId); hook.expireAt = iso(clock() - 1000); return [200, hook]; }
 		if (method === 'POST' && path === '/expire-tokens') { for (const k of state.accessTokens.keys()) state.accessTokens.set(k, 0); return [200, {}]; }
 		throw new HttpError(404, { error: 'no such control route' });
@@ -658,6 +731,9 @@ function createStandin(options = {}) {
 		makeCall,
 		deliverEvent,
 		sampleEvent,
+		deliverVoiceEvent,
+		sampleVoiceEvent,
+		answerCall,
 		canonicalJson,
 		url: undefined,
 		/** Requests made to the Vonage routes (not the control API), optionally filtered. */

@@ -1,0 +1,266 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	ILoadOptionsFunctions,
+	INodePropertyOptions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { applicationsPaginate } from '../shared/pagination';
+import {
+	pointWebhooksHere,
+	restoreWebhooks,
+	WEBHOOK_PATH,
+	webhooksPointHere,
+	type VoiceTriggerData,
+} from './applicationWebhooks';
+import { SignedCallbackError, verifySignedCallback } from './signedCallback';
+
+/** Call statuses Voice reports to event_url. */
+const CALL_STATUSES = [
+	'started',
+	'ringing',
+	'answered',
+	'machine',
+	'human',
+	'completed',
+	'busy',
+	'cancelled',
+	'failed',
+	'rejected',
+	'timeout',
+	'unanswered',
+];
+
+const DEFAULT_NCCO = JSON.stringify(
+	[{ action: 'talk', text: 'Sorry, we cannot take your call right now. Please try again later.' }],
+	null,
+	2,
+);
+
+/** The default NCCO as entered; activation refuses anything that Voice would not accept as an NCCO. */
+function defaultNcco(context: IHookFunctions | IWebhookFunctions): IDataObject[] {
+	const text = context.getNodeParameter('defaultNcco', DEFAULT_NCCO);
+	let ncco: unknown;
+	try {
+		ncco = typeof text === 'string' ? JSON.parse(text) : text;
+	} catch {}
+	const valid =
+		Array.isArray(ncco) &&
+		ncco.length > 0 &&
+		ncco.every((action) => action && typeof action === 'object' && typeof (action as IDataObject).action === 'string');
+	if (!valid) {
+		throw new NodeOperationError(
+			context.getNode(),
+			'Default NCCO: expected a JSON array of NCCO actions, each an object with an "action", e.g. [{"action":"talk","text":"…"}]',
+		);
+	}
+	return ncco as IDataObject[];
+}
+
+function header(headers: IDataObject, name: string): string | undefined {
+	const value = headers[name];
+	return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
+}
+
+export class VonageVoiceTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Vonage Voice Trigger',
+		name: 'vonageVoiceTrigger',
+		icon: { light: 'file:vonage.svg', dark: 'file:vonage.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["answerCalls"] ? "Answer calls and call events" : "Call events"}}',
+		description:
+			'Starts the workflow on Voice API call events of a Vonage application, and can answer its calls with an NCCO',
+		defaults: { name: 'Vonage Voice Trigger' },
+		inputs: [],
+		outputs: `={{$parameter["answerCalls"] ? [{ type: "main", displayName: "Call Event" }, { type: "main", displayName: "Incoming Call" }] : [{ type: "main", displayName: "Call Event" }]}}`,
+		credentials: [{ name: 'vonageKeySecretApi', required: true }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: WEBHOOK_PATH.event_url },
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'lastNode',
+				responseData: '={{$parameter["nccoFrom"] === "nccoField" ? "firstEntryJson" : "allEntries"}}',
+				// Only read with firstEntryJson, that is for "nccoField".
+				responsePropertyName: 'ncco',
+				path: WEBHOOK_PATH.answer_url,
+			},
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: WEBHOOK_PATH.fallback_answer_url },
+		],
+		properties: [
+			{
+				displayName:
+					"On activation the node points the application's voice event URL (and, when answering calls, its answer and fallback answer URLs) at this workflow, keeping every other setting, and puts the previous URLs back on deactivation.",
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Application Name or ID',
+				name: 'applicationId',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getApplications' },
+				required: true,
+				default: '',
+				description:
+					'The Vonage application whose calls start this workflow. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Answer Calls With This Workflow',
+				name: 'answerCalls',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether the workflow also answers the application's calls: incoming calls come out of the Incoming Call output, and the last node's output is returned to Vonage as the NCCO",
+			},
+			{
+				displayName: 'NCCO From',
+				name: 'nccoFrom',
+				type: 'options',
+				displayOptions: { show: { answerCalls: [true] } },
+				options: [
+					{
+						name: 'Each Item Is an Action',
+						value: 'eachItem',
+						description: 'The last node outputs one item per NCCO action, e.g. {"action":"talk","text":"Hello"}',
+					},
+					{
+						name: 'Field "Ncco" of the First Item',
+						value: 'nccoField',
+						description: 'The last node outputs one item whose "ncco" field is the whole NCCO array',
+					},
+				],
+				default: 'eachItem',
+			},
+			{
+				displayName: 'Default NCCO',
+				name: 'defaultNcco',
+				type: 'json',
+				displayOptions: { show: { answerCalls: [true] } },
+				default: DEFAULT_NCCO,
+				description:
+					'What callers hear when the workflow fails or does not answer in time: Vonage then asks the fallback answer URL, which this node serves with this NCCO',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Direction',
+						name: 'direction',
+						type: 'options',
+						options: [
+							{ name: 'Any', value: 'any' },
+							{ name: 'Inbound', value: 'inbound' },
+							{ name: 'Outbound', value: 'outbound' },
+						],
+						default: 'any',
+						description: 'Which call events start the workflow',
+					},
+					{
+						displayName: 'Statuses',
+						name: 'statuses',
+						type: 'multiOptions',
+						options: CALL_STATUSES.map((status) => ({
+							name: status.charAt(0).toUpperCase() + status.slice(1),
+							value: status,
+						})),
+						default: [],
+						description: 'Start only for events with these statuses. Empty means all.',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		loadOptions: {
+			async getApplications(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+				const applications = await applicationsPaginate(this, { returnAll: true, limit: 0 });
+				return applications
+					.map((application) => ({ name: `${String(application.name)} (${String(application.id)})`, value: String(application.id) }))
+					.sort((a, b) => a.name.localeCompare(b.name));
+			},
+		},
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await webhooksPointHere(this);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				const credentials = await this.getCredentials('vonageKeySecretApi');
+				const answerCalls = this.getNodeParameter('answerCalls', false) as boolean;
+				await pointWebhooksHere(this, (signed) => {
+					if (answerCalls) defaultNcco(this);
+					if (signed && !String(credentials.signatureSecret ?? '')) {
+						throw new NodeOperationError(
+							this.getNode(),
+							'Signature Secret: required, because this application signs its callbacks (signed_callbacks is on). Enter the account\'s signature secret in the Vonage API key and secret credential.',
+						);
+					}
+				});
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				await restoreWebhooks(this);
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const request = this.getRequestObject();
+		const path = String(request.path ?? request.url ?? '').split('?')[0];
+		if (path.endsWith(`/${WEBHOOK_PATH.fallback_answer_url}`)) return { webhookResponse: defaultNcco(this) };
+
+		const body = this.getBodyData() as IDataObject;
+		if (path.endsWith(`/${WEBHOOK_PATH.answer_url}`)) {
+			// Voice does not sign answer requests; the unguessable webhook id in the URL is what guards them.
+			const call = Object.keys(body).length ? body : (this.getQueryData() as IDataObject);
+			return { workflowData: [[], [{ json: call }]] };
+		}
+
+		const data = this.getWorkflowStaticData('node') as VoiceTriggerData;
+		const credentials = await this.getCredentials('vonageKeySecretApi');
+		const signatureSecret = String(credentials.signatureSecret ?? '');
+		const authorization = header(this.getHeaderData() as IDataObject, 'authorization');
+		// Verified when the application signs, and whenever a token arrives and a secret is set, since
+		// the docs disagree on whether signing is on when the application does not say.
+		if (data.signedCallbacks || (authorization && signatureSecret)) {
+			try {
+				const rawBody = request.rawBody ?? Buffer.from(JSON.stringify(body));
+				verifySignedCallback(authorization, {
+					signatureSecret,
+					rawBody,
+					apiKey: String(credentials.apiKey ?? ''),
+					applicationId: data.applicationId,
+				});
+			} catch (error) {
+				if (!(error instanceof SignedCallbackError)) throw error;
+				this.logger.warn(`Vonage Voice Trigger refused a call event (401): ${error.message}`);
+				this.getResponseObject().status(401).json({ error: error.message });
+				return { noWebhookResponse: true };
+			}
+		}
+
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const statuses = (options.statuses as string[] | undefined) ?? [];
+		const wanted =
+			(!statuses.length || statuses.includes(String(body.status))) &&
+			(!options.direction || options.direction === 'any' || options.direction === body.direction);
+		if (!wanted) return { webhookResponse: { status: 'filtered out' } };
+		return { workflowData: [[{ json: body }]] };
+	}
+}

@@ -1,0 +1,223 @@
+/**
+ * Vonage Voice Trigger against the stand-in: pointing an application's voice webhooks here and
+ * back, signed-callback verification, filters, and answering calls (with the fallback NCCO).
+ */
+import { createHash, createHmac } from 'node:crypto';
+
+import { LoadOptionsContext } from 'n8n-core';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+
+import { verifySignedCallback } from '../nodes/VonageVoiceTrigger/signedCallback';
+import { VonageVoiceTrigger } from '../nodes/VonageVoiceTrigger/VonageVoiceTrigger.node';
+import { additionalDataFor, workflowWith } from './helpers/n8n';
+import { credentialsFor, startStandin, type Standin } from './helpers/standin';
+import { hostTrigger, type TriggerHarness } from './helpers/trigger';
+
+let standin: Standin;
+let trigger: TriggerHarness | undefined;
+let applicationId: string;
+
+const ORIGINAL_EVENT_URL = { address: 'https://example.com/event', http_method: 'POST', connect_timeout: 500, socket_timeout: 3000 };
+const ORIGINAL_ANSWER_URL = { address: 'https://example.com/answer', http_method: 'GET' };
+const MESSAGES = { webhooks: { inbound_url: { address: 'https://example.com/inbound', http_method: 'POST' } } };
+
+beforeEach(async () => {
+	standin = await startStandin();
+	applicationId = standin.sandbox.applicationId;
+	const app = standin.state.applications.get(applicationId);
+	app.capabilities = {
+		voice: { webhooks: { answer_url: { ...ORIGINAL_ANSWER_URL }, event_url: { ...ORIGINAL_EVENT_URL } }, conversations_ttl: 12, region: 'eu-west' },
+		messages: structuredClone(MESSAGES),
+	};
+});
+afterEach(async () => {
+	await trigger?.close();
+	trigger = undefined;
+	await standin.close();
+});
+
+function keySecret(overrides: IDataObject = {}): ICredentialDataDecryptedObject {
+	return { ...credentialsFor(standin).vonageKeySecretApi, signatureSecret: standin.sandbox.signatureSecret, ...overrides };
+}
+
+async function start(parameters: IDataObject = {}, credential = keySecret()) {
+	trigger = await hostTrigger(new VonageVoiceTrigger(), { applicationId, ...parameters }, { vonageKeySecretApi: credential });
+	return trigger;
+}
+
+const app = () => standin.state.applications.get(applicationId);
+const voiceHooks = () => app().capabilities.voice.webhooks;
+const puts = () => standin.requests({ method: 'PUT', path: `/v2/applications/${applicationId}` });
+const setSigned = (on: boolean) => (app().capabilities.voice.signed_callbacks = on);
+
+describe('Voice trigger: activation points the application here, deactivation puts it back', () => {
+	test('event_url only, keeping its timeouts and every other capability; checkExists then says yes', async () => {
+		const t = await start();
+		expect(await t.hook('checkExists')).toBe(false);
+		await t.activate();
+		expect(voiceHooks().event_url).toEqual({ ...ORIGINAL_EVENT_URL, address: t.url });
+		expect(voiceHooks().answer_url).toEqual(ORIGINAL_ANSWER_URL);
+		expect(app().capabilities.messages).toEqual(MESSAGES);
+		expect(app().capabilities.voice).toMatchObject({ conversations_ttl: 12, region: 'eu-west' });
+		expect(puts()).toHaveLength(1);
+		expect(await t.hook('checkExists')).toBe(true);
+
+		await t.hook('delete');
+		expect(voiceHooks()).toEqual({ answer_url: ORIGINAL_ANSWER_URL, event_url: ORIGINAL_EVENT_URL });
+		expect(app().capabilities.messages).toEqual(MESSAGES);
+		expect(t.staticData()).toEqual({});
+		// n8n calls delete for each of the node's webhooks: the later calls change nothing
+		await t.hook('delete');
+		expect(puts()).toHaveLength(2);
+	});
+
+	test('answer mode also points answer_url and fallback_answer_url here; a fallback that did not exist is removed again', async () => {
+		const t = await start({ answerCalls: true });
+		await t.activate();
+		const base = t.url.replace(/voice-events$/, '');
+		expect(voiceHooks()).toEqual({
+			event_url: { ...ORIGINAL_EVENT_URL, address: `${base}voice-events` },
+			answer_url: { address: `${base}voice-answer`, http_method: 'POST' },
+			fallback_answer_url: { address: `${base}voice-fallback`, http_method: 'POST' },
+		});
+		await t.hook('delete');
+		expect(voiceHooks()).toEqual({ answer_url: ORIGINAL_ANSWER_URL, event_url: ORIGINAL_EVENT_URL });
+	});
+
+	test('a webhook someone changed while active is left as they set it; ours is still restored', async () => {
+		const t = await start({ answerCalls: true });
+		await t.activate();
+		voiceHooks().answer_url = { address: 'https://theirs.example/answer', http_method: 'GET' };
+		await t.hook('delete');
+		expect(voiceHooks().answer_url).toEqual({ address: 'https://theirs.example/answer', http_method: 'GET' });
+		expect(voiceHooks().event_url).toEqual(ORIGINAL_EVENT_URL);
+		expect(voiceHooks().fallback_answer_url).toBeUndefined();
+	});
+
+	test('activating again without a deactivation in between (a crash) still remembers the original URLs', async () => {
+		const t = await start();
+		await t.activate();
+		await t.hook('create');
+		await t.hook('delete');
+		expect(voiceHooks().event_url).toEqual(ORIGINAL_EVENT_URL);
+	});
+
+	test('a deleted application is nothing to restore', async () => {
+		const t = await start();
+		await t.activate();
+		standin.state.applications.delete(applicationId);
+		await expect(t.hook('delete')).resolves.toBe(true);
+		expect(t.staticData()).toEqual({});
+	});
+
+	test.each([
+		['signed callbacks but no signature secret', () => setSigned(true), { signatureSecret: '' }, {}, /Signature Secret: required, because this application signs its callbacks/],
+		['a default NCCO that is not an NCCO', () => undefined, {}, { answerCalls: true, defaultNcco: '{"action":"talk"}' }, /Default NCCO: expected a JSON array of NCCO actions/],
+		['an application without Voice', () => delete app().capabilities.voice, {}, {}, /has no Voice capability/],
+	])('refuses activation on %s, before changing anything', async (_case, arrange, credential, parameters, message) => {
+		arrange();
+		const before = JSON.stringify(app());
+		const t = await start(parameters, keySecret(credential));
+		await expect(t.activate()).rejects.toThrow(message);
+		expect(puts()).toHaveLength(0);
+		expect(JSON.stringify(app())).toBe(before);
+	});
+
+	test('the Application dropdown lists every application by name and id', async () => {
+		const { workflow, node } = workflowWith(new VonageVoiceTrigger(), {}, ['vonageKeySecretApi']);
+		const context = new LoadOptionsContext(workflow, node, additionalDataFor({ vonageKeySecretApi: keySecret() }), 'applicationId');
+		const options = await new VonageVoiceTrigger().methods.loadOptions.getApplications.call(context);
+		expect(options).toEqual([{ name: `Sandbox application (${applicationId})`, value: applicationId }]);
+	});
+});
+
+describe('Voice trigger: call events', () => {
+	test('an unsigned application: events start the workflow with the event as sent', async () => {
+		const t = await start();
+		await t.activate();
+		const event = standin.sampleVoiceEvent({ status: 'answered' });
+		const delivery = await standin.deliverVoiceEvent(applicationId, event);
+		expect(delivery.status).toBe(200);
+		expect(t.executions.map((items) => items.map((i) => i.json))).toEqual([[event]]);
+	});
+
+	test('a signed application: valid token runs; tampered body, wrong secret, expired or missing token get 401 and no run', async () => {
+		setSigned(true);
+		const t = await start();
+		await t.activate();
+		const event = standin.sampleVoiceEvent({ status: 'ringing' });
+		expect((await standin.deliverVoiceEvent(applicationId, event)).status).toBe(200);
+		expect(t.executions).toHaveLength(1);
+
+		const refused = [
+			await standin.deliverVoiceEvent(applicationId, event, { tamper: { to: '19005550100' } }),
+			await standin.deliverVoiceEvent(applicationId, event, { secret: 'not-the-account-secret' }),
+			await standin.deliverVoiceEvent(applicationId, event, { iatOffsetSeconds: -3600 }),
+			await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) }).then(async (r) => ({ status: r.status, body: await r.text() })),
+		];
+		expect(refused.map((r) => r.status)).toEqual([401, 401, 401, 401]);
+		expect(refused.map((r) => JSON.parse(r.body).error)).toEqual([
+			'payload_hash does not match the body',
+			'signature does not match the signature secret',
+			'the token has expired',
+			'missing signed-callback token (Authorization: Bearer)',
+		]);
+		expect(t.executions).toHaveLength(1);
+		expect(refused.map((r) => r.body).join()).not.toContain(standin.sandbox.signatureSecret);
+	});
+
+	test('status and direction filters answer 200 without a run', async () => {
+		const t = await start({ options: { statuses: ['completed', 'answered'], direction: 'inbound' } });
+		await t.activate();
+		for (const [status, direction] of [['ringing', 'inbound'], ['completed', 'outbound'], ['completed', 'inbound']]) {
+			expect((await standin.deliverVoiceEvent(applicationId, standin.sampleVoiceEvent({ status, direction }))).status).toBe(200);
+		}
+		expect(t.executions.map((items) => [items[0].json.status, items[0].json.direction])).toEqual([['completed', 'inbound']]);
+	});
+});
+
+describe('Voice trigger: answering calls', () => {
+	test('an incoming call comes out of the Incoming Call output', async () => {
+		const t = await start({ answerCalls: true });
+		await t.activate();
+		await standin.answerCall(applicationId, { from: '14155550111', to: '14155550105' });
+		expect(t.runs).toHaveLength(1);
+		expect(t.runs[0][0]).toEqual([]);
+		expect(t.runs[0][1][0].json).toMatchObject({ from: '14155550111', to: '14155550105', uuid: expect.any(String) });
+	});
+
+	test('when the answer is not an NCCO, Vonage asks the fallback, which answers with the default NCCO and runs nothing', async () => {
+		const ncco = [{ action: 'talk', text: 'We are closed.' }];
+		const t = await start({ answerCalls: true, defaultNcco: JSON.stringify(ncco) });
+		await t.activate();
+		// This harness answers "Workflow was started" instead of running a workflow: not an NCCO,
+		// like n8n's 500 "Error in workflow". The real-n8n suite checks the workflow's own NCCO.
+		const answered = await standin.answerCall(applicationId);
+		expect(answered).toMatchObject({ answeredBy: 'fallback_answer_url', ncco });
+		expect(t.runs).toHaveLength(1);
+	});
+});
+
+describe('signed-callback token checks', () => {
+	const secret = 'unit-secret';
+	const body = Buffer.from('{"status":"started"}');
+	const token = (header: object, claims: object, key = secret) => {
+		const part = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+		const signed = `${part(header)}.${part(claims)}`;
+		return `Bearer ${signed}.${createHmac('sha256', key).update(signed).digest('base64url')}`;
+	};
+	const now = 1_800_000_000;
+	const hash = '2a4b6b8d3c1b4d0e5b02d4fbb08ed88b4f4b7b2f6f4d7b2d5c6e1f0a9b8c7d6e';
+	const goodClaims = () => ({ iat: now, payload_hash: createHash('sha256').update(body).digest('hex'), api_key: 'k1' });
+
+	test('accepts a good token and refuses other algorithms, other API keys and future tokens', () => {
+		const expect401 = (authorization: string, message: RegExp) =>
+			expect(() => verifySignedCallback(authorization, { signatureSecret: secret, rawBody: body, apiKey: 'k1', nowSeconds: now })).toThrow(message);
+		expect(verifySignedCallback(token({ alg: 'HS256' }, goodClaims()), { signatureSecret: secret, rawBody: body, apiKey: 'k1', nowSeconds: now })).toMatchObject({ api_key: 'k1' });
+		expect401(token({ alg: 'none' }, goodClaims()), /not HS256/);
+		expect401(token({ alg: 'HS256' }, { ...goodClaims(), api_key: 'k2' }), /another API key/);
+		expect401(token({ alg: 'HS256' }, { ...goodClaims(), iat: now + 3600 }), /no valid iat/);
+		expect401(token({ alg: 'HS256' }, { ...goodClaims(), payload_hash: hash }), /payload_hash/);
+		expect401('Bearer abc', /not a JWT/);
+	});
+});
