@@ -14,7 +14,7 @@ const { createStandin } = require('../test/standin/server');
 const N8N_PORT = Number(process.env.N8N_PORT || 5678);
 const SANDBOX_PORT = Number(process.env.VONAGE_STANDIN_PORT || 5680);
 const userFolder = path.join(runtime.CACHE, 'sandbox-user');
-const examples = ['vis-actions.json', 'vis-trigger.json', 'platform-actions.json'].map((file) => path.join(runtime.ROOT, 'examples', file));
+const examples = ['vis-actions.json', 'vis-trigger.json', 'vis-oauth2.json', 'platform-actions.json', 'voice-answer.json'].map((file) => path.join(runtime.ROOT, 'examples', file));
 
 async function main() {
 	const n8nBin = runtime.ensureN8n();
@@ -28,7 +28,9 @@ async function main() {
 	const env = runtime.n8nEnv(userFolder, N8N_PORT);
 	await runtime.importCredentials(n8nBin, env, userFolder, runtime.sandboxCredentials(sandboxUrl, standin.sandbox));
 	for (const file of examples) await runtime.n8nCli(n8nBin, env, ['import:workflow', `--input=${file}`]);
-	await runtime.n8nCli(n8nBin, env, ['publish:workflow', '--id=vonageVisTrigger1']);
+	for (const id of ['vonageVisTrigger1', 'vonageVisOAuth2Self', 'vonageVoiceAnswer1']) await runtime.n8nCli(n8nBin, env, ['publish:workflow', `--id=${id}`]);
+	// As a careful account would have it: the sandbox application signs its Voice callbacks.
+	standin.state.applications.get(standin.sandbox.applicationId).capabilities.voice.signed_callbacks = true;
 
 	const logFile = path.join(userFolder, 'n8n.log');
 	runtime.log(`starting n8n (log: ${logFile})…`);
@@ -43,6 +45,14 @@ n8n with n8n-nodes-vonage is running: ${url}
     - "Vonage VIS: react to call events": active; its trigger is registered at the sandbox.
       Send it a signed call event:  curl -X POST ${sandboxUrl}/_standin/deliver \\
         -H 'content-type: application/json' -d '{"webhookId":"<id from ${sandboxUrl}/_standin/state>"}'
+    - "Vonage VIS with OAuth2: who am I": open the credential "Vonage VIS OAuth2 (sandbox)", click
+      Connect and sign in as ${standin.sandbox.username} / ${standin.sandbox.password}; then: curl ${url}/webhook/vis-oauth2-self
+    - "Vonage Voice: answer … calls": active; the sandbox application now points at it.
+      Ring it:  curl -X POST ${sandboxUrl}/_standin/voice-answer -H 'content-type: application/json' \\
+        -d '{"applicationId":"${standin.sandbox.applicationId}","call":{"from":"14155550111"}}'
+      (from 14155550999 the workflow fails and the caller gets the default NCCO)
+      A signed call event:  curl -X POST ${sandboxUrl}/_standin/voice-event -H 'content-type: application/json' \\
+        -d '{"applicationId":"${standin.sandbox.applicationId}","event":{"status":"answered"}}'
   Sandbox Vonage (local stand-in): ${sandboxUrl}   state: ${sandboxUrl}/_standin/state
   Credentials "… (sandbox)" point at it. To use real Vonage, open a credential, set Base URL to
   https://api.vonage.com (VIS) or https://api.nexmo.com (key/secret, JWT) and enter your own

@@ -6,7 +6,10 @@
  *   2. trigger workflow published and n8n started: one VIS registration for n8n's production
  *      URL; a signed delivery runs exactly one execution; tampered and repeated ones run none;
  *   3. graceful stop and restart keeps exactly one registration; deactivation removes it,
- *      reactivation makes exactly one again.
+ *      reactivation makes exactly one again;
+ *   4. the VIS OAuth2 credential connected through n8n's own OAuth2 routes, used, refreshed on 401;
+ *   5. the Voice trigger answering calls with the workflow's NCCO (default NCCO via the fallback
+ *      when the workflow fails), verifying signed events, restoring the application on deactivation.
  * Runs under Node 24 (re-executes itself with it). Prints n8n's log when something fails.
  */
 const assert = require('node:assert/strict');
@@ -39,6 +42,8 @@ const triggerWorkflow = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'exam
 const triggerNode = triggerWorkflow.nodes.find((n) => n.type.endsWith('vonageVisTrigger'));
 const productionUrl = `http://127.0.0.1:${PORT}/webhook/${triggerNode.webhookId}/vis-events`;
 const oauth2Workflow = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples/vis-oauth2.json'), 'utf8'));
+const voiceWorkflow = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples/voice-answer.json'), 'utf8'));
+const voiceWebhookBase = `http://127.0.0.1:${PORT}/webhook/${voiceWorkflow.nodes[0].webhookId}/`;
 
 let standin;
 let n8n;
@@ -164,6 +169,11 @@ async function main() {
 	await cli('publish:workflow', `--id=${triggerWorkflow.id}`);
 	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/vis-oauth2.json')}`);
 	await cli('publish:workflow', `--id=${oauth2Workflow.id}`);
+	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/voice-answer.json')}`);
+	await cli('publish:workflow', `--id=${voiceWorkflow.id}`);
+	const voiceApp = standin.state.applications.get(sandbox.applicationId);
+	voiceApp.capabilities.voice.signed_callbacks = true;
+	const voiceHooksBefore = structuredClone(voiceApp.capabilities.voice.webhooks);
 	n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
 	await waitFor('the VIS registration', () => registrations().length > 0);
 	assert.equal(registrations().length, 1);
@@ -237,6 +247,7 @@ async function main() {
 	console.log('  deactivated → 0 registrations; reactivated → 1');
 
 	await oauth2ConnectAndRefresh();
+	await voiceAnswerAndEvents(voiceHooksBefore);
 
 	const log = fs.readFileSync(logFile, 'utf8');
 	for (const secret of [sandbox.password, sandbox.consumerSecret, sandbox.apiSecret, hook.signingKey]) {
@@ -300,6 +311,45 @@ async function oauth2ConnectAndRefresh() {
 	assert.equal(standin.requests({ path: '/token' }).filter((r) => r.body.grant_type === 'refresh_token').length, 1, 'the refreshed token was stored and reused');
 	assert.equal(standin.state.counters.passwordGrants, passwordGrantsBefore, 'no password grant on the OAuth2 path');
 	console.log('  connected through n8n (code exchanged with Basic auth); expired token refreshed once by n8n and reused');
+}
+
+/**
+ * The Voice trigger published with answer mode: n8n pointed the application here on start; the
+ * workflow's last node is the NCCO; a failing workflow makes Vonage's fallback get the default NCCO;
+ * signed events run, tampered ones do not; deactivation puts the application's webhooks back.
+ */
+async function voiceAnswerAndEvents(voiceHooksBefore) {
+	step('5. Voice trigger: application pointed here, NCCO from the workflow, fallback, signed events');
+	const { applicationId } = standin.sandbox;
+	const hooks = () => standin.state.applications.get(applicationId).capabilities.voice.webhooks;
+	await waitFor('the application to point at n8n', () => hooks().event_url.address === `${voiceWebhookBase}voice-events`);
+	assert.deepEqual(hooks().answer_url, { address: `${voiceWebhookBase}voice-answer`, http_method: 'POST' });
+	assert.deepEqual(hooks().fallback_answer_url, { address: `${voiceWebhookBase}voice-fallback`, http_method: 'POST' });
+
+	const greeted = await standin.answerCall(applicationId, { from: '14155550111' });
+	assert.equal(greeted.answeredBy, 'answer_url', JSON.stringify(greeted));
+	assert.deepEqual(greeted.ncco, [{ action: 'talk', text: 'Hello 14155550111, this call is answered by n8n.' }]);
+	const failed = await standin.answerCall(applicationId, { from: '14155550999' });
+	assert.deepEqual(failed.attempts.map((a) => [a.webhook, a.status]), [['answer_url', 500], ['fallback_answer_url', 200]], JSON.stringify(failed));
+	assert.deepEqual(failed.ncco, [{ action: 'talk', text: 'Sorry, we cannot take your call right now.' }]);
+
+	const before = (await executionsOf(voiceWorkflow.id)).length;
+	const event = standin.sampleVoiceEvent({ status: 'answered', direction: 'inbound' });
+	assert.equal((await standin.deliverVoiceEvent(applicationId, event)).status, 200);
+	assert.equal((await standin.deliverVoiceEvent(applicationId, event, { tamper: { to: '19005550100' } })).status, 401);
+	assert.equal((await standin.deliverVoiceEvent(applicationId, standin.sampleVoiceEvent({ status: 'ringing' }))).status, 200);
+	const runs = await waitFor('the call event execution', async () => {
+		const rows = await executionsOf(voiceWorkflow.id);
+		return rows.length === before + 1 && rows.every((r) => r.status !== 'running' && r.status !== 'new') ? rows : undefined;
+	});
+	await new Promise((resolve) => setTimeout(resolve, 1500));
+	assert.equal((await executionsOf(voiceWorkflow.id)).length, before + 1, 'tampered and filtered-out events run nothing');
+	assert.ok(runs[runs.length - 1].data.includes(event.uuid), 'the execution carries the event');
+
+	await rest('POST', `/workflows/${voiceWorkflow.id}/deactivate`, {});
+	await waitFor('the webhooks to be restored', () => hooks().event_url.address === voiceHooksBefore.event_url.address);
+	assert.deepEqual(hooks(), voiceHooksBefore);
+	console.log('  NCCO from the workflow; failing workflow → fallback default NCCO; 1 run for a signed event, tampered → 401; deactivation restored the webhooks');
 }
 
 main()

@@ -83,7 +83,8 @@ function createStandin(options = {}) {
 	const visUser = { id: 522078, accountId: 257073, acountLabel: 'Sandbox', firstName: 'Sandy', lastName: 'Box', emailAddress: 'sandy@example.com', contactNumber: '14155550100', status: 'ACTIVE', ucis: [{ id: 1, ucpLabel: 'VBC', health: { status: 'OK', message: '' }, type: 'USER_UCI' }], roles: [{ code: 'AU', name: 'Account User' }] };
 	const visAccount = { id: 257073, name: 'Sandbox', org: 'Sandbox Org', ucis: [{ id: 1, ucpLabel: 'VBC', ucpAccountId: 'A-1', health: { status: 'OK', message: '' }, type: 'ACCOUNT_UCI' }], status: 'ACTIVE' };
 
-	const sandboxApplicationId = crypto.randomUUID();
+	// Fixed, so that example workflows can name it.
+	const sandboxApplicationId = 'a5e1b0c2-5a4d-4c2e-9f0e-00000000a991';
 	state.applications.set(sandboxApplicationId, {
 		id: sandboxApplicationId,
 		name: 'Sandbox application',
@@ -597,7 +598,7 @@ function createStandin(options = {}) {
 			try {
 				const response = await fetch(url, { method: get ? 'GET' : 'POST', headers: get ? {} : { 'content-type': 'application/json' }, body: get ? undefined : JSON.stringify(params), signal: AbortSignal.timeout(10_000) });
 				const text = await response.text();
-				attempts.push({ webhook: name, status: response.status });
+				attempts.push({ webhook: name, status: response.status, body: text.slice(0, 300) });
 				let ncco;
 				try { ncco = JSON.parse(text); } catch {}
 				if (response.ok && Array.isArray(ncco)) {
