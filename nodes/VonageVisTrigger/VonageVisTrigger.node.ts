@@ -7,7 +7,8 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { visAuthentication, visCredentials } from '../shared/descriptions';
+import { directionFilter, visAuthentication, visCredentials } from '../shared/descriptions';
+import { firstHeader } from '../shared/headers';
 import { CALL_STATES, callStateOptions } from '../VonageVis/resources/filters';
 import { canonicalEventJson, MalformedJsonError } from './canonicalJson';
 import { firstDelivery } from './deliveries';
@@ -24,11 +25,6 @@ import {
 import { isValidSignature } from './signature';
 
 const FINAL_STATES = ['ANSWERED', 'CANCELLED', 'MISSED', 'REJECTED'];
-
-function header(headers: IDataObject, name: string): string | undefined {
-	const value = headers[name];
-	return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
-}
 
 export class VonageVisTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -61,17 +57,7 @@ export class VonageVisTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Direction',
-						name: 'direction',
-						type: 'options',
-						options: [
-							{ name: 'Any', value: 'ANY' },
-							{ name: 'Inbound', value: 'INBOUND' },
-							{ name: 'Outbound', value: 'OUTBOUND' },
-						],
-						default: 'ANY',
-					},
+					directionFilter((word) => word.toUpperCase()),
 					{
 						displayName: 'Final States Only',
 						name: 'finalStatesOnly',
@@ -117,8 +103,8 @@ export class VonageVisTrigger implements INodeType {
 		};
 
 		if (!data.webhookId || !data.signingKey) return refuse(401, 'this trigger has no VIS registration');
-		if (header(headers, 'x-von-webhook-id') !== data.webhookId) return refuse(401, 'unknown X-VON-Webhook-Id');
-		const signature = header(headers, 'x-von-signature');
+		if (firstHeader(headers, 'x-von-webhook-id') !== data.webhookId) return refuse(401, 'unknown X-VON-Webhook-Id');
+		const signature = firstHeader(headers, 'x-von-signature');
 		if (!signature) return refuse(401, 'missing X-VON-Signature');
 
 		const rawBody = this.getRequestObject().rawBody;
@@ -132,7 +118,7 @@ export class VonageVisTrigger implements INodeType {
 		}
 		if (!isValidSignature(signedText, data.signingKey, signature)) return refuse(401, 'signature does not match');
 
-		const deliveryId = header(headers, 'x-von-delivery-id') ?? '';
+		const deliveryId = firstHeader(headers, 'x-von-delivery-id') ?? '';
 		if (deliveryId && !firstDelivery(data.webhookId, deliveryId)) {
 			return { webhookResponse: { status: 'duplicate delivery ignored' } };
 		}
@@ -154,7 +140,7 @@ export class VonageVisTrigger implements INodeType {
 			(!options.finalStatesOnly || FINAL_STATES.includes(String(event.state)));
 		if (!wanted) return { webhookResponse: { status: 'filtered out' } };
 
-		const attempt = Number(header(headers, 'x-von-attempt') ?? 1);
+		const attempt = Number(firstHeader(headers, 'x-von-attempt') ?? 1);
 		return {
 			workflowData: [
 				[{ json: { ...event, deliveryId, attempt, webhookId: data.webhookId } }],

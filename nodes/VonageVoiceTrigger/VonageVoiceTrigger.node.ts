@@ -10,6 +10,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { directionFilter } from '../shared/descriptions';
+import { firstHeader } from '../shared/headers';
 import { applicationsPaginate } from '../shared/pagination';
 import {
 	pointWebhooksHere,
@@ -60,11 +62,6 @@ function defaultNcco(context: IHookFunctions | IWebhookFunctions): IDataObject[]
 		);
 	}
 	return ncco as IDataObject[];
-}
-
-function header(headers: IDataObject, name: string): string | undefined {
-	const value = headers[name];
-	return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
 }
 
 export class VonageVoiceTrigger implements INodeType {
@@ -155,18 +152,7 @@ export class VonageVoiceTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Direction',
-						name: 'direction',
-						type: 'options',
-						options: [
-							{ name: 'Any', value: 'any' },
-							{ name: 'Inbound', value: 'inbound' },
-							{ name: 'Outbound', value: 'outbound' },
-						],
-						default: 'any',
-						description: 'Which call events start the workflow',
-					},
+					directionFilter((word) => word),
 					{
 						displayName: 'Statuses',
 						name: 'statuses',
@@ -235,7 +221,7 @@ export class VonageVoiceTrigger implements INodeType {
 		const data = this.getWorkflowStaticData('node') as VoiceTriggerData;
 		const credentials = await this.getCredentials('vonageKeySecretApi');
 		const signatureSecret = String(credentials.signatureSecret ?? '');
-		const authorization = header(this.getHeaderData() as IDataObject, 'authorization');
+		const authorization = firstHeader(this.getHeaderData() as IDataObject, 'authorization');
 		// Verified when the application signs, and whenever a token arrives and a secret is set, since
 		// the docs disagree on whether signing is on when the application does not say.
 		if (data.signedCallbacks || (authorization && signatureSecret)) {

@@ -28,18 +28,18 @@ export interface VoiceTriggerData {
 	signedCallbacks?: boolean;
 }
 
-export function triggerData(context: IHookFunctions): VoiceTriggerData {
+function triggerData(context: IHookFunctions): VoiceTriggerData {
 	return context.getWorkflowStaticData('node') as VoiceTriggerData;
 }
 
-export function chosenApplicationId(context: IHookFunctions): string {
+function chosenApplicationId(context: IHookFunctions): string {
 	const id = String(context.getNodeParameter('applicationId', '') ?? '').trim();
 	if (!id) throw new NodeOperationError(context.getNode(), 'Application: required, choose the Vonage application whose calls start this workflow');
 	return id;
 }
 
 /** The webhooks to point here: events always; answer and its fallback when this workflow answers calls. */
-export function wantedWebhooks(context: IHookFunctions): Partial<Record<VoiceWebhookName, string>> {
+function wantedWebhooks(context: IHookFunctions): Partial<Record<VoiceWebhookName, string>> {
 	const names: VoiceWebhookName[] = context.getNodeParameter('answerCalls', false)
 		? ['event_url', 'answer_url', 'fallback_answer_url']
 		: ['event_url'];

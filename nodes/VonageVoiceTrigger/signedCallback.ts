@@ -1,9 +1,9 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** Clock skew allowed between Vonage and this n8n host. */
-export const SIGNED_CALLBACK_LEEWAY_SECONDS = 60;
+const SIGNED_CALLBACK_LEEWAY_SECONDS = 60;
 /** Tokens without `exp` are accepted only this long after `iat`, so a captured request cannot be replayed later. */
-export const SIGNED_CALLBACK_MAX_AGE_SECONDS = 5 * 60;
+const SIGNED_CALLBACK_MAX_AGE_SECONDS = 5 * 60;
 
 export interface SignedCallbackExpectations {
 	signatureSecret: string;

@@ -44,3 +44,19 @@ export const visAuthentication: INodeProperties = {
 	],
 	default: 'passwordGrant',
 };
+
+/** The triggers' Direction filter; each API spells the values its own way (VIS upper case, Voice lower). */
+export function directionFilter(spell: (word: 'any' | 'inbound' | 'outbound') => string): INodeProperties {
+	return {
+		displayName: 'Direction',
+		name: 'direction',
+		type: 'options',
+		options: [
+			{ name: 'Any', value: spell('any') },
+			{ name: 'Inbound', value: spell('inbound') },
+			{ name: 'Outbound', value: spell('outbound') },
+		],
+		default: spell('any'),
+		description: 'Which calls start the workflow',
+	};
+}
