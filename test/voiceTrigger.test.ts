@@ -112,7 +112,7 @@ describe('Voice trigger: activation points the application here, deactivation pu
 
 	test.each([
 		['signed callbacks but no signature secret', () => setSigned(true), { signatureSecret: '' }, {}, /Signature Secret: required, because this application signs its callbacks/],
-		['a default NCCO that is not an NCCO', () => undefined, {}, { answerCalls: true, defaultNcco: '{"action":"talk"}' }, /Default NCCO: expected a JSON array of NCCO actions/],
+		['a default NCCO that is not an NCCO', () => undefined, {}, { answerCalls: true, defaultNcco: '{"action":"talk"}' }, /Default NCCO: expected a non-empty JSON array of actions/],
 		['an application without Voice', () => delete app().capabilities.voice, {}, {}, /has no Voice capability/],
 	])('refuses activation on %s, before changing anything', async (_case, arrange, credential, parameters, message) => {
 		arrange();

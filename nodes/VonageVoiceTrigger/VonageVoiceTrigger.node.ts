@@ -12,6 +12,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { directionFilter } from '../shared/descriptions';
 import { firstHeader } from '../shared/headers';
+import { parseNcco } from '../shared/ncco';
 import { applicationsPaginate } from '../shared/pagination';
 import {
 	pointWebhooksHere,
@@ -46,22 +47,9 @@ const DEFAULT_NCCO = JSON.stringify(
 
 /** The default NCCO as entered; activation refuses anything that Voice would not accept as an NCCO. */
 function defaultNcco(context: IHookFunctions | IWebhookFunctions): IDataObject[] {
-	const text = context.getNodeParameter('defaultNcco', DEFAULT_NCCO);
-	let ncco: unknown;
-	try {
-		ncco = typeof text === 'string' ? JSON.parse(text) : text;
-	} catch {}
-	const valid =
-		Array.isArray(ncco) &&
-		ncco.length > 0 &&
-		ncco.every((action) => action && typeof action === 'object' && typeof (action as IDataObject).action === 'string');
-	if (!valid) {
-		throw new NodeOperationError(
-			context.getNode(),
-			'Default NCCO: expected a JSON array of NCCO actions, each an object with an "action", e.g. [{"action":"talk","text":"…"}]',
-		);
-	}
-	return ncco as IDataObject[];
+	const ncco = parseNcco(context.getNodeParameter('defaultNcco', DEFAULT_NCCO));
+	if (typeof ncco === 'string') throw new NodeOperationError(context.getNode(), `Default NCCO: ${ncco}`);
+	return ncco;
 }
 
 export class VonageVoiceTrigger implements INodeType {

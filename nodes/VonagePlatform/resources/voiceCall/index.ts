@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { requiredPhoneNumber } from '../../../shared/itemHelpers';
+import { parseNcco } from '../../../shared/ncco';
 import { vonageRequest } from '../../../shared/transport';
 import { checkUrl, checkWholeNumber, FieldError } from '../../../shared/validation';
 
@@ -125,22 +126,6 @@ function checked<T>(context: IExecuteFunctions, itemIndex: number, check: () => 
 		if (error instanceof FieldError) fail(context, error.message, itemIndex);
 		throw error;
 	}
-}
-
-/** An NCCO must be a non-empty array of objects that each name an action. */
-export function parseNcco(raw: unknown): IDataObject[] | string {
-	let ncco: unknown = raw;
-	if (typeof raw === 'string') {
-		try {
-			ncco = JSON.parse(raw);
-		} catch (error) {
-			return `not valid JSON (${(error as Error).message})`;
-		}
-	}
-	if (!Array.isArray(ncco) || ncco.length === 0) return 'expected a non-empty JSON array of actions';
-	const bad = ncco.findIndex((action) => !action || typeof action !== 'object' || typeof action.action !== 'string');
-	if (bad >= 0) return `item ${bad} is not an object with an "action" string`;
-	return ncco as IDataObject[];
 }
 
 function endpoint(context: IExecuteFunctions, itemIndex: number, options: IDataObject): IDataObject {
