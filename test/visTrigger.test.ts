@@ -3,7 +3,8 @@ import { createHmac } from 'node:crypto';
 import * as fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { canonicalEventJson } from '../nodes/VonageVisTrigger/canonicalJson';
+import { canonicalEventJson, MalformedJsonError } from '../nodes/VonageVisTrigger/canonicalJson';
+import { firstDelivery } from '../nodes/VonageVisTrigger/deliveries';
 import { renewalClock, stopAllRenewals } from '../nodes/VonageVisTrigger/registration';
 import { isValidSignature } from '../nodes/VonageVisTrigger/signature';
 import { startStandin, type Standin } from './helpers/standin';
@@ -296,6 +297,17 @@ describe('canonical JSON and signature (pure)', () => {
 		);
 	});
 
+	test('a repeated key keeps its last value, as JSON.parse does, at every depth', () => {
+		expect(canonicalEventJson('{"event":{"b":1,"a":{"y":1,"x":2,"y":3},"b":2}}')).toBe('{"a":{"x":2,"y":3},"b":2}');
+		expect(() => canonicalEventJson('{"event":{"a":1},"event":"not an object"}')).toThrow('no "event" object');
+	});
+
+	test('escaped strings are written the way JSON.stringify writes them; others are kept as received', () => {
+		expect(canonicalEventJson('{"event":{"n":"caf\\u00e9 \\/ \\"x\\"","m":"café"}}')).toBe('{"m":"café","n":"café / \\"x\\""}');
+		expect(() => canonicalEventJson('[{"event":{}}]')).toThrow(MalformedJsonError);
+		expect(() => canonicalEventJson('{"event":{"a":1}} x')).toThrow('unexpected text');
+	});
+
 	test('signatures of the wrong shape never match and never throw', () => {
 		expect(isValidSignature('{}', key, undefined)).toBe(false);
 		expect(isValidSignature('{}', key, 'abc')).toBe(false);
@@ -310,3 +322,24 @@ describe('canonical JSON and signature (pure)', () => {
 	});
 });
 
+
+describe('delivery ids (pure)', () => {
+	// Ahead of the deliveries the other tests made with the real clock, which are then long past.
+	const later = (days: number) => Date.now() + days * 86_400_000;
+
+	test('a redelivery is recognised for 10 minutes, then forgotten', () => {
+		const t0 = later(1);
+		expect(firstDelivery('wh-a', 'd1', t0)).toBe(true);
+		expect(firstDelivery('wh-a', 'd1', t0 + 50_000)).toBe(false);
+		expect(firstDelivery('wh-b', 'd1', t0 + 50_000)).toBe(true);
+		expect(firstDelivery('wh-a', 'd1', t0 + 10 * 60_000 + 1)).toBe(true);
+	});
+
+	test('at most 10,000 are remembered: the oldest goes first, the newest are kept', () => {
+		const t0 = later(2);
+		for (let i = 0; i < 10_500; i++) expect(firstDelivery('wh-c', `d${i}`, t0)).toBe(true);
+		expect(firstDelivery('wh-c', 'd10499', t0)).toBe(false);
+		expect(firstDelivery('wh-c', 'd600', t0)).toBe(false);
+		expect(firstDelivery('wh-c', 'd0', t0)).toBe(true);
+	});
+});

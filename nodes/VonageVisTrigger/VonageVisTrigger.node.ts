@@ -16,7 +16,7 @@ import {
 	checkRegistration,
 	createRegistration,
 	deleteRegistration,
-	keepRenewing,
+	keepRenewingAfterRestart,
 	needsRenewal,
 	renewalClock,
 	renewRegistration,
@@ -123,7 +123,7 @@ export class VonageVisTrigger implements INodeType {
 			return { webhookResponse: { status: 'duplicate delivery ignored' } };
 		}
 
-		keepRenewing(this, false);
+		keepRenewingAfterRestart(this, data.webhookId);
 		if (data.expireAt && needsRenewal({ expireAt: data.expireAt }, renewalClock.now())) {
 			// VIS wants its 200 within 2 s, so the renewal is not awaited.
 			renewRegistration(this).catch((error) =>

@@ -4,28 +4,43 @@
  * so numbers are kept as the sender wrote them: JSON.parse would turn a 19-digit int64 id
  * into a different number, or 1.0 into 1, and the signature would no longer match.
  */
-type JsonNode =
-	| { kind: 'literal'; text: string }
-	| { kind: 'string'; value: string }
-	| { kind: 'array'; items: JsonNode[] }
-	| { kind: 'object'; members: Map<string, JsonNode> };
-
 export class MalformedJsonError extends Error {}
 
 // Sticky patterns match at `lastIndex` without copying the rest of the text for every value.
 const LITERAL = /true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 
-class Parser {
+/** An object member: the key as sorted (decoded) and the member's canonical text. */
+interface Member {
+	key: string;
+	text: string;
+}
+
+const byKey = (a: Member, b: Member) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/**
+ * One pass that returns canonical text directly, value by value, so nothing is parsed into a
+ * tree and serialised again: at 1 KB per delivery this is what keeps verification cheap.
+ */
+class Canonicaliser {
 	private position = 0;
 
 	constructor(private readonly text: string) {}
 
-	parseDocument(): JsonNode {
-		const value = this.parseValue();
+	/** The canonical text of the document's top-level `event` object. */
+	eventOfDocument(): string {
+		this.expect('{');
+		let event: string | undefined;
+		this.members((key, valueStart) => {
+			const isObject = this.text[valueStart] === '{';
+			const text = this.value();
+			if (key === 'event') event = isObject ? text : undefined; // the last one wins, as in JSON.parse
+			return text;
+		});
 		this.skipWhitespace();
 		if (this.position !== this.text.length) this.fail('unexpected text after the JSON value');
-		return value;
+		if (event === undefined) throw new MalformedJsonError('The body has no "event" object');
+		return event;
 	}
 
 	private fail(reason: string): never {
@@ -47,82 +62,86 @@ class Parser {
 		return found;
 	}
 
-	private parseValue(): JsonNode {
-		this.skipWhitespace();
-		const char = this.text[this.position];
-		if (char === '{') return this.parseObject();
-		if (char === '[') return this.parseArray();
-		if (char === '"') return { kind: 'string', value: this.parseString() };
-		const literal = this.match(LITERAL);
-		if (literal === undefined) this.fail('expected a value');
-		return { kind: 'literal', text: literal };
-	}
-
-	private parseString(): string {
-		const quoted = this.match(STRING);
-		if (quoted === undefined) this.fail('invalid string');
-		// Only strings with escapes need decoding; the rest are taken as they are.
-		return quoted.includes('\\') ? JSON.parse(quoted) : quoted.slice(1, -1);
-	}
-
 	private expect(char: string) {
 		this.skipWhitespace();
 		if (this.text[this.position] !== char) this.fail(`expected "${char}"`);
 		this.position++;
 	}
 
-	private parseObject(): JsonNode {
-		const members = new Map<string, JsonNode>();
-		this.expect('{');
+	private value(): string {
+		this.skipWhitespace();
+		const char = this.text[this.position];
+		if (char === '{') {
+			this.position++;
+			return this.object();
+		}
+		if (char === '[') {
+			this.position++;
+			return this.array();
+		}
+		if (char === '"') return this.string().text;
+		const literal = this.match(LITERAL);
+		if (literal === undefined) this.fail('expected a value');
+		return literal;
+	}
+
+	/** A string's decoded value (for sorting keys) and its canonical text. */
+	private string(): { value: string; text: string } {
+		const quoted = this.match(STRING);
+		if (quoted === undefined) this.fail('invalid string');
+		// Without escapes, the text as received is already what JSON.stringify would write.
+		if (!quoted.includes('\\')) return { value: quoted.slice(1, -1), text: quoted };
+		const value = JSON.parse(quoted) as string;
+		return { value, text: JSON.stringify(value) };
+	}
+
+	/** Reads members after the opening brace, through the closing one; `read` returns each value's text. */
+	private members(read: (key: string, valueStart: number) => string): Member[] {
+		const members: Member[] = [];
 		this.skipWhitespace();
 		if (this.text[this.position] === '}') {
 			this.position++;
-			return { kind: 'object', members };
+			return members;
 		}
 		for (;;) {
 			this.skipWhitespace();
 			if (this.text[this.position] !== '"') this.fail('expected a property name');
-			const key = this.parseString();
+			const key = this.string();
 			this.expect(':');
-			members.set(key, this.parseValue());
+			this.skipWhitespace();
+			members.push({ key: key.value, text: `${key.text}:${read(key.value, this.position)}` });
 			this.skipWhitespace();
 			const next = this.text[this.position++];
-			if (next === '}') return { kind: 'object', members };
+			if (next === '}') return members;
 			if (next !== ',') this.fail('expected "," or "}"');
 		}
 	}
 
-	private parseArray(): JsonNode {
-		const items: JsonNode[] = [];
-		this.expect('[');
+	private object(): string {
+		const members = this.members(() => this.value()).sort(byKey);
+		// A repeated key: the last one wins, as in JSON.parse.
+		let out = '';
+		for (let i = 0; i < members.length; i++) {
+			if (i + 1 < members.length && members[i + 1].key === members[i].key) continue;
+			out += out ? `,${members[i].text}` : members[i].text;
+		}
+		return `{${out}}`;
+	}
+
+	private array(): string {
 		this.skipWhitespace();
 		if (this.text[this.position] === ']') {
 			this.position++;
-			return { kind: 'array', items };
+			return '[]';
 		}
+		let out = '';
 		for (;;) {
-			items.push(this.parseValue());
+			out += out ? `,${this.value()}` : this.value();
 			this.skipWhitespace();
 			const next = this.text[this.position++];
-			if (next === ']') return { kind: 'array', items };
+			if (next === ']') return `[${out}]`;
 			if (next !== ',') this.fail('expected "," or "]"');
 		}
-	}
-}
-
-function serialize(node: JsonNode): string {
-	switch (node.kind) {
-		case 'literal':
-			return node.text;
-		case 'string':
-			return JSON.stringify(node.value);
-		case 'array':
-			return `[${node.items.map(serialize).join(',')}]`;
-		case 'object':
-			return `{${[...node.members.keys()]
-				.sort()
-				.map((key) => `${JSON.stringify(key)}:${serialize(node.members.get(key)!)}`)
-				.join(',')}}`;
 	}
 }
 
@@ -131,8 +150,5 @@ function serialize(node: JsonNode): string {
  * MalformedJsonError when the body is not JSON or has no `event` object.
  */
 export function canonicalEventJson(body: string): string {
-	const document = new Parser(body).parseDocument();
-	const event = document.kind === 'object' ? document.members.get('event') : undefined;
-	if (event?.kind !== 'object') throw new MalformedJsonError('The body has no "event" object');
-	return serialize(event);
+	return new Canonicaliser(body).eventOfDocument();
 }

@@ -31,6 +31,9 @@ export const renewalClock = {
 };
 
 const renewalTimers = new Map<string, () => void>();
+// Registrations with a timer in this process, so that a delivery can check for one without
+// building the timer key (n8n deep-copies the node for that, on every delivery).
+const timedWebhookIds = new Set<string>();
 
 function registration(context: Context): RegistrationData {
 	return context.getWorkflowStaticData('node') as RegistrationData;
@@ -105,7 +108,7 @@ export async function renewIfDue(context: Context): Promise<boolean> {
  * n8n 2.x does not run checkExists for webhooks it already stored when it restarts, also on
  * deliveries when no timer runs yet.
  */
-export function keepRenewing(context: Context, restart = true) {
+function keepRenewing(context: Context, restart = true) {
 	const key = timerKey(context);
 	if (!restart && renewalTimers.has(key)) return;
 	renewalTimers.get(key)?.();
@@ -117,18 +120,28 @@ export function keepRenewing(context: Context, restart = true) {
 		}
 	});
 	renewalTimers.set(key, stop);
+	const { webhookId } = registration(context);
+	if (webhookId) timedWebhookIds.add(webhookId);
+}
+
+/** On a delivery: starts the renewal timer if this process has none for the registration yet. */
+export function keepRenewingAfterRestart(context: IWebhookFunctions, webhookId: string) {
+	if (!timedWebhookIds.has(webhookId)) keepRenewing(context, false);
 }
 
 /** Stops every renewal timer, as a process restart does (tests use it to play one). */
 export function stopAllRenewals(): void {
 	for (const stop of renewalTimers.values()) stop();
 	renewalTimers.clear();
+	timedWebhookIds.clear();
 }
 
 function stopRenewing(context: IHookFunctions) {
 	const key = timerKey(context);
 	renewalTimers.get(key)?.();
 	renewalTimers.delete(key);
+	const { webhookId } = registration(context);
+	if (webhookId) timedWebhookIds.delete(webhookId);
 }
 
 /** A registration the trigger can verify: signed with HMAC, metadata in headers. */
