@@ -36,6 +36,7 @@ export const VIS_OAUTH2_CREDENTIAL = 'vonageVisOAuth2Api';
  * which is what workflows saved before the choice existed use.
  */
 export function credentialTypeFor(context: VonageContext, api: VonageApi): string {
+	// getNode() deep-copies the node, so it is only asked where the answer can differ.
 	if (api === 'vis' && context.getNode().parameters.authentication === 'oAuth2') return VIS_OAUTH2_CREDENTIAL;
 	return CREDENTIAL_FOR_API[api];
 }
@@ -91,6 +92,14 @@ function hostFor(api: VonageApi, credentials: IDataObject): string {
 	return String(credentials.baseUrl || DEFAULT_NEXMO_HOST).trim().replace(/\/+$/, '');
 }
 
+// The last key:secret pair and its header: a node sends the same one for every item.
+let lastBasic = { pair: '', header: '' };
+
+function basicAuthorization(pair: string): string {
+	if (pair !== lastBasic.pair) lastBasic = { pair, header: `Basic ${Buffer.from(pair).toString('base64')}` };
+	return lastBasic.header;
+}
+
 async function authorizationFor(
 	context: VonageContext,
 	api: VonageApi,
@@ -105,10 +114,7 @@ async function authorizationFor(
 		);
 		return `Bearer ${token}`;
 	}
-	if (api === 'applications') {
-		const pair = `${credentials.apiKey ?? ''}:${credentials.apiSecret ?? ''}`;
-		return `Basic ${Buffer.from(pair).toString('base64')}`;
-	}
+	if (api === 'applications') return basicAuthorization(`${credentials.apiKey ?? ''}:${credentials.apiSecret ?? ''}`);
 	if (rejectedToken) forgetApplicationJwt(rejectedToken);
 	return `Bearer ${await applicationJwt(credentials as unknown as JwtCredentialFields)}`;
 }
@@ -151,7 +157,8 @@ async function sendWithN8nOAuth2(context: VonageContext, options: IHttpRequestOp
  */
 export async function vonageRequest(context: VonageContext, request: VonageRequest): Promise<any> {
 	const { api, method, path, query, body, itemIndex } = request;
-	const node = context.getNode();
+	// n8n deep-copies the node on every getNode(), so it is fetched only to report an error.
+	const node = () => context.getNode();
 	const credentialType = credentialTypeFor(context, api);
 	const credentials = await context.getCredentials(credentialType, itemIndex);
 	const viaN8nOAuth2 = credentialType === VIS_OAUTH2_CREDENTIAL;
@@ -175,14 +182,14 @@ export async function vonageRequest(context: VonageContext, request: VonageReque
 			if (!viaN8nOAuth2) authorization = await authorizationFor(context, api, credentials, rejectedToken);
 		} catch (error) {
 			if (error instanceof VisSignInError) {
-				throw new NodeApiError(node, error.body as JsonObject, {
+				throw new NodeApiError(node(), error.body as JsonObject, {
 					message: error.message,
 					httpCode: String(error.status),
 					itemIndex,
 				});
 			}
 			if (error instanceof PrivateKeyError) {
-				throw new NodeOperationError(node, `Vonage JWT credential: ${error.message}`, { itemIndex });
+				throw new NodeOperationError(node(), `Vonage JWT credential: ${error.message}`, { itemIndex });
 			}
 			throw error;
 		}
@@ -198,7 +205,7 @@ export async function vonageRequest(context: VonageContext, request: VonageReque
 					});
 		} catch (error) {
 			if (error instanceof NotSentError) {
-				throw new NodeOperationError(node, `Vonage VIS OAuth2 credential: ${error.message}`, {
+				throw new NodeOperationError(node(), `Vonage VIS OAuth2 credential: ${error.message}`, {
 					itemIndex,
 					description: 'Open the credential and click Connect (or Reconnect) to sign in to Vonage again.',
 				});
@@ -208,7 +215,7 @@ export async function vonageRequest(context: VonageContext, request: VonageReque
 				await retryPolicy.sleep(backoffMs(attempt, undefined));
 				continue;
 			}
-			throw new NodeApiError(node, { message: (error as Error).message } as JsonObject, {
+			throw new NodeApiError(node(), { message: (error as Error).message } as JsonObject, {
 				message: `Vonage could not be reached at ${new URL(url).host}: ${(error as Error).message}`,
 				itemIndex,
 			});
@@ -231,6 +238,6 @@ export async function vonageRequest(context: VonageContext, request: VonageReque
 				continue;
 			}
 		}
-		throw apiError(node, status, response.body, itemIndex);
+		throw apiError(node(), status, response.body, itemIndex);
 	}
 }
