@@ -75,7 +75,7 @@ function createStandin(options = {}) {
 		voiceCalls: [],
 		requests: [],
 		faults: [],
-		counters: { passwordGrants: 0, codeGrants: 0, refreshGrants: 0, jwtVerified: 0, distinctJwts: 0 },
+		counters: { passwordGrants: 0, codeGrants: 0, refreshGrants: 0, jwtVerified: 0, distinctJwts: 0, connections: 0 },
 		jwtsSeen: new Set(),
 		nextId: 1000,
 		deliveries: [],
@@ -723,6 +723,8 @@ function createStandin(options = {}) {
 			res.end(payload === undefined || typeof payload === 'string' ? payload : JSON.stringify(payload));
 		});
 	});
+	// TCP connections opened by clients: shows which of them keep connections alive (bench/).
+	server.on('connection', () => state.counters.connections++);
 
 	return {
 		state,
