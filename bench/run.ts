@@ -150,7 +150,7 @@ async function perItem(sandbox: Sandbox) {
 		sdk: async () => {
 			for (const item of appItems) await sdk.applications.getApplication(item.id);
 		},
-		// node:http with a connection per request, as n8n's helper makes them: the floor n8n allows.
+		// node:http opening a connection per request, as n8n's helper does: shows what that alone costs.
 		floorNewConnections: async () => {
 			for (const item of appItems) await getJsonOnNewConnection(`${sandbox.url}/v2/applications/${item.id}`, basic);
 		},
