@@ -3,10 +3,10 @@ import { createHmac } from 'node:crypto';
 import * as fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { canonicalEventJson, MalformedJsonError } from '../nodes/VonageVisTrigger/canonicalJson';
-import { firstDelivery } from '../nodes/VonageVisTrigger/deliveries';
+import { ReplayWindow, ReplayWindows } from '../nodes/shared/replayGuard';
+import { canonicalEventJson, MalformedJsonError, signedEventForms } from '../nodes/VonageVisTrigger/canonicalJson';
 import { renewalClock, stopAllRenewals } from '../nodes/VonageVisTrigger/registration';
-import { isValidSignature } from '../nodes/VonageVisTrigger/signature';
+import { matchingSignedForm } from '../nodes/VonageVisTrigger/signature';
 import { startStandin, type Standin } from './helpers/standin';
 import { startTrigger, type TriggerHarness } from './helpers/trigger';
 
@@ -21,8 +21,8 @@ let now: number;
 const realEvery = renewalClock.every;
 
 /** Replaces the renewal timer with one the test fires itself; each entry is a running timer. */
-function captureRenewalTicks(): Array<() => Promise<void>> {
-	const ticks: Array<() => Promise<void>> = [];
+function captureRenewalTicks(): Array<() => Promise<boolean>> {
+	const ticks: Array<() => Promise<boolean>> = [];
 	renewalClock.every = (_ms, tick) => {
 		ticks.push(tick);
 		return () => ticks.splice(ticks.indexOf(tick), 1);
@@ -123,7 +123,7 @@ describe('VIS trigger: registration lifecycle', () => {
 		expect(webhooks()).toHaveLength(1);
 	});
 
-	test('a quiet line stays subscribed: the renewal timer renews before expiry with no deliveries', async () => {
+	test('a quiet line stays subscribed for 30 days with a few renewals; the timer stops when VIS forgets the webhook', async () => {
 		const ticks = captureRenewalTicks();
 		trigger = await startTrigger(standin);
 		await trigger.activate();
@@ -136,7 +136,20 @@ describe('VIS trigger: registration lifecycle', () => {
 			expect(Date.parse(hook.expireAt as string)).toBeGreaterThan(now);
 		}
 		expect(Date.parse(hook.expireAt as string)).toBeGreaterThan(firstExpiry + 20 * DAY);
-		expect(standin.requests({ method: 'PUT' }).length).toBeGreaterThanOrEqual(3);
+		// VIS registrations last 10 days and are renewed within 48 h of expiry: 3 in 30 days.
+		expect(standin.requests({ method: 'PUT' })).toHaveLength(3);
+		expect(ticks).toHaveLength(1);
+		standin.state.webhooks.clear();
+		expect(await ticks[0]()).toBe(false);
+		await trigger.hook('delete');
+		expect(ticks).toHaveLength(0);
+	});
+
+	test('deactivation stops the timer', async () => {
+		const ticks = captureRenewalTicks();
+		trigger = await startTrigger(standin);
+		await trigger.activate();
+		expect(ticks).toHaveLength(1);
 		await trigger.hook('delete');
 		expect(ticks).toHaveLength(0);
 	});
@@ -176,7 +189,8 @@ describe('VIS trigger: deliveries', () => {
 		['a signature made with another key', { signingKey: 'not-the-key' }, 401],
 		['no X-VON-Signature header', { omitHeaders: ['x-von-signature'] }, 401],
 		['an unknown X-VON-Webhook-Id', { webhookIdHeader: 'someone-else' }, 401],
-		['malformed JSON', { rawBody: '{"event": {"id": "1",' }, 400],
+		// n8n's own body parser answers 422 before the node runs.
+		['malformed JSON', { rawBody: '{"event": {"id": "1",' }, 422],
 		['a body without an event object', { rawBody: '{"events": []}' }, 400],
 	])('%s is refused without an execution', async (_case, options, status) => {
 		const result = await standin.deliverEvent(webhookId(), standin.sampleEvent(), options);
@@ -214,13 +228,121 @@ describe('VIS trigger: deliveries', () => {
 		expect(trigger.executions).toHaveLength(1);
 	});
 
-	test('a delivery within 48 h of expiry renews the registration', async () => {
+	test('20 concurrent deliveries within 48 h of expiry send one renewal, and webhook() writes no static data', async () => {
 		const [hook] = webhooks();
+		const storedExpiry = trigger.staticData().expireAt;
 		now = Date.parse(hook.expireAt as string) - DAY;
-		await standin.deliverEvent(webhookId(), standin.sampleEvent());
-		// The renewal runs after the 200 has been sent; give it up to 5 s.
+		standin.state.requests.length = 0;
+		const deliveries = await Promise.all(Array.from({ length: 20 }, () => standin.deliverEvent(webhookId(), standin.sampleEvent())));
+		expect(deliveries.map((d) => d.status)).toEqual(Array(20).fill(200));
+		// The renewal runs after the 200s have been sent; give it up to 5 s.
 		for (let waited = 0; !hook.renewedAt && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+		await new Promise((r) => setTimeout(r, 100));
 		expect(hook.renewedAt).toBe(new Date(now).toISOString());
+		expect(standin.requests({ method: 'PUT' })).toHaveLength(1);
+		// One check (a refused first try, the token having aged with the clock, is resent once).
+		expect(standin.requests({ method: 'GET' }).filter((request) => request.auth)).toHaveLength(1);
+		// Later deliveries know the new expiry from this process's cache: nothing more is sent.
+		await standin.deliverEvent(webhookId(), standin.sampleEvent());
+		expect(standin.requests({ method: 'PUT' })).toHaveLength(1);
+		expect(trigger.staticData().expireAt).toBe(storedExpiry);
+	});
+});
+
+describe('VIS trigger: hostile deliveries', () => {
+	beforeEach(async () => {
+		trigger = await startTrigger(standin);
+		await trigger.activate();
+	});
+	const webhookId = () => trigger.staticData().webhookId as string;
+	const signingKey = () => trigger.staticData().signingKey as string;
+	const signatureOf = (text: string) => createHmac('sha256', signingKey()).update(text).digest('hex');
+	const post = (body: string | Uint8Array, headers: Record<string, string>) =>
+		fetch(trigger.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-von-webhook-id': webhookId(), ...headers }, body: body as BodyInit });
+
+	test('a captured delivery re-sent with charset=ascii and unsigned high-bit bytes is refused', async () => {
+		const event = standin.sampleEvent({ state: 'RINGING', phoneNumber: '14155550123' });
+		const signature = signatureOf(standinCanonicalJson(event));
+		// Read as ascii, Node drops the high bit: 0xA2 becomes a quote, and the tail becomes a second
+		// "event" that n8n's parse would take, while the UTF-8 bytes the signature covers do not change.
+		const forged = '","event":{"state":"ANSWERED","direction":"OUTBOUND","phoneNumber":"19005550000"},"y":"';
+		const highBit = Buffer.from([...Buffer.from(forged)].map((byte) => byte | 0x80));
+		const body = Buffer.concat([Buffer.from(`{"event":${JSON.stringify(event)},"x":"`), highBit, Buffer.from('"}')]);
+		for (const contentType of ['application/json; charset=ascii', 'application/json; charset=latin1', 'application/json; charset="Binary"']) {
+			const response = await post(body, { 'content-type': contentType, 'x-von-signature': signature });
+			expect([contentType, response.status, await response.text()]).toEqual([contentType, 415, expect.any(String)]);
+		}
+		// Declared as UTF-8 those bytes are not UTF-8 at all.
+		expect((await post(body, { 'x-von-signature': signature })).status).toBe(400);
+		expect(trigger.executions).toHaveLength(0);
+	});
+
+	test('the event that runs is the one whose signature matched: unsigned members and repeated keys change nothing', async () => {
+		const event = standin.sampleEvent({ state: 'RINGING', direction: 'INBOUND' });
+		const signature = signatureOf(standinCanonicalJson(event));
+		const forged = JSON.stringify({ ...event, state: 'ANSWERED', phoneNumber: '19005550000' });
+		// The forged event first, the genuine one last: JSON's last-one-wins gives the genuine one.
+		const body = `{"event":${forged},"event":${JSON.stringify(event)},"extra":"\u00e9\u00e9"}`;
+		expect((await post(body, { 'x-von-signature': signature })).status).toBe(200);
+		// The forged event last is what a parser would take, and it does not verify.
+		expect((await post(`{"event":${JSON.stringify(event)},"event":${forged}}`, { 'x-von-signature': signature })).status).toBe(401);
+		expect(trigger.executions).toHaveLength(1);
+		expect(trigger.executions[0][0].json).toMatchObject(event);
+	});
+
+	test.each([
+		['10,000-deep objects', () => `{"event":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`, 400],
+		['10,000-deep arrays', () => `{"event":{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`, 400],
+		['a 10 MB string', () => `{"event":{"a":"${'x'.repeat(10_000_000)}"}}`, 413],
+		['65 KB of members', () => `{"event":{${Array.from({ length: 6000 }, (_, i) => `"k${i}":${i}`).join(',')}}}`, 413],
+		['an empty body', () => '', 400],
+		['a JSON string', () => '"event"', 400],
+	])('%s with a random signature: %p before any work, no exception', async (_case, body, status) => {
+		const response = await post(body(), { 'x-von-signature': 'ab'.repeat(32) });
+		expect(response.status).toBe(status);
+		expect(trigger.executions).toHaveLength(0);
+		expect(Math.max(...trigger.webhookMs)).toBeLessThan(50);
+	});
+
+	test('at the limits (64 KB, 32 levels) a well-formed delivery is verified well within 50 ms', async () => {
+		const nested = `${'{"a":'.repeat(30)}1${'}'.repeat(30)}`;
+		const event = { ...standin.sampleEvent(), nested: JSON.parse(nested), padding: 'p'.repeat(60_000) };
+		const signature = signatureOf(standinCanonicalJson(event));
+		expect((await post(JSON.stringify({ event }), { 'x-von-signature': signature })).status).toBe(200);
+		expect(trigger.executions).toHaveLength(1);
+		expect(Math.max(...trigger.webhookMs)).toBeLessThan(50);
+	});
+
+	test('a captured delivery re-sent with new delivery ids, or none, runs once', async () => {
+		const event = standin.sampleEvent();
+		const body = JSON.stringify({ event });
+		const signature = signatureOf(standinCanonicalJson(event));
+		const statuses = [];
+		for (let i = 0; i < 10; i++) {
+			const ids: Record<string, string> = i % 2 ? { 'x-von-delivery-id': `new-${i}`, 'x-von-attempt': '1' } : {};
+			statuses.push((await post(i === 3 ? ` ${body.replace(':', ' : ')} ` : body, { 'x-von-signature': signature, ...ids })).status);
+		}
+		expect(statuses).toEqual(Array(10).fill(200));
+		expect(trigger.executions).toHaveLength(1);
+	});
+
+	test('the signature may cover the event as received, compacted and sorted, or in the docs spaced form', async () => {
+		const event = { state: 'RINGING', id: 'e-1', direction: 'INBOUND', nested: { b: 1, a: [1, 2] } };
+		const asReceived = '{ "state" : "RINGING", "id": "e-1", "direction": "INBOUND", "nested": {"b": 1, "a": [1, 2]} }';
+		const spaced = '{"direction": "INBOUND","id": "e-1","nested": {"a": [1,2],"b": 1},"state": "RINGING"}';
+		const compact = standinCanonicalJson(event);
+		for (const [i, signedText] of [asReceived, spaced, compact].entries()) {
+			const body = `{"event":${asReceived.replace('e-1', `e-${i}`)}}`;
+			const response = await post(body, { 'x-von-signature': signatureOf(signedText.replace('e-1', `e-${i}`)) });
+			expect(response.status).toBe(200);
+		}
+		expect(trigger.executions.map((run) => run[0].json.id)).toEqual(['e-0', 'e-1', 'e-2']);
+		expect(trigger.executions[0][0].json).toMatchObject({ state: 'RINGING', nested: { a: [1, 2], b: 1 } });
+	});
+
+	test('VIS gets a small JSON body back, never n8n placeholder text', async () => {
+		const accepted = await standin.deliverEvent(webhookId(), standin.sampleEvent());
+		expect(JSON.parse(accepted.body)).toEqual({ status: 'accepted' });
 	});
 });
 
@@ -243,6 +365,7 @@ describe('VIS trigger: filters', () => {
 
 describe('canonical JSON and signature (pure)', () => {
 	const key = 'k3y';
+	const verifies = (body: string, signature: unknown) => matchingSignedForm(signedEventForms(body), key, signature) !== undefined;
 	const sign = (event: unknown) => createHmac('sha256', key).update(standinCanonicalJson(event)).digest('hex');
 	const leaf = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.double({ noNaN: true, noDefaultInfinity: true }));
 	const eventArb = fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.oneof(leaf, fc.dictionary(fc.string({ maxLength: 5 }), leaf), fc.array(leaf, { maxLength: 3 })), {
@@ -263,7 +386,7 @@ describe('canonical JSON and signature (pure)', () => {
 		fc.assert(
 			fc.property(eventArb, fc.integer({ min: 1, max: 97 }), (event, seed) => {
 				const body = `{"event": ${shuffledJson(event, seed)}}`;
-				return isValidSignature(canonicalEventJson(body), key, sign(event));
+				return verifies(body, sign(event));
 			}),
 			{ numRuns: 300 },
 		);
@@ -276,7 +399,7 @@ describe('canonical JSON and signature (pure)', () => {
 				const field = keys[pick % keys.length];
 				fc.pre(JSON.stringify(event[field]) !== JSON.stringify(replacement));
 				const changed = { ...event, [field]: replacement };
-				return !isValidSignature(canonicalEventJson(JSON.stringify({ event: changed })), key, sign(event));
+				return !verifies(JSON.stringify({ event: changed }), sign(event));
 			}),
 			{ numRuns: 300 },
 		);
@@ -290,8 +413,8 @@ describe('canonical JSON and signature (pure)', () => {
 				const added = { ...event, [`${first}_extra`]: 1 };
 				const signature = sign(event);
 				return (
-					!isValidSignature(canonicalEventJson(JSON.stringify({ event: removed })), key, signature) &&
-					!isValidSignature(canonicalEventJson(JSON.stringify({ event: added })), key, signature)
+					!verifies(JSON.stringify({ event: removed }), signature) &&
+					!verifies(JSON.stringify({ event: added }), signature)
 				);
 			}),
 		);
@@ -309,9 +432,11 @@ describe('canonical JSON and signature (pure)', () => {
 	});
 
 	test('signatures of the wrong shape never match and never throw', () => {
-		expect(isValidSignature('{}', key, undefined)).toBe(false);
-		expect(isValidSignature('{}', key, 'abc')).toBe(false);
-		expect(isValidSignature('{}', key, 'z'.repeat(64))).toBe(false);
+		const body = '{"event":{}}';
+		expect(verifies(body, undefined)).toBe(false);
+		expect(verifies(body, 'abc')).toBe(false);
+		expect(verifies(body, 'z'.repeat(64))).toBe(false);
+		expect(verifies(body, ['a'.repeat(64)])).toBe(false);
 	});
 
 	test('the stand-in and the trigger agree on the written rule for the docs example', () => {
@@ -323,23 +448,31 @@ describe('canonical JSON and signature (pure)', () => {
 });
 
 
-describe('delivery ids (pure)', () => {
-	// Ahead of the deliveries the other tests made with the real clock, which are then long past.
-	const later = (days: number) => Date.now() + days * 86_400_000;
-
-	test('a redelivery is recognised for 10 minutes, then forgotten', () => {
-		const t0 = later(1);
-		expect(firstDelivery('wh-a', 'd1', t0)).toBe(true);
-		expect(firstDelivery('wh-a', 'd1', t0 + 50_000)).toBe(false);
-		expect(firstDelivery('wh-b', 'd1', t0 + 50_000)).toBe(true);
-		expect(firstDelivery('wh-a', 'd1', t0 + 10 * 60_000 + 1)).toBe(true);
+describe('replay window (pure)', () => {
+	test('a key is refused again within the window, then forgotten', () => {
+		const window = new ReplayWindow(60_000, 100);
+		expect(window.firstTime('a', 0)).toBe(true);
+		expect(window.firstTime('a', 59_999)).toBe(false);
+		expect(window.firstTime('a', 60_001)).toBe(true);
+		expect(window.firstTime('b', 1, 10)).toBe(true);
+		expect(window.firstTime('b', 9)).toBe(false);
+		expect(window.firstTime('b', 11)).toBe(true);
 	});
 
-	test('at most 10,000 are remembered: the oldest goes first, the newest are kept', () => {
-		const t0 = later(2);
-		for (let i = 0; i < 10_500; i++) expect(firstDelivery('wh-c', `d${i}`, t0)).toBe(true);
-		expect(firstDelivery('wh-c', 'd10499', t0)).toBe(false);
-		expect(firstDelivery('wh-c', 'd600', t0)).toBe(false);
-		expect(firstDelivery('wh-c', 'd0', t0)).toBe(true);
+	test("one trigger's traffic cannot evict another's", () => {
+		const windows = new ReplayWindows(86_400_000, 1000);
+		expect(windows.for('wh-quiet').firstTime('captured', 0)).toBe(true);
+		for (let i = 0; i < 50_000; i++) windows.for('wh-busy').firstTime(`k${i}`, 0);
+		expect(windows.for('wh-busy').size).toBe(1000);
+		expect(windows.for('wh-quiet').firstTime('captured', 1)).toBe(false);
+	});
+
+	test('it holds at most its bound: the oldest goes first, the newest are kept', () => {
+		const window = new ReplayWindow(86_400_000, 1000);
+		for (let i = 0; i < 5000; i++) expect(window.firstTime(`k${i}`, 0)).toBe(true);
+		expect(window.size).toBe(1000);
+		expect(window.firstTime('k4999', 0)).toBe(false);
+		expect(window.firstTime('k4001', 0)).toBe(false);
+		expect(window.firstTime('k0', 0)).toBe(true);
 	});
 });

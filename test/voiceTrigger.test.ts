@@ -7,7 +7,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { LoadOptionsContext } from 'n8n-core';
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { verifySignedCallback } from '../nodes/VonageVoiceTrigger/signedCallback';
+import { SignedCallbackError, verifySignedCallback } from '../nodes/VonageVoiceTrigger/signedCallback';
 import { VonageVoiceTrigger } from '../nodes/VonageVoiceTrigger/VonageVoiceTrigger.node';
 import { additionalDataFor, workflowWith } from './helpers/n8n';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
@@ -132,8 +132,8 @@ describe('Voice trigger: activation points the application here, deactivation pu
 });
 
 describe('Voice trigger: call events', () => {
-	test('an unsigned application: events start the workflow with the event as sent', async () => {
-		const t = await start();
+	test('without a Signature Secret, events of an unsigned application start the workflow as sent', async () => {
+		const t = await start({}, keySecret({ signatureSecret: '' }));
 		await t.activate();
 		const event = standin.sampleVoiceEvent({ status: 'answered' });
 		const delivery = await standin.deliverVoiceEvent(applicationId, event);
@@ -166,7 +166,55 @@ describe('Voice trigger: call events', () => {
 		expect(refused.map((r) => r.body).join()).not.toContain(standin.sandbox.signatureSecret);
 	});
 
+	test('with a Signature Secret, a callback without a valid token is refused even if the application does not say it signs', async () => {
+		setSigned(false);
+		const t = await start();
+		await t.activate();
+		const event = standin.sampleVoiceEvent({ status: 'answered' });
+		const unsigned = await standin.deliverVoiceEvent(applicationId, event);
+		expect(unsigned.status).toBe(401);
+		expect(JSON.parse(unsigned.body).error).toMatch(/missing signed-callback token/);
+		expect(t.executions).toHaveLength(0);
+	});
+
+	test('a signed event, or its token, sent again while valid runs once', async () => {
+		setSigned(true);
+		const t = await start();
+		await t.activate();
+		const event = standin.sampleVoiceEvent({ status: 'completed' });
+		const first = await standin.deliverVoiceEvent(applicationId, event);
+		expect(first.status).toBe(200);
+		const payload = JSON.stringify(event);
+		const replays = [];
+		for (let i = 0; i < 4; i++) {
+			const response = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: String(first.authorization) }, body: payload });
+			replays.push(response.status);
+		}
+		// The same payload freshly signed again (a new token) is the same event: not run twice either.
+		const resigned = await standin.deliverVoiceEvent(applicationId, event);
+		expect(replays).toEqual([200, 200, 200, 200]);
+		expect(resigned.status).toBe(200);
+		expect(t.executions).toHaveLength(1);
+	});
+
+	test.each([
+		['a declared latin1 charset', { 'content-type': 'application/json; charset=latin1' }, '{"status":"answered"}', 415],
+		['a non-JSON content type', { 'content-type': 'text/plain' }, '{"status":"answered"}', 415],
+		['invalid UTF-8 in a string', { 'content-type': 'application/json' }, Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff]), Buffer.from('"}')]), 400],
+		['nesting 10,000 deep', { 'content-type': 'application/json' }, `{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}`, 400],
+		['a 1 MB string', { 'content-type': 'application/json' }, `{"a":"${'x'.repeat(1_000_000)}"}`, 413],
+		['a JSON array', { 'content-type': 'application/json' }, '[1,2]', 400],
+	])('%s is refused before anything runs', async (_case, headers, body, status) => {
+		setSigned(true);
+		const t = await start();
+		await t.activate();
+		const response = await fetch(t.url, { method: 'POST', headers: { ...headers, authorization: 'Bearer x.y.z' }, body });
+		expect(response.status).toBe(status);
+		expect(t.executions).toHaveLength(0);
+	});
+
 	test('status and direction filters answer 200 without a run', async () => {
+		setSigned(true);
 		const t = await start({ options: { statuses: ['completed', 'answered'], direction: 'inbound' } });
 		await t.activate();
 		for (const [status, direction] of [['ringing', 'inbound'], ['completed', 'outbound'], ['completed', 'inbound']]) {
@@ -178,6 +226,7 @@ describe('Voice trigger: call events', () => {
 
 describe('Voice trigger: answering calls', () => {
 	test('an incoming call comes out of the Incoming Call output', async () => {
+		setSigned(true);
 		const t = await start({ answerCalls: true });
 		await t.activate();
 		await standin.answerCall(applicationId, { from: '14155550111', to: '14155550105' });
@@ -186,8 +235,19 @@ describe('Voice trigger: answering calls', () => {
 		expect(t.runs[0][1][0].json).toMatchObject({ from: '14155550111', to: '14155550105', uuid: expect.any(String) });
 	});
 
+	test('with a Signature Secret, an unsigned request to the answer URL is refused and runs nothing', async () => {
+		setSigned(true);
+		const t = await start({ answerCalls: true });
+		await t.activate();
+		const answerUrl = String(voiceHooks().answer_url.address);
+		const forged = await fetch(answerUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: '14155550111', to: '14155550105', uuid: 'u-1' }) });
+		expect(forged.status).toBe(401);
+		expect(t.runs).toHaveLength(0);
+	});
+
 	test('when the answer is not an NCCO, Vonage asks the fallback, which answers with the default NCCO and runs nothing', async () => {
 		const ncco = [{ action: 'talk', text: 'We are closed.' }];
+		setSigned(true);
 		const t = await start({ answerCalls: true, defaultNcco: JSON.stringify(ncco) });
 		await t.activate();
 		// This harness answers "Workflow was started" instead of running a workflow: not an NCCO,
@@ -209,15 +269,28 @@ describe('signed-callback token checks', () => {
 	const now = 1_800_000_000;
 	const hash = '2a4b6b8d3c1b4d0e5b02d4fbb08ed88b4f4b7b2f6f4d7b2d5c6e1f0a9b8c7d6e';
 	const goodClaims = () => ({ iat: now, payload_hash: createHash('sha256').update(body).digest('hex'), api_key: 'k1' });
+	const verify = (authorization: string) =>
+		verifySignedCallback(authorization, { signatureSecret: secret, signedPayload: body, apiKey: 'k1', nowSeconds: now });
 
-	test('accepts a good token and refuses other algorithms, other API keys and future tokens', () => {
-		const expect401 = (authorization: string, message: RegExp) =>
-			expect(() => verifySignedCallback(authorization, { signatureSecret: secret, rawBody: body, apiKey: 'k1', nowSeconds: now })).toThrow(message);
-		expect(verifySignedCallback(token({ alg: 'HS256' }, goodClaims()), { signatureSecret: secret, rawBody: body, apiKey: 'k1', nowSeconds: now })).toMatchObject({ api_key: 'k1' });
-		expect401(token({ alg: 'none' }, goodClaims()), /not HS256/);
-		expect401(token({ alg: 'HS256' }, { ...goodClaims(), api_key: 'k2' }), /another API key/);
-		expect401(token({ alg: 'HS256' }, { ...goodClaims(), iat: now + 3600 }), /no valid iat/);
-		expect401(token({ alg: 'HS256' }, { ...goodClaims(), payload_hash: hash }), /payload_hash/);
-		expect401('Bearer abc', /not a JWT/);
+	test('accepts a good token and refuses other algorithms, keys, ages and payloads', async () => {
+		await expect(verify(token({ alg: 'HS256' }, goodClaims()))).resolves.toMatchObject({ api_key: 'k1' });
+		const refusals: Array<[string, RegExp]> = [
+			[token({ alg: 'none' }, goodClaims()), /not HS256/],
+			[token({ alg: 'HS512' }, goodClaims()), /not HS256/],
+			[token({ alg: 'HS256' }, goodClaims(), 'other-secret'), /signature does not match/],
+			[token({ alg: 'HS256' }, { ...goodClaims(), api_key: 'k2' }), /another API key/],
+			[token({ alg: 'HS256' }, { ...goodClaims(), iat: now + 3600 }), /iat/],
+			[token({ alg: 'HS256' }, { ...goodClaims(), iat: now - 3600 }), /iat|expired/],
+			[token({ alg: 'HS256' }, { ...goodClaims(), exp: now - 120 }), /expired/],
+			[token({ alg: 'HS256' }, { payload_hash: goodClaims().payload_hash }), /iat/],
+			[token({ alg: 'HS256' }, { ...goodClaims(), payload_hash: hash }), /payload_hash/],
+			[token({ alg: 'HS256' }, { ...goodClaims(), payload_hash: 'zz' }), /payload_hash/],
+			['Bearer abc', /not a valid JWT/],
+			['Basic abc', /missing signed-callback token/],
+		];
+		for (const [authorization, reason] of refusals) {
+			await expect(verify(authorization)).rejects.toThrow(reason);
+			await expect(verify(authorization)).rejects.toBeInstanceOf(SignedCallbackError);
+		}
 	});
 });

@@ -10,19 +10,18 @@ import type {
 import { directionFilter, visAuthentication, visCredentials } from '../shared/descriptions';
 import { firstHeader } from '../shared/headers';
 import { CALL_STATES, callStateOptions } from '../VonageVis/resources/filters';
-import { canonicalEventJson, MalformedJsonError } from './canonicalJson';
-import { firstDelivery } from './deliveries';
+import { readWebhookBody } from '../shared/webhookBody';
+import { MalformedJsonError, signedEventForms, type SignedEventForms } from './canonicalJson';
+import { acceptedDeliveries } from './deliveries';
 import {
 	checkRegistration,
 	createRegistration,
 	deleteRegistration,
-	keepRenewingAfterRestart,
-	needsRenewal,
-	renewalClock,
-	renewRegistration,
+	keepRenewing,
+	renewSoonIfDue,
 	type RegistrationData,
 } from './registration';
-import { isValidSignature } from './signature';
+import { matchingSignedForm } from './signature';
 
 const FINAL_STATES = ['ANSWERED', 'CANCELLED', 'MISSED', 'REJECTED'];
 
@@ -40,7 +39,16 @@ export class VonageVisTrigger implements INodeType {
 		inputs: [],
 		outputs: ['main'],
 		credentials: visCredentials,
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'vis-events' }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				// Without it n8n answers the literal text "firstEntryJson"; empty makes it send webhookResponse.
+				responseData: '',
+				path: 'vis-events',
+			},
+		],
 		properties: [
 			visAuthentication,
 			{
@@ -107,35 +115,31 @@ export class VonageVisTrigger implements INodeType {
 		const signature = firstHeader(headers, 'x-von-signature');
 		if (!signature) return refuse(401, 'missing X-VON-Signature');
 
-		const rawBody = this.getRequestObject().rawBody;
-		const bodyText = rawBody ? rawBody.toString('utf8') : JSON.stringify(this.getBodyData());
-		let signedText: string;
+		// Everything before the signature check is bounded, so an unsigned request costs little.
+		const body = readWebhookBody(headers, this.getRequestObject().rawBody);
+		if ('status' in body) return refuse(body.status, body.reason);
+		let forms: SignedEventForms;
 		try {
-			signedText = canonicalEventJson(bodyText);
+			forms = signedEventForms(body.text);
 		} catch (error) {
 			if (error instanceof MalformedJsonError) return refuse(400, error.message);
 			throw error;
 		}
-		if (!isValidSignature(signedText, data.signingKey, signature)) return refuse(401, 'signature does not match');
+		const matched = matchingSignedForm(forms, data.signingKey, signature);
+		if (!matched) return refuse(401, 'signature does not match');
+		this.logger.debug(`Vonage VIS Trigger verified a delivery over the ${matched} form of its event`);
 
-		const deliveryId = firstHeader(headers, 'x-von-delivery-id') ?? '';
-		if (deliveryId && !firstDelivery(data.webhookId, deliveryId)) {
+		// VIS signs only the event, so the same event sent again (a retry, or a replay with new
+		// delivery headers) is recognised by its verified HMAC.
+		if (!acceptedDeliveries.for(data.webhookId).firstTime(signature.toLowerCase(), Date.now())) {
 			return { webhookResponse: { status: 'duplicate delivery ignored' } };
 		}
 
-		keepRenewingAfterRestart(this, data.webhookId);
-		if (data.expireAt && needsRenewal({ expireAt: data.expireAt }, renewalClock.now())) {
-			// VIS wants its 200 within 2 s, so the renewal is not awaited.
-			renewRegistration(this).catch((error) =>
-				this.logger.error(`Vonage VIS Trigger could not renew its webhook: ${(error as Error).message}`),
-			);
-		}
+		keepRenewing(this, data.webhookId);
+		renewSoonIfDue(this, data);
 
-		// n8n has parsed the same bytes already; parsing them again would cost a tenth of a delivery.
-		const parsed = this.getBodyData().event;
-		const event = (
-			parsed && typeof parsed === 'object' ? parsed : (JSON.parse(bodyText) as { event: IDataObject }).event
-		) as IDataObject;
+		// The event that runs is parsed from the very text whose signature matched.
+		const event = JSON.parse(forms[matched]) as IDataObject;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const states = (options.states as string[] | undefined) ?? [];
 		const wanted =
@@ -144,11 +148,11 @@ export class VonageVisTrigger implements INodeType {
 			(!options.finalStatesOnly || FINAL_STATES.includes(String(event.state)));
 		if (!wanted) return { webhookResponse: { status: 'filtered out' } };
 
+		const deliveryId = firstHeader(headers, 'x-von-delivery-id') ?? '';
 		const attempt = Number(firstHeader(headers, 'x-von-attempt') ?? 1);
 		return {
-			workflowData: [
-				[{ json: { ...event, deliveryId, attempt, webhookId: data.webhookId } }],
-			],
+			webhookResponse: { status: 'accepted' },
+			workflowData: [[{ json: { ...event, deliveryId, attempt, webhookId: data.webhookId } }]],
 		};
 	}
 }

@@ -10,13 +10,31 @@ export class MalformedJsonError extends Error {}
 const LITERAL = /true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 
-/** An object member: the key as sorted (decoded) and the member's canonical text. */
-interface Member {
+/** The forms of a delivery's `event` that VIS may have signed; see `signedEventForms`. */
+export interface SignedEventForms {
+	/** The event's bytes exactly as they stand in the body. */
+	received: string;
+	/** Keys sorted at every depth, no whitespace: the documented rule. */
+	compact: string;
+	/** Keys sorted, `": "` after each name and `,` between members: the docs' printed example. */
+	spaced: string;
+}
+
+/** A value's canonical text in the compact and in the spaced form. */
+interface Canonical {
+	compact: string;
+	spaced: string;
+}
+
+/** An object member: the key as sorted (decoded) and the member's canonical texts. */
+interface Member extends Canonical {
 	key: string;
-	text: string;
 }
 
 const byKey = (a: Member, b: Member) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/** Deeper than any real event; recursion stays far from the stack limit whatever is sent. */
+export const MAX_EVENT_DEPTH = 32;
 
 /**
  * One pass that returns canonical text directly, value by value, so nothing is parsed into a
@@ -24,18 +42,25 @@ const byKey = (a: Member, b: Member) => (a.key < b.key ? -1 : a.key > b.key ? 1 
  */
 class Canonicaliser {
 	private position = 0;
+	private depth = 0;
 
-	constructor(private readonly text: string) {}
+	constructor(
+		private readonly text: string,
+		private readonly maxDepth: number,
+	) {}
 
-	/** The canonical text of the document's top-level `event` object. */
-	eventOfDocument(): string {
+	/** The forms of the document's top-level `event` object. */
+	eventOfDocument(): SignedEventForms {
 		this.expect('{');
-		let event: string | undefined;
+		let event: SignedEventForms | undefined;
 		this.members((key, valueStart) => {
 			const isObject = this.text[valueStart] === '{';
-			const text = this.value();
-			if (key === 'event') event = isObject ? text : undefined; // the last one wins, as in JSON.parse
-			return text;
+			const value = this.value();
+			// The last one wins, as in JSON.parse.
+			if (key === 'event') {
+				event = isObject ? { received: this.text.slice(valueStart, this.position), ...value } : undefined;
+			}
+			return value;
 		});
 		this.skipWhitespace();
 		if (this.position !== this.text.length) this.fail('unexpected text after the JSON value');
@@ -68,21 +93,23 @@ class Canonicaliser {
 		this.position++;
 	}
 
-	private value(): string {
+	private value(): Canonical {
 		this.skipWhitespace();
 		const char = this.text[this.position];
-		if (char === '{') {
+		if (char === '{' || char === '[') {
+			if (++this.depth > this.maxDepth) this.fail(`nested deeper than ${this.maxDepth} levels`);
 			this.position++;
-			return this.object();
+			const nested = char === '{' ? this.object() : this.array();
+			this.depth--;
+			return nested;
 		}
-		if (char === '[') {
-			this.position++;
-			return this.array();
+		if (char === '"') {
+			const { text } = this.string();
+			return { compact: text, spaced: text };
 		}
-		if (char === '"') return this.string().text;
 		const literal = this.match(LITERAL);
 		if (literal === undefined) this.fail('expected a value');
-		return literal;
+		return { compact: literal, spaced: literal };
 	}
 
 	/** A string's decoded value (for sorting keys) and its canonical text. */
@@ -95,8 +122,8 @@ class Canonicaliser {
 		return { value, text: JSON.stringify(value) };
 	}
 
-	/** Reads members after the opening brace, through the closing one; `read` returns each value's text. */
-	private members(read: (key: string, valueStart: number) => string): Member[] {
+	/** Reads members after the opening brace, through the closing one; `read` returns each value's texts. */
+	private members(read: (key: string, valueStart: number) => Canonical): Member[] {
 		const members: Member[] = [];
 		this.skipWhitespace();
 		if (this.text[this.position] === '}') {
@@ -109,7 +136,8 @@ class Canonicaliser {
 			const key = this.string();
 			this.expect(':');
 			this.skipWhitespace();
-			members.push({ key: key.value, text: `${key.text}:${read(key.value, this.position)}` });
+			const value = read(key.value, this.position);
+			members.push({ key: key.value, compact: `${key.text}:${value.compact}`, spaced: `${key.text}: ${value.spaced}` });
 			this.skipWhitespace();
 			const next = this.text[this.position++];
 			if (next === '}') return members;
@@ -117,38 +145,48 @@ class Canonicaliser {
 		}
 	}
 
-	private object(): string {
+	private object(): Canonical {
 		const members = this.members(() => this.value()).sort(byKey);
 		// A repeated key: the last one wins, as in JSON.parse.
-		let out = '';
+		let compact = '';
+		let spaced = '';
 		for (let i = 0; i < members.length; i++) {
 			if (i + 1 < members.length && members[i + 1].key === members[i].key) continue;
-			out += out ? `,${members[i].text}` : members[i].text;
+			compact += compact ? `,${members[i].compact}` : members[i].compact;
+			spaced += spaced ? `,${members[i].spaced}` : members[i].spaced;
 		}
-		return `{${out}}`;
+		return { compact: `{${compact}}`, spaced: `{${spaced}}` };
 	}
 
-	private array(): string {
+	private array(): Canonical {
 		this.skipWhitespace();
 		if (this.text[this.position] === ']') {
 			this.position++;
-			return '[]';
+			return { compact: '[]', spaced: '[]' };
 		}
-		let out = '';
-		for (;;) {
-			out += out ? `,${this.value()}` : this.value();
+		let compact = '';
+		let spaced = '';
+		for (let first = true; ; first = false) {
+			const value = this.value();
+			compact += first ? value.compact : `,${value.compact}`;
+			spaced += first ? value.spaced : `,${value.spaced}`;
 			this.skipWhitespace();
 			const next = this.text[this.position++];
-			if (next === ']') return `[${out}]`;
+			if (next === ']') return { compact: `[${compact}]`, spaced: `[${spaced}]` };
 			if (next !== ',') this.fail('expected "," or "]"');
 		}
 	}
 }
 
 /**
- * Returns the canonical text VIS signs for the `event` member of a delivery body, or throws
- * MalformedJsonError when the body is not JSON or has no `event` object.
+ * The forms of a delivery body's `event` member that a signature is checked against, or throws
+ * MalformedJsonError when the body is not JSON, has no `event` object or is nested too deep.
  */
+export function signedEventForms(body: string, maxDepth = MAX_EVENT_DEPTH): SignedEventForms {
+	return new Canonicaliser(body, maxDepth).eventOfDocument();
+}
+
+/** The canonical text VIS's written rule signs for a delivery body's `event`. */
 export function canonicalEventJson(body: string): string {
-	return new Canonicaliser(body).eventOfDocument();
+	return signedEventForms(body).compact;
 }

@@ -1,35 +1,12 @@
+import { ReplayWindows } from '../shared/replayGuard';
+
 /**
- * Delivery ids already turned into executions. VIS retries a delivery up to 5 times, 10 s
- * apart, when it did not get its 200 in time; a retry of a delivery that already started an
- * execution must not start another.
+ * Deliveries already accepted, per VIS registration, keyed by their verified signature. VIS
+ * retries a delivery up to 5 times, 10 s apart; a day covers that many times over and any
+ * replay of a captured delivery while its event could still matter. 20,000 per registration is
+ * far above a day of call events on one VBC user (about 64 bytes each, 1.3 MB at most).
  */
-const REMEMBER_MS = 10 * 60_000;
-const MAX_REMEMBERED = 10_000;
-const seenAt = new Map<string, number>();
-// Keys in the order they were seen. Evicting from the front of the Map itself would make every
-// later scan walk over the deleted slots until V8 compacts it (measured: bench/run.ts).
-const order: string[] = [];
-let oldest = 0;
+export const ACCEPTED_DELIVERY_WINDOW_MS = 24 * 3_600_000;
+export const MAX_ACCEPTED_PER_REGISTRATION = 20_000;
 
-function evict(now: number) {
-	while (oldest < order.length) {
-		const key = order[oldest];
-		if (seenAt.size < MAX_REMEMBERED && seenAt.get(key)! > now - REMEMBER_MS) break;
-		seenAt.delete(key);
-		oldest++;
-	}
-	if (oldest > 1024 && oldest * 2 > order.length) {
-		order.splice(0, oldest);
-		oldest = 0;
-	}
-}
-
-/** Returns true the first time a delivery is seen, false for a redelivery. */
-export function firstDelivery(webhookId: string, deliveryId: string, now = Date.now()): boolean {
-	const key = `${webhookId}\u0000${deliveryId}`;
-	evict(now);
-	if (seenAt.has(key)) return false;
-	seenAt.set(key, now);
-	order.push(key);
-	return true;
-}
+export const acceptedDeliveries = new ReplayWindows(ACCEPTED_DELIVERY_WINDOW_MS, MAX_ACCEPTED_PER_REGISTRATION);

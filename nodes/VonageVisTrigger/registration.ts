@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { vonageRequest } from '../shared/transport';
+import { acceptedDeliveries } from './deliveries';
 import { apiPath } from '../shared/urlPath';
 
 /** What the trigger keeps in the node's static data about its VIS registration. */
@@ -16,31 +18,58 @@ type Context = IHookFunctions | IWebhookFunctions;
 
 export const RENEW_WITHIN_MS = 48 * 3_600_000;
 export const RENEWAL_CHECK_EVERY_MS = 6 * 3_600_000;
+/** Spread so that timers started together (several processes, several triggers) drift apart. */
+const RENEWAL_JITTER = 0.1;
 
 /**
  * Clock and timer used for renewal, replaceable in tests. A quiet line gets no deliveries to
- * trigger a renewal, so an active workflow also checks on a timer started at activation.
+ * trigger a renewal, so an active registration also checks on a timer.
  */
 export const renewalClock = {
 	now: () => Date.now(),
-	every(ms: number, tick: () => Promise<void>): () => void {
-		const timer = setInterval(tick, ms);
-		timer.unref?.();
-		return () => clearInterval(timer);
+	every(ms: number, tick: () => Promise<boolean>): () => void {
+		const controller = new AbortController();
+		void (async () => {
+			while (!controller.signal.aborted) {
+				const jitter = 1 + (Math.random() * 2 - 1) * RENEWAL_JITTER;
+				try {
+					await sleep(Math.round(ms * jitter), controller.signal);
+				} catch {
+					return; // aborted
+				}
+				if (!(await tick())) return;
+			}
+		})();
+		return () => controller.abort();
 	},
 };
 
-const renewalTimers = new Map<string, () => void>();
-// Registrations with a timer in this process, so that a delivery can check for one without
-// building the timer key (n8n deep-copies the node for that, on every delivery).
-const timedWebhookIds = new Set<string>();
+/**
+ * What this process knows about each registration it serves, by VIS webhook id. It is a cache:
+ * the truth is what VIS answers for the webhook, and static data is only written by
+ * activation, because n8n saves nothing written from webhook() or a timer.
+ */
+interface RenewalState {
+	/** Expiry last read from VIS or written by a renewal in this process. */
+	expireAt?: number;
+	/** The one check-and-renew in flight for this registration. */
+	inFlight?: Promise<boolean>;
+	stopTimer?: () => void;
+}
+
+const renewals = new Map<string, RenewalState>();
+
+function renewalState(webhookId: string): RenewalState {
+	let state = renewals.get(webhookId);
+	if (!state) {
+		state = {};
+		renewals.set(webhookId, state);
+	}
+	return state;
+}
 
 function registration(context: Context): RegistrationData {
 	return context.getWorkflowStaticData('node') as RegistrationData;
-}
-
-function timerKey(context: Context): string {
-	return `${context.getWorkflow().id}:${context.getNode().id}`;
 }
 
 function remember(data: RegistrationData, hook: IDataObject) {
@@ -48,6 +77,7 @@ function remember(data: RegistrationData, hook: IDataObject) {
 	data.signingKey = String(hook.signingKey ?? data.signingKey ?? '');
 	data.expireAt = hook.expireAt as string | undefined;
 	data.url = hook.url as string | undefined;
+	renewalState(data.webhookId).expireAt = Date.parse(String(hook.expireAt));
 }
 
 function forget(data: RegistrationData) {
@@ -81,67 +111,81 @@ async function deleteWebhook(context: Context, webhookId: string): Promise<void>
 	}
 }
 
-export async function renewRegistration(context: Context): Promise<void> {
-	const data = registration(context);
-	if (!data.webhookId) return;
-	const renewed = await vonageRequest(context, {
+async function renew(context: Context, webhookId: string): Promise<IDataObject> {
+	const renewed: IDataObject = await vonageRequest(context, {
 		api: 'vis',
 		method: 'PUT',
-		path: apiPath`/self/webhooks/${data.webhookId}/renew`,
+		path: apiPath`/self/webhooks/${webhookId}/renew`,
 	});
-	remember(data, renewed);
-	context.logger.info(`Vonage VIS Trigger renewed webhook ${data.webhookId} until ${data.expireAt}`);
-}
-
-/** Renews when the stored registration is failed, expired, or expires within 48 hours. */
-export async function renewIfDue(context: Context): Promise<boolean> {
-	const data = registration(context);
-	if (!data.webhookId) return false;
-	const hook = await fetchWebhook(context, data.webhookId);
-	if (!hook || !needsRenewal(hook, renewalClock.now())) return false;
-	await renewRegistration(context);
-	return true;
+	renewalState(webhookId).expireAt = Date.parse(String(renewed.expireAt));
+	context.logger.info(`Vonage VIS Trigger renewed webhook ${webhookId} until ${String(renewed.expireAt)}`);
+	return renewed;
 }
 
 /**
- * Starts (or restarts) the renewal timer for this node. Called on activation and, because
- * n8n 2.x does not run checkExists for webhooks it already stored when it restarts, also on
- * deliveries when no timer runs yet.
+ * Asks VIS for the registration and renews it when it is failed, expired or expires within
+ * 48 hours. Concurrent callers for one registration share one check, so a burst of deliveries
+ * sends at most one renewal. Resolves to false when VIS no longer knows the registration.
  */
-function keepRenewing(context: Context, restart = true) {
-	const key = timerKey(context);
-	if (!restart && renewalTimers.has(key)) return;
-	renewalTimers.get(key)?.();
-	const stop = renewalClock.every(RENEWAL_CHECK_EVERY_MS, async () => {
+export function renewIfDue(context: Context, webhookId: string): Promise<boolean> {
+	const state = renewalState(webhookId);
+	state.inFlight ??= (async () => {
 		try {
-			await renewIfDue(context);
+			const hook = await fetchWebhook(context, webhookId);
+			if (!hook) {
+				stopRenewing(webhookId);
+				context.logger.warn(`Vonage VIS Trigger: VIS no longer knows webhook ${webhookId}; renewal stopped`);
+				return false;
+			}
+			state.expireAt = Date.parse(String(hook.expireAt));
+			if (needsRenewal(hook, renewalClock.now())) await renew(context, webhookId);
+			return true;
+		} finally {
+			state.inFlight = undefined;
+		}
+	})();
+	return state.inFlight;
+}
+
+/** On a delivery: renews in the background when the registration is known to be near its end. */
+export function renewSoonIfDue(context: IWebhookFunctions, data: RegistrationData): void {
+	const webhookId = data.webhookId!;
+	const state = renewalState(webhookId);
+	const expireAt = state.expireAt ?? Date.parse(String(data.expireAt));
+	if (state.inFlight || (Number.isFinite(expireAt) && expireAt - renewalClock.now() >= RENEW_WITHIN_MS)) return;
+	// VIS wants its 200 within 2 s, so the renewal is not awaited.
+	renewIfDue(context, webhookId).catch((error) =>
+		context.logger.error(`Vonage VIS Trigger could not renew webhook ${webhookId}: ${(error as Error).message}`),
+	);
+}
+
+/**
+ * Keeps a registration renewed on a timer in this process. Started on activation and, because
+ * n8n 2.x does not run checkExists for webhooks it already stored when it restarts, also by the
+ * first delivery a process sees. Stops on deactivation or when VIS no longer knows the webhook.
+ */
+export function keepRenewing(context: Context, webhookId: string): void {
+	const state = renewalState(webhookId);
+	if (state.stopTimer) return;
+	state.stopTimer = renewalClock.every(RENEWAL_CHECK_EVERY_MS, async () => {
+		try {
+			return await renewIfDue(context, webhookId);
 		} catch (error) {
-			context.logger.error(`Vonage VIS Trigger could not renew its webhook: ${(error as Error).message}`);
+			context.logger.error(`Vonage VIS Trigger could not renew webhook ${webhookId}: ${(error as Error).message}`);
+			return true;
 		}
 	});
-	renewalTimers.set(key, stop);
-	const { webhookId } = registration(context);
-	if (webhookId) timedWebhookIds.add(webhookId);
 }
 
-/** On a delivery: starts the renewal timer if this process has none for the registration yet. */
-export function keepRenewingAfterRestart(context: IWebhookFunctions, webhookId: string) {
-	if (!timedWebhookIds.has(webhookId)) keepRenewing(context, false);
+export function stopRenewing(webhookId: string): void {
+	const state = renewals.get(webhookId);
+	state?.stopTimer?.();
+	renewals.delete(webhookId);
 }
 
-/** Stops every renewal timer, as a process restart does (tests use it to play one). */
+/** Stops every renewal timer and forgets every cached expiry, as a process restart does. */
 export function stopAllRenewals(): void {
-	for (const stop of renewalTimers.values()) stop();
-	renewalTimers.clear();
-	timedWebhookIds.clear();
-}
-
-function stopRenewing(context: IHookFunctions) {
-	const key = timerKey(context);
-	renewalTimers.get(key)?.();
-	renewalTimers.delete(key);
-	const { webhookId } = registration(context);
-	if (webhookId) timedWebhookIds.delete(webhookId);
+	for (const webhookId of [...renewals.keys()]) stopRenewing(webhookId);
 }
 
 /** A registration the trigger can verify: signed with HMAC, metadata in headers. */
@@ -174,9 +218,10 @@ export async function checkRegistration(context: IHookFunctions): Promise<boolea
 		if (!hook) return false;
 		context.logger.info(`Vonage VIS Trigger adopted existing webhook ${hook.id} for ${url}`);
 	}
+	if (needsRenewal(hook, renewalClock.now())) hook = { ...hook, ...(await renew(context, String(hook.id))) };
+	// Written during activation, which n8n saves.
 	remember(data, hook);
-	if (needsRenewal(hook, renewalClock.now())) await renewRegistration(context);
-	keepRenewing(context);
+	keepRenewing(context, data.webhookId!);
 	return true;
 }
 
@@ -196,14 +241,15 @@ export async function createRegistration(context: IHookFunctions): Promise<boole
 		},
 	});
 	remember(data, { ...hook, signingKey });
-	keepRenewing(context);
+	keepRenewing(context, data.webhookId!);
 	return true;
 }
 
 export async function deleteRegistration(context: IHookFunctions): Promise<boolean> {
-	stopRenewing(context);
 	const data = registration(context);
 	if (!data.webhookId) return true;
+	stopRenewing(data.webhookId);
+	acceptedDeliveries.forget(data.webhookId);
 	try {
 		await deleteWebhook(context, data.webhookId);
 	} catch (error) {

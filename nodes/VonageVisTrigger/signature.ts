@@ -1,8 +1,27 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** Hex HMAC-SHA256 check in constant time; a header of the wrong length or not hex never matches. */
-export function isValidSignature(signedText: string, signingKey: string, signatureHeader: unknown): boolean {
-	if (typeof signatureHeader !== 'string' || !/^[0-9a-fA-F]{64}$/.test(signatureHeader)) return false;
-	const expected = createHmac('sha256', signingKey).update(signedText, 'utf8').digest();
-	return timingSafeEqual(expected, Buffer.from(signatureHeader, 'hex'));
+import type { SignedEventForms } from './canonicalJson';
+
+const FORMS: Array<keyof SignedEventForms> = ['compact', 'received', 'spaced'];
+
+/**
+ * Which form of the event the hex HMAC-SHA256 header was computed over, or undefined when none.
+ * Each form is checked with a keyed HMAC compared in constant time, so accepting several
+ * readings of VIS's ambiguous rule weakens nothing. A header of the wrong shape never matches.
+ */
+export function matchingSignedForm(
+	forms: SignedEventForms,
+	signingKey: string,
+	signatureHeader: unknown,
+): keyof SignedEventForms | undefined {
+	if (typeof signatureHeader !== 'string' || !/^[0-9a-fA-F]{64}$/.test(signatureHeader)) return undefined;
+	const received = Buffer.from(signatureHeader, 'hex');
+	let checked = '';
+	for (const form of FORMS) {
+		const text = forms[form];
+		if (text === checked) continue;
+		checked = text;
+		if (timingSafeEqual(createHmac('sha256', signingKey).update(text, 'utf8').digest(), received)) return form;
+	}
+	return undefined;
 }

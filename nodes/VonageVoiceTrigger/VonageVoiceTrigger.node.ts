@@ -9,6 +9,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import type { JWTPayload } from 'jose';
 
 import { directionFilter } from '../shared/descriptions';
 import { firstHeader } from '../shared/headers';
@@ -21,7 +22,12 @@ import {
 	webhooksPointHere,
 	type VoiceTriggerData,
 } from './applicationWebhooks';
-import { SignedCallbackError, verifySignedCallback } from './signedCallback';
+import { ReplayWindows } from '../shared/replayGuard';
+import { readWebhookBody } from '../shared/webhookBody';
+import { SIGNED_CALLBACK_MAX_AGE_SECONDS, SignedCallbackError, verifySignedCallback } from './signedCallback';
+
+/** Per trigger; a token is valid for minutes, so 20,000 is far above any real callback rate. */
+const acceptedCallbacks = new ReplayWindows(10 * 60_000, 20_000);
 
 /** Call statuses Voice reports to event_url. */
 const CALL_STATUSES = [
@@ -67,7 +73,8 @@ export class VonageVoiceTrigger implements INodeType {
 		outputs: `={{$parameter["answerCalls"] ? [{ type: "main", displayName: "Call Event" }, { type: "main", displayName: "Incoming Call" }] : [{ type: "main", displayName: "Call Event" }]}}`,
 		credentials: [{ name: 'vonageKeySecretApi', required: true }],
 		webhooks: [
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: WEBHOOK_PATH.event_url },
+			// responseData '' makes n8n answer webhookResponse instead of the literal text "firstEntryJson".
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: WEBHOOK_PATH.event_url },
 			{
 				name: 'default',
 				httpMethod: 'POST',
@@ -197,44 +204,74 @@ export class VonageVoiceTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
 		const path = String(request.path ?? request.url ?? '').split('?')[0];
+		// The fallback starts nothing and gives only the Default NCCO, so that a caller whose
+		// answer failed never hears silence; Vonage may not sign it after a failed answer.
 		if (path.endsWith(`/${WEBHOOK_PATH.fallback_answer_url}`)) return { webhookResponse: defaultNcco(this) };
+		const isAnswer = path.endsWith(`/${WEBHOOK_PATH.answer_url}`);
+		const refuse = (status: number, reason: string): IWebhookResponseData => {
+			this.logger.warn(`Vonage Voice Trigger refused a ${isAnswer ? 'call to answer' : 'call event'} (${status}): ${reason}`);
+			this.getResponseObject().status(status).json({ error: reason });
+			return { noWebhookResponse: true };
+		};
 
-		const body = this.getBodyData() as IDataObject;
-		if (path.endsWith(`/${WEBHOOK_PATH.answer_url}`)) {
-			// Voice does not sign answer requests; the unguessable webhook id in the URL is what guards them.
-			const call = Object.keys(body).length ? body : (this.getQueryData() as IDataObject);
-			return { workflowData: [[], [{ json: call }]] };
+		const headers = this.getHeaderData() as IDataObject;
+		const body = readWebhookBody(headers, request.rawBody);
+		if ('status' in body) return refuse(body.status, body.reason);
+		// Parsed from the bytes the token's payload_hash covers, never from a differently decoded parse.
+		let call: IDataObject;
+		try {
+			call = JSON.parse(body.text);
+		} catch {
+			return refuse(400, 'the body is not JSON');
 		}
+		if (!call || typeof call !== 'object' || Array.isArray(call)) return refuse(400, 'the body is not a JSON object');
 
 		const data = this.getWorkflowStaticData('node') as VoiceTriggerData;
 		const credentials = await this.getCredentials('vonageKeySecretApi');
 		const signatureSecret = String(credentials.signatureSecret ?? '');
-		const authorization = firstHeader(this.getHeaderData() as IDataObject, 'authorization');
-		// Verified when the application signs, and whenever a token arrives and a secret is set, since
-		// the docs disagree on whether signing is on when the application does not say.
-		if (data.signedCallbacks || (authorization && signatureSecret)) {
+		// With a secret, every callback must be signed, whatever the application says: the docs
+		// disagree on whether signing is on when it does not say, and an unsigned request proves nothing.
+		if (signatureSecret || data.signedCallbacks) {
+			if (!signatureSecret) return refuse(401, 'the application signs its callbacks but the credential has no Signature Secret');
+			let claims: JWTPayload;
 			try {
-				const rawBody = request.rawBody ?? Buffer.from(JSON.stringify(body));
-				verifySignedCallback(authorization, {
+				claims = await verifySignedCallback(firstHeader(headers, 'authorization'), {
 					signatureSecret,
-					rawBody,
+					signedPayload: request.rawBody,
 					apiKey: String(credentials.apiKey ?? ''),
 					applicationId: data.applicationId,
 				});
 			} catch (error) {
 				if (!(error instanceof SignedCallbackError)) throw error;
-				this.logger.warn(`Vonage Voice Trigger refused a call event (401): ${error.message}`);
-				this.getResponseObject().status(401).json({ error: error.message });
-				return { noWebhookResponse: true };
+				return refuse(401, error.message);
+			}
+			if (!firstAcceptance(this, data, claims, firstHeader(headers, 'authorization')!)) {
+				if (isAnswer) return refuse(409, 'this call was already answered');
+				return { webhookResponse: { status: 'duplicate callback ignored' } };
 			}
 		}
 
+		if (isAnswer) return { workflowData: [[], [{ json: call }]] };
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const statuses = (options.statuses as string[] | undefined) ?? [];
 		const wanted =
-			(!statuses.length || statuses.includes(String(body.status))) &&
-			(!options.direction || options.direction === 'any' || options.direction === body.direction);
+			(!statuses.length || statuses.includes(String(call.status))) &&
+			(!options.direction || options.direction === 'any' || options.direction === call.direction);
 		if (!wanted) return { webhookResponse: { status: 'filtered out' } };
-		return { workflowData: [[{ json: body }]] };
+		return { webhookResponse: { status: 'accepted' }, workflowData: [[{ json: call }]] };
 	}
+}
+
+/**
+ * A verified token, or the payload it covers, runs once: both are remembered for as long as the
+ * token could still be accepted, so a captured request sent again within that time is refused.
+ */
+function firstAcceptance(context: IWebhookFunctions, data: VoiceTriggerData, claims: JWTPayload, authorization: string): boolean {
+	const window = acceptedCallbacks.for(`${context.getWorkflow().id ?? ''}/${data.applicationId ?? ''}`);
+	const now = Date.now();
+	const until = (Math.min(Number(claims.exp ?? Infinity), Number(claims.iat) + SIGNED_CALLBACK_MAX_AGE_SECONDS) + 60) * 1000;
+	const tokenSignature = authorization.slice(authorization.lastIndexOf('.') + 1);
+	const seenToken = !window.firstTime(`token:${tokenSignature}`, now, until);
+	const seenPayload = !window.firstTime(`payload:${String(claims.payload_hash)}`, now, until);
+	return !seenToken && !seenPayload;
 }

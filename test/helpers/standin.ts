@@ -27,7 +27,7 @@ export interface Standin {
 	makeCall(phoneNumber: string, direction?: string, state?: string): IDataObject & { id: number };
 	sampleEvent(overrides?: IDataObject): IDataObject & { externalId: string };
 	sampleVoiceEvent(overrides?: IDataObject): IDataObject;
-	deliverVoiceEvent(applicationId: string, event: IDataObject, options?: IDataObject): Promise<{ status: number; body: string }>;
+	deliverVoiceEvent(applicationId: string, event: IDataObject, options?: IDataObject): Promise<{ status: number; body: string; authorization?: string }>;
 	answerCall(applicationId: string, call?: IDataObject): Promise<IDataObject>;
 	deliverEvent(webhookId: string, event: IDataObject, options?: any): Promise<{ status: number; body: string }>;
 	listen(port?: number): Promise<string>;

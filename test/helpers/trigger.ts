@@ -18,12 +18,34 @@ import { VonageVisTrigger } from '../../nodes/VonageVisTrigger/VonageVisTrigger.
 import { additionalDataFor, workflowWith } from './n8n';
 import { credentialsFor, type Standin } from './standin';
 
+/**
+ * What n8n 2.41's body parser (`packages/cli/src/middlewares/body-parser.ts` with
+ * `parseIncomingMessage` of @n8n/backend-network) does before a trigger's webhook() runs: JSON
+ * only for exactly `application/json`, decoded with the charset the sender declares (utf-8 when
+ * none, the last one when repeated), a leading BOM dropped. A parse failure is n8n's 422.
+ */
+export function parseBodyAsN8nDoes(contentTypeHeader: string | undefined, rawBody: Buffer): unknown {
+	const [type, ...parameters] = String(contentTypeHeader ?? '').split(';');
+	let charset = 'utf-8';
+	for (const parameter of parameters) {
+		const at = parameter.indexOf('=');
+		if (at !== -1 && parameter.slice(0, at).trim().toLowerCase() === 'charset') {
+			charset = parameter.slice(at + 1).trim().replace(/^"|"$/g, '').toLowerCase();
+		}
+	}
+	if (type.toLowerCase() !== 'application/json' || rawBody.length === 0) return {};
+	const text = rawBody.toString(charset as BufferEncoding);
+	return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+}
+
 export interface TriggerHarness {
 	url: string;
 	/** First output of each started run. */
 	executions: INodeExecutionData[][];
 	/** Every output of each started run. */
 	runs: INodeExecutionData[][][];
+	/** Milliseconds each call of the node's webhook() took (after n8n's body parsing). */
+	webhookMs: number[];
 	staticData: () => IDataObject;
 	hook(method: 'checkExists' | 'create' | 'delete'): Promise<boolean>;
 	/** Runs checkExists and, when it says no, create: what n8n does on activation. */
@@ -56,6 +78,7 @@ export async function hostTrigger(
 ): Promise<TriggerHarness> {
 	const executions: INodeExecutionData[][] = [];
 	const runs: INodeExecutionData[][][] = [];
+	const webhookMs: number[] = [];
 	const server = http.createServer();
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -80,10 +103,13 @@ export async function hostTrigger(
 		req.on('data', (chunk) => chunks.push(chunk));
 		req.on('end', async () => {
 			const rawBody = Buffer.concat(chunks);
-			let body: unknown = {};
+			let body: unknown;
 			try {
-				body = JSON.parse(rawBody.toString());
-			} catch {}
+				body = parseBodyAsN8nDoes(req.headers['content-type'], rawBody);
+			} catch (error) {
+				res.writeHead(422).end(`Failed to parse request body: ${(error as Error).message}`);
+				return;
+			}
 			Object.assign(req, { rawBody, body });
 			const response = {
 				status(code: number) {
@@ -100,7 +126,9 @@ export async function hostTrigger(
 				null,
 			);
 			try {
+				const started = performance.now();
 				const result = await nodeType.webhook!.call(context);
+				webhookMs.push(performance.now() - started);
 				if (result.noWebhookResponse) return;
 				if (result.workflowData) {
 					executions.push(result.workflowData[0]);
@@ -119,6 +147,7 @@ export async function hostTrigger(
 		url: `${base}/webhook/${node.webhookId}/${String(descriptions[0].path)}`,
 		executions,
 		runs,
+		webhookMs,
 		staticData: () => workflow.getStaticData('node', node),
 		hook: (method) =>
 			nodeType.webhookMethods!.default![method]!.call(new HookContext(workflow, node, additionalData, 'trigger', 'activate')),

@@ -568,17 +568,24 @@ function createStandin(options = {}) {
 		const target = voice.webhooks?.event_url;
 		if (!target?.address) throw problem(409, 'Conflict', 'The application has no voice event_url');
 		const payload = JSON.stringify(event);
-		const headers = { 'content-type': 'application/json' };
-		if (voice.signed_callbacks === true) {
-			const iat = Math.floor(clock() / 1000) + (opts.iatOffsetSeconds ?? 0);
-			const claims = { iat, exp: iat + 300, jti: crypto.randomUUID(), iss: 'Vonage', api_key: sandbox.apiKey, application_id: applicationId, payload_hash: crypto.createHash('sha256').update(payload).digest('hex') };
-			headers.authorization = `Bearer ${hs256(claims, opts.secret ?? sandbox.signatureSecret)}`;
-		}
+		const headers = { 'content-type': 'application/json', ...signedCallbackHeader(applicationId, voice, payload, opts) };
 		const sent = opts.tamper ? JSON.stringify({ ...event, ...opts.tamper }) : payload;
 		const response = await fetch(target.address, { method: target.http_method ?? 'POST', headers, body: sent, signal: AbortSignal.timeout(10_000) });
-		const record = { applicationId, kind: 'event', status: response.status, body: await response.text() };
+		const record = { applicationId, kind: 'event', status: response.status, body: await response.text(), authorization: headers.authorization };
 		state.deliveries.push(record);
 		return record;
+	}
+
+	/**
+	 * When the application has signed_callbacks, Voice sends a JWT (HS256, account signature
+	 * secret) whose payload_hash is the SHA-256 of the body, or of the query as JSON for a GET.
+	 * opts: secret (sign with another), iatOffsetSeconds.
+	 */
+	function signedCallbackHeader(applicationId, voice, payload, opts = {}) {
+		if (voice.signed_callbacks !== true) return {};
+		const iat = Math.floor(clock() / 1000) + (opts.iatOffsetSeconds ?? 0);
+		const claims = { iat, exp: iat + 300, jti: crypto.randomUUID(), iss: 'Vonage', api_key: sandbox.apiKey, application_id: applicationId, payload_hash: crypto.createHash('sha256').update(payload).digest('hex') };
+		return { authorization: `Bearer ${hs256(claims, opts.secret ?? sandbox.signatureSecret)}` };
 	}
 
 	/**
@@ -586,7 +593,8 @@ function createStandin(options = {}) {
 	 * answer, from fallback_answer_url. Returns which one answered and the NCCO it gave.
 	 */
 	async function answerCall(applicationId, call = {}) {
-		const hooks = findApp(applicationId).capabilities.voice?.webhooks ?? {};
+		const voice = findApp(applicationId).capabilities.voice ?? {};
+		const hooks = voice.webhooks ?? {};
 		const params = { from: '14155550100', to: '14155550105', uuid: crypto.randomUUID(), conversation_uuid: `CON-${crypto.randomUUID()}`, region_url: 'https://api-us-3.vonage.com', ...call };
 		const attempts = [];
 		for (const name of ['answer_url', 'fallback_answer_url']) {
@@ -596,7 +604,9 @@ function createStandin(options = {}) {
 			const url = new URL(target.address);
 			if (get) for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
 			try {
-				const response = await fetch(url, { method: get ? 'GET' : 'POST', headers: get ? {} : { 'content-type': 'application/json' }, body: get ? undefined : JSON.stringify(params), signal: AbortSignal.timeout(10_000) });
+				const payload = JSON.stringify(params);
+				const headers = { ...(get ? {} : { 'content-type': 'application/json' }), ...signedCallbackHeader(applicationId, voice, payload) };
+				const response = await fetch(url, { method: get ? 'GET' : 'POST', headers, body: get ? undefined : payload, signal: AbortSignal.timeout(10_000) });
 				const text = await response.text();
 				attempts.push({ webhook: name, status: response.status, body: text.slice(0, 300) });
 				let ncco;

@@ -1,0 +1,89 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { firstHeader } from './headers';
+
+/**
+ * Limits for what a trigger reads of a request before its signature is checked. Real VIS and
+ * Voice events are about 1 KB and a few levels deep, so these are far above anything genuine
+ * while keeping an unauthenticated request cheap: reading 64 KB and scanning it takes well
+ * under a millisecond.
+ */
+export const WEBHOOK_BODY_LIMITS = {
+	maxBytes: 64 * 1024,
+	maxDepth: 32,
+};
+
+/** Why a request was refused before anything ran; safe to log and to answer. */
+export interface BodyRefusal {
+	status: 400 | 413 | 415;
+	reason: string;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * JSON bodies only, and only in UTF-8: a signature covers bytes, and the text that runs must be
+ * those bytes read the one way the sender meant. A declared charset n8n would honour (latin1,
+ * ascii, …) could otherwise turn signed bytes into different text.
+ */
+function contentTypeRefusal(contentType: string | undefined): BodyRefusal | undefined {
+	const [mediaType, ...parameters] = String(contentType ?? '').split(';');
+	const type = mediaType.trim().toLowerCase();
+	if (type !== 'application/json' && !/^application\/[\w.+-]+\+json$/.test(type)) {
+		return { status: 415, reason: `Content-Type must be application/json, not "${type || 'none'}"` };
+	}
+	for (const parameter of parameters) {
+		const [name, value = ''] = parameter.split('=');
+		if (name.trim().toLowerCase() !== 'charset') continue;
+		const charset = value.trim().replace(/^"|"$/g, '').toLowerCase();
+		if (charset !== 'utf-8' && charset !== 'utf8') {
+			return { status: 415, reason: `charset "${charset}" is not accepted; only UTF-8 is` };
+		}
+	}
+	return undefined;
+}
+
+/** Nesting depth of JSON text, counted outside strings; stops as soon as the limit is passed. */
+export function exceedsDepth(text: string, maxDepth: number): boolean {
+	let depth = 0;
+	let inString = false;
+	for (let i = 0; i < text.length; i++) {
+		const code = text.charCodeAt(i);
+		if (inString) {
+			if (code === 92 /* \ */) i++;
+			else if (code === 34 /* " */) inString = false;
+		} else if (code === 34) inString = true;
+		else if (code === 123 /* { */ || code === 91 /* [ */) {
+			if (++depth > maxDepth) return true;
+		} else if (code === 125 /* } */ || code === 93 /* ] */) depth--;
+	}
+	return false;
+}
+
+/**
+ * The request body exactly as received, as UTF-8 text, or why it is refused. Only the raw bytes
+ * are used: n8n's own parse of them may have decoded another charset, and re-serialising it
+ * would not give back the bytes that were signed.
+ */
+export function readWebhookBody(
+	headers: IDataObject,
+	rawBody: Buffer | undefined,
+	limits = WEBHOOK_BODY_LIMITS,
+): { text: string } | BodyRefusal {
+	const refusal = contentTypeRefusal(firstHeader(headers, 'content-type'));
+	if (refusal) return refusal;
+	if (!Buffer.isBuffer(rawBody) || rawBody.length === 0) return { status: 400, reason: 'the request has no body' };
+	if (rawBody.length > limits.maxBytes) {
+		return { status: 413, reason: `the body is larger than ${limits.maxBytes} bytes` };
+	}
+	let text: string;
+	try {
+		text = utf8.decode(rawBody);
+	} catch {
+		return { status: 400, reason: 'the body is not valid UTF-8' };
+	}
+	if (exceedsDepth(text, limits.maxDepth)) {
+		return { status: 400, reason: `the JSON is nested deeper than ${limits.maxDepth} levels` };
+	}
+	return { text };
+}
