@@ -13,6 +13,7 @@
  * Runs under Node 24 (re-executes itself with it). Prints n8n's log when something fails.
  */
 const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -29,7 +30,7 @@ if (!process.versions.node.startsWith('24.')) {
 	process.exit(result.status ?? 1);
 }
 
-const { createStandin } = require('../standin/server');
+const { createStandin, canonicalJson } = require('../standin/server');
 
 const n8nBin = process.env.E2E_N8N_BIN;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-e2e-'));
@@ -197,9 +198,11 @@ async function main() {
 	assert.equal(tampered.status, 401);
 	const redelivered = await standin.deliverEvent(hook.id, event, { deliveryId: 'e2e-1', attempt: 2 });
 	assert.equal(redelivered.status, 200);
+	assert.deepEqual(JSON.parse(delivery.body), { status: 'accepted' }, 'VIS gets a small JSON body');
+	const attacks = await hostileDeliveries(hook, event);
 	await new Promise((resolve) => setTimeout(resolve, 3000));
-	assert.equal((await executionsOf(triggerWorkflow.id)).length, 1, 'tampered and repeated deliveries run nothing');
-	console.log('  1 execution for a signed delivery; tampered → 401, redelivery → 200 without a run');
+	assert.equal((await executionsOf(triggerWorkflow.id)).length, 1, 'tampered, forged, replayed and hostile deliveries run nothing');
+	console.log(`  1 execution for a signed delivery; tampered → 401, redelivery → 200 without a run; ${attacks}`);
 
 	step('3. graceful stop and restart keep exactly one registration');
 	await runtime.stopN8n(n8n);
@@ -318,6 +321,30 @@ async function oauth2ConnectAndRefresh() {
  * workflow's last node is the NCCO; a failing workflow makes Vonage's fallback get the default NCCO;
  * signed events run, tampered ones do not; deactivation puts the application's webhooks back.
  */
+/**
+ * The attacks of issue 14 through n8n's own body parsing: a forgery that relies on a declared
+ * charset, replays with fresh delivery headers, and unsigned bodies built to crash or stall.
+ */
+async function hostileDeliveries(hook, event) {
+	const signature = crypto.createHmac('sha256', hook.signingKey).update(canonicalJson(event)).digest('hex');
+	const post = async (body, headers) => {
+		const response = await fetch(hook.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-von-webhook-id': hook.id, ...headers }, body });
+		return response.status;
+	};
+	const forgedTail = Buffer.from('","event":{"state":"MISSED","phoneNumber":"19005550000"},"y":"').map((byte) => byte | 0x80);
+	const forged = Buffer.concat([Buffer.from(`{"event":${JSON.stringify(event)},"x":"`), forgedTail, Buffer.from('"}')]);
+	assert.equal(await post(forged, { 'content-type': 'application/json; charset=ascii', 'x-von-signature': signature }), 415, 'charset forgery');
+	for (let i = 0; i < 3; i++) {
+		assert.equal(await post(JSON.stringify({ event }), { 'x-von-signature': signature, 'x-von-delivery-id': `replay-${i}` }), 200, 'replay');
+	}
+	assert.equal(await post(JSON.stringify({ event }), { 'x-von-signature': signature }), 200, 'replay without delivery id');
+	const random = 'ab'.repeat(32);
+	assert.equal(await post(`{"event":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`, { 'x-von-signature': random }), 400, '10k-deep nesting');
+	const started = Date.now();
+	assert.equal(await post(`{"event":{"a":"${'x'.repeat(10_000_000)}"}}`, { 'x-von-signature': random }), 413, '10 MB string');
+	return `charset forgery → 415, 4 replays → 200 without a run, 10k-deep → 400, 10 MB → 413 in ${Date.now() - started} ms`;
+}
+
 async function voiceAnswerAndEvents(voiceHooksBefore) {
 	step('5. Voice trigger: application pointed here, NCCO from the workflow, fallback, signed events');
 	const { applicationId } = standin.sandbox;
@@ -335,8 +362,13 @@ async function voiceAnswerAndEvents(voiceHooksBefore) {
 
 	const before = (await executionsOf(voiceWorkflow.id)).length;
 	const event = standin.sampleVoiceEvent({ status: 'answered', direction: 'inbound' });
-	assert.equal((await standin.deliverVoiceEvent(applicationId, event)).status, 200);
+	const signed = await standin.deliverVoiceEvent(applicationId, event);
+	assert.equal(signed.status, 200);
 	assert.equal((await standin.deliverVoiceEvent(applicationId, event, { tamper: { to: '19005550100' } })).status, 401);
+	const replay = () => fetch(hooks().event_url.address, { method: 'POST', headers: { 'content-type': 'application/json', authorization: signed.authorization }, body: JSON.stringify(event) });
+	for (let i = 0; i < 3; i++) assert.equal((await replay()).status, 200, 'a replayed signed event is answered without a run');
+	const unsigned = await fetch(hooks().answer_url.address, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: '14155550111', to: '14155550105', uuid: 'forged' }) });
+	assert.equal(unsigned.status, 401, 'an unsigned answer request is refused');
 	assert.equal((await standin.deliverVoiceEvent(applicationId, standin.sampleVoiceEvent({ status: 'ringing' }))).status, 200);
 	const runs = await waitFor('the call event execution', async () => {
 		const rows = await executionsOf(voiceWorkflow.id);
@@ -349,7 +381,7 @@ async function voiceAnswerAndEvents(voiceHooksBefore) {
 	await rest('POST', `/workflows/${voiceWorkflow.id}/deactivate`, {});
 	await waitFor('the webhooks to be restored', () => hooks().event_url.address === voiceHooksBefore.event_url.address);
 	assert.deepEqual(hooks(), voiceHooksBefore);
-	console.log('  NCCO from the workflow; failing workflow → fallback default NCCO; 1 run for a signed event, tampered → 401; deactivation restored the webhooks');
+	console.log('  NCCO from the workflow; failing workflow → fallback default NCCO; 1 run for a signed event, tampered → 401, 3 replays → no run, unsigned answer → 401; deactivation restored the webhooks');
 }
 
 main()
