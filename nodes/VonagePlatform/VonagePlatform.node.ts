@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import { requestOptions } from '../shared/descriptions';
 import { runOperations } from '../shared/itemHelpers';
 import { applicationDescription, applicationOperations } from './resources/application';
 import { userDescription, userOperations } from './resources/user';
@@ -38,6 +39,7 @@ export class VonagePlatform implements INodeType {
 			...applicationDescription,
 			...userDescription,
 			...voiceCallDescription,
+			requestOptions,
 		],
 	};
 

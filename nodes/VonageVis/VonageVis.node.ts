@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { visAuthentication, visCredentials } from '../shared/descriptions';
+import { requestOptions, visAuthentication, visCredentials } from '../shared/descriptions';
 import { runOperations } from '../shared/itemHelpers';
 import { accountDescription, accountOperations } from './resources/account';
 import { callDescription, callOperations } from './resources/call';
@@ -44,6 +44,7 @@ export class VonageVis implements INodeType {
 			...eventDescription,
 			...userDescription,
 			...webhookDescription,
+			requestOptions,
 		],
 	};
 

@@ -60,3 +60,23 @@ export function directionFilter(spell: (word: 'any' | 'inbound' | 'outbound') =>
 		description: 'Which calls start the workflow',
 	};
 }
+
+/** Shown for every operation of an action node; read by the transport (`requestOptions.timeoutSeconds`). */
+export const requestOptions: INodeProperties = {
+	displayName: 'Request Options',
+	name: 'requestOptions',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 600 },
+			default: 30,
+			description:
+				'How long each attempt may take from sending to the last byte of the answer, token requests included. A slower answer is an error; reads are retried.',
+		},
+	],
+};

@@ -59,6 +59,7 @@ export async function runOperations(
 				output.push({ json, pairedItem: { item: itemIndex } });
 			}
 		} catch (error) {
+			hideSecretParameters(error);
 			if (context.continueOnFail()) {
 				output.push({ json: { error: (error as Error).message }, pairedItem: { item: itemIndex } });
 				continue;
@@ -68,6 +69,17 @@ export async function runOperations(
 		}
 	}
 	return [output];
+}
+
+/** Parameters that hold secrets. n8n copies a node's parameters into every error it reports. */
+const SECRET_PARAMETERS = ['signingKey'];
+
+function hideSecretParameters(error: unknown) {
+	const node = (error as { node?: { parameters?: IDataObject } })?.node;
+	if (!node?.parameters) return;
+	for (const name of SECRET_PARAMETERS) {
+		if (node.parameters[name] !== undefined) node.parameters = { ...node.parameters, [name]: '**hidden**' };
+	}
 }
 
 /** Reads a phone number parameter, refusing anything VIS could not dial before a request is made. */

@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { vonageRequest, type VonageContext } from './transport';
 
@@ -7,6 +8,20 @@ export interface PageLimit {
 	/** Ignored when returnAll is true. */
 	limit: number;
 	itemIndex?: number;
+}
+
+/**
+ * Return All stops with an error after this many pages (100,000 records at 100 a page), so a
+ * server that keeps inventing pages cannot keep an execution requesting forever.
+ */
+export const MAX_PAGES = 1000;
+
+function tooManyPages(context: VonageContext, itemIndex?: number): NodeOperationError {
+	return new NodeOperationError(
+		context.getNode(),
+		`Return All stopped after ${MAX_PAGES} pages: the API kept announcing more. Use a Limit or narrower filters.`,
+		{ itemIndex },
+	);
 }
 
 function wanted(limit: PageLimit): number {
@@ -31,6 +46,7 @@ export async function visPaginate(
 	const size = Math.min(VIS_PAGE_SIZE, max);
 	const results: IDataObject[] = [];
 	for (let page = 1; results.length < max; page++) {
+		if (page > MAX_PAGES) throw tooManyPages(context, limit.itemIndex);
 		const items = await vonageRequest(context, {
 			api: 'vis',
 			method: 'GET',
@@ -54,6 +70,7 @@ export async function applicationsPaginate(
 	const pageSize = Math.min(100, max);
 	const results: IDataObject[] = [];
 	for (let page = 1; results.length < max; page++) {
+		if (page > MAX_PAGES) throw tooManyPages(context, limit.itemIndex);
 		const response = await vonageRequest(context, {
 			api: 'applications',
 			method: 'GET',
@@ -84,6 +101,7 @@ export async function usersPaginate(
 	const seenCursors = new Set<string>();
 	let cursor: string | undefined;
 	while (results.length < max) {
+		if (seenCursors.size >= MAX_PAGES) throw tooManyPages(context, limit.itemIndex);
 		const response = await vonageRequest(context, {
 			api: 'users',
 			method: 'GET',

@@ -2,6 +2,9 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 
 export class PrivateKeyError extends Error {}
 
+/** jose refuses RS256 with shorter keys; saying so here names the field. */
+const MIN_RSA_BITS = 2048;
+
 const PEM_BLOCK = /-----BEGIN ((?:RSA )?PRIVATE KEY)-----([\s\S]*?)-----END \1-----/;
 
 /**
@@ -15,6 +18,11 @@ export function normalizePrivateKeyPem(raw: string): string {
 		.trim();
 	if (text === '') {
 		throw new PrivateKeyError('Private Key is empty: paste the private.key file Vonage gave you');
+	}
+	if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/.test(text)) {
+		throw new PrivateKeyError(
+			'Private Key: the key is encrypted with a passphrase; paste the unencrypted private.key Vonage gave you (or decrypt it first, e.g. openssl pkey -in key.pem -out private.key)',
+		);
 	}
 	const match = PEM_BLOCK.exec(text);
 	if (!match) {
@@ -44,6 +52,10 @@ export function loadRsaPrivateKey(raw: string): KeyObject {
 		throw new PrivateKeyError(
 			`Private Key: expected an RSA key (Vonage signs with RS256), got ${key.asymmetricKeyType ?? 'an unknown type'}`,
 		);
+	}
+	const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+	if (bits < MIN_RSA_BITS) {
+		throw new PrivateKeyError(`Private Key: the RSA key has ${bits} bits; RS256 signing needs at least ${MIN_RSA_BITS}`);
 	}
 	return key;
 }

@@ -8,11 +8,14 @@ import type {
 	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { applicationJwt, forgetApplicationJwt, type JwtCredentialFields } from './applicationJwt';
+import { BaseUrlError, checkedBaseUrl } from './baseUrl';
 import { apiError } from './errors';
 import { PrivateKeyError } from './privateKey';
+import { redactSecrets, secretForms } from './redact';
+import { DEFAULT_VIS_REQUESTS_PER_MINUTE, takeVisTurn, visQuotaKey } from './visQuota';
 import { visAccessToken, VisSignInError, visHost, VIS_API_PATH, type VisCredentialFields } from './visToken';
 
 export type VonageContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
@@ -43,6 +46,13 @@ export function credentialTypeFor(context: VonageContext, api: VonageApi): strin
 
 export const DEFAULT_NEXMO_HOST = 'https://api.nexmo.com';
 
+const CREDENTIAL_LABEL: Record<string, string> = {
+	vonageVisPasswordApi: 'Vonage VIS (Password Grant)',
+	vonageVisOAuth2Api: 'Vonage VIS OAuth2',
+	vonageKeySecretApi: 'Vonage Key and Secret',
+	vonageJwtApi: 'Vonage Application JWT',
+};
+
 export interface VonageRequest {
 	api: VonageApi;
 	method: IHttpRequestMethods;
@@ -54,15 +64,19 @@ export interface VonageRequest {
 }
 
 /**
- * Retry policy. Only requests that cannot act twice are retried: GET/PUT/DELETE are idempotent
- * in these APIs, while POST places calls, transfers them or creates things.
+ * Retry and deadline policy. Only requests that cannot act twice are retried on 5xx or a lost
+ * connection: GET/PUT/DELETE are idempotent in these APIs, while POST places calls, transfers
+ * them or creates things. A 429 is retried for every method, because it means nothing was done.
  */
 export const retryPolicy = {
 	maxAttempts: 3,
 	baseDelayMs: 1000,
 	/** Longer waits are reported instead of slept through, so an execution never hangs for minutes. */
 	maxDelayMs: 60_000,
-	sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+	/** Each attempt, token requests included, must complete within this (a node option overrides it). */
+	deadlineMs: 30_000,
+	sleep: async (ms: number) => await sleep(ms),
+	now: () => Date.now(),
 };
 
 const IDEMPOTENT_METHODS = new Set<IHttpRequestMethods>(['GET', 'HEAD', 'PUT', 'DELETE']);
@@ -89,7 +103,7 @@ export function backoffMs(attempt: number, retryAfterHeader: unknown): number {
 
 function hostFor(api: VonageApi, credentials: IDataObject): string {
 	if (api === 'vis') return visHost(credentials) + VIS_API_PATH;
-	return String(credentials.baseUrl || DEFAULT_NEXMO_HOST).trim().replace(/\/+$/, '');
+	return checkedBaseUrl(credentials.baseUrl, DEFAULT_NEXMO_HOST);
 }
 
 // The last key:secret pair and its header: a node sends the same one for every item.
@@ -100,18 +114,16 @@ function basicAuthorization(pair: string): string {
 	return lastBasic.header;
 }
 
+type Send = (options: IHttpRequestOptions) => Promise<any>;
+
 async function authorizationFor(
-	context: VonageContext,
 	api: VonageApi,
 	credentials: IDataObject,
 	rejectedToken: string | undefined,
+	send: Send,
 ): Promise<string> {
 	if (api === 'vis') {
-		const token = await visAccessToken(
-			(options) => context.helpers.httpRequest(options),
-			credentials as unknown as VisCredentialFields,
-			{ rejectedToken },
-		);
+		const token = await visAccessToken(send, credentials as unknown as VisCredentialFields, { rejectedToken });
 		return `Bearer ${token}`;
 	}
 	if (api === 'applications') return basicAuthorization(`${credentials.apiKey ?? ''}:${credentials.apiSecret ?? ''}`);
@@ -130,6 +142,34 @@ interface HttpResponse {
 }
 
 class NotSentError extends Error {}
+class DeadlineError extends Error {}
+
+/**
+ * Every attempt gets its own deadline that also cuts a response trickling in byte by byte (n8n's
+ * own timeout only counts idle time). The request is aborted where n8n lets us pass a signal, and
+ * in any case the caller stops waiting.
+ */
+async function withDeadline<T>(deadlineMs: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+	const signal = AbortSignal.timeout(deadlineMs);
+	let onAbort: () => void = () => undefined;
+	const expired = new Promise<never>((_resolve, reject) => {
+		onAbort = () => reject(new DeadlineError(`no complete answer within ${Math.round(deadlineMs / 1000)} s`));
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		return await Promise.race([run(signal), expired]);
+	} finally {
+		signal.removeEventListener('abort', onAbort);
+	}
+}
+
+/** n8n's SSRF protection refuses some hosts; sending again would be refused again. */
+function ssrfBlock(error: unknown): Error | undefined {
+	for (let cause = error as any, depth = 0; cause && depth < 5; cause = cause.cause, depth++) {
+		if (typeof cause.name === 'string' && cause.name.startsWith('SsrfBlocked')) return cause;
+	}
+	return undefined;
+}
 
 /**
  * Sends through n8n's OAuth2 helper, which signs with the stored token and, on a 401, refreshes it
@@ -146,14 +186,46 @@ async function sendWithN8nOAuth2(context: VonageContext, options: IHttpRequestOp
 		if (response && typeof response.status === 'number') {
 			return { statusCode: response.status, headers: response.headers ?? {}, body: response.data };
 		}
-		if (typeof cause?.code === 'string' || cause?.isAxiosError) throw cause;
+		if (typeof cause?.code === 'string' || cause?.isAxiosError || ssrfBlock(error)) throw cause;
 		throw new NotSentError((error as Error).message, { cause: error });
 	}
 }
 
+/** The node's Request Timeout option where the node has one, else the default. */
+function deadlineFor(context: VonageContext, itemIndex: number | undefined): number {
+	if (itemIndex === undefined || !('getInputData' in context)) return retryPolicy.deadlineMs;
+	const seconds = Number(context.getNodeParameter('requestOptions.timeoutSeconds', itemIndex, 0));
+	return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : retryPolicy.deadlineMs;
+}
+
+/** The values of a credential that must never appear in an error, in every form they travel in. */
+function secretsOf(credentials: IDataObject, authorization: string): string[] {
+	const tokenData = (credentials.oauthTokenData ?? {}) as IDataObject;
+	return secretForms([
+		credentials.password,
+		credentials.consumerSecret,
+		credentials.clientSecret,
+		credentials.apiSecret,
+		credentials.signatureSecret,
+		credentials.privateKey,
+		tokenData.access_token,
+		tokenData.refresh_token,
+		bearerOf(authorization),
+		`${credentials.apiKey ?? ''}:${credentials.apiSecret ?? ''}`,
+		`${credentials.consumerKey ?? ''}:${credentials.consumerSecret ?? ''}`,
+	] as Array<string | undefined>);
+}
+
+function textPreview(body: unknown): string {
+	const text = Buffer.isBuffer(body) ? body.toString('utf8') : String(body);
+	return text.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
 /**
- * The one way nodes talk to Vonage: adds auth, retries what is safe to retry, and turns
- * error bodies into NodeApiErrors carrying Vonage's own message. Returns the parsed body.
+ * The one way nodes talk to Vonage: checks the Base URL, adds auth, paces VIS, never follows a
+ * redirect (so no credential can reach another host), gives every attempt a deadline, retries
+ * what is safe to retry, and turns error bodies into NodeApiErrors carrying Vonage's own message
+ * with every secret removed. Returns the parsed JSON body.
  */
 export async function vonageRequest(context: VonageContext, request: VonageRequest): Promise<any> {
 	const { api, method, path, query, body, itemIndex } = request;
@@ -161,9 +233,26 @@ export async function vonageRequest(context: VonageContext, request: VonageReque
 	const node = () => context.getNode();
 	const credentialType = credentialTypeFor(context, api);
 	const credentials = await context.getCredentials(credentialType, itemIndex);
+	let url: string;
+	try {
+		url = hostFor(api, credentials) + path;
+	} catch (error) {
+		if (!(error instanceof BaseUrlError)) throw error;
+		throw new NodeOperationError(node(), `Base URL in the ${CREDENTIAL_LABEL[credentialType]} credential: ${error.message}`, {
+			itemIndex,
+			description: 'Open the credential and correct its Base URL. Nothing was sent.',
+		});
+	}
+	const host = new URL(url).host;
 	const viaN8nOAuth2 = credentialType === VIS_OAUTH2_CREDENTIAL;
-	const url = hostFor(api, credentials) + path;
 	const mayRetry = IDEMPOTENT_METHODS.has(method);
+	const deadlineMs = deadlineFor(context, itemIndex);
+	// Redirects are never followed: a Vonage endpoint has no reason to send one, and following it
+	// would carry the Authorization header (or a POST body) to wherever it points.
+	const send: Send = async (options) =>
+		await withDeadline(deadlineMs, async (signal) =>
+			await context.helpers.httpRequest({ ...options, disableFollowRedirect: true, timeout: deadlineMs, abortSignal: signal }),
+		);
 	const options: IHttpRequestOptions = {
 		method,
 		url,
@@ -173,36 +262,39 @@ export async function vonageRequest(context: VonageContext, request: VonageReque
 		headers: { Accept: 'application/json' },
 		returnFullResponse: true,
 	};
+	const quotaKey = api === 'vis' ? visQuotaKey([url.slice(0, url.length - path.length), credentials.consumerKey ?? credentials.clientId, credentials.username ?? '']) : '';
 
 	let rejectedToken: string | undefined;
+	let authorization = '';
 	let reauthenticated = viaN8nOAuth2; // n8n's OAuth2 helper already re-authenticates once on 401
+	const fail = (status: number, responseBody: unknown) =>
+		apiError(node(), status, redactSecrets(responseBody, secretsOf(credentials, authorization)), itemIndex);
 	for (let attempt = 1; ; attempt++) {
-		let authorization = '';
 		try {
-			if (!viaN8nOAuth2) authorization = await authorizationFor(context, api, credentials, rejectedToken);
+			if (!viaN8nOAuth2) authorization = await authorizationFor(api, credentials, rejectedToken, send);
 		} catch (error) {
 			if (error instanceof VisSignInError) {
-				throw new NodeApiError(node(), error.body as JsonObject, {
-					message: error.message,
-					httpCode: String(error.status),
-					itemIndex,
-				});
+				const safe = redactSecrets({ message: error.message, body: error.body }, secretsOf(credentials, ''));
+				throw new NodeApiError(node(), safe.body as JsonObject, { message: safe.message, httpCode: String(error.status), itemIndex });
 			}
 			if (error instanceof PrivateKeyError) {
 				throw new NodeOperationError(node(), `Vonage JWT credential: ${error.message}`, { itemIndex });
 			}
-			throw error;
+			throw connectionError(error);
+		}
+		if (quotaKey) {
+			await takeVisTurn(quotaKey, Number(credentials.requestsPerMinute), retryPolicy, (ms) =>
+				context.logger.info(`Vonage VIS: waiting ${Math.ceil(ms / 1000)} s for the credential's request quota (${Number(credentials.requestsPerMinute) || DEFAULT_VIS_REQUESTS_PER_MINUTE} per minute)`),
+			);
 		}
 
 		let response: HttpResponse;
 		try {
 			response = viaN8nOAuth2
-				? await sendWithN8nOAuth2(context, { ...options, headers: { ...options.headers } })
-				: await context.helpers.httpRequest({
-						...options,
-						headers: { ...options.headers, Authorization: authorization },
-						ignoreHttpStatusErrors: true,
-					});
+				? await withDeadline(deadlineMs, async () =>
+						await sendWithN8nOAuth2(context, { ...options, headers: { ...options.headers }, disableFollowRedirect: true, timeout: deadlineMs }),
+					)
+				: await send({ ...options, headers: { ...options.headers, Authorization: authorization }, ignoreHttpStatusErrors: true });
 		} catch (error) {
 			if (error instanceof NotSentError) {
 				throw new NodeOperationError(node(), `Vonage VIS OAuth2 credential: ${error.message}`, {
@@ -210,19 +302,39 @@ export async function vonageRequest(context: VonageContext, request: VonageReque
 					description: 'Open the credential and click Connect (or Reconnect) to sign in to Vonage again.',
 				});
 			}
-			// Connection failures: retry only what is safe to send twice.
-			if (mayRetry && attempt < retryPolicy.maxAttempts) {
+			// Connection failures: retry only what is safe to send twice, and never an SSRF refusal.
+			if (!ssrfBlock(error) && mayRetry && attempt < retryPolicy.maxAttempts) {
 				await retryPolicy.sleep(backoffMs(attempt, undefined));
 				continue;
 			}
-			throw new NodeApiError(node(), { message: (error as Error).message } as JsonObject, {
-				message: `Vonage could not be reached at ${new URL(url).host}: ${(error as Error).message}`,
-				itemIndex,
-			});
+			throw connectionError(error);
 		}
 
 		const status = response.statusCode;
-		if (status < 300) return response.body === '' ? {} : response.body;
+		if (status >= 300 && status < 400) {
+			const location = String(firstOf(response.headers?.location) ?? '');
+			let target = 'another address';
+			try {
+				target = new URL(location, url).host;
+			} catch {}
+			throw new NodeApiError(node(), { status } as JsonObject, {
+				message: `Vonage answered HTTP ${status}, a redirect to ${target}; it was not followed, so no credential or request body left ${host}`,
+				description: 'Check the Base URL in the credential: Vonage APIs do not redirect.',
+				httpCode: String(status),
+				itemIndex,
+			});
+		}
+		if (status < 300) {
+			if (response.body === '' || response.body === undefined || response.body === null) return {};
+			if (typeof response.body === 'object' && !Buffer.isBuffer(response.body)) return response.body;
+			const contentType = String(firstOf(response.headers?.['content-type']) ?? 'no content type');
+			throw new NodeApiError(node(), { status } as JsonObject, {
+				message: `Vonage answered HTTP ${status} with ${contentType} that is not JSON: "${redactSecrets(textPreview(response.body), secretsOf(credentials, authorization))}"`,
+				description: `Expected a JSON answer from ${host}. Check the Base URL in the credential.`,
+				httpCode: String(status),
+				itemIndex,
+			});
+		}
 
 		// A 401 means the request was not acted upon, so it is safe to resend once with a new token.
 		if (status === 401 && !reauthenticated && api !== 'applications') {
@@ -231,13 +343,28 @@ export async function vonageRequest(context: VonageContext, request: VonageReque
 			attempt--;
 			continue;
 		}
-		if (mayRetry && isRetryableStatus(status) && attempt < retryPolicy.maxAttempts) {
-			const delay = backoffMs(attempt, response.headers?.['retry-after']);
+		if ((status === 429 || (mayRetry && isRetryableStatus(status))) && attempt < retryPolicy.maxAttempts) {
+			const delay = backoffMs(attempt, firstOf(response.headers?.['retry-after']));
 			if (delay <= retryPolicy.maxDelayMs) {
+				if (delay >= 5000) context.logger.info(`Vonage: HTTP ${status}, retrying in ${Math.ceil(delay / 1000)} s as asked`);
 				await retryPolicy.sleep(delay);
 				continue;
 			}
 		}
-		throw apiError(node(), status, response.body, itemIndex);
+		throw fail(status, response.body);
 	}
+
+	function connectionError(error: unknown): NodeApiError {
+		const blocked = ssrfBlock(error);
+		const message = blocked
+			? `n8n's SSRF protection blocked the request to ${host} (${redactSecrets(blocked.message, secretsOf(credentials, authorization))}); an n8n administrator can allow the host in n8n's SSRF settings`
+			: error instanceof DeadlineError
+				? `Vonage at ${host} gave ${error.message}`
+				: `Vonage could not be reached at ${host}: ${redactSecrets((error as Error).message, secretsOf(credentials, authorization))}`;
+		return new NodeApiError(node(), { message } as JsonObject, { message, itemIndex });
+	}
+}
+
+function firstOf(value: unknown): unknown {
+	return Array.isArray(value) ? value[0] : value;
 }

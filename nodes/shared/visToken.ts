@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
+import { checkedBaseUrl } from './baseUrl';
+
 export interface VisCredentialFields {
 	baseUrl?: string;
 	consumerKey: string;
@@ -45,8 +47,9 @@ export function clearVisTokenCache(): void {
 	pending.clear();
 }
 
-export function visHost(fields: { baseUrl?: string }): string {
-	return String(fields.baseUrl || DEFAULT_VIS_HOST).trim().replace(/\/+$/, '');
+/** Throws BaseUrlError when the credential's Base URL is not a plain http(s) URL. */
+export function visHost(fields: { baseUrl?: unknown }): string {
+	return checkedBaseUrl(fields.baseUrl, DEFAULT_VIS_HOST);
 }
 
 /** VIS password grants need the VBC login with the `@vbc.prod` realm, which users rarely type. */

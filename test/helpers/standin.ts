@@ -3,6 +3,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { clearJwtCache } from '../../nodes/shared/applicationJwt';
 import { retryPolicy } from '../../nodes/shared/transport';
 import { clearVisTokenCache } from '../../nodes/shared/visToken';
+import { clearVisQuota } from '../../nodes/shared/visQuota';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { createStandin } = require('../standin/server');
@@ -40,8 +41,25 @@ export async function startStandin(options: Record<string, unknown> = {}): Promi
 	await standin.listen();
 	clearVisTokenCache();
 	clearJwtCache();
-	retryPolicy.sleep = async () => undefined;
+	clearVisQuota();
+	useVirtualWaits();
 	return standin;
+}
+
+/**
+ * Waits (retries, VIS pacing) take no real time: sleeping moves a virtual clock forward instead,
+ * which the transport's pacing reads and a stand-in given `clock: virtualNow` shares.
+ */
+let skipped = 0;
+export const virtualNow = () => Date.now() + skipped;
+export const slept: number[] = [];
+function useVirtualWaits() {
+	slept.length = 0;
+	retryPolicy.now = virtualNow;
+	retryPolicy.sleep = async (ms: number) => {
+		slept.push(ms);
+		skipped += ms;
+	};
 }
 
 export function credentialsFor(standin: Standin): Record<string, ICredentialDataDecryptedObject> {

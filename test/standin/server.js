@@ -79,6 +79,8 @@ function createStandin(options = {}) {
 		jwtsSeen: new Set(),
 		nextId: 1000,
 		deliveries: [],
+		quota: new Map(),
+		quotaRefusedAt: [],
 	};
 	const visUser = { id: 522078, accountId: 257073, acountLabel: 'Sandbox', firstName: 'Sandy', lastName: 'Box', emailAddress: 'sandy@example.com', contactNumber: '14155550100', status: 'ACTIVE', ucis: [{ id: 1, ucpLabel: 'VBC', health: { status: 'OK', message: '' }, type: 'USER_UCI' }], roles: [{ code: 'AU', name: 'Account User' }] };
 	const visAccount = { id: 257073, name: 'Sandbox', org: 'Sandbox Org', ucis: [{ id: 1, ucpLabel: 'VBC', ucpAccountId: 'A-1', health: { status: 'OK', message: '' }, type: 'ACCOUNT_UCI' }], status: 'ACTIVE' };
@@ -193,7 +195,23 @@ function createStandin(options = {}) {
 		const expires = token && state.accessTokens.get(token);
 		if (!expires) throw visError(401, 'UNAUTHORIZED', 'Invalid Credentials');
 		if (expires < clock()) throw visError(401, 'UNAUTHORIZED', 'Access token expired');
+		enforceVisQuota(token);
 		return 'vis-bearer';
+	}
+
+	/** VIS's per-token quota, when options.visQuotaPerMinute is set: a sliding minute, then 429 with Retry-After. */
+	function enforceVisQuota(token) {
+		const limit = options.visQuotaPerMinute;
+		if (!limit) return;
+		const now = clock();
+		const times = (state.quota.get(token) ?? []).filter((at) => at > now - 60_000);
+		state.quota.set(token, times);
+		if (times.length >= limit) {
+			state.counters.quotaRefusals = (state.counters.quotaRefusals ?? 0) + 1;
+			state.quotaRefusedAt.push(now);
+			throw new HttpError(429, { errorCode: 'TOO_MANY_REQUESTS', errorMessage: 'Quota exceeded' }, { 'retry-after': String(Math.ceil((times[0] + 60_000 - now) / 1000)) });
+		}
+		times.push(now);
 	}
 
 	function requireBasic(req) {
