@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { applicationJwt, clearJwtCache, jwtSignatureCount } from '../nodes/shared/applicationJwt';
 import { describeApiError } from '../nodes/shared/errors';
 import { nextCursor } from '../nodes/shared/pagination';
-import { normalizePrivateKeyPem } from '../nodes/shared/privateKey';
+import { loadRsaPrivateKey, normalizePrivateKeyPem } from '../nodes/shared/privateKey';
 import { retryAfterMs } from '../nodes/shared/transport';
 import { apiPath } from '../nodes/shared/urlPath';
 import {
@@ -181,3 +181,15 @@ describe('transport pieces', () => {
 		expect(nextCursor(undefined)).toBeUndefined();
 	});
 });
+
+describe('private keys that cannot sign RS256 are named as such', () => {
+	test('a 1024-bit RSA key and an encrypted PEM', () => {
+		const short = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+		expect(() => loadRsaPrivateKey(short)).toThrow('Private Key: the RSA key has 1024 bits; RS256 signing needs at least 2048');
+		const encrypted = privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }) as string;
+		expect(() => loadRsaPrivateKey(encrypted)).toThrow(/^Private Key: the key is encrypted with a passphrase/);
+		const encryptedPkcs1 = privateKey.export({ type: 'pkcs1', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }) as string;
+		expect(() => loadRsaPrivateKey(encryptedPkcs1)).toThrow(/^Private Key: the key is encrypted with a passphrase/);
+	});
+});
+

@@ -134,6 +134,9 @@ describe('Applications (Basic auth)', () => {
 		[{ capabilitiesInput: 'json', capabilitiesJson: '{"voice": {"region": "moon"}}' }, /capabilities.voice.region: expected one of/],
 		[{ capabilitiesInput: 'json', capabilitiesJson: '{"vbc": {"x": 1}}' }, /capabilities.vbc: expected an empty object/],
 		[{ capabilitiesInput: 'json', capabilitiesJson: '{oops' }, /Capabilities \(JSON\): not valid JSON/],
+		[{ capabilitiesInput: 'json', capabilitiesJson: '{"messages": {"webhooks": {"inbound_url": {"address": "javascript:alert(1)"}}}}' }, /capabilities.messages.webhooks.inbound_url.address: expected an address starting with http:\/\//],
+		[{ capabilitiesInput: 'json', capabilitiesJson: '{"voice": "on"}' }, /capabilities.voice: expected an object, got "on"/],
+		[{ capabilitiesInput: 'json', capabilitiesJson: '{"rtc": {"webhooks": {"event_url": {"address": "file:///etc/passwd"}}}}' }, /capabilities.rtc.webhooks.event_url.address/],
 	])('bound violation %p is refused before any request', async (fields, message) => {
 		await expect(platform({ resource: 'application', operation: 'create', name: 'x', ...fields })).rejects.toThrow(message);
 		expect(apiRequests()).toHaveLength(0);
@@ -145,6 +148,18 @@ describe('Applications (Basic auth)', () => {
 		});
 		await expect(platform({ resource: 'application', operation: 'get', applicationId: 'a' })).rejects.toThrow('Vonage: Bad Request — The request failed due to validation errors — name: is required');
 	});
+});
+
+test('Update Application never sends both connection_timeout (as read) and connect_timeout', async () => {
+	const [created] = await platform({ resource: 'application', operation: 'create', name: 'legacy', capability_voice: { event_url: 'https://example.com/e' } });
+	const stored = standin.state.applications.get(created.json.id);
+	stored.capabilities.voice.webhooks.event_url.connection_timeout = 700;
+	await platform({ resource: 'application', operation: 'update', applicationId: created.json.id, capability_voice: { event_url__connect_timeout: 900 } });
+	await platform({ resource: 'application', operation: 'update', applicationId: created.json.id, capability_voice: { event_url: 'https://example.com/e2' } });
+	const puts = apiRequests().filter((r) => r.method === 'PUT');
+	const sent = puts.map((r) => (r.body as any).capabilities.voice.webhooks.event_url);
+	expect(sent[0]).toMatchObject({ connect_timeout: 900 });
+	expect(sent.every((hook) => hook.connection_timeout === undefined)).toBe(true);
 });
 
 describe('Users (JWT)', () => {
@@ -169,6 +184,11 @@ describe('Users (JWT)', () => {
 		const [got] = await platform({ resource: 'user', operation: 'get', userId: id });
 		expect(got.json).toMatchObject({ id, name: 'alice', display_name: 'Alice' });
 
+		// PATCH /v1/users does not declare properties: the panel offers only what it takes, and says so.
+		const description = new VonagePlatform().description.properties;
+		const updateFields = description.find((p) => p.name === 'updateFields');
+		expect((updateFields?.options as unknown as IDataObject[]).map((o) => o.name).sort()).toEqual(['displayName', 'imageUrl', 'name']);
+		expect(description.find((p) => p.name === 'updateNotice')?.displayName).toMatch(/does not change them/);
 		const [patched] = await platform({ resource: 'user', operation: 'update', userId: id, updateFields: { displayName: 'Alice B.' } });
 		expect(last()).toMatchObject({ method: 'PATCH', path: `/v1/users/${id}`, body: { display_name: 'Alice B.' } });
 		expect(patched.json).toMatchObject({ display_name: 'Alice B.', properties: { custom_data: { team: 'blue' }, ttl: 600 } });
@@ -252,6 +272,8 @@ describe('Voice v2 (JWT)', () => {
 		['{"action":"talk"}', /NCCO \(JSON\): expected a non-empty JSON array/],
 		['[]', /NCCO \(JSON\): expected a non-empty JSON array/],
 		['[{"text":"no action"}]', /NCCO \(JSON\): item 0 is not an object with an "action" string/],
+		[JSON.stringify([{ action: 'talk', text: 'x'.repeat(200_000) }]), /NCCO \(JSON\): \d+ bytes; at most 102400 are accepted/],
+		[JSON.stringify(Array.from({ length: 101 }, () => ({ action: 'talk', text: 'hi' }))), /NCCO \(JSON\): 101 actions; at most 100/],
 	])('a bad NCCO %p is refused before any request', async (ncco, message) => {
 		await expect(platform({ resource: 'voiceCall', operation: 'create', toNumber: '14155550100', fromNumber: '14155550111', ncco })).rejects.toThrow(message);
 		expect(apiRequests()).toHaveLength(0);

@@ -137,16 +137,16 @@ describe('VIS node: every operation against the stand-in', () => {
 			operation: 'create',
 			url: 'https://example.com/hook',
 			signingAlgo: 'HMAC_SHA256',
-			signingKey: 'top-secret-key',
+			signingKey: 'top-secret-key-0123',
 			metadataPolicy: 'HEADER',
 		});
 		expect(lastRequest()).toMatchObject({
 			method: 'POST',
 			path: `${VIS}/self/webhooks`,
-			body: { url: 'https://example.com/hook', events: ['CALL'], signingAlgo: 'HMAC_SHA256', signingKey: 'top-secret-key', metadataPolicy: 'HEADER' },
+			body: { url: 'https://example.com/hook', events: ['CALL'], signingAlgo: 'HMAC_SHA256', signingKey: 'top-secret-key-0123', metadataPolicy: 'HEADER' },
 		});
 		expect(created.json.signingKey).toBe('**hidden**');
-		expect(JSON.stringify(created.json)).not.toContain('top-secret-key');
+		expect(JSON.stringify(created.json)).not.toContain('top-secret-key-0123');
 		const id = created.json.id as string;
 
 		const listed = await vis({ resource: 'webhook', operation: 'list' });
@@ -154,7 +154,7 @@ describe('VIS node: every operation against the stand-in', () => {
 		expect(listed[0].json.signingKey).toBe('**hidden**');
 
 		const [shown] = await vis({ resource: 'webhook', operation: 'get', webhookId: id, showSigningKey: true });
-		expect(shown.json.signingKey).toBe('top-secret-key');
+		expect(shown.json.signingKey).toBe('top-secret-key-0123');
 		expect(lastRequest()).toMatchObject({ method: 'GET', path: `${VIS}/self/webhooks/${id}` });
 
 		const [renewed] = await vis({ resource: 'webhook', operation: 'renew', webhookId: id });
@@ -191,7 +191,8 @@ describe('VIS node: input is checked before anything is sent', () => {
 
 	test('webhook create refuses a non-http URL and a missing signing key', async () => {
 		await expect(vis({ resource: 'webhook', operation: 'create', url: 'ftp://x', signingKey: 'k' })).rejects.toThrow(/URL: expected an address starting with http:\/\/ or https:\/\//);
-		await expect(vis({ resource: 'webhook', operation: 'create', url: 'https://x.example' })).rejects.toThrow(/Signing Key: required/);
+		await expect(vis({ resource: 'webhook', operation: 'create', url: 'https://x.example' })).rejects.toThrow(/Signing Key: expected at least 16 characters/);
+		await expect(vis({ resource: 'webhook', operation: 'create', url: 'https://x.example', signingKey: 'a' })).rejects.toThrow(/Signing Key: expected at least 16 characters .*got 1$/);
 		expect(visRequests()).toHaveLength(0);
 	});
 
@@ -296,3 +297,29 @@ describe('VIS node: tokens and pagination', () => {
 		]);
 	});
 });
+
+describe('VIS node: contract details', () => {
+	test('Call → List and Count without States ask for every state of a call still going on, not the API default', async () => {
+		await vis({ resource: 'call', operation: 'list' });
+		expect(lastRequest().query).toMatchObject({ states: 'INITIALIZING,RINGING,ACTIVE,HELD,REMOTE_HELD' });
+		await vis({ resource: 'call', operation: 'count' });
+		expect(lastRequest().query).toMatchObject({ states: 'INITIALIZING,RINGING,ACTIVE,HELD,REMOTE_HELD' });
+		await vis({ resource: 'call', operation: 'list', filters: { states: ['HELD'] } });
+		expect(lastRequest().query).toMatchObject({ states: 'HELD' });
+	});
+
+	test('Event → Count offers only the states its endpoint accepts', () => {
+		const filters = new VonageVis().description.properties.find(
+			(p) => p.name === 'filters' && p.displayOptions?.show?.resource?.includes('event') && p.displayOptions?.show?.operation?.includes('count'),
+		);
+		const states = (filters?.options as any[]).find((o) => o.name === 'states');
+		expect(states.options.map((o: IDataObject) => o.value)).toEqual(['INITIALIZING', 'RINGING', 'ACTIVE', 'HELD', 'REMOTE_HELD']);
+	});
+
+	test('the Signing Key never reaches an error n8n reports', async () => {
+		const error = await vis({ resource: 'webhook', operation: 'create', url: 'ftp://x', signingKey: 'super-secret-signing-key' }).catch((e) => e);
+		expect(error.message).toMatch(/URL: expected/);
+		expect(JSON.stringify(error.node)).not.toContain('super-secret-signing-key');
+	});
+});
+

@@ -61,7 +61,7 @@ async function everyFamily(run: Awaited<ReturnType<typeof signedInRunner>>['run'
 	await run({ resource: 'call', operation: 'hold', callId: String(placed.json.id) });
 	await run({ resource: 'call', operation: 'list', returnAll: true });
 	await run({ resource: 'event', operation: 'count' });
-	const [hook] = await run({ resource: 'webhook', operation: 'create', url: 'https://example.com/h', signingAlgo: 'HMAC_SHA256', signingKey: 'k', metadataPolicy: 'HEADER' });
+	const [hook] = await run({ resource: 'webhook', operation: 'create', url: 'https://example.com/h', signingAlgo: 'HMAC_SHA256', signingKey: 'k-0123456789abcdef', metadataPolicy: 'HEADER' });
 	await run({ resource: 'webhook', operation: 'delete', webhookId: String(hook.json.id) });
 }
 

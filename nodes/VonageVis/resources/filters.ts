@@ -101,14 +101,23 @@ export function listFilters(
 	};
 }
 
-/** Turns the Filters collection into VIS query parameters: lists comma-separated, dates in epoch ms. */
-export function filtersToQuery(context: IExecuteFunctions, itemIndex: number): IDataObject {
+/**
+ * Turns the Filters collection into VIS query parameters: lists comma-separated, dates in epoch
+ * ms. `defaultStates` are sent when no state is chosen, where the API's own default would
+ * surprise (call lists default to ACTIVE only, leaving out ringing and held calls).
+ */
+export function filtersToQuery(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	defaultStates: readonly string[] = [],
+): IDataObject {
 	const filters = context.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const query: IDataObject = {};
 	for (const key of ['direction', 'states'] as const) {
 		const values = filters[key] as string[] | undefined;
 		if (values?.length) query[key] = values.join(',');
 	}
+	if (!query.states && defaultStates.length) query.states = defaultStates.join(',');
 	if (filters.fromDate) query.fromDate = epochMillis(context, filters.fromDate, 'Filters → From', itemIndex);
 	if (filters.toDate) query.toDate = epochMillis(context, filters.toDate, 'Filters → To', itemIndex);
 	if (filters.order) query.order = filters.order;

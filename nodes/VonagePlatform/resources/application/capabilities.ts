@@ -304,16 +304,52 @@ export function checkCapabilitiesJson(capabilities: IDataObject): void {
 	if (capabilities.vbc !== undefined && (typeof capabilities.vbc !== 'object' || Object.keys(capabilities.vbc as object).length)) {
 		throw new FieldError('capabilities.vbc: expected an empty object {}');
 	}
+	for (const [key, value] of Object.entries(capabilities)) {
+		if (!value || typeof value !== 'object' || Array.isArray(value)) {
+			throw new FieldError(`capabilities.${key}: expected an object, got ${JSON.stringify(value)}`);
+		}
+		checkUrlsWithin(`capabilities.${key}`, value as IDataObject);
+	}
+}
+
+/** Every webhook address and *_url anywhere in a capability must be an http(s) URL. */
+function checkUrlsWithin(path: string, value: IDataObject, depth = 0): void {
+	if (depth > 8) throw new FieldError(`${path}: nested too deep`);
+	for (const [key, entry] of Object.entries(value)) {
+		const label = `${path}.${key}`;
+		if (entry && typeof entry === 'object' && !Array.isArray(entry)) checkUrlsWithin(label, entry as IDataObject, depth + 1);
+		else if ((key === 'address' || key === 'url' || key.endsWith('_url')) && entry !== undefined && entry !== '') checkUrl(label, entry);
+	}
+}
+
+/**
+ * Reads may spell a webhook's timeout `connection_timeout`; the API takes `connect_timeout`.
+ * A merged entry keeps one: the new spelling, with the value set last.
+ */
+function oneConnectTimeout(value: IDataObject): IDataObject {
+	const out: IDataObject = {};
+	for (const [key, entry] of Object.entries(value)) {
+		out[key] = entry && typeof entry === 'object' && !Array.isArray(entry) ? oneConnectTimeout(entry as IDataObject) : entry;
+	}
+	if (out.connection_timeout !== undefined) {
+		if (out.connect_timeout === undefined) out.connect_timeout = out.connection_timeout;
+		delete out.connection_timeout;
+	}
+	return out;
 }
 
 /** Deep merge for Update: objects merge key by key, anything else replaces. */
 export function mergeCapabilities(current: IDataObject, change: IDataObject): IDataObject {
+	return oneConnectTimeout(deepMerge(current, change));
+}
+
+function deepMerge(current: IDataObject, change: IDataObject): IDataObject {
 	const merged: IDataObject = { ...current };
 	for (const [key, value] of Object.entries(change)) {
 		const existing = merged[key];
 		merged[key] =
 			value && typeof value === 'object' && !Array.isArray(value) && existing && typeof existing === 'object' && !Array.isArray(existing)
-				? mergeCapabilities(existing as IDataObject, value as IDataObject)
+				? deepMerge(existing as IDataObject, value as IDataObject)
 				: value;
 	}
 	return merged;

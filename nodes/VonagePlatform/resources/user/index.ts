@@ -60,11 +60,17 @@ const CHANNELS = [
 	numberChannel('whatsapp', 'WhatsApp'),
 ];
 
-const userFields: INodeProperties[] = [
-	{ displayName: 'Custom Data (JSON)', name: 'customData', type: 'json', default: '{}', description: 'Stored as properties.custom_data' },
+/** What PATCH /v1/users/{id} accepts: name, display name, image and channels. */
+const updatableUserFields: INodeProperties[] = [
 	{ displayName: 'Display Name', name: 'displayName', type: 'string', default: '' },
 	{ displayName: 'Image URL', name: 'imageUrl', type: 'string', default: '' },
-	{ displayName: 'TTL (Seconds)', name: 'ttl', type: 'number', typeOptions: { minValue: 1 }, default: 3600, description: 'How long the user lives (properties.ttl)' },
+];
+
+/** Create also takes `properties` (custom data, TTL), which the update endpoint does not declare. */
+const userFields: INodeProperties[] = [
+	{ displayName: 'Custom Data (JSON)', name: 'customData', type: 'json', default: '{}', description: 'Stored as properties.custom_data. Set at creation only: the Users API cannot change it later.' },
+	...updatableUserFields,
+	{ displayName: 'TTL (Seconds)', name: 'ttl', type: 'number', typeOptions: { minValue: 1 }, default: 3600, description: 'How long the user lives (properties.ttl). Set at creation only.' },
 ];
 
 export const userDescription: INodeProperties[] = [
@@ -110,13 +116,21 @@ export const userDescription: INodeProperties[] = [
 		options: userFields,
 	},
 	{
+		displayName:
+			'Custom data and TTL are set when a user is created: the Users API (PATCH /v1/users) does not change them. To change them, delete and create the user.',
+		name: 'updateNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: show(['update']),
+	},
+	{
 		displayName: 'Update Fields',
 		name: 'updateFields',
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
 		displayOptions: show(['update']),
-		options: [{ displayName: 'Name', name: 'name', type: 'string', default: '' }, ...userFields],
+		options: [{ displayName: 'Name', name: 'name', type: 'string', default: '' }, ...updatableUserFields],
 	},
 	{
 		displayName: 'Channels',

@@ -8,6 +8,6 @@ export const countDescription: INodeProperties[] = [
 ];
 
 export async function count(this: IExecuteFunctions, itemIndex: number) {
-	const query = filtersToQuery(this, itemIndex);
+	const query = filtersToQuery(this, itemIndex, ACTIVE_CALL_STATES);
 	return await vonageRequest(this, { api: 'vis', method: 'GET', path: '/self/calls/count', query, itemIndex });
 }

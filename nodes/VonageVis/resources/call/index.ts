@@ -19,7 +19,7 @@ export const callDescription: INodeProperties[] = [
 			{ name: 'End', value: 'end', action: 'End a call', description: 'Hang up or cancel a call' },
 			{ name: 'Get', value: 'get', action: 'Get a call' },
 			{ name: 'Hold', value: 'hold', action: 'Put a call on hold' },
-			{ name: 'List', value: 'list', action: 'List active calls' },
+			{ name: 'List', value: 'list', action: 'List active calls', description: 'Calls still going on: initializing, ringing, active, held or remote held, unless States narrows it' },
 			{ name: 'Place', value: 'place', action: 'Place a call', description: 'Call a phone number from the signed-in user' },
 			{ name: 'Send to Voicemail', value: 'voicemail', action: 'Send a call to voicemail' },
 			{ name: 'Transfer', value: 'transfer', action: 'Transfer a call', description: 'Transfer a call to another phone number' },

@@ -5,7 +5,7 @@ import { requiredId } from '../../../shared/itemHelpers';
 import { visPaginate } from '../../../shared/pagination';
 import { vonageRequest } from '../../../shared/transport';
 import { apiPath } from '../../../shared/urlPath';
-import { CALL_STATES, filtersToQuery, listFilters } from '../filters';
+import { ACTIVE_CALL_STATES, CALL_STATES, filtersToQuery, listFilters } from '../filters';
 
 export const eventDescription: INodeProperties[] = [
 	{
@@ -31,9 +31,8 @@ export const eventDescription: INodeProperties[] = [
 	},
 	...returnAllAndLimit('event', 'list'),
 	listFilters({ resource: ['event'], operation: ['list'] }, CALL_STATES, true),
-	// The spec lists only the active states for the count's filter; final states are offered too,
-	// because counting ended calls is what people count.
-	listFilters({ resource: ['event'], operation: ['count'] }, CALL_STATES, false),
+	// The count endpoint accepts only the states of calls still going on (VIS OpenAPI spec).
+	listFilters({ resource: ['event'], operation: ['count'] }, ACTIVE_CALL_STATES, false),
 ];
 
 export const eventOperations = {

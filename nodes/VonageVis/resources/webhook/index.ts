@@ -8,6 +8,9 @@ import { checkUrl } from '../../../shared/validation';
 
 const show = (operation: string[]) => ({ show: { resource: ['webhook'], operation } });
 
+/** A shorter HMAC key could be guessed; the trigger makes its own of 64 hex characters. */
+const MIN_SIGNING_KEY_LENGTH = 16;
+
 export const webhookDescription: INodeProperties[] = [
 	{
 		displayName: 'Operation',
@@ -115,8 +118,12 @@ export const webhookOperations = {
 		const body: IDataObject = { url, events, metadataPolicy: this.getNodeParameter('metadataPolicy', itemIndex) };
 		if (signingAlgo === 'HMAC_SHA256') {
 			const signingKey = String(this.getNodeParameter('signingKey', itemIndex, ''));
-			if (!signingKey) {
-				throw new NodeOperationError(this.getNode(), 'Signing Key: required when the signing algorithm is HMAC SHA-256', { itemIndex });
+			if (signingKey.length < MIN_SIGNING_KEY_LENGTH) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`Signing Key: expected at least ${MIN_SIGNING_KEY_LENGTH} characters (a random one, e.g. openssl rand -hex 32), got ${signingKey.length}`,
+					{ itemIndex },
+				);
 			}
 			Object.assign(body, { signingAlgo, signingKey });
 		}
