@@ -202,6 +202,18 @@ function everythingIn(error: any): string {
 	return JSON.stringify({ ...own, message: error.message, description: error.description });
 }
 
+test('Return All stops with an error after 1,000 pages when a server keeps inventing cursors', async () => {
+	let page = 0;
+	upstream.handle((_req, res) => {
+		page++;
+		res.writeHead(200, { 'content-type': 'application/json' }).end(
+			JSON.stringify({ _embedded: { users: [{ id: `USR-${page}` }] }, _links: { next: { href: `${upstream.url}/v1/users?cursor=c${page}` } } }),
+		);
+	});
+	await expect(runPlatform({ resource: 'user', operation: 'list', returnAll: true })).rejects.toThrow(/Return All stopped after 1000 pages/);
+	expect(upstream.seen).toHaveLength(1000);
+});
+
 describe('Base URL is checked before anything is sent', () => {
 	test.each([['file:///etc/passwd'], ['gopher://127.0.0.1:70/'], ['api.nexmo.com'], ['https://user:pw@api.nexmo.com'], ['https://api.nexmo.com/?x=1']])(
 		'%s: an error naming the credential field, nothing retried',
