@@ -126,7 +126,7 @@ function credentials(s: Sandbox) {
 	return {
 		vonageVisPasswordApi: { baseUrl: s.url, consumerKey: s.consumerKey, consumerSecret: s.consumerSecret, username: s.username, password: s.password },
 		vonageKeySecretApi: { baseUrl: s.url, apiKey: s.apiKey, apiSecret: s.apiSecret },
-		vonageJwtApi: { baseUrl: s.url, applicationId: s.applicationId, privateKey: s.privateKey, tokenTtlSeconds: 900 },
+		vonageJwtApi: { baseUrl: s.url, applicationId: s.applicationId, privateKey: s.privateKey, jwtLifetimeSeconds: 900 },
 	};
 }
 

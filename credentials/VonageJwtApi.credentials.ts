@@ -39,7 +39,7 @@ export class VonageJwtApi implements ICredentialType {
 		},
 		{
 			displayName: 'Token Lifetime (Seconds)',
-			name: 'tokenTtlSeconds',
+			name: 'jwtLifetimeSeconds',
 			type: 'number',
 			typeOptions: { minValue: 30, maxValue: 86400 },
 			default: 900,

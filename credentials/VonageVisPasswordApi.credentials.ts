@@ -36,7 +36,6 @@ export class VonageVisPasswordApi implements ICredentialType {
 			displayName: 'Consumer Key',
 			name: 'consumerKey',
 			type: 'string',
-			typeOptions: { password: true },
 			default: '',
 			required: true,
 		},

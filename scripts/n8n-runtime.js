@@ -168,7 +168,7 @@ function sandboxCredentials(url, sandbox) {
 		// Not connected yet: its Connect button signs in at the stand-in's /authorize page.
 		{ id: 'vonageVisOAuth2Sandbox', name: 'Vonage VIS OAuth2 (sandbox)', type: 'vonageVisOAuth2Api', data: { baseUrl: url, clientId: sandbox.consumerKey, clientSecret: sandbox.consumerSecret } },
 		{ id: 'vonageKeySecretSandbox', name: 'Vonage key and secret (sandbox)', type: 'vonageKeySecretApi', data: { baseUrl: url, apiKey: sandbox.apiKey, apiSecret: sandbox.apiSecret, signatureSecret: sandbox.signatureSecret } },
-		{ id: 'vonageJwtSandbox', name: 'Vonage application JWT (sandbox)', type: 'vonageJwtApi', data: { baseUrl: url, applicationId: sandbox.applicationId, privateKey: sandbox.privateKey, tokenTtlSeconds: 900 } },
+		{ id: 'vonageJwtSandbox', name: 'Vonage application JWT (sandbox)', type: 'vonageJwtApi', data: { baseUrl: url, applicationId: sandbox.applicationId, privateKey: sandbox.privateKey, jwtLifetimeSeconds: 900 } },
 	];
 }
 

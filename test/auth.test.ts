@@ -51,7 +51,7 @@ describe('application JWT', () => {
 
 	test('sub and acl are included when set, and lifetime is configurable', async () => {
 		const token = await applicationJwt(
-			{ applicationId: 'app-1', privateKey: pkcs8, subject: 'alice', acl: '{"paths":{"/*/users/**":{}}}', tokenTtlSeconds: 60 },
+			{ applicationId: 'app-1', privateKey: pkcs8, subject: 'alice', acl: '{"paths":{"/*/users/**":{}}}', jwtLifetimeSeconds: 60 },
 			1_700_000_000_000,
 		);
 		expect(decode(token).claims).toMatchObject({ sub: 'alice', acl: { paths: { '/*/users/**': {} } }, exp: 1_700_000_060 });

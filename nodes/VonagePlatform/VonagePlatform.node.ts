@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptions } from '../shared/descriptions';
 import { runOperations } from '../shared/itemHelpers';
@@ -17,8 +18,8 @@ export class VonagePlatform implements INodeType {
 		description: 'Manage Vonage applications and users, and place Voice API v2 calls',
 		defaults: { name: 'Vonage Platform' },
 		usableAsTool: true,
-		inputs: ['main'],
-		outputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'vonageKeySecretApi', required: true, displayOptions: { show: { resource: ['application'] } } },
 			{ name: 'vonageJwtApi', required: true, displayOptions: { show: { resource: ['user', 'voiceCall'] } } },

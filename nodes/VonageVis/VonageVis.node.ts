@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptions, visAuthentication, visCredentials } from '../shared/descriptions';
 import { runOperations } from '../shared/itemHelpers';
@@ -20,8 +21,8 @@ export class VonageVis implements INodeType {
 			'Control Vonage Business Communications calls with the Vonage Integration Suite (VIS): place, answer, hold, transfer and end calls, read call events, manage webhooks',
 		defaults: { name: 'Vonage VIS' },
 		usableAsTool: true,
-		inputs: ['main'],
-		outputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: visCredentials,
 		properties: [
 			visAuthentication,

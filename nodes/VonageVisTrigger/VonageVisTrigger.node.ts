@@ -6,6 +6,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { directionFilter, visAuthentication, visCredentials } from '../shared/descriptions';
 import { firstHeader } from '../shared/headers';
@@ -37,7 +38,7 @@ export class VonageVisTrigger implements INodeType {
 			'Starts the workflow on Vonage Business Communications call events (VIS webhooks), verifying every delivery',
 		defaults: { name: 'Vonage VIS Trigger' },
 		inputs: [],
-		outputs: ['main'],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: visCredentials,
 		webhooks: [
 			{
@@ -122,8 +123,8 @@ export class VonageVisTrigger implements INodeType {
 		try {
 			forms = signedEventForms(body.text);
 		} catch (error) {
-			if (error instanceof MalformedJsonError) return refuse(400, error.message);
-			throw error;
+			// Only malformed input reaches here; whatever it is, it is refused, never thrown.
+			return refuse(400, error instanceof MalformedJsonError ? error.message : 'the body could not be read as JSON');
 		}
 		const matched = matchingSignedForm(forms, data.signingKey, signature);
 		if (!matched) return refuse(401, 'signature does not match');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, IWebhookFunctions, JsonObject } from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { vonageRequest } from '../shared/transport';
 import { acceptedDeliveries } from './deliveries';
@@ -84,31 +84,30 @@ function forget(data: RegistrationData) {
 	for (const key of ['webhookId', 'signingKey', 'expireAt', 'url']) delete data[key];
 }
 
-function isNotFound(error: unknown): boolean {
-	return String((error as { httpCode?: unknown })?.httpCode) === '404';
-}
-
 export function needsRenewal(hook: IDataObject, now: number): boolean {
 	const statistics = hook.statistics as IDataObject | undefined;
 	const expireAt = Date.parse(String(hook.expireAt));
 	return statistics?.failed === true || !Number.isFinite(expireAt) || expireAt - now < RENEW_WITHIN_MS;
 }
 
+/** The registration as VIS has it, or undefined when VIS no longer knows it. */
 async function fetchWebhook(context: Context, webhookId: string): Promise<IDataObject | undefined> {
-	try {
-		return await vonageRequest(context, { api: 'vis', method: 'GET', path: apiPath`/self/webhooks/${webhookId}` });
-	} catch (error) {
-		if (isNotFound(error)) return undefined;
-		throw error;
-	}
+	return await vonageRequest(context, {
+		api: 'vis',
+		method: 'GET',
+		path: apiPath`/self/webhooks/${webhookId}`,
+		notFoundIsUndefined: true,
+	});
 }
 
+/** Deletes a registration; one VIS no longer knows counts as deleted. */
 async function deleteWebhook(context: Context, webhookId: string): Promise<void> {
-	try {
-		await vonageRequest(context, { api: 'vis', method: 'DELETE', path: apiPath`/self/webhooks/${webhookId}` });
-	} catch (error) {
-		if (!isNotFound(error)) throw error;
-	}
+	await vonageRequest(context, {
+		api: 'vis',
+		method: 'DELETE',
+		path: apiPath`/self/webhooks/${webhookId}`,
+		notFoundIsUndefined: true,
+	});
 }
 
 async function renew(context: Context, webhookId: string): Promise<IDataObject> {
@@ -253,10 +252,9 @@ export async function deleteRegistration(context: IHookFunctions): Promise<boole
 	try {
 		await deleteWebhook(context, data.webhookId);
 	} catch (error) {
-		context.logger.error(
-			`Vonage VIS Trigger could not delete webhook ${data.webhookId}: ${(error as Error).message}`,
-		);
-		throw error;
+		context.logger.error(`Vonage VIS Trigger could not delete webhook ${data.webhookId}: ${(error as Error).message}`);
+		// The transport raised a NodeApiError, which this hands back unchanged.
+		throw new NodeApiError(context.getNode(), error as JsonObject);
 	}
 	forget(data);
 	return true;

@@ -9,7 +9,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import type { JWTPayload } from 'jose';
+import type { JWTPayload } from '../shared/jose';
 
 import { directionFilter } from '../shared/descriptions';
 import { firstHeader } from '../shared/headers';
@@ -24,7 +24,7 @@ import {
 } from './applicationWebhooks';
 import { ReplayWindows } from '../shared/replayGuard';
 import { readWebhookBody } from '../shared/webhookBody';
-import { SIGNED_CALLBACK_MAX_AGE_SECONDS, SignedCallbackError, verifySignedCallback } from './signedCallback';
+import { SIGNED_CALLBACK_MAX_AGE_SECONDS, verifySignedCallback } from './signedCallback';
 
 /** Per trigger; a token is valid for minutes, so 20,000 is far above any real callback rate. */
 const acceptedCallbacks = new ReplayWindows(10 * 60_000, 20_000);
@@ -233,19 +233,14 @@ export class VonageVoiceTrigger implements INodeType {
 		// disagree on whether signing is on when it does not say, and an unsigned request proves nothing.
 		if (signatureSecret || data.signedCallbacks) {
 			if (!signatureSecret) return refuse(401, 'the application signs its callbacks but the credential has no Signature Secret');
-			let claims: JWTPayload;
-			try {
-				claims = await verifySignedCallback(firstHeader(headers, 'authorization'), {
-					signatureSecret,
-					signedPayload: request.rawBody,
-					apiKey: String(credentials.apiKey ?? ''),
-					applicationId: data.applicationId,
-				});
-			} catch (error) {
-				if (!(error instanceof SignedCallbackError)) throw error;
-				return refuse(401, error.message);
-			}
-			if (!firstAcceptance(this, data, claims, firstHeader(headers, 'authorization')!)) {
+			const verdict = await verifySignedCallback(firstHeader(headers, 'authorization'), {
+				signatureSecret,
+				signedPayload: request.rawBody,
+				apiKey: String(credentials.apiKey ?? ''),
+				applicationId: data.applicationId,
+			});
+			if ('refused' in verdict) return refuse(401, verdict.refused);
+			if (!firstAcceptance(this, data, verdict.claims, firstHeader(headers, 'authorization')!)) {
 				if (isAnswer) return refuse(409, 'this call was already answered');
 				return { webhookResponse: { status: 'duplicate callback ignored' } };
 			}

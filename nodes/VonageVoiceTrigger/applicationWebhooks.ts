@@ -1,5 +1,5 @@
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { vonageRequest } from '../shared/transport';
 import { apiPath } from '../shared/urlPath';
@@ -48,8 +48,12 @@ function wantedWebhooks(context: IHookFunctions): Partial<Record<VoiceWebhookNam
 	return Object.fromEntries(names.map((name) => [name, base + WEBHOOK_PATH[name]]));
 }
 
-async function readApplication(context: IHookFunctions, id: string): Promise<IDataObject> {
-	return await vonageRequest(context, { api: 'applications', method: 'GET', path: apiPath`/v2/applications/${id}` });
+async function readApplication(
+	context: IHookFunctions,
+	id: string,
+	options: { notFoundIsUndefined?: boolean } = {},
+): Promise<IDataObject> {
+	return await vonageRequest(context, { api: 'applications', method: 'GET', path: apiPath`/v2/applications/${id}`, ...options });
 }
 
 function voiceWebhooksOf(application: IDataObject): IDataObject {
@@ -128,13 +132,8 @@ export async function restoreWebhooks(context: IHookFunctions): Promise<void> {
 	const data = triggerData(context);
 	const { applicationId, previous, pointedAt } = data;
 	if (applicationId && previous && pointedAt) {
-		let application: IDataObject | undefined;
-		try {
-			application = await readApplication(context, applicationId);
-		} catch (error) {
-			if (!(error instanceof NodeApiError && error.httpCode === '404')) throw error;
-			context.logger.info(`Vonage Voice Trigger: application ${applicationId} no longer exists, nothing to restore`);
-		}
+		const application = await readApplication(context, applicationId, { notFoundIsUndefined: true });
+		if (!application) context.logger.info(`Vonage Voice Trigger: application ${applicationId} no longer exists, nothing to restore`);
 		if (application) {
 			const webhooks: IDataObject = { ...voiceWebhooksOf(application) };
 			const restored: string[] = [];

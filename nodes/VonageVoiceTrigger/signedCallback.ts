@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { errors as joseErrors, jwtVerify, type JWTPayload } from '../shared/jose';
 
 /** Clock skew allowed between Vonage and this n8n host. */
 const SIGNED_CALLBACK_LEEWAY_SECONDS = 60;
@@ -16,8 +16,11 @@ export interface SignedCallbackExpectations {
 	nowSeconds?: number;
 }
 
-/** Why a signed callback was refused; safe to log and to answer (it never contains the secret or token). */
-export class SignedCallbackError extends Error {}
+/**
+ * The claims of a verified token, or why it was refused: a reason that is safe to log and to
+ * answer (it never contains the secret or the token).
+ */
+export type SignedCallbackVerdict = { claims: JWTPayload } | { refused: string };
 
 const secretKeys = new Map<string, Uint8Array>();
 
@@ -43,14 +46,14 @@ function reasonOf(error: unknown): string {
  * Verifies Voice's signed-callback JWT with jose: HS256 only (the algorithm is pinned, so "none"
  * or RS/HS confusion cannot apply), a fresh `iat` (at most 5 minutes old, 60 s of clock skew),
  * `exp` when present, and `payload_hash` equal to the SHA-256 of the exact bytes received.
- * Returns the token's claims.
+ * Never throws: a refusal is a verdict.
  */
 export async function verifySignedCallback(
 	authorization: string | undefined,
 	expected: SignedCallbackExpectations,
-): Promise<JWTPayload> {
+): Promise<SignedCallbackVerdict> {
 	const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
-	if (!token) throw new SignedCallbackError('missing signed-callback token (Authorization: Bearer)');
+	if (!token) return { refused: 'missing signed-callback token (Authorization: Bearer)' };
 	let claims: JWTPayload;
 	try {
 		({ payload: claims } = await jwtVerify(token, secretKey(expected.signatureSecret), {
@@ -61,19 +64,19 @@ export async function verifySignedCallback(
 			...(expected.nowSeconds !== undefined ? { currentDate: new Date(expected.nowSeconds * 1000) } : {}),
 		}));
 	} catch (error) {
-		throw new SignedCallbackError(reasonOf(error));
+		return { refused: reasonOf(error) };
 	}
 
 	if (expected.apiKey && claims.api_key !== undefined && claims.api_key !== expected.apiKey) {
-		throw new SignedCallbackError('the token was issued for another API key');
+		return { refused: 'the token was issued for another API key' };
 	}
 	if (expected.applicationId && claims.application_id !== undefined && claims.application_id !== expected.applicationId) {
-		throw new SignedCallbackError('the token was issued for another application');
+		return { refused: 'the token was issued for another application' };
 	}
 	const payloadHash = createHash('sha256').update(expected.signedPayload).digest();
 	const claimedHash = Buffer.from(String(claims.payload_hash ?? ''), 'hex');
 	if (claimedHash.length !== payloadHash.length || !timingSafeEqual(payloadHash, claimedHash)) {
-		throw new SignedCallbackError('payload_hash does not match the body');
+		return { refused: 'payload_hash does not match the body' };
 	}
-	return claims;
+	return { claims };
 }

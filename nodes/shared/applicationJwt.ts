@@ -1,12 +1,14 @@
-// The only module that loads `jose` (the package's one runtime dependency).
+// Signs application JWTs with jose (through ./jose, which the build bundles).
 import { createHash, randomUUID, type KeyObject } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { SignJWT } from './jose';
 
 import { loadRsaPrivateKey, PrivateKeyError } from './privateKey';
 
 export interface JwtCredentialFields {
 	applicationId: string;
 	privateKey: string;
+	jwtLifetimeSeconds?: number;
+	/** The field's name before 0.2; credentials saved then still carry it. */
 	tokenTtlSeconds?: number;
 	subject?: string;
 	acl?: string;
@@ -51,10 +53,11 @@ function parseAcl(acl: string | undefined): Record<string, unknown> | undefined 
 }
 
 function ttlOf(fields: JwtCredentialFields): number {
-	const ttl = fields.tokenTtlSeconds === undefined ? DEFAULT_TTL_SECONDS : Number(fields.tokenTtlSeconds);
+	const lifetime = fields.jwtLifetimeSeconds ?? fields.tokenTtlSeconds;
+	const ttl = lifetime === undefined ? DEFAULT_TTL_SECONDS : Number(lifetime);
 	if (!Number.isInteger(ttl) || ttl < MIN_TTL_SECONDS || ttl > MAX_TTL_SECONDS) {
 		throw new PrivateKeyError(
-			`Token Lifetime: expected a whole number of seconds from ${MIN_TTL_SECONDS} to ${MAX_TTL_SECONDS}, got ${fields.tokenTtlSeconds}`,
+			`Token Lifetime: expected a whole number of seconds from ${MIN_TTL_SECONDS} to ${MAX_TTL_SECONDS}, got ${String(lifetime)}`,
 		);
 	}
 	return ttl;

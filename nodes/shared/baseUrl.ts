@@ -8,12 +8,8 @@ export class BaseUrlError extends Error {}
  */
 export function checkedBaseUrl(raw: unknown, fallback: string): string {
 	const text = String(raw ?? '').trim() || fallback;
-	let url: URL;
-	try {
-		url = new URL(text);
-	} catch {
-		throw new BaseUrlError(`expected a URL such as ${fallback}, got "${text.slice(0, 200)}"`);
-	}
+	if (!URL.canParse(text)) throw new BaseUrlError(`expected a URL such as ${fallback}, got "${text.slice(0, 200)}"`);
+	const url = new URL(text);
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
 		throw new BaseUrlError(`expected an http:// or https:// URL such as ${fallback}, got the scheme "${url.protocol}"`);
 	}

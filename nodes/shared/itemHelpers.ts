@@ -1,22 +1,16 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { normalizePhoneNumber } from './phoneNumber';
-import { escapePathSegment, UnsafePathSegmentError } from './urlPath';
+import { unsafePathSegmentReason } from './urlPath';
 
 export type OperationHandler = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
 
 /** Reads a required ID parameter and refuses values that would not address one resource. */
 export function requiredId(context: IExecuteFunctions, parameter: string, label: string, itemIndex: number): string {
 	const value = String(context.getNodeParameter(parameter, itemIndex, '') ?? '').trim();
-	try {
-		escapePathSegment(value);
-	} catch (error) {
-		if (error instanceof UnsafePathSegmentError) {
-			throw new NodeOperationError(context.getNode(), `${label}: ${error.message}`, { itemIndex });
-		}
-		throw error;
-	}
+	const unsafe = unsafePathSegmentReason(value);
+	if (unsafe) throw new NodeOperationError(context.getNode(), `${label}: ${unsafe}`, { itemIndex });
 	return value;
 }
 
@@ -64,7 +58,8 @@ export async function runOperations(
 				output.push({ json: { error: (error as Error).message }, pairedItem: { item: itemIndex } });
 				continue;
 			}
-			if (error instanceof NodeOperationError || (error as Error).name === 'NodeApiError') throw error;
+			// Both constructors hand back an error that already is one of theirs, HTTP details intact.
+			if (error instanceof NodeApiError) throw new NodeApiError(context.getNode(), error as unknown as JsonObject, { itemIndex });
 			throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 		}
 	}

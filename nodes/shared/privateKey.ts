@@ -41,13 +41,13 @@ export function normalizePrivateKeyPem(raw: string): string {
 
 export function loadRsaPrivateKey(raw: string): KeyObject {
 	const pem = normalizePrivateKeyPem(raw);
-	let key: KeyObject;
+	let key: KeyObject | undefined;
 	try {
 		key = createPrivateKey({ key: pem, format: 'pem' });
 	} catch {
-		// The crypto message can quote key material; never pass it on.
-		throw new PrivateKeyError('Private Key: the PEM block could not be parsed as a private key');
+		// The crypto message can quote key material; it is never passed on.
 	}
+	if (!key) throw new PrivateKeyError('Private Key: the PEM block could not be parsed as a private key');
 	if (key.asymmetricKeyType !== 'rsa') {
 		throw new PrivateKeyError(
 			`Private Key: expected an RSA key (Vonage signs with RS256), got ${key.asymmetricKeyType ?? 'an unknown type'}`,

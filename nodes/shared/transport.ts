@@ -11,7 +11,7 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { applicationJwt, forgetApplicationJwt, type JwtCredentialFields } from './applicationJwt';
-import { BaseUrlError, checkedBaseUrl } from './baseUrl';
+import { checkedBaseUrl } from './baseUrl';
 import { apiError } from './errors';
 import { PrivateKeyError } from './privateKey';
 import { redactSecrets, secretForms } from './redact';
@@ -31,7 +31,7 @@ export const CREDENTIAL_FOR_API: Record<VonageApi, string> = {
 };
 
 /** The VIS credential whose tokens n8n obtains (Connect button), stores and refreshes itself. */
-export const VIS_OAUTH2_CREDENTIAL = 'vonageVisOAuth2Api';
+export const VIS_CODE_GRANT_CREDENTIAL = 'vonageVisOAuth2Api';
 
 /**
  * VIS nodes let the user pick the grant with an `authentication` parameter. It is read from the
@@ -40,7 +40,7 @@ export const VIS_OAUTH2_CREDENTIAL = 'vonageVisOAuth2Api';
  */
 export function credentialTypeFor(context: VonageContext, api: VonageApi): string {
 	// getNode() deep-copies the node, so it is only asked where the answer can differ.
-	if (api === 'vis' && context.getNode().parameters.authentication === 'oAuth2') return VIS_OAUTH2_CREDENTIAL;
+	if (api === 'vis' && context.getNode().parameters.authentication === 'oAuth2') return VIS_CODE_GRANT_CREDENTIAL;
 	return CREDENTIAL_FOR_API[api];
 }
 
@@ -61,6 +61,8 @@ export interface VonageRequest {
 	query?: IDataObject;
 	body?: IDataObject | IDataObject[];
 	itemIndex?: number;
+	/** A 404 resolves to undefined instead of an error: for callers to whom "gone" is an answer. */
+	notFoundIsUndefined?: boolean;
 }
 
 /**
@@ -141,7 +143,6 @@ interface HttpResponse {
 	body: unknown;
 }
 
-class NotSentError extends Error {}
 class DeadlineError extends Error {}
 
 /**
@@ -171,23 +172,26 @@ function ssrfBlock(error: unknown): Error | undefined {
 	return undefined;
 }
 
+type OAuth2Outcome = { response: HttpResponse } | { notSent: Error } | { failed: unknown };
+
 /**
  * Sends through n8n's OAuth2 helper, which signs with the stored token and, on a 401, refreshes it
  * and retries once (persisting the new tokens). That helper throws on every HTTP error status, so
- * HTTP errors are turned back into responses for the shared retry and error mapping. Errors without
- * a response that n8n raised itself (credential not connected, needs reconnecting) stay as they are.
+ * HTTP errors are turned back into responses for the shared retry and error mapping. Errors
+ * without a response that n8n raised itself (credential not connected, needs reconnecting) mean
+ * nothing was sent.
  */
-async function sendWithN8nOAuth2(context: VonageContext, options: IHttpRequestOptions): Promise<HttpResponse> {
+async function sendWithN8nOAuth2(context: VonageContext, options: IHttpRequestOptions): Promise<OAuth2Outcome> {
 	try {
-		return await context.helpers.httpRequestWithAuthentication.call(context, VIS_OAUTH2_CREDENTIAL, options);
+		return { response: await context.helpers.httpRequestWithAuthentication.call(context, VIS_CODE_GRANT_CREDENTIAL, options) };
 	} catch (error) {
 		const cause = (error as { cause?: any }).cause ?? error;
 		const response = cause?.response;
 		if (response && typeof response.status === 'number') {
-			return { statusCode: response.status, headers: response.headers ?? {}, body: response.data };
+			return { response: { statusCode: response.status, headers: response.headers ?? {}, body: response.data } };
 		}
-		if (typeof cause?.code === 'string' || cause?.isAxiosError || ssrfBlock(error)) throw cause;
-		throw new NotSentError((error as Error).message, { cause: error });
+		if (typeof cause?.code === 'string' || cause?.isAxiosError || ssrfBlock(error)) return { failed: cause };
+		return { notSent: error as Error };
 	}
 }
 
@@ -237,14 +241,14 @@ export async function vonageRequest(context: VonageContext, request: VonageReque
 	try {
 		url = hostFor(api, credentials) + path;
 	} catch (error) {
-		if (!(error instanceof BaseUrlError)) throw error;
-		throw new NodeOperationError(node(), `Base URL in the ${CREDENTIAL_LABEL[credentialType]} credential: ${error.message}`, {
+		// hostFor throws only BaseUrlError.
+		throw new NodeOperationError(node(), `Base URL in the ${CREDENTIAL_LABEL[credentialType]} credential: ${(error as Error).message}`, {
 			itemIndex,
 			description: 'Open the credential and correct its Base URL. Nothing was sent.',
 		});
 	}
 	const host = new URL(url).host;
-	const viaN8nOAuth2 = credentialType === VIS_OAUTH2_CREDENTIAL;
+	const viaN8nOAuth2 = credentialType === VIS_CODE_GRANT_CREDENTIAL;
 	const mayRetry = IDEMPOTENT_METHODS.has(method);
 	const deadlineMs = deadlineFor(context, itemIndex);
 	// Redirects are never followed: a Vonage endpoint has no reason to send one, and following it
@@ -288,29 +292,34 @@ export async function vonageRequest(context: VonageContext, request: VonageReque
 			);
 		}
 
-		let response: HttpResponse;
+		let outcome: OAuth2Outcome;
 		try {
-			response = viaN8nOAuth2
+			outcome = viaN8nOAuth2
 				? await withDeadline(deadlineMs, async () =>
 						await sendWithN8nOAuth2(context, { ...options, headers: { ...options.headers }, disableFollowRedirect: true, timeout: deadlineMs }),
 					)
-				: await send({ ...options, headers: { ...options.headers, Authorization: authorization }, ignoreHttpStatusErrors: true });
+				: { response: await send({ ...options, headers: { ...options.headers, Authorization: authorization }, ignoreHttpStatusErrors: true }) };
 		} catch (error) {
-			if (error instanceof NotSentError) {
-				throw new NodeOperationError(node(), `Vonage VIS OAuth2 credential: ${error.message}`, {
-					itemIndex,
-					description: 'Open the credential and click Connect (or Reconnect) to sign in to Vonage again.',
-				});
-			}
+			outcome = { failed: error };
+		}
+		if ('notSent' in outcome) {
+			throw new NodeOperationError(node(), `Vonage VIS OAuth2 credential: ${outcome.notSent.message}`, {
+				itemIndex,
+				description: 'Open the credential and click Connect (or Reconnect) to sign in to Vonage again.',
+			});
+		}
+		if ('failed' in outcome) {
 			// Connection failures: retry only what is safe to send twice, and never an SSRF refusal.
-			if (!ssrfBlock(error) && mayRetry && attempt < retryPolicy.maxAttempts) {
+			if (!ssrfBlock(outcome.failed) && mayRetry && attempt < retryPolicy.maxAttempts) {
 				await retryPolicy.sleep(backoffMs(attempt, undefined));
 				continue;
 			}
-			throw connectionError(error);
+			throw connectionError(outcome.failed);
 		}
+		const { response } = outcome;
 
 		const status = response.statusCode;
+		if (status === 404 && request.notFoundIsUndefined) return undefined;
 		if (status >= 300 && status < 400) {
 			const location = String(firstOf(response.headers?.location) ?? '');
 			let target = 'another address';

@@ -5,14 +5,19 @@
  */
 export class UnsafePathSegmentError extends Error {}
 
-export function escapePathSegment(value: unknown): string {
+/** Why a value cannot address one resource, or undefined when it can. */
+export function unsafePathSegmentReason(value: unknown): string | undefined {
 	const text = String(value ?? '').trim();
 	if (text === '' || text === '.' || text === '..') {
-		throw new UnsafePathSegmentError(
-			`expected a non-empty ID, got ${text === '' ? 'an empty value' : `"${text}"`}`,
-		);
+		return `expected a non-empty ID, got ${text === '' ? 'an empty value' : `"${text}"`}`;
 	}
-	return encodeURIComponent(text);
+	return undefined;
+}
+
+export function escapePathSegment(value: unknown): string {
+	const reason = unsafePathSegmentReason(value);
+	if (reason) throw new UnsafePathSegmentError(reason);
+	return encodeURIComponent(String(value ?? '').trim());
 }
 
 export function apiPath(strings: TemplateStringsArray, ...ids: unknown[]): string {

@@ -73,7 +73,7 @@ export function credentialsFor(standin: Standin): Record<string, ICredentialData
 			password: s.password,
 		},
 		vonageKeySecretApi: { baseUrl: standin.url, apiKey: s.apiKey, apiSecret: s.apiSecret },
-		vonageJwtApi: { baseUrl: standin.url, applicationId: s.applicationId, privateKey: s.privateKey, tokenTtlSeconds: 900 },
+		vonageJwtApi: { baseUrl: standin.url, applicationId: s.applicationId, privateKey: s.privateKey, jwtLifetimeSeconds: 900 },
 	};
 }
 

@@ -149,10 +149,7 @@ function capabilitiesChange(context: IExecuteFunctions, itemIndex: number): IDat
 		}
 	} catch (error) {
 		const message = error instanceof SyntaxError ? `Capabilities (JSON): not valid JSON (${error.message})` : (error as Error).message;
-		if (error instanceof FieldError || error instanceof SyntaxError) {
-			throw new NodeOperationError(context.getNode(), message, { itemIndex });
-		}
-		throw error;
+		throw new NodeOperationError(context.getNode(), error as Error, { itemIndex, message });
 	}
 	if (additional.vbc === true) capabilities.vbc = {};
 	return capabilities;

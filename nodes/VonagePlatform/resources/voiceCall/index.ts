@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { requiredPhoneNumber } from '../../../shared/itemHelpers';
 import { parseNcco } from '../../../shared/ncco';
 import { vonageRequest } from '../../../shared/transport';
-import { checkUrl, checkWholeNumber, FieldError } from '../../../shared/validation';
+import { checkUrl, checkWholeNumber } from '../../../shared/validation';
 
 const show = (extra: IDataObject = {}) => ({ show: { resource: ['voiceCall'], operation: ['create'], ...extra } });
 
@@ -123,8 +123,7 @@ function checked<T>(context: IExecuteFunctions, itemIndex: number, check: () => 
 	try {
 		return check();
 	} catch (error) {
-		if (error instanceof FieldError) fail(context, error.message, itemIndex);
-		throw error;
+		throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 	}
 }
 
