@@ -4,7 +4,6 @@ module.exports = {
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts', '**/*.test.js'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
-	// n8n-core leaves a timer running after import; without this jest waits for it forever.
-	forceExit: true,
+	setupFiles: ['<rootDir>/test/helpers/jest-env.js'],
 	testTimeout: 30000,
 };

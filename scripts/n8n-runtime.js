@@ -73,17 +73,20 @@ function installPackage(userFolder) {
 	const packDir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'n8n-nodes-vonage-pack-'));
 	const packed = spawnSync('npm', ['pack', '--silent', '--pack-destination', packDir], { cwd: ROOT, encoding: 'utf8' });
 	if (packed.status !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
-	const tarball = path.join(packDir, packed.stdout.trim().split('\n').pop());
-	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-	fs.mkdirSync(nodesDir, { recursive: true });
-	if (!fs.existsSync(path.join(nodesDir, 'package.json'))) {
-		fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
+	try {
+		const tarball = path.join(packDir, packed.stdout.trim().split('\n').pop());
+		const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+		fs.mkdirSync(nodesDir, { recursive: true });
+		if (!fs.existsSync(path.join(nodesDir, 'package.json'))) {
+			fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
+		}
+		// n8n-workflow is a peer that n8n provides; a second copy would break instanceof checks.
+		run('npm', ['install', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', nodesDir, tarball], {
+			stdio: ['ignore', 'ignore', 'inherit'],
+		});
+	} finally {
+		fs.rmSync(packDir, { recursive: true, force: true });
 	}
-	// n8n-workflow is a peer that n8n provides; a second copy would break instanceof checks.
-	run('npm', ['install', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', nodesDir, tarball], {
-		stdio: ['ignore', 'ignore', 'inherit'],
-	});
-	return tarball;
 }
 
 function n8nEnv(userFolder, port, extra = {}) {
@@ -161,6 +164,19 @@ function tail(file, lines = 80) {
 	}
 }
 
+/** Rows of a read-only query on the SQLite database of an n8n user folder (with n8n's own sqlite3). */
+async function queryN8nDb(n8nBin, userFolder, query, params = []) {
+	const sqlite3 = require(path.join(path.dirname(path.dirname(n8nBin)), '..', 'sqlite3'));
+	const file = path.join(userFolder, '.n8n', 'database.sqlite');
+	if (!fs.existsSync(file)) return [];
+	const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY);
+	try {
+		return await new Promise((resolve, reject) => db.all(query, params, (error, rows) => (error ? reject(error) : resolve(rows))));
+	} finally {
+		db.close();
+	}
+}
+
 /** n8n credentials (import:credentials format) pointing at a running stand-in. */
 function sandboxCredentials(url, sandbox) {
 	return [
@@ -185,4 +201,5 @@ async function importCredentials(n8nBin, env, folder, credentials) {
 
 module.exports = {
 	sandboxCredentials,
+	queryN8nDb,
 	importCredentials, ROOT, CACHE, N8N_VERSION, ensureN8n, installPackage, n8nEnv, n8nCli, startN8n, stopN8n, tail, runtimeEnv, nodeBinDir, log };

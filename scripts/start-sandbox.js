@@ -1,40 +1,123 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * `npm start`: n8n at http://127.0.0.1:5678 with this package installed, the local Vonage
- * stand-in as a sandbox at http://127.0.0.1:5680, sandbox credentials, and one example
- * workflow per node, so the nodes can be tried without a Vonage account.
+ * `npm start`: n8n (http://127.0.0.1:5678 unless taken) with this package installed, the local
+ * Vonage stand-in as a sandbox (http://127.0.0.1:5680 unless taken), sandbox credentials, and
+ * the example workflows, so the nodes can be tried without a Vonage account.
+ *
+ * Safe to run again in the same folder, also after an interrupted run: what n8n already has
+ * (credentials, workflows, an OAuth2 connection) is kept, and only what is missing is added.
+ * VONAGE_SANDBOX_FOLDER chooses the n8n user folder (default .cache/sandbox-user).
  */
+const { spawn } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
+const net = require('node:net');
 const path = require('node:path');
 
 const runtime = require('./n8n-runtime');
+
+// n8n's own sqlite3 is built for the Node that runs n8n, so this script runs there too.
+if (!process.versions.node.startsWith('24.')) {
+	const n8nBin = runtime.ensureN8n();
+	const child = spawn(path.join(runtime.nodeBinDir(), 'node'), [__filename], {
+		stdio: 'inherit',
+		env: { ...process.env, VONAGE_SANDBOX_N8N_BIN: n8nBin },
+	});
+	// Ctrl-C reaches both processes; the child shuts down and this one follows it.
+	process.on('SIGINT', () => undefined);
+	process.on('SIGTERM', () => child.kill('SIGTERM'));
+	child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+	return;
+}
+
 const { createStandin } = require('../test/standin/server');
 
-const N8N_PORT = Number(process.env.N8N_PORT || 5678);
-const SANDBOX_PORT = Number(process.env.VONAGE_STANDIN_PORT || 5680);
-const userFolder = path.join(runtime.CACHE, 'sandbox-user');
-const examples = ['vis-actions.json', 'vis-trigger.json', 'vis-oauth2.json', 'platform-actions.json', 'voice-answer.json'].map((file) => path.join(runtime.ROOT, 'examples', file));
+const userFolder = path.resolve(process.env.VONAGE_SANDBOX_FOLDER || path.join(runtime.CACHE, 'sandbox-user'));
+const EXAMPLES = ['vis-actions.json', 'vis-trigger.json', 'vis-oauth2.json', 'platform-actions.json', 'voice-answer.json'];
+const ACTIVE_EXAMPLES = ['vonageVisTrigger1', 'vonageVisOAuth2Self', 'vonageVoiceAnswer1'];
+
+function portIsFree(port) {
+	return new Promise((resolve) => {
+		const probe = net.createServer();
+		probe.once('error', () => resolve(false));
+		probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+	});
+}
+
+/**
+ * The port to use: the one asked for when it is free. When it was chosen by default and is
+ * taken (another n8n, say), the next free one; when it was set explicitly, a clear error.
+ * n8n also needs its task-broker port (port + 1000) free.
+ */
+async function choosePort(variable, fallback, alsoNeeds = () => []) {
+	const explicit = process.env[variable];
+	const wanted = Number(explicit || fallback);
+	const free = async (port) => (await Promise.all([port, ...alsoNeeds(port)].map(portIsFree))).every(Boolean);
+	if (await free(wanted)) return wanted;
+	if (explicit) {
+		throw new Error(`${variable}=${wanted}, but port ${wanted}${alsoNeeds(wanted).length ? ` or ${alsoNeeds(wanted).join(', ')}` : ''} is in use. Stop what uses it, or choose another: ${variable}=${wanted + 10} npm start`);
+	}
+	for (let port = wanted + 1; port < wanted + 50; port++) {
+		if (await free(port)) {
+			runtime.log(`port ${wanted} is in use, so ${variable === 'N8N_PORT' ? 'n8n' : 'the sandbox'} takes ${port} (set ${variable} to choose)`);
+			return port;
+		}
+	}
+	throw new Error(`no free port near ${wanted}; set ${variable} to a free one`);
+}
+
+/** The examples as this install imports them: each webhook gets its own random id, once. */
+function exampleForThisInstall(file) {
+	const workflow = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples', file), 'utf8'));
+	for (const node of workflow.nodes) if (node.webhookId) node.webhookId = crypto.randomUUID();
+	return workflow;
+}
 
 async function main() {
-	const n8nBin = runtime.ensureN8n();
+	const n8nBin = process.env.VONAGE_SANDBOX_N8N_BIN || runtime.ensureN8n();
+	const n8nPort = await choosePort('N8N_PORT', 5678, (port) => [port + 1000]);
+	const sandboxPort = await choosePort('VONAGE_STANDIN_PORT', 5680, (port) => (port === n8nPort || port === n8nPort + 1000 ? [port] : []));
 	fs.mkdirSync(userFolder, { recursive: true });
 	runtime.log('building and installing n8n-nodes-vonage into the sandbox n8n…');
 	runtime.installPackage(userFolder);
 
-	const standin = createStandin({ stateFile: path.join(userFolder, 'sandbox-webhooks.json') });
+	const standin = createStandin({ stateFile: path.join(userFolder, 'sandbox-state.json') });
 	standin.seedEvents(50);
-	const sandboxUrl = await standin.listen(SANDBOX_PORT);
-	const env = runtime.n8nEnv(userFolder, N8N_PORT);
-	await runtime.importCredentials(n8nBin, env, userFolder, runtime.sandboxCredentials(sandboxUrl, standin.sandbox));
-	for (const file of examples) await runtime.n8nCli(n8nBin, env, ['import:workflow', `--input=${file}`]);
-	for (const id of ['vonageVisTrigger1', 'vonageVisOAuth2Self', 'vonageVoiceAnswer1']) await runtime.n8nCli(n8nBin, env, ['publish:workflow', `--id=${id}`]);
+	const sandboxUrl = await standin.listen(sandboxPort);
+	const env = runtime.n8nEnv(userFolder, n8nPort);
 	// As a careful account would have it: the sandbox application signs its Voice callbacks.
 	standin.state.applications.get(standin.sandbox.applicationId).capabilities.voice.signed_callbacks = true;
+
+	// Only what n8n does not have yet: importing again would reset a connected OAuth2 credential,
+	// and n8n refuses to import over a published workflow.
+	const credentialIds = new Set((await runtime.queryN8nDb(n8nBin, userFolder, 'SELECT id FROM credentials_entity')).map((row) => row.id));
+	const missingCredentials = runtime.sandboxCredentials(sandboxUrl, standin.sandbox).filter((credential) => !credentialIds.has(credential.id));
+	if (missingCredentials.length) await runtime.importCredentials(n8nBin, env, userFolder, missingCredentials);
+	const workflowIds = new Set((await runtime.queryN8nDb(n8nBin, userFolder, 'SELECT id FROM workflow_entity')).map((row) => row.id));
+	const missing = EXAMPLES.map(exampleForThisInstall).filter((workflow) => !workflowIds.has(workflow.id));
+	if (missing.length) {
+		const folder = fs.mkdtempSync(path.join(userFolder, 'import-'));
+		try {
+			for (const workflow of missing) fs.writeFileSync(path.join(folder, `${workflow.id}.json`), JSON.stringify(workflow));
+			await runtime.n8nCli(n8nBin, env, ['import:workflow', '--separate', `--input=${folder}`]);
+		} finally {
+			fs.rmSync(folder, { recursive: true, force: true });
+		}
+		for (const workflow of missing) {
+			if (ACTIVE_EXAMPLES.includes(workflow.id)) await runtime.n8nCli(n8nBin, env, ['publish:workflow', `--id=${workflow.id}`]);
+		}
+	}
 
 	const logFile = path.join(userFolder, 'n8n.log');
 	runtime.log(`starting n8n (log: ${logFile})…`);
 	const { child, url } = await runtime.startN8n(n8nBin, env, logFile);
+	const webhookPath = async (workflowId) =>
+		(await runtime.queryN8nDb(n8nBin, userFolder, 'SELECT webhookPath FROM webhook_entity WHERE workflowId = ? LIMIT 1', [workflowId]))[0]?.webhookPath;
+	const visTriggerPath = await webhookPath('vonageVisTrigger1');
+	const visRegistration = await waitForRegistration(standin, visTriggerPath);
+	const oauth2Path = (await webhookPath('vonageVisOAuth2Self')) ?? 'vis-oauth2-self';
+	const json = (value) => `'${JSON.stringify(value)}'`;
 
 	console.log(`
 n8n with n8n-nodes-vonage is running: ${url}
@@ -42,37 +125,55 @@ n8n with n8n-nodes-vonage is running: ${url}
   Example workflows (Workflows list):
     - "Vonage VIS: place a call, then list call events": open it and click "Execute workflow".
     - "Vonage Platform: application, user and a Voice v2 call": the same, for the platform APIs.
-    - "Vonage VIS: react to call events": active; its trigger is registered at the sandbox.
-      Send it a signed call event:  curl -X POST ${sandboxUrl}/_standin/deliver \\
-        -H 'content-type: application/json' -d '{"webhookId":"<id from ${sandboxUrl}/_standin/state>"}'
+    - "Vonage VIS: react to call events": active, registered at the sandbox as ${visRegistration ?? '(not yet: see the n8n log)'}.
+      Send it a signed call event:
+        curl -X POST ${sandboxUrl}/_standin/deliver -H 'content-type: application/json' -d ${json({ webhookId: visRegistration ?? '' })}
     - "Vonage VIS with OAuth2: who am I": open the credential "Vonage VIS OAuth2 (sandbox)", click
-      Connect and sign in as ${standin.sandbox.username} / ${standin.sandbox.password}; then: curl ${url}/webhook/vis-oauth2-self
-    - "Vonage Voice: answer … calls": active; the sandbox application now points at it.
-      Ring it:  curl -X POST ${sandboxUrl}/_standin/voice-answer -H 'content-type: application/json' \\
-        -d '{"applicationId":"${standin.sandbox.applicationId}","call":{"from":"14155550111"}}'
+      Connect and sign in as ${standin.sandbox.username} / ${standin.sandbox.password} (the connection is kept across restarts). Then:
+        curl ${url}/webhook/${oauth2Path}
+    - "Vonage Voice: answer … calls": active; the sandbox application points at it.
+      Ring it:
+        curl -X POST ${sandboxUrl}/_standin/voice-answer -H 'content-type: application/json' -d ${json({ applicationId: standin.sandbox.applicationId, call: { from: '14155550111' } })}
       (from 14155550999 the workflow fails and the caller gets the default NCCO)
-      A signed call event:  curl -X POST ${sandboxUrl}/_standin/voice-event -H 'content-type: application/json' \\
-        -d '{"applicationId":"${standin.sandbox.applicationId}","event":{"status":"answered"}}'
+      Send it a signed call event:
+        curl -X POST ${sandboxUrl}/_standin/voice-event -H 'content-type: application/json' -d ${json({ applicationId: standin.sandbox.applicationId, event: { status: 'answered' } })}
   Sandbox Vonage (local stand-in): ${sandboxUrl}   state: ${sandboxUrl}/_standin/state
   Credentials "… (sandbox)" point at it. To use real Vonage, open a credential, set Base URL to
   https://api.vonage.com (VIS) or https://api.nexmo.com (key/secret, JWT) and enter your own
   consumer key/secret and VBC login, API key/secret, or application id and private key.
+  n8n user folder: ${userFolder} (delete it to start from scratch).
 Press Ctrl-C to stop.`);
 
+	let stopping = false;
 	const stop = async () => {
+		if (stopping) return;
+		stopping = true;
+		console.log('\nstopping n8n and the sandbox…');
 		await runtime.stopN8n(child);
 		await standin.close();
+		console.log('stopped.');
 		process.exit(0);
 	};
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
 	child.on('exit', (code) => {
+		if (stopping) return;
 		console.error(`n8n exited (${code}); last lines of its log:\n${runtime.tail(logFile, 40)}`);
-		standin.close().then(() => process.exit(code ?? 1));
+		standin.close().then(() => process.exit(code || 1));
 	});
 }
 
+/** The VIS registration the active trigger made for its URL, once n8n has activated it. */
+async function waitForRegistration(standin, triggerPath, timeoutMs = 20_000) {
+	for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+		const hook = [...standin.state.webhooks.values()].find((candidate) => triggerPath && String(candidate.url).includes(triggerPath));
+		if (hook) return hook.id;
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+	return undefined;
+}
+
 main().catch((error) => {
-	console.error(`npm start failed: ${error.stack ?? error}`);
+	console.error(`npm start failed: ${error.message ?? error}`);
 	process.exit(1);
 });

@@ -1,7 +1,9 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { visTokenRequestCount } from '../nodes/shared/visToken';
+import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
 import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
+import { VonageVisTrigger } from '../nodes/VonageVisTrigger/VonageVisTrigger.node';
 import { runNode } from './helpers/n8n';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
 
@@ -320,6 +322,36 @@ describe('VIS node: contract details', () => {
 		const error = await vis({ resource: 'webhook', operation: 'create', url: 'ftp://x', signingKey: 'super-secret-signing-key' }).catch((e) => e);
 		expect(error.message).toMatch(/URL: expected/);
 		expect(JSON.stringify(error.node)).not.toContain('super-secret-signing-key');
+	});
+});
+
+/** The subtitle each action node should have: its Operation options' action texts by resource:operation. */
+function actionSubtitleFrom(properties: INodeProperties[]): string {
+	const actions: Record<string, string> = {};
+	for (const property of properties) {
+		if (property.name !== 'operation') continue;
+		for (const resource of (property.displayOptions?.show?.resource as string[] | undefined) ?? []) {
+			for (const option of (property.options ?? []) as Array<{ value?: unknown; action?: string }>) {
+				if (option.action) actions[`${resource}:${String(option.value)}`] = option.action;
+			}
+		}
+	}
+	return `={{ ${JSON.stringify(actions)}[$parameter["resource"] + ":" + $parameter["operation"]] }}`;
+}
+
+describe('node picker and panels', () => {
+	test.each([[new VonageVis()], [new VonagePlatform()]])('%s: the subtitle names the action ("Place a call"), and every operation has a description', (node) => {
+		expect(node.description.subtitle).toBe(actionSubtitleFrom(node.description.properties));
+		const operations = node.description.properties.filter((p) => p.name === 'operation').flatMap((p) => p.options as Array<{ name: string; description?: string; action?: string }>);
+		expect(operations.length).toBeGreaterThan(10);
+		expect(operations.filter((o) => !o.description || !o.action).map((o) => o.name)).toEqual([]);
+	});
+
+	test('each picker entry describes itself', () => {
+		expect(new VonageVis().description.description).not.toMatch(/^Starts/);
+		expect(new VonagePlatform().description.description).not.toMatch(/^Starts/);
+		// n8n merges the VIS pair into one picker entry with the trigger's description: it names both.
+		expect(new VonageVisTrigger().description.description).toMatch(/Control .* calls .* and start workflows on their call events/);
 	});
 });
 

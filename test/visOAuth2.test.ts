@@ -173,7 +173,7 @@ describe('VIS node with the OAuth2 credential', () => {
 			parameters: { authentication: 'oAuth2', resource: 'user', operation: 'get' },
 			credentials: { vonageVisOAuth2Api: notConnected },
 		});
-		await expect(attempt).rejects.toThrow(/Vonage VIS OAuth2 credential: .*not connected/);
+		await expect(attempt).rejects.toThrow(/^The Vonage VIS OAuth2 credential is not connected yet: open the credential and click Connect/);
 		expect(visRequests()).toHaveLength(before);
 	});
 

@@ -14,7 +14,10 @@ export class VonagePlatform implements INodeType {
 		icon: { light: 'file:vonage.svg', dark: 'file:vonage.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// The action text of the chosen operation, as n8n's own nodes read ("Place a call"); a test
+		// checks it against the Operation options.
+		subtitle:
+			'={{ {"application:create":"Create an application","application:delete":"Delete an application","application:get":"Get an application","application:list":"List applications","application:update":"Update an application","user:create":"Create a user","user:delete":"Delete a user","user:get":"Get a user","user:list":"List users","user:update":"Update a user","voiceCall:create":"Create an outbound call"}[$parameter["resource"] + ":" + $parameter["operation"]] }}',
 		description: 'Manage Vonage applications and users, and place Voice API v2 calls',
 		defaults: { name: 'Vonage Platform' },
 		usableAsTool: true,

@@ -16,7 +16,10 @@ export class VonageVis implements INodeType {
 		icon: { light: 'file:vonage.svg', dark: 'file:vonage.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// The action text of the chosen operation, as n8n's own nodes read ("Place a call"); a test
+		// checks it against the Operation options.
+		subtitle:
+			'={{ {"account:get":"Get the account","call:answer":"Answer a ringing call","call:count":"Count active calls","call:end":"End a call","call:get":"Get a call","call:hold":"Put a call on hold","call:list":"List active calls","call:place":"Place a call","call:voicemail":"Send a call to voicemail","call:transfer":"Transfer a call","call:unhold":"Take a call off hold","event:count":"Count call events","event:get":"Get a call event","event:list":"List call events","user:get":"Get the current user","webhook:create":"Create a webhook","webhook:delete":"Delete a webhook","webhook:get":"Get a webhook","webhook:list":"List webhooks","webhook:renew":"Renew a webhook"}[$parameter["resource"] + ":" + $parameter["operation"]] }}',
 		description:
 			'Control Vonage Business Communications calls with the Vonage Integration Suite (VIS): place, answer, hold, transfer and end calls, read call events, manage webhooks',
 		defaults: { name: 'Vonage VIS' },

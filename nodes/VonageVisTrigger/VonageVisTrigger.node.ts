@@ -34,9 +34,21 @@ export class VonageVisTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '=Call events',
+		// n8n's node picker merges "Vonage VIS" and "Vonage VIS Trigger" into one entry and shows the
+		// trigger's description there, so it describes both.
 		description:
-			'Starts the workflow on Vonage Business Communications call events (VIS webhooks), verifying every delivery',
+			'Control Vonage Business Communications calls with the Vonage Integration Suite (VIS), and start workflows on their call events',
 		defaults: { name: 'Vonage VIS Trigger' },
+		triggerPanel: {
+			header: 'Make or take a call on the signed-in VBC user’s line to send a call event',
+			executionsHelp: {
+				inactive:
+					'While you build, click "Listen for test event" and make or take a call on the VBC user’s line: the node registers a test webhook at VIS and shows the first event. With the local sandbox of npm start, send one with the curl line it prints. Publish the workflow to run it on every call event.',
+				active:
+					'The workflow runs on every call event VIS delivers to its registered webhook. The node renews the registration before it expires and removes it when the workflow is unpublished.',
+			},
+			activationHint: 'Publish the workflow to register its webhook at VIS and run it on every call event.',
+		},
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: visCredentials,

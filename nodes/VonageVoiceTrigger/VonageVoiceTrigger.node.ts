@@ -69,6 +69,16 @@ export class VonageVoiceTrigger implements INodeType {
 		description:
 			'Starts the workflow on Voice API call events of a Vonage application, and can answer its calls with an NCCO',
 		defaults: { name: 'Vonage Voice Trigger' },
+		triggerPanel: {
+			header: 'Call a number linked to the application to send a call event',
+			executionsHelp: {
+				inactive:
+					'While you build, click "Listen for test event" and call a number linked to the application: the node points its webhooks here for the test. With the local sandbox of npm start, ring it with the curl line it prints. Publish the workflow to run it on every call.',
+				active:
+					'The workflow runs on the application’s call events (and answers its calls when set to). Unpublishing puts the application’s previous webhooks back.',
+			},
+			activationHint: "Publish the workflow to point the application's voice webhooks at it.",
+		},
 		inputs: [],
 		outputs: `={{$parameter["answerCalls"] ? [{ type: "main", displayName: "Call Event" }, { type: "main", displayName: "Incoming Call" }] : [{ type: "main", displayName: "Call Event" }]}}`,
 		credentials: [{ name: 'vonageKeySecretApi', required: true }],

@@ -303,10 +303,15 @@ export async function vonageRequest(context: VonageContext, request: VonageReque
 			outcome = { failed: error };
 		}
 		if ('notSent' in outcome) {
-			throw new NodeOperationError(node(), `Vonage VIS OAuth2 credential: ${outcome.notSent.message}`, {
-				itemIndex,
-				description: 'Open the credential and click Connect (or Reconnect) to sign in to Vonage again.',
-			});
+			// n8n 2.41 says "Unable to sign without access token" (n8n-core alone: "not connected").
+			const neverConnected = /without access token|not connected/i.test(outcome.notSent.message);
+			throw new NodeOperationError(
+				node(),
+				neverConnected
+					? 'The Vonage VIS OAuth2 credential is not connected yet: open the credential and click Connect to sign in at Vonage'
+					: `Vonage VIS OAuth2 credential: ${outcome.notSent.message}`,
+				{ itemIndex, description: 'Open the credential and click Connect (or Reconnect) to sign in to Vonage. Nothing was sent.' },
+			);
 		}
 		if ('failed' in outcome) {
 			// Connection failures: retry only what is safe to send twice, and never an SSRF refusal.

@@ -73,13 +73,7 @@ function registrations() {
 }
 
 async function sql(query, params = []) {
-	const sqlite3 = require(path.join(path.dirname(path.dirname(n8nBin)), '..', 'sqlite3'));
-	const db = new sqlite3.Database(path.join(work, '.n8n', 'database.sqlite'), sqlite3.OPEN_READONLY);
-	try {
-		return await new Promise((resolve, reject) => db.all(query, params, (error, rows) => (error ? reject(error) : resolve(rows))));
-	} finally {
-		db.close();
-	}
+	return await runtime.queryN8nDb(n8nBin, work, query, params);
 }
 
 async function executionsOf(workflowId) {

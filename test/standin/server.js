@@ -96,13 +96,23 @@ function createStandin(options = {}) {
 	});
 	sandbox.applicationId = sandboxApplicationId;
 
-	// With a state file, webhook registrations outlive the process, as they outlive n8n
-	// restarts at the real VIS (the sandbox behind `npm start` uses this).
+	// With a state file, webhook registrations and issued tokens outlive the process, as they
+	// outlive n8n restarts at the real Vonage: an OAuth2 connection made in n8n stays connected
+	// (the sandbox behind `npm start` uses this).
 	if (options.stateFile && fs.existsSync(options.stateFile)) {
-		for (const hook of JSON.parse(fs.readFileSync(options.stateFile, 'utf8')).webhooks ?? []) state.webhooks.set(hook.id, hook);
+		const saved = JSON.parse(fs.readFileSync(options.stateFile, 'utf8'));
+		for (const hook of saved.webhooks ?? []) state.webhooks.set(hook.id, hook);
+		for (const [token, expiresAt] of saved.accessTokens ?? []) state.accessTokens.set(token, expiresAt);
+		for (const [token, expiresAt] of saved.refreshTokens ?? []) state.refreshTokens.set(token, expiresAt);
 	}
 	function saveState() {
-		if (options.stateFile) fs.writeFileSync(options.stateFile, JSON.stringify({ webhooks: [...state.webhooks.values()] }), { mode: 0o600 });
+		if (!options.stateFile) return;
+		const live = (tokens) => [...tokens].filter(([, expiresAt]) => expiresAt > clock());
+		fs.writeFileSync(
+			options.stateFile,
+			JSON.stringify({ webhooks: [...state.webhooks.values()], accessTokens: live(state.accessTokens), refreshTokens: live(state.refreshTokens) }),
+			{ mode: 0o600 },
+		);
 	}
 
 	const newId = () => state.nextId++;
@@ -114,6 +124,7 @@ function createStandin(options = {}) {
 		const refreshToken = crypto.randomUUID();
 		state.accessTokens.set(accessToken, clock() + tokenTtlSeconds * 1000);
 		state.refreshTokens.set(refreshToken, clock() + 7 * DAY);
+		saveState();
 		return { access_token: accessToken, refresh_token: refreshToken, scope: 'openid', token_type: 'Bearer', expires_in: tokenTtlSeconds };
 	}
 
@@ -168,7 +179,7 @@ function createStandin(options = {}) {
 		const hidden = ['client_id', 'redirect_uri', 'state', 'scope', 'response_type']
 			.map((name) => `<input type="hidden" name="${name}" value="${escapeHtml(params[name])}">`)
 			.join('');
-		const html = `<!doctype html><title>Vonage sign in</title>${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}<form method="post" action="/authorize">${hidden}<input name="username"><input name="password" type="password"><button>Sign in</button></form>`;
+		const html = `<!doctype html><title>Vonage sign in</title>${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}<h1>Vonage sandbox: sign in</h1><p>The local stand-in for Vonage's sign-in page. Sign in as the sandbox VBC user <b>${escapeHtml(sandbox.username)}</b> with the password <b>${escapeHtml(sandbox.password)}</b>.</p><form method="post" action="/authorize">${hidden}<p><label for="username">VBC username</label><br><input id="username" name="username" autocomplete="username" value="${escapeHtml(sandbox.username)}"></p><p><label for="password">Password</label><br><input id="password" name="password" type="password" autocomplete="current-password"></p><button>Sign in</button></form>`;
 		return [200, html, { 'content-type': 'text/html; charset=utf-8' }];
 	}
 

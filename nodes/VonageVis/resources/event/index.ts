@@ -15,8 +15,8 @@ export const eventDescription: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['event'] } },
 		options: [
-			{ name: 'Count', value: 'count', action: 'Count call events' },
-			{ name: 'Get', value: 'get', action: 'Get a call event' },
+			{ name: 'Count', value: 'count', action: 'Count call events', description: 'Count events of calls still going on, optionally filtered' },
+			{ name: 'Get', value: 'get', action: 'Get a call event', description: 'Read one call event by its ID' },
 			{ name: 'List', value: 'list', action: 'List call events', description: 'List events of active and ended calls' },
 		],
 		default: 'list',

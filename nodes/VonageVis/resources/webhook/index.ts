@@ -20,9 +20,9 @@ export const webhookDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['webhook'] } },
 		options: [
 			{ name: 'Create', value: 'create', action: 'Create a webhook', description: 'Register a URL to receive call events' },
-			{ name: 'Delete', value: 'delete', action: 'Delete a webhook' },
-			{ name: 'Get', value: 'get', action: 'Get a webhook' },
-			{ name: 'List', value: 'list', action: 'List webhooks' },
+			{ name: 'Delete', value: 'delete', action: 'Delete a webhook', description: 'Stop VIS delivering events to a webhook' },
+			{ name: 'Get', value: 'get', action: 'Get a webhook', description: 'Read a webhook with its expiry and delivery statistics' },
+			{ name: 'List', value: 'list', action: 'List webhooks', description: 'List the webhooks registered by the signed-in user' },
 			{ name: 'Renew', value: 'renew', action: 'Renew a webhook', description: 'Extend its expiry and clear its failed flag' },
 		],
 		default: 'list',
