@@ -51,7 +51,7 @@ function ensureN8n() {
 	const bin = path.join(prefix, 'node_modules', 'n8n', 'bin', 'n8n');
 	const ready = path.join(prefix, '.ready');
 	if (!fs.existsSync(ready)) {
-		log(`installing n8n@${N8N_VERSION} into ${prefix} (first run only: about 5 minutes and 3 GB)…`);
+		log(`installing n8n@${N8N_VERSION} into ${prefix} (first run only: about 4 minutes and 3 GB)…`);
 		const started = Date.now();
 		run('npm', ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', prefix, `n8n@${N8N_VERSION}`], { env: runtimeEnv() });
 		log('rebuilding sqlite3 for Node 24…');

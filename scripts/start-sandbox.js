@@ -76,7 +76,8 @@ function exampleForThisInstall(file) {
 
 async function main() {
 	const n8nBin = process.env.VONAGE_SANDBOX_N8N_BIN || runtime.ensureN8n();
-	const n8nPort = await choosePort('N8N_PORT', 5678, (port) => [port + 1000]);
+	// N8N_PORT_DEFAULT lets the start test (test/e2e/start.e2e.js) play the default away from 5678.
+	const n8nPort = await choosePort('N8N_PORT', Number(process.env.N8N_PORT_DEFAULT || 5678), (port) => [port + 1000]);
 	const sandboxPort = await choosePort('VONAGE_STANDIN_PORT', 5680, (port) => (port === n8nPort || port === n8nPort + 1000 ? [port] : []));
 	fs.mkdirSync(userFolder, { recursive: true });
 	runtime.log('building and installing n8n-nodes-vonage into the sandbox n8n…');
@@ -112,11 +113,10 @@ async function main() {
 	const logFile = path.join(userFolder, 'n8n.log');
 	runtime.log(`starting n8n (log: ${logFile})…`);
 	const { child, url } = await runtime.startN8n(n8nBin, env, logFile);
-	const webhookPath = async (workflowId) =>
-		(await runtime.queryN8nDb(n8nBin, userFolder, 'SELECT webhookPath FROM webhook_entity WHERE workflowId = ? LIMIT 1', [workflowId]))[0]?.webhookPath;
-	const visTriggerPath = await webhookPath('vonageVisTrigger1');
-	const visRegistration = await waitForRegistration(standin, visTriggerPath);
-	const oauth2Path = (await webhookPath('vonageVisOAuth2Self')) ?? 'vis-oauth2-self';
+	// The trigger's webhook id as this install generated it; its VIS registration names that URL.
+	const visTriggerNode = await workflowNode(n8nBin, 'vonageVisTrigger1', 'n8n-nodes-vonage.vonageVisTrigger');
+	const visRegistration = await waitForRegistration(standin, `/${visTriggerNode?.webhookId}/`);
+	const oauth2Path = (await workflowNode(n8nBin, 'vonageVisOAuth2Self', 'n8n-nodes-base.webhook'))?.parameters?.path ?? 'vis-oauth2-self';
 	const json = (value) => `'${JSON.stringify(value)}'`;
 
 	console.log(`
@@ -163,10 +163,16 @@ Press Ctrl-C to stop.`);
 	});
 }
 
+/** A node of a workflow as n8n stores it. */
+async function workflowNode(n8nBin, workflowId, type) {
+	const [row] = await runtime.queryN8nDb(n8nBin, userFolder, 'SELECT nodes FROM workflow_entity WHERE id = ?', [workflowId]);
+	return row ? JSON.parse(row.nodes).find((node) => node.type === type) : undefined;
+}
+
 /** The VIS registration the active trigger made for its URL, once n8n has activated it. */
-async function waitForRegistration(standin, triggerPath, timeoutMs = 20_000) {
+async function waitForRegistration(standin, urlPart, timeoutMs = 30_000) {
 	for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
-		const hook = [...standin.state.webhooks.values()].find((candidate) => triggerPath && String(candidate.url).includes(triggerPath));
+		const hook = [...standin.state.webhooks.values()].find((candidate) => String(candidate.url).includes(urlPart));
 		if (hook) return hook.id;
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}

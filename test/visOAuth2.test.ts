@@ -202,3 +202,29 @@ describe('VIS trigger with the OAuth2 credential', () => {
 		}
 	});
 });
+
+test('with a state file, the sandbox keeps issued tokens across a restart, as Vonage keeps a refresh token', async () => {
+	const fs = await import('node:fs');
+	const os = await import('node:os');
+	const path = await import('node:path');
+	const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'standin-state-')), 'state.json');
+	const first = await startStandin({ stateFile });
+	const stored = await connectedOAuth2Credential(first);
+	const { refresh_token: refreshToken, access_token: accessToken } = stored.oauthTokenData as IDataObject;
+	await first.close();
+	const second = await startStandin({ stateFile });
+	try {
+		const self = await fetch(`${second.url}/t/vbc.prod/vis/v1/self`, { headers: { authorization: `Bearer ${String(accessToken)}` } });
+		expect(self.status).toBe(200);
+		const refreshed = await fetch(`${second.url}/token`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${second.sandbox.consumerKey}:${second.sandbox.consumerSecret}`).toString('base64')}` },
+			body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: String(refreshToken) }).toString(),
+		});
+		expect(refreshed.status).toBe(200);
+	} finally {
+		await second.close();
+		fs.rmSync(path.dirname(stateFile), { recursive: true, force: true });
+	}
+});
+

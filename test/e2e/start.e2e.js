@@ -1,0 +1,121 @@
+'use strict';
+/**
+ * `npm start` as a new user meets it: started twice in a row in the same folder, the first time
+ * on a fresh folder and stopped with Ctrl-C, the second time with n8n's port taken by another
+ * server. Each time it must come up (its own n8n answering, the sandbox registered, curl lines
+ * ready to paste), and Ctrl-C must stop it quietly. Ports are chosen away from the defaults so a
+ * developer's own `npm start` can keep running.
+ */
+const assert = require('node:assert/strict');
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-start-'));
+const N8N_PORT = 6100 + Math.floor(Math.random() * 300);
+const SANDBOX_PORT = N8N_PORT + 500;
+
+const started = [];
+
+function start(env) {
+	const child = spawn('node', [path.join(ROOT, 'scripts', 'start-sandbox.js')], {
+		cwd: ROOT,
+		env: { ...process.env, VONAGE_SANDBOX_FOLDER: folder, ...env },
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true, // its own process group, so Ctrl-C can be sent to all of it as a terminal does
+	});
+	started.push(child);
+	let output = '';
+	child.stdout.on('data', (chunk) => (output += chunk));
+	child.stderr.on('data', (chunk) => (output += chunk));
+	const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+	return {
+		output: () => output,
+		exited,
+		async ready(timeoutMs = 240_000) {
+			for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+				if (output.includes('Press Ctrl-C to stop.')) return output;
+				if (child.exitCode !== null) break;
+				await new Promise((resolve) => setTimeout(resolve, 500));
+			}
+			throw new Error(`npm start did not come up:\n${output}`);
+		},
+		async interrupt() {
+			process.kill(-child.pid, 'SIGINT');
+			const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), 60_000))]);
+			return { code, output };
+		},
+	};
+}
+
+/** Runs the curl line the banner printed for the VIS trigger, as a user would paste it. */
+async function deliverAsPrinted(banner) {
+	const line = banner.split('\n').find((l) => l.includes('/_standin/deliver'));
+	const url = /curl -X POST (\S+)/.exec(line)[1];
+	const body = /-d '(.+)'$/.exec(line.trim())[1];
+	const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+	return { status: response.status, body: await response.json() };
+}
+
+const packFolders = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('n8n-nodes-vonage-pack-')).length;
+
+async function main() {
+	console.log(`▶ npm start twice in ${folder}`);
+	const packFoldersBefore = packFolders();
+	const first = start({ N8N_PORT: '', VONAGE_STANDIN_PORT: String(SANDBOX_PORT), N8N_PORT_DEFAULT: String(N8N_PORT) });
+	const banner = await first.ready();
+	assert.match(banner, new RegExp(`is running: http://127\\.0\\.0\\.1:${N8N_PORT}`));
+	assert.doesNotMatch(banner, /not yet/, 'the VIS trigger registered before the banner');
+	const delivered = await deliverAsPrinted(banner);
+	assert.equal(delivered.status, 200);
+	assert.equal(delivered.body.status, 200, `the pasted curl line delivered a signed event: ${JSON.stringify(delivered.body)}`);
+	const stopped = await first.interrupt();
+	assert.equal(stopped.code, 0, stopped.output);
+	assert.doesNotMatch(stopped.output, /n8n exited|Error|at .*\.js:\d+/, 'Ctrl-C is quiet');
+	assert.equal(packFolders(), packFoldersBefore, 'no pack folder left behind');
+	console.log('  1st: fresh folder came up, the printed curl line delivered, Ctrl-C stopped it quietly');
+
+	// Another server holds n8n's port; the same folder again.
+	const squatter = http.createServer((_req, res) => res.end('{"status":"ok"}'));
+	await new Promise((resolve) => squatter.listen(N8N_PORT, '127.0.0.1', resolve));
+	try {
+		const second = start({ N8N_PORT: '', VONAGE_STANDIN_PORT: String(SANDBOX_PORT), N8N_PORT_DEFAULT: String(N8N_PORT) });
+		const again = await second.ready();
+		const port = Number(/is running: http:\/\/127\.0\.0\.1:(\d+)/.exec(again)[1]);
+		assert.notEqual(port, N8N_PORT, 'it did not claim the taken port');
+		assert.match(again, new RegExp(`port ${N8N_PORT} is in use, so n8n takes ${port}`));
+		const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+		assert.equal(health.status, 200, 'the banner names an n8n that answers');
+		assert.equal((await deliverAsPrinted(again)).body.status, 200);
+		const stoppedAgain = await second.interrupt();
+		assert.equal(stoppedAgain.code, 0, stoppedAgain.output);
+		console.log(`  2nd: same folder, port ${N8N_PORT} taken → came up on ${port}, kept the workflows, delivered, stopped quietly`);
+
+		const explicit = start({ N8N_PORT: String(N8N_PORT), VONAGE_STANDIN_PORT: String(SANDBOX_PORT) });
+		const code = await explicit.exited;
+		assert.equal(code, 1);
+		assert.match(explicit.output(), new RegExp(`N8N_PORT=${N8N_PORT}, but port ${N8N_PORT}.* is in use`));
+		assert.doesNotMatch(explicit.output(), /is running/);
+		console.log('  explicit N8N_PORT that is taken: a clear message and no banner');
+	} finally {
+		squatter.close();
+	}
+}
+
+main()
+	.then(() => {
+		console.log('npm start: all checks passed');
+		fs.rmSync(folder, { recursive: true, force: true });
+	})
+	.catch((error) => {
+		console.error(`npm start check FAILED: ${error.stack ?? error}`);
+		process.exitCode = 1;
+		for (const child of started) {
+			try {
+				if (child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+			} catch {}
+		}
+	});
