@@ -34,8 +34,8 @@ if (!process.versions.node.startsWith('24.')) {
 const { createStandin } = require('../test/standin/server');
 
 const userFolder = path.resolve(process.env.VONAGE_SANDBOX_FOLDER || path.join(runtime.CACHE, 'sandbox-user'));
-const EXAMPLES = ['vis-actions.json', 'vis-trigger.json', 'vis-oauth2.json', 'platform-actions.json', 'voice-answer.json'];
-const ACTIVE_EXAMPLES = ['vonageVisTrigger1', 'vonageVisOAuth2Self', 'vonageVoiceAnswer1'];
+const EXAMPLES = ['vis-actions.json', 'vis-trigger.json', 'vis-oauth2.json', 'platform-actions.json', 'voice-answer.json', 'voice-control.json'];
+const ACTIVE_EXAMPLES = ['vonageVisTrigger1', 'vonageVisOAuth2Self', 'vonageVoiceAnswer1', 'vonageVoiceControl1'];
 
 function portIsFree(port) {
 	return new Promise((resolve) => {
@@ -137,6 +137,9 @@ n8n with n8n-nodes-vonage is running: ${url}
       (from 14155550999 the workflow fails and the caller gets the default NCCO)
       Send it a signed call event:
         curl -X POST ${sandboxUrl}/_standin/voice-event -H 'content-type: application/json' -d ${json({ applicationId: standin.sandbox.applicationId, event: { status: 'answered' } })}
+    - "Vonage Voice: call someone, speak to them, hang up": active; it creates a call, reads it,
+      speaks into it and hangs up (Voice API v1), and the Voice trigger above hears its events:
+        curl '${url}/webhook/voice-call-control?to=14155550100'
   Sandbox Vonage (local stand-in): ${sandboxUrl}   state: ${sandboxUrl}/_standin/state
   Credentials "… (sandbox)" point at it. To use real Vonage, open a credential, set Base URL to
   https://api.vonage.com (VIS) or https://api.nexmo.com (key/secret, JWT) and enter your own

@@ -4,6 +4,8 @@ import { visTokenRequestCount } from '../nodes/shared/visToken';
 import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
 import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
 import { VonageVisTrigger } from '../nodes/VonageVisTrigger/VonageVisTrigger.node';
+import { VonageVoice } from '../nodes/VonageVoice/VonageVoice.node';
+import { VonageVoiceTrigger } from '../nodes/VonageVoiceTrigger/VonageVoiceTrigger.node';
 import { runNode } from './helpers/n8n';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
 
@@ -340,10 +342,10 @@ function actionSubtitleFrom(properties: INodeProperties[]): string {
 }
 
 describe('node picker and panels', () => {
-	test.each([[new VonageVis()], [new VonagePlatform()]])('%s: the subtitle names the action ("Place a call"), and every operation has a description', (node) => {
+	test.each([[new VonageVis()], [new VonagePlatform()], [new VonageVoice()]])('%s: the subtitle names the action ("Place a call"), and every operation has a description', (node) => {
 		expect(node.description.subtitle).toBe(actionSubtitleFrom(node.description.properties));
 		const operations = node.description.properties.filter((p) => p.name === 'operation').flatMap((p) => p.options as Array<{ name: string; description?: string; action?: string }>);
-		expect(operations.length).toBeGreaterThan(10);
+		expect(operations.length).toBeGreaterThanOrEqual(9);
 		expect(operations.filter((o) => !o.description || !o.action).map((o) => o.name)).toEqual([]);
 	});
 
@@ -352,6 +354,7 @@ describe('node picker and panels', () => {
 		expect(new VonagePlatform().description.description).not.toMatch(/^Starts/);
 		// n8n merges the VIS pair into one picker entry with the trigger's description: it names both.
 		expect(new VonageVisTrigger().description.description).toMatch(/Control .* calls .* and start workflows on their call events/);
+		expect(new VonageVoiceTrigger().description.description).toMatch(/Place and control .* calls, and start workflows on the call events/);
 	});
 });
 

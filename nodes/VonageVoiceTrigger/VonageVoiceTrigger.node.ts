@@ -66,8 +66,10 @@ export class VonageVoiceTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["answerCalls"] ? "Answer calls and call events" : "Call events"}}',
+		// n8n's node picker merges "Vonage Voice" and "Vonage Voice Trigger" into one entry and shows
+		// the trigger's description there, so it describes both.
 		description:
-			'Starts the workflow on Voice API call events of a Vonage application, and can answer its calls with an NCCO',
+			'Place and control Vonage Voice API calls, and start workflows on the call events of a Vonage application, answering its calls with an NCCO',
 		defaults: { name: 'Vonage Voice Trigger' },
 		triggerPanel: {
 			header: 'Call a number linked to the application to send a call event',

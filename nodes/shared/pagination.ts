@@ -125,3 +125,41 @@ export function nextCursor(href: unknown): string | undefined {
 		return undefined;
 	}
 }
+
+/**
+ * Voice v1 call lists: `record_index` and `page_size`, with `_links.next` while there is more.
+ * Only `record_index` is taken from the link; the host stays the credential's.
+ */
+export async function voiceCallsPaginate(
+	context: VonageContext,
+	query: IDataObject,
+	limit: PageLimit,
+): Promise<IDataObject[]> {
+	const max = wanted(limit);
+	const pageSize = Math.min(Number(query.page_size ?? 100), max);
+	const results: IDataObject[] = [];
+	let recordIndex = Number(query.record_index ?? 0);
+	for (let page = 1; results.length < max; page++) {
+		if (page > MAX_PAGES) throw tooManyPages(context, limit.itemIndex);
+		const response = await vonageRequest(context, {
+			api: 'voice',
+			method: 'GET',
+			path: '/v1/calls',
+			query: { ...query, page_size: pageSize, record_index: recordIndex },
+			itemIndex: limit.itemIndex,
+		});
+		const calls = (response?._embedded?.calls as IDataObject[]) ?? [];
+		results.push(...calls);
+		const next = nextRecordIndex(response?._links?.next?.href);
+		if (calls.length === 0 || next === undefined || next <= recordIndex) break;
+		recordIndex = next;
+	}
+	return results.slice(0, Number.isFinite(max) ? max : undefined);
+}
+
+function nextRecordIndex(href: unknown): number | undefined {
+	if (typeof href !== 'string' || href === '') return undefined;
+	if (!URL.canParse(href, 'https://placeholder.invalid')) return undefined;
+	const value = Number(new URL(href, 'https://placeholder.invalid').searchParams.get('record_index'));
+	return Number.isInteger(value) && value >= 0 ? value : undefined;
+}

@@ -63,6 +63,12 @@ export interface VonageRequest {
 	itemIndex?: number;
 	/** A 404 resolves to undefined instead of an error: for callers to whom "gone" is an answer. */
 	notFoundIsUndefined?: boolean;
+	/**
+	 * A PUT or DELETE that acts on a live call (transfer, hang up, speak, play, DTMF): idempotent
+	 * by HTTP's definition, but a resend after a 5xx or a lost answer could act twice, so it is
+	 * repeated only after a 429 (nothing was done).
+	 */
+	actsOnCall?: boolean;
 }
 
 /**
@@ -249,7 +255,7 @@ export async function vonageRequest(context: VonageContext, request: VonageReque
 	}
 	const host = new URL(url).host;
 	const viaN8nOAuth2 = credentialType === VIS_CODE_GRANT_CREDENTIAL;
-	const mayRetry = IDEMPOTENT_METHODS.has(method);
+	const mayRetry = IDEMPOTENT_METHODS.has(method) && !request.actsOnCall;
 	const deadlineMs = deadlineFor(context, itemIndex);
 	// Redirects are never followed: a Vonage endpoint has no reason to send one, and following it
 	// would carry the Authorization header (or a POST body) to wherever it points.

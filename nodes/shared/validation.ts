@@ -21,3 +21,29 @@ export function checkWholeNumber(label: string, value: unknown, min: number, max
 	}
 	return number;
 }
+
+export function checkNumberInRange(label: string, value: unknown, min: number, max: number): number {
+	const number = Number(value);
+	if (value === '' || value === null || !Number.isFinite(number) || number < min || number > max) {
+		throw new FieldError(`${label}: expected a number from ${min} to ${max}, got ${String(value)}`);
+	}
+	return number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Voice call UUIDs, as Create Call and the event webhooks give them. */
+export function checkCallUuid(label: string, value: unknown): string {
+	const text = String(value ?? '').trim();
+	if (!UUID.test(text)) throw new FieldError(`${label}: expected a call UUID such as 63f61863-4a51-4f6b-86e1-46edebcf9356, got "${text}"`);
+	return text;
+}
+
+/** DTMF digits Voice can play: 0-9, *, # and p (a 500 ms pause). */
+export function checkDtmfDigits(label: string, value: unknown): string {
+	const text = String(value ?? '').trim();
+	if (!/^[0-9*#p]{1,100}$/.test(text)) {
+		throw new FieldError(`${label}: expected 1 to 100 of 0-9, *, # and p (a pause), got "${text}"`);
+	}
+	return text;
+}

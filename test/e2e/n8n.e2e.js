@@ -166,6 +166,8 @@ async function main() {
 	await cli('publish:workflow', `--id=${oauth2Workflow.id}`);
 	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/voice-answer.json')}`);
 	await cli('publish:workflow', `--id=${voiceWorkflow.id}`);
+	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/voice-control.json')}`);
+	await cli('publish:workflow', '--id=vonageVoiceControl1');
 	const voiceApp = standin.state.applications.get(sandbox.applicationId);
 	voiceApp.capabilities.voice.signed_callbacks = true;
 	const voiceHooksBefore = structuredClone(voiceApp.capabilities.voice.webhooks);
@@ -339,6 +341,35 @@ async function hostileDeliveries(hook, event) {
 	return `charset forgery → 415, 4 replays → 200 without a run, 10k-deep → 400, 10 MB → 413 in ${Date.now() - started} ms`;
 }
 
+/**
+ * Voice v1 call control in one workflow (examples/voice-control.json): create a call, get it,
+ * speak into it, hang it up. The Voice trigger, still pointed at by the application, receives
+ * that call's signed events.
+ */
+async function callControl() {
+	step('6. Vonage Voice: create a call, get it, speak into it, hang it up; the trigger hears it');
+	const before = (await executionsOf(voiceWorkflow.id)).length;
+	const response = await fetch(`http://127.0.0.1:${PORT}/webhook/voice-call-control?to=14155550177`);
+	const text = await response.text();
+	assert.equal(response.status, 200, text);
+	const [call] = standin.state.v1Calls.values();
+	assert.ok(call, 'the stand-in has the call');
+	assert.deepEqual(JSON.parse(text), { uuid: call.uuid, action: 'hangup' });
+	assert.equal(call.to.number, '14155550177');
+	assert.equal(call.status, 'completed');
+	assert.deepEqual(call.talks.map((talk) => talk.text), ['This call is controlled by an n8n workflow. Goodbye.']);
+	const methods = standin.state.requests.filter((r) => r.path.startsWith('/v1/calls')).map((r) => `${r.method} ${r.path.replace(call.uuid, '{uuid}')}`);
+	assert.deepEqual(methods, ['POST /v1/calls', 'GET /v1/calls/{uuid}', 'PUT /v1/calls/{uuid}/talk', 'PUT /v1/calls/{uuid}']);
+	// The trigger lets "answered" and "completed" through: both events of this call run the workflow.
+	const runs = await waitFor('the call events to run the Voice trigger', async () => {
+		const rows = await executionsOf(voiceWorkflow.id);
+		const mine = rows.slice(before).filter((row) => row.data?.includes(call.uuid));
+		return mine.length >= 2 && mine.every((r) => r.status !== 'running' && r.status !== 'new') ? mine : undefined;
+	});
+	assert.equal(runs.length, 2);
+	console.log(`  call ${call.uuid}: created, read, spoken into, hung up; the trigger ran for its answered and completed events`);
+}
+
 async function voiceAnswerAndEvents(voiceHooksBefore) {
 	step('5. Voice trigger: application pointed here, NCCO from the workflow, fallback, signed events');
 	const { applicationId } = standin.sandbox;
@@ -371,6 +402,8 @@ async function voiceAnswerAndEvents(voiceHooksBefore) {
 	await new Promise((resolve) => setTimeout(resolve, 1500));
 	assert.equal((await executionsOf(voiceWorkflow.id)).length, before + 1, 'tampered and filtered-out events run nothing');
 	assert.ok(runs[runs.length - 1].data.includes(event.uuid), 'the execution carries the event');
+
+	await callControl();
 
 	await rest('POST', `/workflows/${voiceWorkflow.id}/deactivate`, {});
 	await waitFor('the webhooks to be restored', () => hooks().event_url.address === voiceHooksBefore.event_url.address);

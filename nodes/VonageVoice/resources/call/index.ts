@@ -1,0 +1,163 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { returnAllAndLimit } from '../../../shared/descriptions';
+import { epochMillis } from '../../../shared/itemHelpers';
+import { parseNcco } from '../../../shared/ncco';
+import { voiceCallsPaginate } from '../../../shared/pagination';
+import { vonageRequest } from '../../../shared/transport';
+import { apiPath } from '../../../shared/urlPath';
+import { checkUrl } from '../../../shared/validation';
+import { checked, createCallBody, createCallFields } from '../../../shared/voiceCallCreate';
+import { callUuidField, callUuidOf } from '../callUuid';
+
+/** Statuses the v1 call list filters by (Voice API reference, GET /v1/calls). */
+const CALL_STATUSES = ['started', 'ringing', 'answered', 'machine', 'completed', 'busy', 'cancelled', 'failed', 'rejected', 'timeout', 'unanswered'];
+
+const UPDATE_ACTIONS = [
+	{ name: 'Earmuff', value: 'earmuff', description: 'Stop the caller hearing anything' },
+	{ name: 'Hang Up', value: 'hangup', description: 'End the call' },
+	{ name: 'Mute', value: 'mute', description: 'Stop sending the caller’s audio' },
+	{ name: 'Transfer', value: 'transfer', description: 'Move the call to a new NCCO, given here or fetched from a URL' },
+	{ name: 'Unearmuff', value: 'unearmuff', description: 'Let the caller hear again' },
+	{ name: 'Unmute', value: 'unmute', description: 'Send the caller’s audio again' },
+];
+
+const show = (operation: string, extra: IDataObject = {}) => ({ show: { resource: ['call'], operation: [operation], ...extra } });
+
+export const callDescription: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['call'] } },
+		options: [
+			{ name: 'Create', value: 'create', action: 'Create a call', description: 'Place an outbound call (Voice API v1) to a phone, SIP, WebSocket, VBC extension or app user' },
+			{ name: 'Get', value: 'get', action: 'Get a call', description: 'Read a call’s status, duration, price and legs' },
+			{ name: 'List', value: 'list', action: 'List calls', description: 'List calls, optionally by status, date or conversation' },
+			{ name: 'Update', value: 'update', action: 'Update a call', description: 'Hang up, mute, earmuff or transfer a call in progress' },
+		],
+		default: 'create',
+	},
+	...createCallFields({ resource: 'call', operation: 'create', advancedMachineDetection: true }),
+	callUuidField('call', ['get', 'update']),
+	{
+		displayName: 'Action',
+		name: 'action',
+		type: 'options',
+		options: UPDATE_ACTIONS,
+		default: 'hangup',
+		displayOptions: show('update'),
+	},
+	{
+		displayName: 'Transfer To',
+		name: 'transferTo',
+		type: 'options',
+		options: [
+			{ name: 'NCCO', value: 'ncco', description: 'Actions given here' },
+			{ name: 'URL', value: 'url', description: 'Vonage fetches the new NCCO from a URL' },
+		],
+		default: 'ncco',
+		displayOptions: show('update', { action: ['transfer'] }),
+	},
+	{
+		displayName: 'NCCO (JSON)',
+		name: 'transferNcco',
+		type: 'json',
+		default: '[{"action": "talk", "text": "Transferring you now"}]',
+		displayOptions: show('update', { action: ['transfer'], transferTo: ['ncco'] }),
+	},
+	{
+		displayName: 'NCCO URL',
+		name: 'transferUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://example.com/ncco',
+		displayOptions: show('update', { action: ['transfer'], transferTo: ['url'] }),
+	},
+	...returnAllAndLimit('call', 'list'),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: show('list'),
+		options: [
+			{ displayName: 'Conversation UUID', name: 'conversationUuid', type: 'string', default: '', placeholder: 'CON-f972836a-550f-45fa-956c-12a2ab5b7d22' },
+			{ displayName: 'From', name: 'dateStart', type: 'dateTime', default: '', description: 'Calls started at or after this time' },
+			{
+				displayName: 'Order',
+				name: 'order',
+				type: 'options',
+				options: [
+					{ name: 'Ascending', value: 'asc' },
+					{ name: 'Descending', value: 'desc' },
+				],
+				default: 'asc',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				options: CALL_STATUSES.map((status) => ({ name: status.charAt(0).toUpperCase() + status.slice(1), value: status })),
+				default: 'completed',
+			},
+			{ displayName: 'To', name: 'dateEnd', type: 'dateTime', default: '', description: 'Calls started at or before this time' },
+		],
+	},
+];
+
+/** ISO 8601 in UTC without milliseconds, as the reference shows (2016-11-14T07:45:14Z). */
+function isoDate(context: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string {
+	return new Date(epochMillis(context, value, label, itemIndex)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export const callOperations = {
+	/** Never retried (but after a 429): a repeated POST would ring the callee twice. */
+	async create(this: IExecuteFunctions, itemIndex: number) {
+		const body = createCallBody(this, itemIndex);
+		return await vonageRequest(this, { api: 'voice', method: 'POST', path: '/v1/calls', body, itemIndex });
+	},
+	async get(this: IExecuteFunctions, itemIndex: number) {
+		const uuid = callUuidOf(this, itemIndex);
+		return await vonageRequest(this, { api: 'voice', method: 'GET', path: apiPath`/v1/calls/${uuid}`, itemIndex });
+	},
+	async list(this: IExecuteFunctions, itemIndex: number) {
+		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+		const query: IDataObject = {};
+		if (filters.status) query.status = filters.status;
+		if (filters.dateStart) query.date_start = isoDate(this, filters.dateStart, 'Filters → From', itemIndex);
+		if (filters.dateEnd) query.date_end = isoDate(this, filters.dateEnd, 'Filters → To', itemIndex);
+		if (filters.conversationUuid) query.conversation_uuid = String(filters.conversationUuid).trim();
+		if (filters.order) query.order = filters.order;
+		return await voiceCallsPaginate(this, query, {
+			returnAll: this.getNodeParameter('returnAll', itemIndex, false) as boolean,
+			limit: this.getNodeParameter('limit', itemIndex, 50) as number,
+			itemIndex,
+		});
+	},
+	/** Acts on a live call: never repeated but after a 429. */
+	async update(this: IExecuteFunctions, itemIndex: number) {
+		const uuid = callUuidOf(this, itemIndex);
+		const action = String(this.getNodeParameter('action', itemIndex));
+		if (!UPDATE_ACTIONS.some((known) => known.value === action)) {
+			throw new NodeOperationError(this.getNode(), `Action: expected one of ${UPDATE_ACTIONS.map((a) => a.value).join(', ')}, got "${action}"`, { itemIndex });
+		}
+		const body: IDataObject = { action };
+		if (action === 'transfer') {
+			if (this.getNodeParameter('transferTo', itemIndex) === 'url') {
+				body.destination = { type: 'ncco', url: [checked(this, itemIndex, () => checkUrl('NCCO URL', this.getNodeParameter('transferUrl', itemIndex)))] };
+			} else {
+				const ncco = parseNcco(this.getNodeParameter('transferNcco', itemIndex));
+				if (typeof ncco === 'string') throw new NodeOperationError(this.getNode(), `NCCO (JSON): ${ncco}`, { itemIndex });
+				body.destination = { type: 'ncco', ncco };
+			}
+		}
+		await vonageRequest(this, { api: 'voice', method: 'PUT', path: apiPath`/v1/calls/${uuid}`, body, itemIndex, actsOnCall: true });
+		// Voice answers 204 with no body: the output says what was done.
+		return { uuid, action, ...(body.destination ? { destination: body.destination } : {}) };
+	},
+};

@@ -1,0 +1,39 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { vonageRequest } from '../../../shared/transport';
+import { apiPath } from '../../../shared/urlPath';
+import { checkDtmfDigits } from '../../../shared/validation';
+import { checked } from '../../../shared/voiceCallCreate';
+import { callUuidField, callUuidOf } from '../callUuid';
+
+export const dtmfDescription: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['dtmf'] } },
+		options: [{ name: 'Send', value: 'send', action: 'Send DTMF digits into a call', description: 'Play keypad tones into a call in progress' }],
+		default: 'send',
+	},
+	callUuidField('dtmf', ['send']),
+	{
+		displayName: 'Digits',
+		name: 'digits',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '1234#',
+		description: '0-9, * and #; p pauses for 500 ms',
+		displayOptions: { show: { resource: ['dtmf'], operation: ['send'] } },
+	},
+];
+
+export const dtmfOperations = {
+	/** Acts on a live call: never repeated but after a 429. */
+	async send(this: IExecuteFunctions, itemIndex: number) {
+		const uuid = callUuidOf(this, itemIndex);
+		const digits = checked(this, itemIndex, () => checkDtmfDigits('Digits', this.getNodeParameter('digits', itemIndex, '')));
+		return await vonageRequest(this, { api: 'voice', method: 'PUT', path: apiPath`/v1/calls/${uuid}/dtmf`, body: { digits }, itemIndex, actsOnCall: true });
+	},
+};

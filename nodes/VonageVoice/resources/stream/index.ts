@@ -1,0 +1,61 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { vonageRequest } from '../../../shared/transport';
+import { apiPath } from '../../../shared/urlPath';
+import { checkNumberInRange, checkUrl, checkWholeNumber } from '../../../shared/validation';
+import { checked } from '../../../shared/voiceCallCreate';
+import { callUuidField, callUuidOf } from '../callUuid';
+
+export const streamDescription: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['stream'] } },
+		options: [
+			{ name: 'Play', value: 'play', action: 'Play audio into a call', description: 'Play an audio file from a URL into a call in progress' },
+			{ name: 'Stop', value: 'stop', action: 'Stop audio in a call', description: 'Stop the audio playing into a call' },
+		],
+		default: 'play',
+	},
+	callUuidField('stream', ['play', 'stop']),
+	{
+		displayName: 'Audio URL',
+		name: 'streamUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://example.com/hold-music.mp3',
+		description: 'An MP3 or WAV file Vonage can fetch',
+		displayOptions: { show: { resource: ['stream'], operation: ['play'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { resource: ['stream'], operation: ['play'] } },
+		options: [
+			{ displayName: 'Level', name: 'level', type: 'number', typeOptions: { minValue: -1, maxValue: 1, numberPrecision: 1 }, default: 0, description: 'Volume from -1 to 1 in steps of 0.1' },
+			{ displayName: 'Loop', name: 'loop', type: 'number', typeOptions: { minValue: 0 }, default: 1, description: 'How many times to play it; 0 repeats until stopped' },
+		],
+	},
+];
+
+export const streamOperations = {
+	/** Acts on a live call: never repeated but after a 429. */
+	async play(this: IExecuteFunctions, itemIndex: number) {
+		const uuid = callUuidOf(this, itemIndex);
+		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		const body: IDataObject = { stream_url: [checked(this, itemIndex, () => checkUrl('Audio URL', this.getNodeParameter('streamUrl', itemIndex)))] };
+		if (options.loop !== undefined) body.loop = checked(this, itemIndex, () => checkWholeNumber('Options → Loop', options.loop, 0, 1000));
+		if (options.level !== undefined) body.level = checked(this, itemIndex, () => checkNumberInRange('Options → Level', options.level, -1, 1));
+		return await vonageRequest(this, { api: 'voice', method: 'PUT', path: apiPath`/v1/calls/${uuid}/stream`, body, itemIndex, actsOnCall: true });
+	},
+	async stop(this: IExecuteFunctions, itemIndex: number) {
+		const uuid = callUuidOf(this, itemIndex);
+		return await vonageRequest(this, { api: 'voice', method: 'DELETE', path: apiPath`/v1/calls/${uuid}/stream`, itemIndex, actsOnCall: true });
+	},
+};
