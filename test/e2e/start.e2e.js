@@ -45,7 +45,9 @@ function start(env) {
 		},
 		async interrupt() {
 			process.kill(-child.pid, 'SIGINT');
-			const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), 60_000))]);
+			let timer;
+			const code = await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), 60_000)))]);
+			clearTimeout(timer);
 			return { code, output };
 		},
 	};
