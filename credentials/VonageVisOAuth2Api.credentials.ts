@@ -1,6 +1,7 @@
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
 import { DEFAULT_VIS_HOST } from '../nodes/shared/visToken';
+import { visRequestsPerMinuteField } from '../nodes/shared/visQuota';
 
 const HOST = `($self["baseUrl"] || "${DEFAULT_VIS_HOST}").replace(/\\/+$/, "")`;
 
@@ -35,15 +36,7 @@ export class VonageVisOAuth2Api implements ICredentialType {
 			type: 'hidden',
 			default: 'authorizationCode',
 		},
-		{
-			displayName: 'Requests per Minute',
-			name: 'requestsPerMinute',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 10,
-			description:
-				"VIS's request quota for this developer application (10 per minute per token unless Vonage raised it). The nodes pace their VIS requests to stay within it.",
-		},
+		visRequestsPerMinuteField,
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',

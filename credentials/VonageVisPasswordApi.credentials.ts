@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { DEFAULT_VIS_HOST, freshVisAccessToken, VIS_API_PATH, type VisCredentialFields } from '../nodes/shared/visToken';
+import { visRequestsPerMinuteField } from '../nodes/shared/visQuota';
 
 /**
  * VIS (Vonage Business Communications call control) with the OAuth2 password grant.
@@ -63,15 +64,7 @@ export class VonageVisPasswordApi implements ICredentialType {
 			default: '',
 			required: true,
 		},
-		{
-			displayName: 'Requests per Minute',
-			name: 'requestsPerMinute',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 10,
-			description:
-				"VIS's request quota for this developer application (10 per minute per token unless Vonage raised it). The nodes pace their VIS requests to stay within it.",
-		},
+		visRequestsPerMinuteField,
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',

@@ -80,3 +80,15 @@ export const requestOptions: INodeProperties = {
 		},
 	],
 };
+
+/** Ascending/descending, as the Users and Voice call lists take it (`order`). */
+export const sortOrderOption: INodeProperties = {
+	displayName: 'Order',
+	name: 'order',
+	type: 'options',
+	options: [
+		{ name: 'Ascending', value: 'asc' },
+		{ name: 'Descending', value: 'desc' },
+	],
+	default: 'asc',
+};

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { INodeProperties } from 'n8n-workflow';
 
 /**
  * VIS allows a developer application about 10 requests per minute per token (Vonage can raise it
@@ -7,6 +8,17 @@ import { createHash } from 'node:crypto';
  */
 export const DEFAULT_VIS_REQUESTS_PER_MINUTE = 10;
 const WINDOW_MS = 60_000;
+
+/** The quota as a setting of both VIS credentials. */
+export const visRequestsPerMinuteField: INodeProperties = {
+	displayName: 'Requests per Minute',
+	name: 'requestsPerMinute',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: DEFAULT_VIS_REQUESTS_PER_MINUTE,
+	description:
+		"VIS's request quota for this developer application (10 per minute per token unless Vonage raised it). The nodes pace their VIS requests to stay within it.",
+};
 
 export interface QuotaClock {
 	now(): number;

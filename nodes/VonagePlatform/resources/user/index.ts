@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { returnAllAndLimit } from '../../../shared/descriptions';
+import { returnAllAndLimit, sortOrderOption } from '../../../shared/descriptions';
 import { requiredId } from '../../../shared/itemHelpers';
 import { usersPaginate } from '../../../shared/pagination';
 import { vonageRequest } from '../../../shared/transport';
@@ -153,16 +153,7 @@ export const userDescription: INodeProperties[] = [
 		displayOptions: show(['list']),
 		options: [
 			{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'Only the user with this exact name' },
-			{
-				displayName: 'Order',
-				name: 'order',
-				type: 'options',
-				options: [
-					{ name: 'Ascending', value: 'asc' },
-					{ name: 'Descending', value: 'desc' },
-				],
-				default: 'asc',
-			},
+			sortOrderOption,
 		],
 	},
 ];

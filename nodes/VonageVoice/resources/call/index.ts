@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { returnAllAndLimit } from '../../../shared/descriptions';
+import { returnAllAndLimit, sortOrderOption } from '../../../shared/descriptions';
 import { epochMillis } from '../../../shared/itemHelpers';
 import { parseNcco } from '../../../shared/ncco';
 import { voiceCallsPaginate } from '../../../shared/pagination';
@@ -88,16 +88,7 @@ export const callDescription: INodeProperties[] = [
 		options: [
 			{ displayName: 'Conversation UUID', name: 'conversationUuid', type: 'string', default: '', placeholder: 'CON-f972836a-550f-45fa-956c-12a2ab5b7d22' },
 			{ displayName: 'From', name: 'dateStart', type: 'dateTime', default: '', description: 'Calls started at or after this time' },
-			{
-				displayName: 'Order',
-				name: 'order',
-				type: 'options',
-				options: [
-					{ name: 'Ascending', value: 'asc' },
-					{ name: 'Descending', value: 'desc' },
-				],
-				default: 'asc',
-			},
+			sortOrderOption,
 			{
 				displayName: 'Status',
 				name: 'status',
