@@ -181,7 +181,13 @@ describe('VIS trigger: deliveries', () => {
 		const result = await standin.deliverEvent(webhookId(), event, { deliveryId: 'd-1', attempt: 1 });
 		expect(result.status).toBe(200);
 		expect(trigger.executions).toHaveLength(1);
-		expect(trigger.executions[0][0].json).toEqual({ ...event, deliveryId: 'd-1', attempt: 1, webhookId: webhookId() });
+		expect(trigger.executions[0][0].json).toEqual({
+			...event,
+			deliveryId: 'd-1',
+			attempt: 1,
+			webhookId: webhookId(),
+			eventKey: createHmac('sha256', trigger.staticData().signingKey as string).update(standinCanonicalJson(event)).digest('hex'),
+		});
 	});
 
 	test.each([

@@ -165,7 +165,9 @@ export class VonageVisTrigger implements INodeType {
 		const attempt = Number(firstHeader(headers, 'x-von-attempt') ?? 1);
 		return {
 			webhookResponse: { status: 'accepted' },
-			workflowData: [[{ json: { ...event, deliveryId, attempt, webhookId: data.webhookId } }]],
+			// eventKey is the verified HMAC: the same for a redelivery of the same event whatever its
+			// delivery headers, so a Remove Duplicates step can key on it across n8n processes.
+			workflowData: [[{ json: { ...event, deliveryId, attempt, webhookId: data.webhookId, eventKey: signature.toLowerCase() } }]],
 		};
 	}
 }

@@ -4,7 +4,7 @@
  *
  * One window per trigger registration: a busy trigger evicts only its own oldest entries, never
  * another's. This lives in the process's memory, which n8n's queue mode splits between webhook
- * processors; see the README's "Running in queue mode".
+ * processors (README, "Running in queue mode").
  */
 export class ReplayWindow {
 	private readonly seenUntil = new Map<string, number>();
