@@ -22,6 +22,7 @@ import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
 import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
 import { signedEventForms } from '../nodes/VonageVisTrigger/canonicalJson';
 import { acceptedDeliveries } from '../nodes/VonageVisTrigger/deliveries';
+import { stopAllRenewals } from '../nodes/VonageVisTrigger/registration';
 import { matchingSignedForm } from '../nodes/VonageVisTrigger/signature';
 import { VonageVisTrigger } from '../nodes/VonageVisTrigger/VonageVisTrigger.node';
 import { fetchAsHttpRequest } from '../test/helpers/fetchHttp';
@@ -260,7 +261,7 @@ async function verification() {
 	const rawBody = Buffer.from(JSON.stringify({ event }));
 	const canonical = JSON.stringify(Object.fromEntries(Object.keys(event).sort().map((k) => [k, event[k]])));
 	const signature = createHmac('sha256', signingKey).update(canonical).digest('hex');
-	const request = { rawBody, body: JSON.parse(rawBody.toString()), headers: { 'x-von-signature': signature, 'x-von-webhook-id': 'wh', 'x-von-delivery-id': '', 'x-von-attempt': '1' } };
+	const request = { rawBody, body: JSON.parse(rawBody.toString()), headers: { 'content-type': 'application/json', 'x-von-signature': signature, 'x-von-webhook-id': 'wh', 'x-von-delivery-id': '', 'x-von-attempt': '1' } };
 	const response = { status: () => ({ json: () => undefined }) };
 	const additionalData = { ...additionalDataFor({}), httpRequest: request, httpResponse: response } as never;
 	const webhookData = { httpMethod: 'POST', node: node.name, path: 'vis-events', webhookDescription: nodeType.description.webhooks![0], workflowId: workflow.id } as unknown as IWebhookData;
@@ -293,7 +294,9 @@ async function verification() {
 	const verifyOnly = await perSecond(() => matchingSignedForm(signedEventForms(bodyText), signingKey, signature) !== undefined);
 	const expected = Buffer.from(signature, 'hex');
 	const bare = await perSecond(() => timingSafeEqual(createHmac('sha256', signingKey).update(rawBody).digest(), expected) || true);
-	rows.push([`Trigger verification, ${rawBody.length} B event`, `${Math.round(node_)}/s`, `${Math.round(bare)}/s`, '–', (bare / node_).toFixed(2) + ' (floor/node)', '–', 'node = webhook() in an n8n-core WebhookContext: canonicalise + HMAC + constant-time compare + dedup + output'],
+	// webhook() started a renewal timer for the registration; a process with one does not exit.
+	stopAllRenewals();
+	rows.push([`Trigger verification, ${rawBody.length} B event`, `${Math.round(node_)}/s`, `${Math.round(bare)}/s`, '–', (bare / node_).toFixed(2) + ' (floor/node)', '–', 'node = webhook() in an n8n-core WebhookContext: body limits + UTF-8 decode + canonicalise (3 forms) + HMAC + constant-time compare + replay check + parse of the verified text + output'],
 		['  of which canonicalise + HMAC + compare', `${Math.round(verifyOnly)}/s`, `${Math.round(bare)}/s`, '–', (bare / verifyOnly).toFixed(2) + ' (floor/node)', '–', 'the verification alone, without n8n’s per-request context']);
 }
 
@@ -301,13 +304,15 @@ function coldLoad() {
 	const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 	const files = [...pkg.n8n.nodes, ...pkg.n8n.credentials].map((f: string) => path.join(ROOT, f));
 	// n8n has n8n-workflow loaded before it loads community nodes, so both variants preload it.
+	// jose is bundled into dist/nodes/shared/jose.js; preloading that file isolates its share.
+	const bundle = JSON.stringify(path.join(ROOT, 'dist', 'nodes', 'shared', 'jose.js'));
 	const script = (preloadJose: boolean) =>
-		`require('n8n-workflow');${preloadJose ? "require('jose');" : ''}const t=process.hrtime.bigint();for(const f of ${JSON.stringify(files)})require(f);process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+		`require('n8n-workflow');${preloadJose ? `require(${bundle});` : ''}const t=process.hrtime.bigint();for(const f of ${JSON.stringify(files)})require(f);process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
 	const measure = (preload: boolean) =>
 		median(Array.from({ length: 9 }, () => Number(spawnSync(process.execPath, ['-e', script(preload)], { cwd: ROOT, encoding: 'utf8' }).stdout)));
 	const cold = measure(false);
 	const warmJose = measure(true);
-	rows.push(['Cold load of every node and credential (dist)', ms(cold), '–', '–', '–', '–', `with jose already loaded: ${warmJose.toFixed(0)} ms, so jose costs ~${(cold - warmJose).toFixed(0)} ms (median of 9 processes)`]);
+	rows.push(['Cold load of every node and credential (dist)', ms(cold), '–', '–', '–', '–', `with the bundled jose already loaded: ${warmJose.toFixed(0)} ms, so the 44 KB bundle costs ~${(cold - warmJose).toFixed(0)} ms (median of 9 processes)`]);
 }
 
 /** bench/n8n.js: the per-item cases inside a real n8n, against n8n's own HTTP Request node. */

@@ -4,7 +4,7 @@ import * as fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
 import { ReplayWindow, ReplayWindows } from '../nodes/shared/replayGuard';
-import { canonicalEventJson, MalformedJsonError, signedEventForms } from '../nodes/VonageVisTrigger/canonicalJson';
+import { MalformedJsonError, signedEventForms } from '../nodes/VonageVisTrigger/canonicalJson';
 import { renewalClock, stopAllRenewals } from '../nodes/VonageVisTrigger/registration';
 import { matchingSignedForm } from '../nodes/VonageVisTrigger/signature';
 import { startStandin, type Standin } from './helpers/standin';
@@ -14,6 +14,8 @@ import { startTrigger, type TriggerHarness } from './helpers/trigger';
 const { canonicalJson: standinCanonicalJson } = require('./standin/server');
 
 const DAY = 86_400_000;
+/** The canonical text VIS's written rule signs: the compact sorted form. */
+const canonicalEventJson = (body: string) => signedEventForms(body).compact;
 let standin: Standin;
 let trigger: TriggerHarness;
 let now: number;

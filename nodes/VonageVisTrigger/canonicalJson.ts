@@ -185,8 +185,3 @@ class Canonicaliser {
 export function signedEventForms(body: string, maxDepth = MAX_EVENT_DEPTH): SignedEventForms {
 	return new Canonicaliser(body, maxDepth).eventOfDocument();
 }
-
-/** The canonical text VIS's written rule signs for a delivery body's `event`. */
-export function canonicalEventJson(body: string): string {
-	return signedEventForms(body).compact;
-}

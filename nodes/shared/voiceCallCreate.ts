@@ -16,6 +16,12 @@ export interface CreateCallFieldsOptions {
 	advancedMachineDetection: boolean;
 }
 
+/** What Voice does when a machine answers. */
+const MACHINE_BEHAVIORS = [
+	{ name: 'Continue', value: 'continue' },
+	{ name: 'Hang Up', value: 'hangup' },
+];
+
 export function createCallFields({ resource, operation, advancedMachineDetection }: CreateCallFieldsOptions): INodeProperties[] {
 	const show = (extra: IDataObject = {}) => ({ show: { resource: [resource], operation: [operation], ...extra } });
 	const fields: INodeProperties[] = [
@@ -97,10 +103,7 @@ export function createCallFields({ resource, operation, advancedMachineDetection
 					displayName: 'Machine Detection',
 					name: 'machineDetection',
 					type: 'options',
-					options: [
-						{ name: 'Continue', value: 'continue' },
-						{ name: 'Hang Up', value: 'hangup' },
-					],
+					options: MACHINE_BEHAVIORS,
 					default: 'continue',
 				},
 				{ displayName: 'Ringing Timer (Seconds)', name: 'ringingTimer', type: 'number', default: 60, description: '1 to 120: hang up if not answered by then' },
@@ -110,36 +113,33 @@ export function createCallFields({ resource, operation, advancedMachineDetection
 	if (advancedMachineDetection) {
 		const options = fields.find((field) => field.name === 'options')!;
 		const advanced: INodeProperties = {
-				displayName: 'Advanced Machine Detection',
-				name: 'advancedMachineDetection',
-				type: 'collection',
-				placeholder: 'Add Setting',
-				default: {},
-				description: 'Voicemail detection that can wait for the beep; replaces Machine Detection when set',
-				options: [
-					{
-						displayName: 'Behavior',
-						name: 'behavior',
-						type: 'options',
-						options: [
-							{ name: 'Continue', value: 'continue' },
-							{ name: 'Hang Up', value: 'hangup' },
-						],
-						default: 'continue',
-					},
-					{
-						displayName: 'Mode',
-						name: 'mode',
-						type: 'options',
-						options: [
-							{ name: 'Default', value: 'default', description: 'Detect a human or a machine' },
-							{ name: 'Detect', value: 'detect', description: 'Detect a machine only' },
-							{ name: 'Detect Beep', value: 'detect_beep', description: 'Detect a machine and wait for its beep' },
-						],
-						default: 'detect',
-					},
-					{ displayName: 'Beep Timeout (Seconds)', name: 'beepTimeout', type: 'number', default: 45, description: '45 to 120: how long to wait for the beep' },
-				],
+			displayName: 'Advanced Machine Detection',
+			name: 'advancedMachineDetection',
+			type: 'collection',
+			placeholder: 'Add Setting',
+			default: {},
+			description: 'Voicemail detection that can wait for the beep; replaces Machine Detection when set',
+			options: [
+				{
+					displayName: 'Behavior',
+					name: 'behavior',
+					type: 'options',
+					options: MACHINE_BEHAVIORS,
+					default: 'continue',
+				},
+				{
+					displayName: 'Mode',
+					name: 'mode',
+					type: 'options',
+					options: [
+						{ name: 'Default', value: 'default', description: 'Detect a human or a machine' },
+						{ name: 'Detect', value: 'detect', description: 'Detect a machine only' },
+						{ name: 'Detect Beep', value: 'detect_beep', description: 'Detect a machine and wait for its beep' },
+					],
+					default: 'detect',
+				},
+				{ displayName: 'Beep Timeout (Seconds)', name: 'beepTimeout', type: 'number', default: 45, description: '45 to 120: how long to wait for the beep' },
+			],
 		};
 		options.options = [...(options.options as INodeProperties[]), advanced].sort((a, b) => a.displayName.localeCompare(b.displayName));
 	}

@@ -76,6 +76,18 @@ async function sql(query, params = []) {
 	return await runtime.queryN8nDb(n8nBin, work, query, params);
 }
 
+/** The JSON of `n8n execute --rawOutput`; n8n may log a line before or after it. */
+function rawOutputJson(stdout) {
+	return JSON.parse(stdout.slice(stdout.indexOf('{'), stdout.lastIndexOf('}') + 1));
+}
+
+/** Whether an execution's run data (n8n's flatted JSON) has an entry for the node. */
+function ranNode(data, nodeName) {
+	const table = JSON.parse(data);
+	const runData = table[Number(table[table[0].resultData ?? 0]?.runData)];
+	return Boolean(runData && Object.prototype.hasOwnProperty.call(runData, nodeName) && table[Number(runData[nodeName])]?.length);
+}
+
 async function executionsOf(workflowId) {
 	return await sql(
 		`SELECT e.id, e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id WHERE e.workflowId = ? ORDER BY e.id`,
@@ -122,7 +134,7 @@ async function main() {
 	fs.writeFileSync(path.join(work, 'actions.json'), JSON.stringify(actions));
 	await cli('import:workflow', `--input=${path.join(work, 'actions.json')}`);
 	const stdout = await cli('execute', `--id=${actions.id}`, '--rawOutput');
-	const output = JSON.parse(stdout.slice(stdout.indexOf('{')));
+	const output = rawOutputJson(stdout);
 	const runData = output.data.resultData.runData;
 	assert.equal(output.data.resultData.error, undefined, `execution failed: ${JSON.stringify(output.data.resultData.error)}`);
 	const placed = runData['Place call'][0].data.main[0];
@@ -140,7 +152,7 @@ async function main() {
 
 	step('1b. platform workflow: application create/update/get, user create/list, Voice v2 call');
 	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/platform-actions.json')}`);
-	const platformOut = JSON.parse((await cli('execute', '--id=vonagePlatformActions1', '--rawOutput')).replace(/^[^{]*/, ''));
+	const platformOut = rawOutputJson(await cli('execute', '--id=vonagePlatformActions1', '--rawOutput'));
 	assert.equal(platformOut.data.resultData.error, undefined, `execution failed: ${JSON.stringify(platformOut.data.resultData.error)}`);
 	const platformRun = (name) => platformOut.data.resultData.runData[name][0].data.main[0].map((item) => item.json);
 	const [createdApp] = platformRun('Create application');
@@ -219,6 +231,20 @@ async function main() {
 		throw new Error(`${error.message}; executions: ${JSON.stringify(seen.map((r) => ({ id: r.id, status: r.status, data: String(r.data).slice(0, 400) })))}`);
 	});
 	console.log(`  while stopped: ${afterStop} registration(s); after restart: the same one, and a new delivery ran once`);
+
+	// The restarted process has forgotten the first event, as another webhook processor would not
+	// know it in queue mode: a redelivery starts an execution, and the example's Remove Duplicates
+	// step (keyed on eventKey, stored in n8n's database) stops it before "Handle event".
+	const redeliveredAfterRestart = await standin.deliverEvent(hook.id, event, { deliveryId: 'e2e-1', attempt: 3 });
+	assert.equal(redeliveredAfterRestart.status, 200);
+	const all = await waitFor('the redelivery execution', async () => {
+		const rows = await executionsOf(triggerWorkflow.id);
+		return rows.length === 3 && rows.every((r) => r.status !== 'running' && r.status !== 'new') ? rows : undefined;
+	});
+	const handled = all.filter((row) => ranNode(row.data, 'Handle event'));
+	assert.deepEqual(all.map((row) => row.status), ['success', 'success', 'success']);
+	assert.equal(handled.length, 2, 'the redelivered event did not reach "Handle event" a second time');
+	console.log('  a redelivery after the restart (memory gone, as in another queue-mode process) stopped at Remove Duplicates');
 
 	step('   deactivate removes it, reactivate makes exactly one');
 	// /healthz answers before the REST routes are mounted.
