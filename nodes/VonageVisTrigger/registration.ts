@@ -16,10 +16,25 @@ export interface RegistrationData extends IDataObject {
 
 type Context = IHookFunctions | IWebhookFunctions;
 
+/**
+ * VIS registrations live about 10 days. They are renewed in their last fifth (48 hours) and
+ * checked every tenth (at most every 6 hours). Both scale with the lifetime VIS gives, so the
+ * rule holds whatever it is (the queue-mode suite runs registrations of 30 seconds).
+ */
 export const RENEW_WITHIN_MS = 48 * 3_600_000;
 export const RENEWAL_CHECK_EVERY_MS = 6 * 3_600_000;
+const DEFAULT_LIFETIME_MS = 10 * 86_400_000;
 /** Spread so that timers started together (several processes, several triggers) drift apart. */
 const RENEWAL_JITTER = 0.1;
+
+/** How long VIS made the registration last: from its last renewal (or creation) to its expiry. */
+function lifetimeOf(hook: IDataObject): number {
+	const lifetime = Date.parse(String(hook.expireAt)) - Date.parse(String(hook.renewedAt ?? hook.createdAt));
+	return Number.isFinite(lifetime) && lifetime > 0 ? lifetime : DEFAULT_LIFETIME_MS;
+}
+
+const renewWithinMs = (lifetime: number) => Math.min(RENEW_WITHIN_MS, lifetime / 5);
+const checkEveryMs = (lifetime: number) => Math.max(1000, Math.min(RENEWAL_CHECK_EVERY_MS, lifetime / 10));
 
 /**
  * Clock and timer used for renewal, replaceable in tests. A quiet line gets no deliveries to
@@ -27,17 +42,30 @@ const RENEWAL_JITTER = 0.1;
  */
 export const renewalClock = {
 	now: () => Date.now(),
-	every(ms: number, tick: () => Promise<boolean>): () => void {
+	pause: async (ms: number) => await sleep(ms),
+	every(intervalMs: () => number, tick: () => Promise<boolean>, onWake?: (wake: () => void) => void): () => void {
 		const controller = new AbortController();
+		let nudge = new AbortController();
+		// Called when the interval may have shrunk (VIS gives shorter registrations than the default
+		// this timer started with), so the wait is measured again at once.
+		onWake?.(() => nudge.abort());
 		void (async () => {
+			let last = Date.now();
+			let jitter = 1 + (Math.random() * 2 - 1) * RENEWAL_JITTER;
 			while (!controller.signal.aborted) {
-				const jitter = 1 + (Math.random() * 2 - 1) * RENEWAL_JITTER;
-				try {
-					await sleep(Math.round(ms * jitter), controller.signal);
-				} catch {
-					return; // aborted
+				const wait = last + intervalMs() * jitter - Date.now();
+				if (wait > 0) {
+					try {
+						await sleep(wait, AbortSignal.any([controller.signal, nudge.signal]));
+					} catch {
+						if (controller.signal.aborted) return;
+						nudge = new AbortController();
+					}
+					continue;
 				}
 				if (!(await tick())) return;
+				last = Date.now();
+				jitter = 1 + (Math.random() * 2 - 1) * RENEWAL_JITTER;
 			}
 		})();
 		return () => controller.abort();
@@ -52,6 +80,10 @@ export const renewalClock = {
 interface RenewalState {
 	/** Expiry last read from VIS or written by a renewal in this process. */
 	expireAt?: number;
+	/** The registration's lifetime as VIS last gave it. */
+	lifetime?: number;
+	/** Makes the timer measure its wait again (its interval follows the lifetime). */
+	wakeTimer?: () => void;
 	/** The one check-and-renew in flight for this registration. */
 	inFlight?: Promise<boolean>;
 	stopTimer?: () => void;
@@ -68,6 +100,15 @@ function renewalState(webhookId: string): RenewalState {
 	return state;
 }
 
+/** Records what VIS says about a registration's expiry; a shorter lifetime wakes the timer. */
+function learn(state: RenewalState, hook: IDataObject) {
+	state.expireAt = Date.parse(String(hook.expireAt));
+	const lifetime = lifetimeOf(hook);
+	const shorter = state.lifetime === undefined || lifetime < state.lifetime;
+	state.lifetime = lifetime;
+	if (shorter) state.wakeTimer?.();
+}
+
 function registration(context: Context): RegistrationData {
 	return context.getWorkflowStaticData('node') as RegistrationData;
 }
@@ -77,7 +118,7 @@ function remember(data: RegistrationData, hook: IDataObject) {
 	data.signingKey = String(hook.signingKey ?? data.signingKey ?? '');
 	data.expireAt = hook.expireAt as string | undefined;
 	data.url = hook.url as string | undefined;
-	renewalState(data.webhookId).expireAt = Date.parse(String(hook.expireAt));
+	learn(renewalState(data.webhookId), hook);
 }
 
 function forget(data: RegistrationData) {
@@ -87,7 +128,7 @@ function forget(data: RegistrationData) {
 export function needsRenewal(hook: IDataObject, now: number): boolean {
 	const statistics = hook.statistics as IDataObject | undefined;
 	const expireAt = Date.parse(String(hook.expireAt));
-	return statistics?.failed === true || !Number.isFinite(expireAt) || expireAt - now < RENEW_WITHIN_MS;
+	return statistics?.failed === true || !Number.isFinite(expireAt) || expireAt - now < renewWithinMs(lifetimeOf(hook));
 }
 
 /** The registration as VIS has it, or undefined when VIS no longer knows it. */
@@ -116,7 +157,7 @@ async function renew(context: Context, webhookId: string): Promise<IDataObject> 
 		method: 'PUT',
 		path: apiPath`/self/webhooks/${webhookId}/renew`,
 	});
-	renewalState(webhookId).expireAt = Date.parse(String(renewed.expireAt));
+	learn(renewalState(webhookId), renewed);
 	context.logger.info(`Vonage VIS Trigger renewed webhook ${webhookId} until ${String(renewed.expireAt)}`);
 	return renewed;
 }
@@ -130,13 +171,19 @@ export function renewIfDue(context: Context, webhookId: string): Promise<boolean
 	const state = renewalState(webhookId);
 	state.inFlight ??= (async () => {
 		try {
-			const hook = await fetchWebhook(context, webhookId);
+			let hook = await fetchWebhook(context, webhookId);
+			if (hook && needsRenewal(hook, renewalClock.now())) {
+				// Other n8n processes (queue mode) may check the same registration at the same
+				// moment: after a random pause, whoever renewed first shows in a second read.
+				await renewalClock.pause(Math.round(Math.random() * Math.min(2000, checkEveryMs(lifetimeOf(hook)) / 5)));
+				hook = await fetchWebhook(context, webhookId);
+			}
 			if (!hook) {
 				stopRenewing(webhookId);
 				context.logger.warn(`Vonage VIS Trigger: VIS no longer knows webhook ${webhookId}; renewal stopped`);
 				return false;
 			}
-			state.expireAt = Date.parse(String(hook.expireAt));
+			learn(state, hook);
 			if (needsRenewal(hook, renewalClock.now())) await renew(context, webhookId);
 			return true;
 		} finally {
@@ -151,7 +198,8 @@ export function renewSoonIfDue(context: IWebhookFunctions, data: RegistrationDat
 	const webhookId = data.webhookId!;
 	const state = renewalState(webhookId);
 	const expireAt = state.expireAt ?? Date.parse(String(data.expireAt));
-	if (state.inFlight || (Number.isFinite(expireAt) && expireAt - renewalClock.now() >= RENEW_WITHIN_MS)) return;
+	const within = renewWithinMs(state.lifetime ?? DEFAULT_LIFETIME_MS);
+	if (state.inFlight || (Number.isFinite(expireAt) && expireAt - renewalClock.now() >= within)) return;
 	// VIS wants its 200 within 2 s, so the renewal is not awaited.
 	renewIfDue(context, webhookId).catch((error) =>
 		context.logger.error(`Vonage VIS Trigger could not renew webhook ${webhookId}: ${(error as Error).message}`),
@@ -166,14 +214,18 @@ export function renewSoonIfDue(context: IWebhookFunctions, data: RegistrationDat
 export function keepRenewing(context: Context, webhookId: string): void {
 	const state = renewalState(webhookId);
 	if (state.stopTimer) return;
-	state.stopTimer = renewalClock.every(RENEWAL_CHECK_EVERY_MS, async () => {
-		try {
-			return await renewIfDue(context, webhookId);
-		} catch (error) {
-			context.logger.error(`Vonage VIS Trigger could not renew webhook ${webhookId}: ${(error as Error).message}`);
-			return true;
-		}
-	});
+	state.stopTimer = renewalClock.every(
+		() => checkEveryMs(state.lifetime ?? DEFAULT_LIFETIME_MS),
+		async () => {
+			try {
+				return await renewIfDue(context, webhookId);
+			} catch (error) {
+				context.logger.error(`Vonage VIS Trigger could not renew webhook ${webhookId}: ${(error as Error).message}`);
+				return true;
+			}
+		},
+		(wake) => (state.wakeTimer = wake),
+	);
 }
 
 export function stopRenewing(webhookId: string): void {
