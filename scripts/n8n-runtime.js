@@ -129,11 +129,14 @@ function n8nCli(n8nBin, env, args) {
 	});
 }
 
-/** Starts `n8n start` and resolves once /healthz answers; the log goes to logFile. */
-async function startN8n(n8nBin, env, logFile, timeoutMs = 120_000) {
+/**
+ * Starts `n8n start` (or `n8n worker` / `n8n webhook` for queue mode) and resolves once it answers
+ * /healthz on healthPort (N8N_PORT unless given; a worker's QUEUE_HEALTH_CHECK_PORT).
+ */
+async function startN8n(n8nBin, env, logFile, timeoutMs = 120_000, command = 'start', healthPort = env.N8N_PORT) {
 	const out = fs.openSync(logFile, 'a');
-	const child = spawn(path.join(nodeBinDir(), 'node'), [n8nBin, 'start'], { env, stdio: ['ignore', out, out] });
-	const url = `http://127.0.0.1:${env.N8N_PORT}`;
+	const child = spawn(path.join(nodeBinDir(), 'node'), [n8nBin, command], { env, stdio: ['ignore', out, out] });
+	const url = `http://127.0.0.1:${healthPort}`;
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null) throw new Error(`n8n exited with ${child.exitCode} before it was ready:\n${tail(logFile)}`);

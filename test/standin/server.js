@@ -48,6 +48,8 @@ const b64url = (buf) => Buffer.from(buf).toString('base64url');
 
 function createStandin(options = {}) {
 	const clock = options.clock ?? (() => Date.now());
+	// VIS registrations last about 10 days; the queue-mode suite makes them short.
+	const webhookTtlMs = options.webhookTtlMs ?? 10 * DAY;
 	const tokenTtlSeconds = options.tokenTtlSeconds ?? 86_400;
 	const sandbox = {
 		consumerKey: 'sandbox-consumer-key',
@@ -81,6 +83,7 @@ function createStandin(options = {}) {
 		deliveries: [],
 		quota: new Map(),
 		v1Calls: new Map(),
+		renewals: [],
 		pendingDeliveries: [],
 		quotaRefusedAt: [],
 	};
@@ -392,7 +395,7 @@ function createStandin(options = {}) {
 			case 'POST webhooks': {
 				validateWebhook(body ?? {});
 				const now = clock();
-				const hook = { id: crypto.randomUUID(), accountId: String(visUser.accountId), userId: String(visUser.id), url: body.url, events: body.events, signingAlgo: body.signingAlgo ?? 'NONE', signingKey: body.signingKey ?? '', metadataPolicy: body.metadataPolicy ?? 'NONE', status: 'ACTIVE', createdAt: iso(now), renewedAt: null, expireAt: iso(now + 10 * DAY), purgeAt: iso(now + 40 * DAY), statistics: { failed: false, totalAttempts: 0, totalSuccesses: 0, totalFailures: 0 } };
+				const hook = { id: crypto.randomUUID(), accountId: String(visUser.accountId), userId: String(visUser.id), url: body.url, events: body.events, signingAlgo: body.signingAlgo ?? 'NONE', signingKey: body.signingKey ?? '', metadataPolicy: body.metadataPolicy ?? 'NONE', status: 'ACTIVE', createdAt: iso(now), renewedAt: null, expireAt: iso(now + webhookTtlMs), purgeAt: iso(now + 40 * DAY), statistics: { failed: false, totalAttempts: 0, totalSuccesses: 0, totalFailures: 0 } };
 				state.webhooks.set(hook.id, hook);
 				saveState();
 				return [201, hook];
@@ -402,7 +405,8 @@ function createStandin(options = {}) {
 			case 'PUT webhooks/:id/renew': {
 				const hook = findWebhook(id);
 				const now = clock();
-				Object.assign(hook, { renewedAt: iso(now), renewedBy: String(visUser.id), expireAt: iso(now + 10 * DAY), purgeAt: iso(now + 40 * DAY) });
+				Object.assign(hook, { renewedAt: iso(now), renewedBy: String(visUser.id), expireAt: iso(now + webhookTtlMs), purgeAt: iso(now + 40 * DAY) });
+				state.renewals.push({ webhookId: hook.id, at: now });
 				hook.statistics.failed = false;
 				saveState();
 				return [200, hook];
