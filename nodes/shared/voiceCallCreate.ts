@@ -16,6 +16,12 @@ export interface CreateCallFieldsOptions {
 	advancedMachineDetection: boolean;
 }
 
+/** The methods Voice can call an answer or event URL with. */
+const HTTP_METHODS = [
+	{ name: 'GET', value: 'GET' },
+	{ name: 'POST', value: 'POST' },
+];
+
 /** What Voice does when a machine answers. */
 const MACHINE_BEHAVIORS = [
 	{ name: 'Continue', value: 'continue' },
@@ -80,10 +86,7 @@ export function createCallFields({ resource, operation, advancedMachineDetection
 			displayName: 'Answer Method',
 			name: 'answerMethod',
 			type: 'options',
-			options: [
-				{ name: 'GET', value: 'GET' },
-				{ name: 'POST', value: 'POST' },
-			],
+			options: HTTP_METHODS,
 			default: 'GET',
 			displayOptions: show({ callControl: ['answerUrl'] }),
 		},
@@ -96,7 +99,7 @@ export function createCallFields({ resource, operation, advancedMachineDetection
 			displayOptions: show(),
 			options: [
 				{ displayName: 'DTMF on Answer', name: 'dtmfAnswer', type: 'string', default: '', placeholder: 'p*123#', description: 'Digits sent when a phone answers' },
-				{ displayName: 'Event Method', name: 'eventMethod', type: 'options', options: [{ name: 'GET', value: 'GET' }, { name: 'POST', value: 'POST' }], default: 'POST' },
+				{ displayName: 'Event Method', name: 'eventMethod', type: 'options', options: HTTP_METHODS, default: 'POST' },
 				{ displayName: 'Event URL', name: 'eventUrl', type: 'string', default: '', description: 'Where call progress events go; required unless the application has one' },
 				{ displayName: 'Length Timer (Seconds)', name: 'lengthTimer', type: 'number', default: 7200, description: '1 to 7200: hang up this long after answer' },
 				{
