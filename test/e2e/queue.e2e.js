@@ -6,7 +6,8 @@
  *
  * Proves: one VIS registration and one Voice application update at activation, also after every
  * process restarts; deliveries spread over both processors each run once on the worker; a
- * redelivery that reaches the other processor stops at the example's Remove Duplicates step;
+ * redelivery of one event to both processors, one after the other or at the same moment, runs
+ * once through the queue-mode example's Redis counter;
  * action nodes run on the worker with the password-grant, key/secret, JWT and OAuth2 credentials,
  * and the worker's OAuth2 refresh is stored; deactivation removes and restores.
  *
@@ -46,7 +47,7 @@ fs.chmodSync(work, 0o755);
 const BASE = 7000 + Math.floor(Math.random() * 200) * 5;
 const PORTS = { main: BASE, worker: BASE + 1, webhookA: BASE + 2, webhookB: BASE + 3, balancer: BASE + 4, postgres: BASE + 2000, redis: BASE + 2001 };
 const examples = (file) => JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples', file), 'utf8'));
-const triggerWorkflow = examples('vis-trigger.json');
+const triggerWorkflow = examples('vis-trigger-queue.json');
 const voiceWorkflow = examples('voice-answer.json');
 const WEBHOOK_TTL_MS = 30_000;
 const services = [];
@@ -283,6 +284,8 @@ async function main() {
 	credentials.find((c) => c.type === 'vonageVisPasswordApi').data.requestsPerMinute = 1000;
 	const oauth2 = credentials.find((c) => c.type === 'vonageVisOAuth2Api');
 	oauth2.data = await connectedOAuth2Data();
+	// The example's duplicate check uses the Redis that queue mode already runs, in its own database.
+	credentials.push({ id: 'redisQueueMode', name: 'Redis (queue mode)', type: 'redis', data: { host: '127.0.0.1', port: PORTS.redis, database: 1, password: '' } });
 	await runtime.importCredentials(n8nBin, mainEnv, path.join(work, 'main'), credentials);
 	const actions = actionsWorkflow();
 	for (const workflow of [triggerWorkflow, voiceWorkflow, actions]) {
@@ -318,16 +321,27 @@ async function main() {
 	for (const row of rows) assert.match(workerLog, new RegExp(`execution ${row.id}\\b`), `execution ${row.id} ran on the worker`);
 	console.log(`  10 deliveries (processor A served ${served[PORTS.webhookA]}, B ${served[PORTS.webhookB]}) → 10 executions on the worker`);
 
-	step('a redelivery that reaches the other processor stops at Remove Duplicates');
+	step('redeliveries to the other processor, one after the other and at the same moment, run once');
 	const event = standin.sampleEvent({ state: 'MISSED' });
 	const hookPath = new URL(hook.url).pathname;
-	assert.equal(await deliver(hook, event, `http://127.0.0.1:${PORTS.webhookA}${hookPath}`), 200);
+	const processorUrl = (port) => `http://127.0.0.1:${port}${hookPath}`;
+	assert.equal(await deliver(hook, event, processorUrl(PORTS.webhookA)), 200);
 	await finished(triggerWorkflow.id, 11);
-	assert.equal(await deliver(hook, event, `http://127.0.0.1:${PORTS.webhookB}${hookPath}`), 200);
-	const afterRedelivery = await finished(triggerWorkflow.id, 12);
+	assert.equal(await deliver(hook, event, processorUrl(PORTS.webhookB)), 200);
+	// Five more events, each sent to both processors at once: each processor's own replay memory
+	// lets its copy through, so only the shared Redis counter can keep the second one out.
+	const racing = Array.from({ length: 5 }, () => standin.sampleEvent({ state: 'ANSWERED' }));
+	const raced = await Promise.all(racing.flatMap((copy) => [deliver(hook, copy, processorUrl(PORTS.webhookA)), deliver(hook, copy, processorUrl(PORTS.webhookB))]));
+	assert.deepEqual(raced, Array(10).fill(200));
+	const afterRedelivery = await finished(triggerWorkflow.id, 22);
 	const handled = afterRedelivery.filter((row) => ranNode(row.data, 'Handle event'));
-	assert.equal(handled.length, 11, 'the copy that reached processor B did not reach "Handle event"');
-	console.log('  processor A ran it; the same event at processor B ran the workflow up to Remove Duplicates only');
+	assert.ok(afterRedelivery.every((row) => row.status === 'success'), 'no execution failed');
+	assert.equal(handled.length, 16, 'every event reached "Handle event" exactly once');
+	for (const copy of [event, ...racing]) {
+		const ran = afterRedelivery.filter((row) => ranNode(row.data, 'Handle event') && row.data.includes(copy.externalId));
+		assert.equal(ran.length, 1, `event ${copy.externalId} handled once`);
+	}
+	console.log('  1 event to A then B, and 5 events to A and B at the same moment: 12 executions, each event handled once (the other copy stops at "First copy only")');
 
 	step('actions on the worker with every credential kind; the OAuth2 refresh the worker makes is stored');
 	await fetch(`${standin.url}/_standin/expire-tokens`, { method: 'POST' });
@@ -353,7 +367,7 @@ async function main() {
 	assert.equal(registrations()[0].id, hook.id);
 	assert.equal(voicePuts(), 1);
 	assert.equal(await deliver(hook, standin.sampleEvent({ state: 'ANSWERED' })), 200);
-	await finished(triggerWorkflow.id, 13);
+	await finished(triggerWorkflow.id, 23);
 	console.log('  after restarting all four: the same registration, no new application update, a delivery ran');
 
 	step(`renewal: a quiet ${QUIET_MS / 1000} s with ${WEBHOOK_TTL_MS / 1000} s registrations, the main restarted half-way`);
