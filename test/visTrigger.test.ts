@@ -237,6 +237,19 @@ describe('VIS trigger: deliveries', () => {
 		expect(trigger.executions).toHaveLength(1);
 	});
 
+	test('a +json media type, whose bytes n8n leaves unread for a version-2 node, is read by the node and runs once', async () => {
+		const event = standin.sampleEvent({ state: 'RINGING' });
+		const signature = createHmac('sha256', trigger.staticData().signingKey as string).update(standinCanonicalJson(event)).digest('hex');
+		const response = await fetch(trigger.url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/vnd.vonage.event+json', 'x-von-signature': signature, 'x-von-webhook-id': webhookId(), 'x-von-delivery-id': 'plus-json' },
+			body: JSON.stringify({ event }),
+		});
+		expect(response.status).toBe(200);
+		expect(trigger.executions).toHaveLength(1);
+		expect(trigger.executions[0][0].json.externalId).toBe(event.externalId);
+	});
+
 	test('20 concurrent deliveries within 48 h of expiry send one renewal, and webhook() writes no static data', async () => {
 		const [hook] = webhooks();
 		const storedExpiry = trigger.staticData().expireAt;

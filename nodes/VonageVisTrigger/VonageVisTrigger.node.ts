@@ -32,7 +32,11 @@ export class VonageVisTrigger implements INodeType {
 		name: 'vonageVisTrigger',
 		icon: { light: 'file:vonage.svg', dark: 'file:vonage.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// Version 2 behaves exactly as 1. n8n evaluates a binaryData expression for every request to
+		// a version-1 webhook node, which with its default expression engine builds a V8 isolate
+		// per delivery; from version 2 it does not (measured in README, "Running in queue mode").
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '=Call events',
 		// n8n's node picker merges "Vonage VIS" and "Vonage VIS Trigger" into one entry and shows the
 		// trigger's description there, so it describes both.
@@ -129,7 +133,7 @@ export class VonageVisTrigger implements INodeType {
 		if (!signature) return refuse(401, 'missing X-VON-Signature');
 
 		// Everything before the signature check is bounded, so an unsigned request costs little.
-		const body = readWebhookBody(headers, this.getRequestObject().rawBody);
+		const body = await readWebhookBody(headers, this.getRequestObject());
 		if ('status' in body) return refuse(body.status, body.reason);
 		let forms: SignedEventForms;
 		try {

@@ -60,18 +60,37 @@ export function exceedsDepth(text: string, maxDepth: number): boolean {
 	return false;
 }
 
+/** What a trigger uses of n8n's request: the bytes if n8n has read them, and n8n's reader. */
+export interface ReceivedRequest {
+	rawBody?: Buffer;
+	readRawBody?: () => Promise<void>;
+}
+
 /**
  * The request body exactly as received, as UTF-8 text, or why it is refused. Only the raw bytes
  * are used: n8n's own parse of them may have decoded another charset, and re-serialising it
  * would not give back the bytes that were signed.
  */
-export function readWebhookBody(
+export async function readWebhookBody(
 	headers: IDataObject,
-	rawBody: Buffer | undefined,
+	request: ReceivedRequest,
 	limits = WEBHOOK_BODY_LIMITS,
-): { text: string } | BodyRefusal {
+): Promise<{ text: string } | BodyRefusal> {
 	const refusal = contentTypeRefusal(firstHeader(headers, 'content-type'));
 	if (refusal) return refusal;
+	// n8n reads the body of every request to a version-1 webhook node, but from version 2 on only
+	// for the media types it parses itself (not `+json` ones, nor one written in capitals).
+	if (!request.rawBody && typeof request.readRawBody === 'function') {
+		try {
+			await request.readRawBody();
+		} catch (error) {
+			const tooLarge = (error as { status?: number }).status === 413;
+			return tooLarge
+				? { status: 413, reason: `the body is larger than ${limits.maxBytes} bytes` }
+				: { status: 400, reason: 'the body could not be read' };
+		}
+	}
+	const rawBody = request.rawBody;
 	if (!Buffer.isBuffer(rawBody) || rawBody.length === 0) return { status: 400, reason: 'the request has no body' };
 	if (rawBody.length > limits.maxBytes) {
 		return { status: 413, reason: `the body is larger than ${limits.maxBytes} bytes` };

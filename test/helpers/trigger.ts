@@ -110,7 +110,12 @@ export async function hostTrigger(
 				res.writeHead(422).end(`Failed to parse request body: ${(error as Error).message}`);
 				return;
 			}
-			Object.assign(req, { rawBody, body });
+			// From version 2 on (these triggers' default), n8n reads the bytes before webhook() only
+			// for the media types it parses; for others it leaves its reader on the request.
+			const mediaType = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+			const n8nReadsIt = /^(application\/json|text\/plain|application\/x-www-form-urlencoded)/.test(mediaType) || /[/+]xml$/.test(mediaType);
+			if (n8nReadsIt) Object.assign(req, { rawBody, body });
+			else Object.assign(req, { body: {}, readRawBody: async () => Object.assign(req, { rawBody }) });
 			const response = {
 				status(code: number) {
 					return { json: (payload: unknown) => res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(payload)) };
