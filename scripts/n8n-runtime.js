@@ -89,6 +89,14 @@ function installPackage(userFolder) {
 	}
 }
 
+/**
+ * n8n settings for lines that deliver many events a second (README, "Busy lines"). n8n's default
+ * expression engine builds a fresh V8 isolate for every request to any trigger but its own
+ * Webhook node, and for every execution, whether or not an expression is evaluated; with lazy
+ * acquisition it builds one only when an expression needs it.
+ */
+const BUSY_LINE_ENV = { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' };
+
 function n8nEnv(userFolder, port, extra = {}) {
 	return runtimeEnv({
 		N8N_USER_FOLDER: userFolder,
@@ -205,4 +213,4 @@ async function importCredentials(n8nBin, env, folder, credentials) {
 module.exports = {
 	sandboxCredentials,
 	queryN8nDb,
-	importCredentials, ROOT, CACHE, N8N_VERSION, ensureN8n, installPackage, n8nEnv, n8nCli, startN8n, stopN8n, tail, runtimeEnv, nodeBinDir, log };
+	importCredentials, BUSY_LINE_ENV, ROOT, CACHE, N8N_VERSION, ensureN8n, installPackage, n8nEnv, n8nCli, startN8n, stopN8n, tail, runtimeEnv, nodeBinDir, log };

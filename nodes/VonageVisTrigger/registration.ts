@@ -18,8 +18,10 @@ type Context = IHookFunctions | IWebhookFunctions;
 
 /**
  * VIS registrations live about 10 days. They are renewed in their last fifth (48 hours) and
- * checked every tenth (at most every 6 hours). Both scale with the lifetime VIS gives, so the
- * rule holds whatever it is (the queue-mode suite runs registrations of 30 seconds).
+ * checked every twentieth (at most every 6 hours), so at least four checks fall in the renewal
+ * window and a late or missed one (a busy or restarting process) still leaves time. Both scale
+ * with the lifetime VIS gives, so the rule holds whatever it is (the queue-mode suite runs
+ * registrations of 30 seconds).
  */
 export const RENEW_WITHIN_MS = 48 * 3_600_000;
 export const RENEWAL_CHECK_EVERY_MS = 6 * 3_600_000;
@@ -34,7 +36,7 @@ function lifetimeOf(hook: IDataObject): number {
 }
 
 const renewWithinMs = (lifetime: number) => Math.min(RENEW_WITHIN_MS, lifetime / 5);
-const checkEveryMs = (lifetime: number) => Math.max(1000, Math.min(RENEWAL_CHECK_EVERY_MS, lifetime / 10));
+const checkEveryMs = (lifetime: number) => Math.max(1000, Math.min(RENEWAL_CHECK_EVERY_MS, lifetime / 20));
 
 /**
  * Clock and timer used for renewal, replaceable in tests. A quiet line gets no deliveries to

@@ -5,16 +5,37 @@
  * record their figures in bench/delivery-load.json so the two can be compared side by side.
  */
 const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
+const runtime = require('../../scripts/n8n-runtime');
+
 const RESULTS = path.join(__dirname, '..', '..', 'bench', 'delivery-load.json');
+// npm test checks the load; the figures are written to bench/ only by the measuring run
+// (VONAGE_LOAD=1), which also puts n8n's own Webhook node beside the trigger.
+const RECORD = process.env.VONAGE_LOAD === '1';
+// What the n8n processes run with, from the environment the suites pass on.
+const N8N_SETTINGS = { ...runtime.BUSY_LINE_ENV, ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('N8N_EXPRESSION_ENGINE'))) };
+
+/** CPU time (user + system) a process has used so far, in ms; Linux only. */
+function cpuMs(pid) {
+	try {
+		const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+	} catch {
+		return Number.NaN;
+	}
+}
 
 /**
  * send() delivers one new event and resolves to the HTTP status; settle(total) waits until the
- * executions are done and resolves to { executions, handledOnce }.
+ * executions are done and resolves to { executions, handledOnce }. processes ({ role: pid }) are
+ * the n8n processes whose CPU time per delivery is reported: on a small machine that, not our
+ * code, decides the answer times.
  */
-async function deliveryLoad({ mode, send, settle, perSecond = 20, seconds = 60, requireTwoSeconds = true }) {
+async function deliveryLoad({ mode, send, settle, processes = {}, perSecond = 20, seconds = 60 }) {
+	const cpuBefore = Object.fromEntries(Object.entries(processes).map(([role, pid]) => [role, cpuMs(pid)]));
 	const latencies = [];
 	const failures = [];
 	const sends = [];
@@ -39,21 +60,45 @@ async function deliveryLoad({ mode, send, settle, perSecond = 20, seconds = 60, 
 	latencies.sort((a, b) => a - b);
 	const quantile = (q) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
 	// Recorded before waiting for the executions, so the answer times are kept even if they stall.
-	record(mode, { deliveries: total, perSecond, answered200: total - failures.length, p50Ms: quantile(0.5), p99Ms: quantile(0.99), maxMs: Math.round(latencies[latencies.length - 1]), sentOverS: Math.round(sentFor / 1000) });
+	if (RECORD) record(mode, { deliveries: total, perSecond, answered200: total - failures.length, p50Ms: quantile(0.5), p99Ms: quantile(0.99), maxMs: Math.round(latencies[latencies.length - 1]), sentOverS: Math.round(sentFor / 1000) });
 	const { executions, handledOnce } = await settle(total);
 	// Executions may queue up behind the deliveries; how long until all had run is worth knowing.
 	const drainedAfterMs = Date.now() - started;
-	const figures = { deliveries: total, perSecond, answered200: total - failures.length, executions, handledOnce, p50Ms: quantile(0.5), p99Ms: quantile(0.99), maxMs: Math.round(latencies[latencies.length - 1]), sentOverS: Math.round(sentFor / 1000), allExecutedAfterS: Math.round(drainedAfterMs / 1000) };
-	record(mode, figures);
+	const cpuMsPerDelivery = Object.fromEntries(Object.entries(processes).map(([role, pid]) => [role, Math.round((10 * (cpuMs(pid) - cpuBefore[role])) / total) / 10]));
+	const figures = { deliveries: total, perSecond, answered200: total - failures.length, executions, handledOnce, p50Ms: quantile(0.5), p99Ms: quantile(0.99), maxMs: Math.round(latencies[latencies.length - 1]), sentOverS: Math.round(sentFor / 1000), allExecutedAfterS: Math.round(drainedAfterMs / 1000), cpuMsPerDelivery, n8nSettings: N8N_SETTINGS };
+	if (RECORD) record(mode, figures);
 	assert.deepEqual(failures, [], 'every delivery answered 200');
-	// One n8n process on two cores answers a webhook only after it has stored the execution in
-	// SQLite, so at 20 per second its answers queue up; that is measured and reported, and only
-	// the queue-mode setup (made for this load) is held to VIS's 2 s.
-	if (requireTwoSeconds) assert.ok(figures.maxMs < 2000, `every answer within VIS's 2 s (max ${figures.maxMs} ms)`);
+	assert.ok(figures.maxMs < 2000, `every answer within VIS's 2 s (max ${figures.maxMs} ms, p99 ${figures.p99Ms} ms)`);
 	assert.equal(executions, total, 'one execution per delivery, none lost');
 	assert.equal(handledOnce, total, 'each delivery ran "Handle event" once');
-	const slow = figures.maxMs >= 2000 ? ` (above VIS's 2 s: ${latencies.filter((ms) => ms >= 2000).length} answers)` : '';
-	return `${total} deliveries at ${perSecond}/s: all 200${slow}, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms; ${executions} executions, each handled once, all run ${figures.allExecutedAfterS} s after the first delivery`;
+	const cpu = Object.entries(cpuMsPerDelivery).map(([role, ms]) => `${role} ${ms}`).join(', ');
+	return `${total} deliveries at ${perSecond}/s: all 200, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms; ${executions} executions, each handled once, all run ${figures.allExecutedAfterS} s after the first delivery; CPU ms per delivery: ${cpu}`;
+}
+
+/**
+ * n8n's own Webhook node into a no-op: the in-n8n floor the VIS Trigger's load figures are put
+ * beside (n8n runs its Webhook node without the per-request expression isolate it gives every
+ * other trigger).
+ */
+function referenceWebhookWorkflow(id) {
+	const nodeId = (n) => `0d7a3c2e-5b1f-4e8a-9c6d-00000000100${n}`;
+	return {
+		id,
+		name: 'Load reference: n8n Webhook node',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{ id: nodeId(1), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: crypto.randomUUID(), parameters: { httpMethod: 'POST', path: 'load-reference', responseMode: 'onReceived', options: {} } },
+			{ id: nodeId(2), name: 'Handle event', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0], parameters: {} },
+		],
+		connections: { Webhook: { main: [[{ node: 'Handle event', type: 'main', index: 0 }]] } },
+	};
+}
+
+async function postToReferenceWebhook(baseUrl, event) {
+	const response = await fetch(`${baseUrl}/webhook/load-reference`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event }) });
+	await response.arrayBuffer();
+	return response.status;
 }
 
 function record(mode, figures) {
@@ -62,4 +107,4 @@ function record(mode, figures) {
 	fs.writeFileSync(RESULTS, `${JSON.stringify(recorded, null, 2)}\n`);
 }
 
-module.exports = { deliveryLoad };
+module.exports = { deliveryLoad, referenceWebhookWorkflow, postToReferenceWebhook };
