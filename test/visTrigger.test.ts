@@ -4,6 +4,7 @@ import * as fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
 import { ReplayWindow, ReplayWindows } from '../nodes/shared/replayGuard';
+import { readWebhookBody } from '../nodes/shared/webhookBody';
 import { MalformedJsonError, signedEventForms } from '../nodes/VonageVisTrigger/canonicalJson';
 import { renewalClock, stopAllRenewals } from '../nodes/VonageVisTrigger/registration';
 import { matchingSignedForm } from '../nodes/VonageVisTrigger/signature';
@@ -497,5 +498,32 @@ describe('replay window (pure)', () => {
 		expect(window.firstTime('k4999', 0)).toBe(false);
 		expect(window.firstTime('k4001', 0)).toBe(false);
 		expect(window.firstTime('k0', 0)).toBe(true);
+	});
+});
+
+describe('reading a body n8n left unread (version-2 nodes, media types n8n does not parse)', () => {
+	const json = { 'content-type': 'application/vnd.vonage.event+json' };
+
+	test('a body over n8n’s own size limit is a 413, not an exception', async () => {
+		const tooLarge = Object.assign(new Error('request entity too large'), { status: 413 });
+		await expect(readWebhookBody(json, { readRawBody: async () => Promise.reject(tooLarge) })).resolves.toMatchObject({ status: 413 });
+	});
+
+	test('a request aborted mid-body is a 400', async () => {
+		await expect(readWebhookBody(json, { readRawBody: async () => Promise.reject(new Error('request aborted')) })).resolves.toEqual({ status: 400, reason: 'the body could not be read' });
+	});
+
+	test('a media type that is not JSON is refused before any byte is read', async () => {
+		let reads = 0;
+		const verdict = await readWebhookBody({ 'content-type': 'text/html' }, { readRawBody: async () => void reads++ });
+		expect(verdict).toMatchObject({ status: 415 });
+		expect(reads).toBe(0);
+	});
+
+	test('bytes n8n already read are not read again', async () => {
+		let reads = 0;
+		const verdict = await readWebhookBody(json, { rawBody: Buffer.from('{"event":{}}'), readRawBody: async () => void reads++ });
+		expect(verdict).toEqual({ text: '{"event":{}}' });
+		expect(reads).toBe(0);
 	});
 });

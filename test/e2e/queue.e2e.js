@@ -182,6 +182,11 @@ function ranNode(data, nodeName) {
 	return Boolean(runData && Object.prototype.hasOwnProperty.call(runData, nodeName) && table[Number(runData[nodeName])]?.length);
 }
 
+/** What deliveryLoad checks of a load's executions: how many, and how many reached "Handle event". */
+function loadOutcome(rows) {
+	return { executions: rows.length, handledOnce: rows.filter((row) => row.status === 'success' && ranNode(row.data, 'Handle event')).length };
+}
+
 async function finished(workflowId, count) {
 	await waitFor(`${count} finished executions of ${workflowId}`, async () => {
 		const [row] = await sql(`SELECT count(*)::int AS total, count(*) FILTER (WHERE status IN ('running', 'new'))::int AS busy FROM execution_entity WHERE "workflowId" = $1`, [workflowId]);
@@ -393,10 +398,7 @@ async function main() {
 		mode: 'queue mode, VIS Trigger: 2 webhook processors, 1 worker',
 		processes: pids,
 		send: () => deliver(hook, standin.sampleEvent({ state: 'RINGING' })),
-		settle: async (total) => {
-			const rows = (await finished(triggerWorkflow.id, before + total)).slice(before);
-			return { executions: rows.length, handledOnce: rows.filter((row) => row.status === 'success' && ranNode(row.data, 'Handle event')).length };
-		},
+		settle: async (total) => loadOutcome((await finished(triggerWorkflow.id, before + total)).slice(before)),
 	});
 	console.log(`  ${summary}`);
 	if (process.env.VONAGE_LOAD === '1') {
@@ -405,10 +407,7 @@ async function main() {
 			mode: "queue mode, n8n's Webhook node (reference): 2 webhook processors, 1 worker",
 			processes: pids,
 			send: () => postToReferenceWebhook(`http://127.0.0.1:${PORTS.balancer}`, standin.sampleEvent({ state: 'RINGING' })),
-			settle: async (total) => {
-				const rows = await finished(plainWebhook.id, total);
-				return { executions: rows.length, handledOnce: rows.filter((row) => row.status === 'success' && ranNode(row.data, 'Handle event')).length };
-			},
+			settle: async (total) => loadOutcome(await finished(plainWebhook.id, total)),
 		});
 		console.log(`  ${reference}`);
 	}
