@@ -68,12 +68,21 @@ async function deliveryLoad({ mode, send, settle, processes = {}, perSecond = 20
 	const cpuMsPerDelivery = Object.fromEntries(Object.entries(processes).map(([role, pid]) => [role, Math.round((10 * (cpuMs(pid) - cpuBefore[role])) / total) / 10]));
 	const figures = { ...answers, executions, handledOnce, allExecutedAfterS: Math.round(drainedAfterMs / 1000), cpuMsPerDelivery, n8nSettings: N8N_SETTINGS };
 	if (RECORD) record(mode, figures);
-	assert.deepEqual(failures, [], 'every delivery answered 200');
-	assert.ok(figures.maxMs < 2000, `every answer within VIS's 2 s (max ${figures.maxMs} ms, p99 ${figures.p99Ms} ms)`);
-	assert.equal(executions, total, 'one execution per delivery, none lost');
-	assert.equal(handledOnce, total, 'each delivery ran "Handle event" once');
 	const cpu = Object.entries(cpuMsPerDelivery).map(([role, ms]) => `${role} ${ms}`).join(', ');
-	return `${total} deliveries at ${perSecond}/s: all 200, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms; ${executions} executions, each handled once, all run ${figures.allExecutedAfterS} s after the first delivery; CPU ms per delivery: ${cpu}`;
+	const summary = `${total} deliveries at ${perSecond}/s: ${figures.answered200} answered 200, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms; ${executions} executions, ${handledOnce} handled once, all run ${figures.allExecutedAfterS} s after the first delivery; CPU ms per delivery: ${cpu}`;
+	// The whole summary goes into every message: a CI log may show only the end of a failure.
+	assert.deepEqual(failures, [], `every delivery answered 200 (${summary}; refusals: ${countOf(failures)})`);
+	assert.ok(figures.maxMs < 2000, `every answer within VIS's 2 s (${summary})`);
+	assert.equal(executions, total, `one execution per delivery, none lost (${summary})`);
+	assert.equal(handledOnce, total, `each delivery ran "Handle event" once (${summary})`);
+	return summary;
+}
+
+/** "503 ×3, fetch failed ×1": what went wrong, once per kind. */
+function countOf(values) {
+	const counts = new Map();
+	for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+	return [...counts].map(([value, count]) => `${value} ×${count}`).join(', ');
 }
 
 /**
@@ -96,6 +105,23 @@ function referenceWebhookWorkflow(id) {
 	};
 }
 
+/**
+ * An example trigger workflow with only its trigger and "Handle event", as its own workflow with
+ * its own webhook: what the package costs under load, set beside the reference above. Steps a
+ * user adds with expressions cost n8n a V8 isolate per execution each time (README, "Busy lines").
+ */
+function triggerOnlyWorkflow(example, id) {
+	const trigger = example.nodes.find((node) => node.type.startsWith('n8n-nodes-vonage.'));
+	const handler = example.nodes.find((node) => node.name === 'Handle event');
+	return {
+		...example,
+		id,
+		name: `${example.name} (trigger only, load test)`,
+		nodes: [{ ...trigger, webhookId: crypto.randomUUID() }, handler],
+		connections: { [trigger.name]: { main: [[{ node: handler.name, type: 'main', index: 0 }]] } },
+	};
+}
+
 async function postToReferenceWebhook(baseUrl, event) {
 	const response = await fetch(`${baseUrl}/webhook/load-reference`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event }) });
 	await response.arrayBuffer();
@@ -108,4 +134,4 @@ function record(mode, figures) {
 	fs.writeFileSync(RESULTS, `${JSON.stringify(recorded, null, 2)}\n`);
 }
 
-module.exports = { deliveryLoad, referenceWebhookWorkflow, postToReferenceWebhook };
+module.exports = { deliveryLoad, referenceWebhookWorkflow, triggerOnlyWorkflow, postToReferenceWebhook };

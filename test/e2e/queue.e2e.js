@@ -9,8 +9,9 @@
  * redelivery of one event to both processors, one after the other or at the same moment, runs
  * once through the queue-mode example's Redis counter;
  * action nodes run on the worker with the password-grant, key/secret, JWT and OAuth2 credentials,
- * and the worker's OAuth2 refresh is stored; 20 signed deliveries a second for 60 s are each
- * answered within 2 s and run once (VONAGE_LOAD=1 adds n8n's Webhook node beside it);
+ * and the worker's OAuth2 refresh is stored; 20 signed deliveries a second for 60 s into a VIS Trigger
+ * → Handle event workflow (published for that step) are each answered within 2 s and run once
+ * (VONAGE_LOAD=1 adds n8n's Webhook node → Handle event beside it);
  * deactivation removes and restores.
  *
  * Without postgres/redis-server it says so loudly and exits 0, except under CI, where .ci/run
@@ -25,7 +26,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const runtime = require('../../scripts/n8n-runtime');
-const { deliveryLoad, referenceWebhookWorkflow, postToReferenceWebhook } = require('./deliveryLoad');
+const { deliveryLoad, referenceWebhookWorkflow, triggerOnlyWorkflow, postToReferenceWebhook } = require('./deliveryLoad');
 
 const PG_BIN = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').map((v) => `/usr/lib/postgresql/${v}/bin`).find((dir) => fs.existsSync(`${dir}/initdb`)) : undefined;
 const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((file) => fs.existsSync(file));
@@ -51,6 +52,8 @@ const PORTS = { main: BASE, worker: BASE + 1, webhookA: BASE + 2, webhookB: BASE
 const examples = (file) => JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples', file), 'utf8'));
 const triggerWorkflow = examples('vis-trigger-queue.json');
 const voiceWorkflow = examples('voice-answer.json');
+// Published only for the load step, so the earlier steps see exactly one registration.
+const loadWorkflow = triggerOnlyWorkflow(triggerWorkflow, 'vonageVisLoadQ1');
 const WEBHOOK_TTL_MS = 30_000;
 const services = [];
 const processes = {};
@@ -193,6 +196,27 @@ async function finished(workflowId, count) {
 		return row.total >= count && row.busy === 0;
 	}, 420_000);
 	return await executionsOf(workflowId);
+}
+
+let ownerCookie;
+
+/** Publishes or unpublishes a workflow through the main's REST API, as the owner's browser would. */
+async function setActive(workflowId, active) {
+	const call = async (method, route, body) => {
+		const response = await fetch(`http://127.0.0.1:${PORTS.main}/rest${route}`, {
+			method,
+			headers: { 'content-type': 'application/json', 'browser-id': 'queue-e2e', ...(ownerCookie ? { cookie: ownerCookie } : {}) },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.text();
+		assert.equal(response.status, 200, `${method} ${route}: ${text.slice(0, 300)}`);
+		if (!ownerCookie) ownerCookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+		return JSON.parse(text).data;
+	};
+	if (!ownerCookie) await call('POST', '/owner/setup', { email: 'queue@example.com', firstName: 'Queue', lastName: 'Test', password: 'Queue-password-123' });
+	if (!active) return await call('POST', `/workflows/${workflowId}/deactivate`, {});
+	const { versionId } = await call('GET', `/workflows/${workflowId}`);
+	return await call('POST', `/workflows/${workflowId}/activate`, { versionId });
 }
 
 /** A delivery signed as VIS signs it, sent to one URL (a processor directly, or the balancer). */
@@ -392,19 +416,24 @@ async function main() {
 	await quietPeriod(hook);
 
 	step('load: 20 signed deliveries per second for 60 s through the webhook processors, each answered within 2 s');
+	const loadFile = path.join(work, `${loadWorkflow.id}.json`);
+	fs.writeFileSync(loadFile, JSON.stringify(loadWorkflow));
+	await runtime.n8nCli(n8nBin, mainEnv, ['import:workflow', `--input=${loadFile}`]);
+	await setActive(loadWorkflow.id, true);
+	const loadUrl = `http://127.0.0.1:${PORTS.balancer}/webhook/${loadWorkflow.nodes[0].webhookId}/vis-events`;
+	const loadHook = await waitFor('the load workflow\'s registration', () => registrations().find((r) => r.url === loadUrl));
 	const pids = Object.fromEntries(Object.entries(processes).map(([name, child]) => [name, child.pid]));
-	const before = (await executionsOf(triggerWorkflow.id)).length;
 	const summary = await deliveryLoad({
-		mode: 'queue mode, VIS Trigger: 2 webhook processors, 1 worker',
+		mode: 'queue mode, VIS Trigger → Handle event: 2 webhook processors, 1 worker',
 		processes: pids,
-		send: () => deliver(hook, standin.sampleEvent({ state: 'RINGING' })),
-		settle: async (total) => loadOutcome((await finished(triggerWorkflow.id, before + total)).slice(before)),
+		send: () => deliver(loadHook, standin.sampleEvent({ state: 'RINGING' })),
+		settle: async (total) => loadOutcome(await finished(loadWorkflow.id, total)),
 	});
 	console.log(`  ${summary}`);
 	if (process.env.VONAGE_LOAD === '1') {
 		step("the same load into n8n's own Webhook node, side by side");
 		const reference = await deliveryLoad({
-			mode: "queue mode, n8n's Webhook node (reference): 2 webhook processors, 1 worker",
+			mode: "queue mode, n8n's Webhook node → Handle event (reference): 2 webhook processors, 1 worker",
 			processes: pids,
 			send: () => postToReferenceWebhook(`http://127.0.0.1:${PORTS.balancer}`, standin.sampleEvent({ state: 'RINGING' })),
 			settle: async (total) => loadOutcome(await finished(plainWebhook.id, total)),
@@ -413,17 +442,7 @@ async function main() {
 	}
 
 	step('deactivation on the main removes the registration and restores the application');
-	await fetch(`http://127.0.0.1:${PORTS.main}/rest/owner/setup`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', 'browser-id': 'queue-e2e' },
-		body: JSON.stringify({ email: 'queue@example.com', firstName: 'Queue', lastName: 'Test', password: 'Queue-password-123' }),
-	}).then(async (response) => {
-		const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-		for (const id of [triggerWorkflow.id, voiceWorkflow.id]) {
-			const answer = await fetch(`http://127.0.0.1:${PORTS.main}/rest/workflows/${id}/deactivate`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'browser-id': 'queue-e2e' }, body: '{}' });
-			assert.equal(answer.status, 200, await answer.text());
-		}
-	});
+	for (const id of [triggerWorkflow.id, loadWorkflow.id, voiceWorkflow.id]) await setActive(id, false);
 	await waitFor('the registration to be removed', () => registrations().length === 0);
 	await waitFor('the application to be restored', () => JSON.stringify(voiceApp.capabilities.voice.webhooks) === JSON.stringify(voiceHooksBefore));
 	console.log('  0 registrations; the application has its previous webhooks');
@@ -434,6 +453,8 @@ main()
 	.catch((error) => {
 		console.error(`\nqueue mode FAILED: ${error.stack ?? error}`);
 		for (const name of Object.keys(ROLES)) console.error(`\n--- ${name} log ---\n${runtime.tail(path.join(work, `${name}.log`), 40)}`);
+		// Again after the logs: a CI page may show only the end of the output.
+		console.error(`\nqueue mode FAILED: ${error.message ?? error}`);
 		process.exitCode = 1;
 	})
 	.finally(async () => {
