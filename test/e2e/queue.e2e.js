@@ -7,7 +7,8 @@
  * Proves: one VIS registration and one Voice application update at activation, also after every
  * process restarts; deliveries spread over both processors each run once on the worker; a
  * redelivery of one event to both processors, one after the other or at the same moment, runs
- * once through the queue-mode example's Redis counter;
+ * once through the queue-mode example's Redis counter, and so does a Voice call event through
+ * the Voice queue-mode example's;
  * action nodes run on the worker with the password-grant, key/secret, JWT and OAuth2 credentials,
  * and the worker's OAuth2 refresh is stored; 20 signed deliveries a second for 60 s into a VIS Trigger
  * → Handle event workflow (published for that step) are each answered within 2 s and run once
@@ -51,7 +52,7 @@ const BASE = 7000 + Math.floor(Math.random() * 200) * 5;
 const PORTS = { main: BASE, worker: BASE + 1, webhookA: BASE + 2, webhookB: BASE + 3, balancer: BASE + 4, postgres: BASE + 2000, redis: BASE + 2001 };
 const examples = (file) => JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples', file), 'utf8'));
 const triggerWorkflow = examples('vis-trigger-queue.json');
-const voiceWorkflow = examples('voice-answer.json');
+const voiceWorkflow = examples('voice-answer-queue.json');
 // Published only for the load step, so the earlier steps see exactly one registration.
 const loadWorkflow = triggerOnlyWorkflow(triggerWorkflow, 'vonageVisLoadQ1');
 const WEBHOOK_TTL_MS = 30_000;
@@ -379,6 +380,26 @@ async function main() {
 		assert.equal(ran.length, 1, `event ${copy.externalId} handled once`);
 	}
 	console.log('  1 event to A then B, and 5 events to A and B at the same moment: 12 executions, each event handled once (the other copy stops at "First copy only")');
+
+	step('Voice call events: a retry to the other processor, and copies at the same moment, run once');
+	// Voice signs every attempt anew, so each processor accepts its copy; the example's Redis
+	// counter, keyed on the event's leg, status and timestamp, lets one through.
+	const applicationId = standin.sandbox.applicationId;
+	const processorBase = (port) => `http://127.0.0.1:${port}/`;
+	const callEvent = standin.sampleVoiceEvent({ status: 'answered', direction: 'inbound' });
+	assert.equal((await standin.deliverVoiceEvent(applicationId, callEvent, { via: processorBase(PORTS.webhookA) })).status, 200);
+	await finished(voiceWorkflow.id, 1);
+	assert.equal((await standin.deliverVoiceEvent(applicationId, callEvent, { via: processorBase(PORTS.webhookB) })).status, 200);
+	const racingCalls = Array.from({ length: 3 }, () => standin.sampleVoiceEvent({ status: 'completed', direction: 'inbound' }));
+	const racedCalls = await Promise.all(racingCalls.flatMap((copy) => [PORTS.webhookA, PORTS.webhookB].map((port) => standin.deliverVoiceEvent(applicationId, copy, { via: processorBase(port) }))));
+	assert.deepEqual(racedCalls.map((r) => r.status), Array(6).fill(200));
+	const voiceRuns = await finished(voiceWorkflow.id, 8);
+	assert.ok(voiceRuns.every((row) => row.status === 'success'), 'no Voice execution failed');
+	for (const copy of [callEvent, ...racingCalls]) {
+		const ran = voiceRuns.filter((row) => ranNode(row.data, 'Handle call event') && row.data.includes(copy.uuid));
+		assert.equal(ran.length, 1, `call event ${copy.uuid} handled once`);
+	}
+	console.log('  1 call event to A then B, and 3 to A and B at the same moment: 8 executions, each event handled once');
 
 	step('actions on the worker with every credential kind; the OAuth2 refresh the worker makes is stored');
 	await fetch(`${standin.url}/_standin/expire-tokens`, { method: 'POST' });

@@ -744,7 +744,8 @@ function createStandin(options = {}) {
 	/**
 	 * Sends a call event to the application's event_url as Voice does; when the application has
 	 * signed_callbacks, with a signed-callback JWT (HS256, account signature secret, payload_hash).
-	 * opts: secret (sign with another), iatOffsetSeconds, tamper (change the body after signing).
+	 * opts: secret (sign with another), iatOffsetSeconds, tamper (change the body after signing),
+	 * via (another base URL for the same path: one queue-mode webhook processor).
 	 */
 	async function deliverVoiceEvent(applicationId, event, opts = {}) {
 		const voice = findApp(applicationId).capabilities.voice ?? {};
@@ -753,7 +754,8 @@ function createStandin(options = {}) {
 		const payload = JSON.stringify(event);
 		const headers = { 'content-type': 'application/json', ...signedCallbackHeader(applicationId, voice, payload, opts) };
 		const sent = opts.tamper ? JSON.stringify({ ...event, ...opts.tamper }) : payload;
-		const response = await fetch(target.address, { method: target.http_method ?? 'POST', headers, body: sent, signal: AbortSignal.timeout(10_000) });
+		const address = opts.via ? new URL(new URL(target.address).pathname, opts.via).href : target.address;
+		const response = await fetch(address, { method: target.http_method ?? 'POST', headers, body: sent, signal: AbortSignal.timeout(10_000) });
 		const record = { applicationId, kind: 'event', status: response.status, body: await response.text(), authorization: headers.authorization };
 		state.deliveries.push(record);
 		return record;
