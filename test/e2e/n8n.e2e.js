@@ -159,7 +159,7 @@ async function main() {
 
 	step('1b. platform workflow: application create/update/get, user create/list, Voice v2 call');
 	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/platform-actions.json')}`);
-	const platformOut = rawOutputJson(await cli('execute', '--id=vonagePlatformActions1', '--rawOutput'));
+	const platformOut = rawOutputJson(await cli('execute', '--id=vonagePlatformDemo1', '--rawOutput'));
 	assert.equal(platformOut.data.resultData.error, undefined, `execution failed: ${JSON.stringify(platformOut.data.resultData.error)}`);
 	const platformRun = (name) => platformOut.data.resultData.runData[name][0].data.main[0].map((item) => item.json);
 	const [createdApp] = platformRun('Create application');
