@@ -27,13 +27,14 @@ function start(env) {
 		stdio: ['ignore', 'pipe', 'pipe'],
 		detached: true, // its own process group, so Ctrl-C can be sent to all of it as a terminal does
 	});
-	started.push(child);
 	let output = '';
+	child.output = () => output;
+	started.push(child);
 	child.stdout.on('data', (chunk) => (output += chunk));
 	child.stderr.on('data', (chunk) => (output += chunk));
 	const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 	return {
-		output: () => output,
+		output: child.output,
 		exited,
 		async ready(timeoutMs = 240_000) {
 			for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
@@ -58,8 +59,12 @@ async function deliverAsPrinted(banner) {
 	const line = banner.split('\n').find((l) => l.includes('/_standin/deliver'));
 	const url = /curl -X POST (\S+)/.exec(line)[1];
 	const body = /-d '(.+)'$/.exec(line.trim())[1];
-	const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-	return { status: response.status, body: await response.json() };
+	try {
+		const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+		return { status: response.status, body: await response.json() };
+	} catch (error) {
+		throw new Error(`the printed curl line (POST ${url}) failed: ${error.cause?.message ?? error.message}`);
+	}
 }
 
 const packFolders = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('n8n-nodes-vonage-pack-')).length;
@@ -114,6 +119,11 @@ main()
 	})
 	.catch((error) => {
 		console.error(`npm start check FAILED: ${error.stack ?? error}`);
+		for (const [index, child] of started.entries()) {
+			console.error(`\n--- npm start #${index + 1} (${child.exitCode === null ? 'still running' : `exited ${child.exitCode}`}), last lines ---\n${child.output().split('\n').slice(-40).join('\n')}`);
+		}
+		// Again after the output: a CI page may show only the end.
+		console.error(`\nnpm start check FAILED: ${error.message ?? error}`);
 		process.exitCode = 1;
 		for (const child of started) {
 			try {
