@@ -35,6 +35,7 @@ function start(env) {
 	const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 	return {
 		output: child.output,
+		running: () => child.exitCode === null,
 		exited,
 		async ready(timeoutMs = 240_000) {
 			for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
@@ -54,16 +55,25 @@ function start(env) {
 	};
 }
 
-/** Runs the curl line the banner printed for the VIS trigger, as a user would paste it. */
-async function deliverAsPrinted(banner) {
+/**
+ * Runs the curl line the banner printed for the VIS trigger, as a user would paste it. A
+ * connection that fails while npm start is still running is tried once more, as a user would
+ * paste the line again, and said in the output; once npm start has exited it fails at once.
+ */
+async function deliverAsPrinted(banner, npmStart) {
 	const line = banner.split('\n').find((l) => l.includes('/_standin/deliver'));
 	const url = /curl -X POST (\S+)/.exec(line)[1];
 	const body = /-d '(.+)'$/.exec(line.trim())[1];
-	try {
-		const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-		return { status: response.status, body: await response.json() };
-	} catch (error) {
-		throw new Error(`the printed curl line (POST ${url}) failed: ${error.cause?.message ?? error.message}`);
+	for (let attempt = 1; ; attempt++) {
+		try {
+			const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+			return { status: response.status, body: await response.json() };
+		} catch (error) {
+			const cause = error.cause?.message ?? error.message;
+			if (attempt > 1 || !npmStart.running()) throw new Error(`the printed curl line (POST ${url}) failed: ${cause}`);
+			console.log(`  WARNING: the printed curl line (POST ${url}) failed once (${cause}) while npm start was running; pasting it again`);
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+		}
 	}
 }
 
@@ -76,7 +86,7 @@ async function main() {
 	const banner = await first.ready();
 	assert.match(banner, new RegExp(`is running: http://127\\.0\\.0\\.1:${N8N_PORT}`));
 	assert.doesNotMatch(banner, /not yet/, 'the VIS trigger registered before the banner');
-	const delivered = await deliverAsPrinted(banner);
+	const delivered = await deliverAsPrinted(banner, first);
 	assert.equal(delivered.status, 200);
 	assert.equal(delivered.body.status, 200, `the pasted curl line delivered a signed event: ${JSON.stringify(delivered.body)}`);
 	const stopped = await first.interrupt();
@@ -96,7 +106,7 @@ async function main() {
 		assert.match(again, new RegExp(`port ${N8N_PORT} is in use, so n8n takes ${port}`));
 		const health = await fetch(`http://127.0.0.1:${port}/healthz`);
 		assert.equal(health.status, 200, 'the banner names an n8n that answers');
-		assert.equal((await deliverAsPrinted(again)).body.status, 200);
+		assert.equal((await deliverAsPrinted(again, second)).body.status, 200);
 		const stoppedAgain = await second.interrupt();
 		assert.equal(stoppedAgain.code, 0, stoppedAgain.output);
 		console.log(`  2nd: same folder, port ${N8N_PORT} taken → came up on ${port}, kept the workflows, delivered, stopped quietly`);
