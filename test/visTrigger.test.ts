@@ -509,6 +509,13 @@ describe('reading a body n8n left unread (version-2 nodes, media types n8n does 
 		await expect(readWebhookBody(json, { readRawBody: async () => Promise.reject(tooLarge) })).resolves.toMatchObject({ status: 413 });
 	});
 
+	test('a declared length over the limit is a 413 before any byte is read', async () => {
+		let reads = 0;
+		const verdict = await readWebhookBody({ ...json, 'content-length': String(16 * 1024 * 1024) }, { readRawBody: async () => void reads++ });
+		expect(verdict).toEqual({ status: 413, reason: 'the body is larger than 65536 bytes' });
+		expect(reads).toBe(0);
+	});
+
 	test('a request aborted mid-body is a 400', async () => {
 		await expect(readWebhookBody(json, { readRawBody: async () => Promise.reject(new Error('request aborted')) })).resolves.toEqual({ status: 400, reason: 'the body could not be read' });
 	});

@@ -81,6 +81,10 @@ export async function readWebhookBody(
 	// n8n reads the body of every request to a version-1 webhook node, but from version 2 on only
 	// for the media types it parses itself (not `+json` ones, nor one written in capitals).
 	if (!request.rawBody && typeof request.readRawBody === 'function') {
+		// A declared length over the limit is refused before a byte of it is buffered.
+		if (Number(firstHeader(headers, 'content-length')) > limits.maxBytes) {
+			return { status: 413, reason: `the body is larger than ${limits.maxBytes} bytes` };
+		}
 		try {
 			await request.readRawBody();
 		} catch (error) {
