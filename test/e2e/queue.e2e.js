@@ -362,7 +362,8 @@ async function main() {
 	step('redeliveries to the other processor, one after the other and at the same moment, run once');
 	const event = standin.sampleEvent({ state: 'MISSED' });
 	const hookPath = new URL(hook.url).pathname;
-	const processorUrl = (port) => `http://127.0.0.1:${port}${hookPath}`;
+	const processorBase = (port) => `http://127.0.0.1:${port}/`;
+	const processorUrl = (port) => new URL(hookPath, processorBase(port)).href;
 	assert.equal(await deliver(hook, event, processorUrl(PORTS.webhookA)), 200);
 	await finished(triggerWorkflow.id, 11);
 	assert.equal(await deliver(hook, event, processorUrl(PORTS.webhookB)), 200);
@@ -385,7 +386,6 @@ async function main() {
 	// Voice signs every attempt anew, so each processor accepts its copy; the example's Redis
 	// counter, keyed on the event's leg, status and timestamp, lets one through.
 	const applicationId = standin.sandbox.applicationId;
-	const processorBase = (port) => `http://127.0.0.1:${port}/`;
 	const callEvent = standin.sampleVoiceEvent({ status: 'answered', direction: 'inbound' });
 	assert.equal((await standin.deliverVoiceEvent(applicationId, callEvent, { via: processorBase(PORTS.webhookA) })).status, 200);
 	await finished(voiceWorkflow.id, 1);
