@@ -34,7 +34,7 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 
 async function startStandin() {
 	const infoFile = path.join(work, 'sandbox.json');
-	const child = spawn(process.execPath, [path.join(runtime.ROOT, 'test/standin/cli.js'), '--port', '0', '--events', '0', '--json-out', infoFile], { stdio: 'ignore' });
+	const child = spawn(process.execPath, [path.join(runtime.ROOT, 'sandbox/cli.js'), '--port', '0', '--events', '0', '--json-out', infoFile], { stdio: 'ignore' });
 	for (let i = 0; i < 100 && !fs.existsSync(infoFile); i++) await new Promise((r) => setTimeout(r, 50));
 	const sandbox = JSON.parse(fs.readFileSync(infoFile, 'utf8'));
 	const control = async (route, body) =>

@@ -25,8 +25,8 @@ import { acceptedDeliveries } from '../nodes/VonageVisTrigger/deliveries';
 import { stopAllRenewals } from '../nodes/VonageVisTrigger/registration';
 import { matchingSignedForm } from '../nodes/VonageVisTrigger/signature';
 import { VonageVisTrigger } from '../nodes/VonageVisTrigger/VonageVisTrigger.node';
-import { fetchAsHttpRequest } from '../test/helpers/fetchHttp';
-import { additionalDataFor, runNode, workflowWith } from '../test/helpers/n8n';
+import { fetchAsHttpRequest } from '../scripts/harness/fetchHttp';
+import { additionalDataFor, runNode, workflowWith } from '../scripts/harness/n8n';
 
 const ROOT = process.cwd();
 const ROUNDS = 3;
@@ -116,7 +116,7 @@ async function control(sandbox: Sandbox, route: string, body: IDataObject = {}) 
 
 async function startStandinProcess(): Promise<{ sandbox: Sandbox; stop: () => void }> {
 	const infoFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-')), 'sandbox.json');
-	const child = spawn(process.execPath, [path.join(ROOT, 'test/standin/cli.js'), '--port', '0', '--events', '0', '--json-out', infoFile], {
+	const child = spawn(process.execPath, [path.join(ROOT, 'sandbox/cli.js'), '--port', '0', '--events', '0', '--json-out', infoFile], {
 		stdio: 'ignore',
 	});
 	for (let i = 0; i < 100 && !fs.existsSync(infoFile); i++) await new Promise((r) => setTimeout(r, 50));

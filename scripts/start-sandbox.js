@@ -31,7 +31,7 @@ if (!process.versions.node.startsWith('24.')) {
 	return;
 }
 
-const { createStandin } = require('../test/standin/server');
+const { createStandin } = require('../sandbox/server');
 
 const userFolder = path.resolve(process.env.VONAGE_SANDBOX_FOLDER || path.join(runtime.CACHE, 'sandbox-user'));
 const EXAMPLES = ['vis-actions.json', 'vis-trigger.json', 'vis-oauth2.json', 'platform-actions.json', 'voice-answer.json', 'voice-control.json'];

@@ -15,7 +15,7 @@ import {
 	visUsername,
 	VIS_TOKEN_REFRESH_MARGIN_MS,
 } from '../nodes/shared/visToken';
-import { fetchAsHttpRequest } from './helpers/fetchHttp';
+import { fetchAsHttpRequest } from '../scripts/harness/fetchHttp';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
 
 const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

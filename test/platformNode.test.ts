@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { jwtSignatureCount } from '../nodes/shared/applicationJwt';
 import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
-import { runNode } from './helpers/n8n';
+import { runNode } from '../scripts/harness/n8n';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
 
 let standin: Standin;

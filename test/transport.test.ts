@@ -10,7 +10,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
 import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
-import { runNode } from './helpers/n8n';
+import { runNode } from '../scripts/harness/n8n';
 import { credentialsFor, slept, startStandin, virtualNow, type Standin } from './helpers/standin';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void;

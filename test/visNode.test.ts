@@ -6,7 +6,7 @@ import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
 import { VonageVisTrigger } from '../nodes/VonageVisTrigger/VonageVisTrigger.node';
 import { VonageVoice } from '../nodes/VonageVoice/VonageVoice.node';
 import { VonageVoiceTrigger } from '../nodes/VonageVoiceTrigger/VonageVoiceTrigger.node';
-import { runNode } from './helpers/n8n';
+import { runNode } from '../scripts/harness/n8n';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
 
 const VIS = '/t/vbc.prod/vis/v1';

@@ -5,7 +5,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
-import { runNode } from './helpers/n8n';
+import { runNode } from '../scripts/harness/n8n';
 import {
 	connectedOAuth2Credential,
 	credentialsFor,

@@ -12,7 +12,7 @@ import { startStandin, type Standin } from './helpers/standin';
 import { startTrigger, type TriggerHarness } from './helpers/trigger';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { canonicalJson: standinCanonicalJson } = require('./standin/server');
+const { canonicalJson: standinCanonicalJson } = require('../sandbox/server');
 
 const DAY = 86_400_000;
 /** The canonical text VIS's written rule signs: the compact sorted form. */

@@ -6,7 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { VonageVoice } from '../nodes/VonageVoice/VonageVoice.node';
 import { VonageVoiceTrigger } from '../nodes/VonageVoiceTrigger/VonageVoiceTrigger.node';
-import { runNode } from './helpers/n8n';
+import { runNode } from '../scripts/harness/n8n';
 import { credentialsFor, slept, startStandin, type Standin } from './helpers/standin';
 import { hostTrigger } from './helpers/trigger';
 

@@ -9,7 +9,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { verifySignedCallback } from '../nodes/VonageVoiceTrigger/signedCallback';
 import { VonageVoiceTrigger } from '../nodes/VonageVoiceTrigger/VonageVoiceTrigger.node';
-import { additionalDataFor, workflowWith } from './helpers/n8n';
+import { additionalDataFor, workflowWith } from '../scripts/harness/n8n';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
 import { hostTrigger, type TriggerHarness } from './helpers/trigger';
 

@@ -35,7 +35,7 @@ if (!process.versions.node.startsWith('24.')) {
 	process.exit(result.status ?? 1);
 }
 
-const { createStandin, canonicalJson } = require('../standin/server');
+const { createStandin, canonicalJson } = require('../../sandbox/server');
 
 const n8nBin = process.env.E2E_N8N_BIN;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-e2e-'));

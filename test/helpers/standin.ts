@@ -6,7 +6,7 @@ import { clearVisTokenCache } from '../../nodes/shared/visToken';
 import { clearVisQuota } from '../../nodes/shared/visQuota';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { createStandin } = require('../standin/server');
+const { createStandin } = require('../../sandbox/server');
 
 export interface RecordedRequest {
 	method: string;

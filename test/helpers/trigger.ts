@@ -15,7 +15,7 @@ import type {
 } from 'n8n-workflow';
 
 import { VonageVisTrigger } from '../../nodes/VonageVisTrigger/VonageVisTrigger.node';
-import { additionalDataFor, workflowWith } from './n8n';
+import { additionalDataFor, workflowWith } from '../../scripts/harness/n8n';
 import { credentialsFor, type Standin } from './standin';
 
 /**

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // Runs the local Vonage stand-in on its own, as a sandbox for n8n workflows without a Vonage account.
-//   node test/standin/cli.js [--port 5680] [--events 50] [--json-out FILE]
+//   node sandbox/cli.js [--port 5680] [--events 50] [--json-out FILE]
 const fs = require('node:fs');
 const { createStandin } = require('./server');
 

@@ -1,0 +1,62 @@
+'use strict';
+/**
+ * A stateful local stand-in for the three Vonage hosts the package talks to:
+ *   - api.vonage.com: /authorize (sign-in page, code grant), POST /token and the 20 VIS endpoints under /t/vbc.prod/vis/v1
+ *   - api.nexmo.com:  Applications v2 (Basic auth), Users v1 and Voice v2 (RS256 application JWT)
+ * It checks auth and request shapes the way the real APIs answer them, keeps state in memory,
+ * records every request, can be told to fail the next N requests, can deliver signed VIS
+ * webhook events, and plays Voice's side of an application's webhooks (signed call events,
+ * answer_url with fallback_answer_url). Test code drives it directly; other processes use the /_standin API.
+ */
+const { canonicalJson, createDeliveries } = require('./deliveries');
+const { createApplications } = require('./applications');
+const { createAuth } = require('./auth');
+const { createControl } = require('./control');
+const { createHttpServer } = require('./http');
+const { createState } = require('./state');
+const { createUsers } = require('./users');
+const { createVis, VIS_PATH } = require('./vis');
+const { createVoice } = require('./voice');
+
+function createStandin(options = {}) {
+	const ctx = createState(options);
+	const { state, sandbox } = ctx;
+	const auth = createAuth(ctx);
+	const { applications, findApp, appView } = createApplications(ctx);
+	const { vis, makeCall, seedEvents, findWebhook } = createVis(ctx);
+	const { users } = createUsers(ctx);
+	const { deliverEvent, sampleEvent, deliverVoiceEvent, sampleVoiceEvent, answerCall, signedCallbackHeader } = createDeliveries(ctx, { findWebhook, findApp });
+	const { voice, voiceV1, callView } = createVoice(ctx, { findApp, signedCallbackHeader });
+	const { control, failNext } = createControl(ctx, { appView, callView, makeCall, seedEvents, findWebhook, deliverEvent, sampleEvent, deliverVoiceEvent, sampleVoiceEvent, answerCall });
+	const server = createHttpServer(ctx, { auth, vis, applications, users, voice, voiceV1, control });
+
+	return {
+		state,
+		sandbox,
+		failNext,
+		seedEvents,
+		makeCall,
+		deliverEvent,
+		sampleEvent,
+		deliverVoiceEvent,
+		sampleVoiceEvent,
+		answerCall,
+		canonicalJson,
+		url: undefined,
+		/** Requests made to the Vonage routes (not the control API), optionally filtered. */
+		requests(filter = {}) {
+			return state.requests.filter((r) => (!filter.method || r.method === filter.method) && (!filter.path || r.path === filter.path || (filter.path instanceof RegExp && filter.path.test(r.path))));
+		},
+		async listen(port = 0, host = '127.0.0.1') {
+			await new Promise((resolve) => server.listen(port, host, resolve));
+			this.url = `http://${host}:${server.address().port}`;
+			return this.url;
+		},
+		close() {
+			server.closeAllConnections?.();
+			return new Promise((resolve) => server.close(() => resolve()));
+		},
+	};
+}
+
+module.exports = { createStandin, canonicalJson, VIS_PATH };

@@ -1,0 +1,90 @@
+'use strict';
+/**
+ * The one state object every part of the stand-in shares, with its clock, ids, the sandbox
+ * account's credentials and the optional state file. The API modules receive what this returns.
+ */
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+
+const { DAY } = require('./util');
+
+function createState(options = {}) {
+	const clock = options.clock ?? (() => Date.now());
+	// VIS registrations last about 10 days; the queue-mode suite makes them short.
+	const webhookTtlMs = options.webhookTtlMs ?? 10 * DAY;
+	const tokenTtlSeconds = options.tokenTtlSeconds ?? 86_400;
+	const sandbox = {
+		consumerKey: 'sandbox-consumer-key',
+		consumerSecret: 'sandbox-consumer-secret',
+		username: 'sandbox.user',
+		password: 'sandbox-password',
+		apiKey: 'sandboxkey',
+		apiSecret: 'sandbox-api-secret',
+		// The account's signature secret, which signs Voice callbacks (HS256) when an application asks.
+		signatureSecret: 'sandbox-signature-secret-0123456789',
+	};
+	const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+	sandbox.privateKey = privateKey.export({ type: 'pkcs8', format: 'pem' });
+	const sandboxPublicKey = publicKey.export({ type: 'spki', format: 'pem' });
+
+	const state = {
+		accessTokens: new Map(),
+		refreshTokens: new Map(),
+		authorizationCodes: new Map(),
+		calls: new Map(),
+		events: [],
+		webhooks: new Map(),
+		applications: new Map(),
+		users: new Map(),
+		voiceCalls: [],
+		requests: [],
+		faults: [],
+		counters: { passwordGrants: 0, codeGrants: 0, refreshGrants: 0, jwtVerified: 0, distinctJwts: 0, connections: 0 },
+		jwtsSeen: new Set(),
+		nextId: 1000,
+		deliveries: [],
+		quota: new Map(),
+		v1Calls: new Map(),
+		renewals: [],
+		pendingDeliveries: [],
+		quotaRefusedAt: [],
+	};
+	const visUser = { id: 522078, accountId: 257073, acountLabel: 'Sandbox', firstName: 'Sandy', lastName: 'Box', emailAddress: 'sandy@example.com', contactNumber: '14155550100', status: 'ACTIVE', ucis: [{ id: 1, ucpLabel: 'VBC', health: { status: 'OK', message: '' }, type: 'USER_UCI' }], roles: [{ code: 'AU', name: 'Account User' }] };
+	const visAccount = { id: 257073, name: 'Sandbox', org: 'Sandbox Org', ucis: [{ id: 1, ucpLabel: 'VBC', ucpAccountId: 'A-1', health: { status: 'OK', message: '' }, type: 'ACCOUNT_UCI' }], status: 'ACTIVE' };
+
+	// Fixed, so that example workflows can name it.
+	const sandboxApplicationId = 'a5e1b0c2-5a4d-4c2e-9f0e-00000000a991';
+	state.applications.set(sandboxApplicationId, {
+		id: sandboxApplicationId,
+		name: 'Sandbox application',
+		capabilities: { voice: { webhooks: { answer_url: { address: 'https://example.com/answer', http_method: 'GET' }, event_url: { address: 'https://example.com/event', http_method: 'POST' } } } },
+		privacy: { improve_ai: false },
+		keys: { public_key: sandboxPublicKey },
+	});
+	sandbox.applicationId = sandboxApplicationId;
+
+	// With a state file, webhook registrations and issued tokens outlive the process, as they
+	// outlive n8n restarts at the real Vonage: an OAuth2 connection made in n8n stays connected
+	// (the sandbox behind `npm start` uses this).
+	if (options.stateFile && fs.existsSync(options.stateFile)) {
+		const saved = JSON.parse(fs.readFileSync(options.stateFile, 'utf8'));
+		for (const hook of saved.webhooks ?? []) state.webhooks.set(hook.id, hook);
+		for (const [token, expiresAt] of saved.accessTokens ?? []) state.accessTokens.set(token, expiresAt);
+		for (const [token, expiresAt] of saved.refreshTokens ?? []) state.refreshTokens.set(token, expiresAt);
+	}
+	function saveState() {
+		if (!options.stateFile) return;
+		const live = (tokens) => [...tokens].filter(([, expiresAt]) => expiresAt > clock());
+		fs.writeFileSync(
+			options.stateFile,
+			JSON.stringify({ webhooks: [...state.webhooks.values()], accessTokens: live(state.accessTokens), refreshTokens: live(state.refreshTokens) }),
+			{ mode: 0o600 },
+		);
+	}
+
+	const newId = () => state.nextId++;
+
+	return { options, clock, webhookTtlMs, tokenTtlSeconds, sandbox, state, visUser, visAccount, saveState, newId };
+}
+
+module.exports = { createState };
