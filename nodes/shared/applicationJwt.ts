@@ -48,7 +48,9 @@ function parseAcl(acl: string | undefined): Record<string, unknown> | undefined 
 	try {
 		const parsed = JSON.parse(acl);
 		if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed;
-	} catch {}
+	} catch {
+		// Not JSON: the error below says what was expected.
+	}
 	throw new PrivateKeyError('ACL: expected a JSON object such as {"paths": {"/*/users/**": {}}}');
 }
 

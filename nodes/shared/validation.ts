@@ -8,7 +8,9 @@ export function checkUrl(label: string, value: unknown, protocols: string[] = ['
 	const text = String(value ?? '').trim();
 	try {
 		if (protocols.includes(new URL(text).protocol)) return text;
-	} catch {}
+	} catch {
+		// Not a URL at all: the error below says what was expected.
+	}
 	// SIP URIs have no slashes after the scheme (sip:alice@example.com).
 	const expected = protocols.map((protocol) => (protocol.startsWith('sip') ? protocol : `${protocol}//`)).join(' or ');
 	throw new FieldError(`${label}: expected an address starting with ${expected}, got "${text}"`);

@@ -11,7 +11,22 @@ export interface VisCredentialFields {
 	password: string;
 }
 
-export type HttpRequest = (options: IHttpRequestOptions) => Promise<any>;
+/** What a token request reads of n8n's full response (`returnFullResponse`). */
+export interface TokenHttpResponse {
+	statusCode: number;
+	body?: unknown;
+}
+
+export type HttpRequest = (options: IHttpRequestOptions) => Promise<TokenHttpResponse>;
+
+/** The fields of an OAuth2 token answer, each checked before use: an error page has none of them. */
+interface TokenAnswer {
+	access_token?: unknown;
+	refresh_token?: unknown;
+	expires_in?: unknown;
+	error?: unknown;
+	error_description?: unknown;
+}
 
 export const DEFAULT_VIS_HOST = 'https://api.vonage.com';
 export const VIS_API_PATH = '/t/vbc.prod/vis/v1';
@@ -86,7 +101,7 @@ async function requestToken(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	});
-	const body = typeof response.body === 'string' ? safeJson(response.body) : response.body;
+	const body = (typeof response.body === 'string' ? safeJson(response.body) : response.body) as TokenAnswer | null | undefined;
 	if (response.statusCode >= 300 || typeof body?.access_token !== 'string') {
 		const reason = body?.error_description ?? body?.error ?? `HTTP ${response.statusCode}`;
 		throw new VisSignInError(
@@ -103,7 +118,7 @@ async function requestToken(
 	};
 }
 
-function safeJson(text: string): any {
+function safeJson(text: string): unknown {
 	try {
 		return JSON.parse(text);
 	} catch {
