@@ -38,9 +38,23 @@ export function clearVisQuota(): void {
 	queues.clear();
 }
 
+/** Raised when the injected sleep keeps returning before the clock reaches the quota's next turn. */
+export class VisQuotaWaitError extends Error {}
+
+/**
+ * How often a wait may end before the clock shows the turn has come. n8n's sleep is a timer,
+ * which can fire a millisecond early but not more often than that; a sleep that returns at once
+ * (a stubbed one, or a clock that does not move) would otherwise make the loop below spin.
+ */
+export const MAX_EARLY_WAKES = 10;
+
 /**
  * Waits until one more request fits in the last minute for this credential, then counts it.
- * Resolves to how long it waited; `onLongWait` is told before a wait of 5 s or more.
+ * Resolves to how long it waited; `onLongWait` is told once per turn, before a wait of 5 s or
+ * more. After every wait the clock is read again, so a wait that ended early is measured anew,
+ * and the loop is bounded: each wait that lasts frees at least one of the counted requests, and
+ * after MAX_EARLY_WAKES waits that did not last it fails with VisQuotaWaitError instead of
+ * sending over the quota.
  */
 export async function takeVisTurn(
 	key: string,
@@ -54,6 +68,8 @@ export async function takeVisTurn(
 	const turn = previous.then(async () => {
 		const times = sentAt.get(key) ?? [];
 		sentAt.set(key, times);
+		let earlyWakes = 0;
+		let told = false;
 		for (;;) {
 			const now = clock.now();
 			while (times.length && times[0] <= now - WINDOW_MS) times.shift();
@@ -62,9 +78,18 @@ export async function takeVisTurn(
 				return;
 			}
 			const wait = times[0] + WINDOW_MS - now + 1;
-			if (wait >= 5000) onLongWait(wait);
-			waited += wait;
+			if (wait >= 5000 && !told) {
+				told = true;
+				onLongWait(wait);
+			}
 			await clock.sleep(wait);
+			const slept = clock.now() - now;
+			waited += Math.max(0, slept);
+			if (slept < wait && ++earlyWakes > MAX_EARLY_WAKES) {
+				throw new VisQuotaWaitError(
+					`the wait for the credential's request quota (${limit} per minute) ended early ${earlyWakes} times; nothing was sent`,
+				);
+			}
 		}
 	});
 	queues.set(key, turn.catch(() => undefined));
