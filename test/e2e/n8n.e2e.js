@@ -3,21 +3,23 @@
  * End-to-end: this package installed into a real n8n (npm package, loopback), driven through
  * n8n itself, against the local Vonage stand-in.
  *   1. action workflow through `n8n execute`: outputs and the stand-in's record of requests;
- *   2. trigger workflow published and n8n started: one VIS registration for n8n's production
+ *   2. platform workflow through `n8n execute`: Applications, Users and a Voice v2 call;
+ *   3. trigger workflow published and n8n started: one VIS registration for n8n's production
  *      URL; a signed delivery runs exactly one execution; tampered and repeated ones run none;
- *   3. graceful stop and restart keeps exactly one registration; deactivation removes it,
- *      reactivation makes exactly one again;
- *   4. the VIS OAuth2 credential connected through n8n's own OAuth2 routes, used, refreshed on 401;
- *   5. the Voice trigger answering calls with the workflow's NCCO (default NCCO via the fallback
- *      when the workflow fails), verifying signed events, restoring the application on deactivation;
- *   6. Vonage Voice call control, heard by the Voice trigger;
- *   7. n8n restarted with the busy-line settings: 20 signed deliveries a second for 60 s into a
+ *   4. graceful stop and restart keeps exactly one registration; deactivation removes it,
+ *      reactivation makes exactly one again; the credential tests through n8n;
+ *   5. the VIS OAuth2 credential connected through n8n's own OAuth2 routes, used, refreshed on 401;
+ *   6. the Voice trigger answering calls with the workflow's NCCO (default NCCO via the fallback
+ *      when the workflow fails), verifying signed events;
+ *   7. Vonage Voice call control, heard by the Voice trigger;
+ *   8. the Voice trigger deactivated: the application's webhooks restored;
+ *   9. n8n restarted with the busy-line settings: 20 signed deliveries a second for 60 s into a
  *      VIS Trigger → Handle event workflow, each answered within 2 s and run once (with
  *      VONAGE_LOAD=1 also n8n's Webhook node → Handle event beside it).
+ * The steps run in this order, and the file holds them in this order.
  * Runs under Node 24 (re-executes itself with it). Prints n8n's log when something fails.
  */
 const assert = require('node:assert/strict');
-const crypto = require('node:crypto');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -25,6 +27,7 @@ const path = require('node:path');
 
 const runtime = require('../../scripts/n8n-runtime');
 const { deliveryLoad, referenceWebhookWorkflow, triggerOnlyWorkflow, postToReferenceWebhook } = require('./deliveryLoad');
+const { executionsOf, finishedExecutions, loadOutcome, n8nBrowser, ranNode, restApiUp, sleep, step, visSignature, waitFor } = require('./helpers');
 
 if (!process.versions.node.startsWith('24.')) {
 	const n8nBin = runtime.ensureN8n();
@@ -35,7 +38,7 @@ if (!process.versions.node.startsWith('24.')) {
 	process.exit(result.status ?? 1);
 }
 
-const { createStandin, canonicalJson } = require('../../sandbox/server');
+const { createStandin } = require('../../sandbox/server');
 
 const n8nBin = process.env.E2E_N8N_BIN;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-e2e-'));
@@ -53,26 +56,14 @@ const oauth2Workflow = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examp
 const voiceWorkflow = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples/voice-answer.json'), 'utf8'));
 const voiceWebhookBase = `http://127.0.0.1:${PORT}/webhook/${voiceWorkflow.nodes[0].webhookId}/`;
 
+const n8nUrl = `http://127.0.0.1:${PORT}`;
+const { asBrowser, rest } = n8nBrowser(n8nUrl, BROWSER_ID);
+
 let standin;
 let n8n;
-const cookies = new Map();
-
-function step(message) {
-	process.stdout.write(`\n▶ ${message}\n`);
-}
 
 function cli(...args) {
 	return runtime.n8nCli(n8nBin, env, args);
-}
-
-async function waitFor(what, check, timeoutMs = 60_000) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await check();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
 }
 
 function registrations() {
@@ -86,46 +77,6 @@ async function sql(query, params = []) {
 /** The JSON of `n8n execute --rawOutput`; n8n may log a line before or after it. */
 function rawOutputJson(stdout) {
 	return JSON.parse(stdout.slice(stdout.indexOf('{'), stdout.lastIndexOf('}') + 1));
-}
-
-/** Whether an execution's run data (n8n's flatted JSON) has an entry for the node. */
-function ranNode(data, nodeName) {
-	const table = JSON.parse(data);
-	const runData = table[Number(table[table[0].resultData ?? 0]?.runData)];
-	return Boolean(runData && Object.prototype.hasOwnProperty.call(runData, nodeName) && table[Number(runData[nodeName])]?.length);
-}
-
-async function executionsOf(workflowId) {
-	return await sql(
-		`SELECT e.id, e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id WHERE e.workflowId = ? ORDER BY e.id`,
-		[workflowId],
-	);
-}
-
-/** A request to n8n as the signed-in owner's browser would make it: its cookies go along and are kept. */
-async function asBrowser(url, init = {}) {
-	const response = await fetch(url, {
-		...init,
-		redirect: 'manual',
-		headers: { 'browser-id': BROWSER_ID, cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...init.headers },
-	});
-	for (const line of response.headers.getSetCookie()) {
-		const [pair] = line.split(';');
-		const eq = pair.indexOf('=');
-		cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
-	}
-	return response;
-}
-
-async function rest(method, route, body) {
-	const response = await asBrowser(`http://127.0.0.1:${PORT}/rest${route}`, {
-		method,
-		headers: { 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const text = await response.text();
-	if (!response.ok) throw new Error(`${method} /rest${route} answered ${response.status}: ${text.slice(0, 500)}`);
-	return text ? JSON.parse(text) : undefined;
 }
 
 async function main() {
@@ -157,7 +108,7 @@ async function main() {
 	assert.equal(standin.state.counters.passwordGrants, 1, 'one token for the whole execution');
 	console.log(`  placed call ${placed[0].json.id}, listed ${events.length} events in 2 pages, 1 token`);
 
-	step('1b. platform workflow: application create/update/get, user create/list, Voice v2 call');
+	step('2. platform workflow: application create/update/get, user create/list, Voice v2 call');
 	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/platform-actions.json')}`);
 	const platformOut = rawOutputJson(await cli('execute', '--id=vonagePlatformDemo1', '--rawOutput'));
 	assert.equal(platformOut.data.resultData.error, undefined, `execution failed: ${JSON.stringify(platformOut.data.resultData.error)}`);
@@ -177,7 +128,7 @@ async function main() {
 	assert.equal(standin.state.voiceCalls.length, 1);
 	console.log(`  application ${createdApp.id} created, merged update kept other webhooks; user listed; Voice v2 call accepted`);
 
-	step('2. trigger workflow: publish, start n8n, one registration');
+	step('3. trigger workflow: publish, start n8n, one registration');
 	fs.writeFileSync(path.join(work, 'trigger.json'), JSON.stringify(triggerWorkflow));
 	await cli('import:workflow', `--input=${path.join(work, 'trigger.json')}`);
 	await cli('publish:workflow', `--id=${triggerWorkflow.id}`);
@@ -207,10 +158,7 @@ async function main() {
 	const event = standin.sampleEvent({ state: 'ANSWERED' });
 	const delivery = await standin.deliverEvent(hook.id, event, { deliveryId: 'e2e-1' });
 	assert.equal(delivery.status, 200, `delivery answered ${delivery.status}: ${delivery.body}`);
-	const [execution] = await waitFor('the execution', async () => {
-		const rows = await executionsOf(triggerWorkflow.id);
-		return rows.length && rows.every((r) => r.status !== 'running' && r.status !== 'new') ? rows : undefined;
-	});
+	const [execution] = await finishedExecutions(sql, triggerWorkflow.id, 1);
 	assert.equal(execution.status, 'success');
 	assert.ok(execution.data.includes(event.externalId), 'the execution carries the event');
 
@@ -220,24 +168,24 @@ async function main() {
 	assert.equal(redelivered.status, 200);
 	assert.deepEqual(JSON.parse(delivery.body), { status: 'accepted' }, 'VIS gets a small JSON body');
 	const attacks = await hostileDeliveries(hook, event);
-	await new Promise((resolve) => setTimeout(resolve, 3000));
-	assert.equal((await executionsOf(triggerWorkflow.id)).length, 1, 'tampered, forged, replayed and hostile deliveries run nothing');
+	await sleep(3000);
+	assert.equal((await executionsOf(sql, triggerWorkflow.id)).length, 1, 'tampered, forged, replayed and hostile deliveries run nothing');
 	console.log(`  1 execution for a signed delivery; tampered → 401, redelivery → 200 without a run; ${attacks}`);
 
-	step('3. graceful stop and restart keep exactly one registration');
+	step('4. graceful stop and restart keep exactly one registration');
 	await runtime.stopN8n(n8n);
 	const afterStop = registrations().length;
 	n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
 	// n8n 2.x does not run checkExists for webhooks it already stored, so after a restart the
 	// proof is that the same registration still works: a new signed delivery runs once more.
-	await waitFor('the REST API after restart', async () => (await fetch(`http://127.0.0.1:${PORT}/rest/settings`).catch(() => ({}))).ok);
+	await restApiUp(n8nUrl);
 	assert.equal(registrations().length, 1, `after restart (was ${afterStop} while stopped)`);
 	assert.equal(registrations()[0].id, hook.id, 'the same registration is kept');
 	const afterRestart = await standin.deliverEvent(hook.id, standin.sampleEvent({ state: 'MISSED' }), { deliveryId: 'e2e-3' });
 	assert.equal(afterRestart.status, 200, `delivery after restart answered ${afterRestart.status}: ${afterRestart.body}`);
 	let seen = [];
 	await waitFor('the second execution', async () => {
-		seen = await executionsOf(triggerWorkflow.id);
+		seen = await executionsOf(sql, triggerWorkflow.id);
 		return seen.length === 2 && seen.every((r) => r.status === 'success');
 	}).catch((error) => {
 		throw new Error(`${error.message}; executions: ${JSON.stringify(seen.map((r) => ({ id: r.id, status: r.status, data: String(r.data).slice(0, 400) })))}`);
@@ -249,10 +197,7 @@ async function main() {
 	// step (keyed on eventKey, stored in n8n's database) stops it before "Handle event".
 	const redeliveredAfterRestart = await standin.deliverEvent(hook.id, event, { deliveryId: 'e2e-1', attempt: 3 });
 	assert.equal(redeliveredAfterRestart.status, 200);
-	const all = await waitFor('the redelivery execution', async () => {
-		const rows = await executionsOf(triggerWorkflow.id);
-		return rows.length === 3 && rows.every((r) => r.status !== 'running' && r.status !== 'new') ? rows : undefined;
-	});
+	const all = await finishedExecutions(sql, triggerWorkflow.id, 3);
 	const handled = all.filter((row) => ranNode(row.data, 'Handle event'));
 	assert.deepEqual(all.map((row) => row.status), ['success', 'success', 'success']);
 	assert.equal(handled.length, 2, 'the redelivered event did not reach "Handle event" a second time');
@@ -260,7 +205,7 @@ async function main() {
 
 	step('   deactivate removes it, reactivate makes exactly one');
 	// /healthz answers before the REST routes are mounted.
-	await waitFor('the REST API', async () => (await fetch(`http://127.0.0.1:${PORT}/rest/settings`).catch(() => ({}))).ok);
+	await restApiUp(n8nUrl);
 	await rest('POST', '/owner/setup', { email: 'e2e@example.com', firstName: 'E2E', lastName: 'Test', password: 'E2e-password-123' });
 	step('   credential tests through n8n (Test button)');
 	const connectable = (credential) => credential.type.endsWith('OAuth2Api');
@@ -279,12 +224,14 @@ async function main() {
 	const { data: current } = await rest('GET', `/workflows/${triggerWorkflow.id}`);
 	await rest('POST', `/workflows/${triggerWorkflow.id}/activate`, { versionId: current.versionId });
 	await waitFor('a new registration', () => registrations().length > 0);
-	await new Promise((resolve) => setTimeout(resolve, 1000));
+	await sleep(1000);
 	assert.equal(registrations().length, 1);
 	console.log('  deactivated → 0 registrations; reactivated → 1');
 
 	await oauth2ConnectAndRefresh();
-	await voiceAnswerAndEvents(voiceHooksBefore);
+	await voiceAnswerAndEvents();
+	await callControl();
+	await voiceTriggerDeactivated(voiceHooksBefore);
 
 	await deliveryLoadRegularMode();
 
@@ -295,46 +242,27 @@ async function main() {
 }
 
 /**
- * 20 signed deliveries a second for 60 s into one n8n, restarted with the settings the README
- * gives for a busy line, through a workflow of its own (published while n8n is stopped) with no
- * step between the trigger and "Handle event"; each must be answered within VIS's 2 s and run
- * once. With VONAGE_LOAD=1 the same load also goes into n8n's own Webhook node, side by
- * side, and both are recorded in bench/delivery-load.json.
+ * The attacks of issue 14 through n8n's own body parsing: a forgery that relies on a declared
+ * charset, replays with fresh delivery headers, and unsigned bodies built to crash or stall.
  */
-async function deliveryLoadRegularMode() {
-	step('7. load: 20 signed deliveries per second for 60 s into one n8n (regular mode), each answered within 2 s');
-	await runtime.stopN8n(n8n);
-	fs.writeFileSync(path.join(work, 'load.json'), JSON.stringify(loadWorkflow));
-	await cli('import:workflow', `--input=${path.join(work, 'load.json')}`);
-	await cli('publish:workflow', `--id=${loadWorkflow.id}`);
-	n8n = (await runtime.startN8n(n8nBin, { ...env, ...runtime.BUSY_LINE_ENV }, logFile)).child;
-	await waitFor('the REST API after restart', async () => (await fetch(`http://127.0.0.1:${PORT}/rest/settings`).catch(() => ({}))).ok);
-	const loadUrl = `http://127.0.0.1:${PORT}/webhook/${loadWorkflow.nodes[0].webhookId}/vis-events`;
-	const liveRegistration = await waitFor('the load workflow\'s registration', () => registrations().find((r) => r.url === loadUrl));
-	const settleOn = (workflowId) => async (total) => {
-		await waitFor(`${total} load executions`, async () => {
-			const [row] = await sql("SELECT count(*) AS total, sum(status IN ('running', 'new')) AS busy FROM execution_entity WHERE workflowId = ?", [workflowId]);
-			return row.total >= total && !row.busy;
-		}, 420_000);
-		const rows = await executionsOf(workflowId);
-		return { executions: rows.length, handledOnce: rows.filter((row) => row.status === 'success' && ranNode(row.data, 'Handle event')).length };
+async function hostileDeliveries(hook, event) {
+	const signature = visSignature(hook, event);
+	const post = async (body, headers) => {
+		const response = await fetch(hook.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-von-webhook-id': hook.id, ...headers }, body });
+		return response.status;
 	};
-	const summary = await deliveryLoad({
-		mode: 'regular mode, VIS Trigger → Handle event: one n8n process',
-		processes: { n8n: n8n.pid },
-		send: async () => (await standin.deliverEvent(liveRegistration.id, standin.sampleEvent({ state: 'RINGING' }))).status,
-		settle: settleOn(loadWorkflow.id),
-	});
-	console.log(`  ${summary}`);
-	if (process.env.VONAGE_LOAD !== '1') return;
-	step("   the same load into n8n's own Webhook node, side by side");
-	const reference = await deliveryLoad({
-		mode: "regular mode, n8n's Webhook node → Handle event (reference): one n8n process",
-		processes: { n8n: n8n.pid },
-		send: () => postToReferenceWebhook(`http://127.0.0.1:${PORT}`, standin.sampleEvent({ state: 'RINGING' })),
-		settle: settleOn(loadReference.id),
-	});
-	console.log(`  ${reference}`);
+	const forgedTail = Buffer.from('","event":{"state":"MISSED","phoneNumber":"19005550000"},"y":"').map((byte) => byte | 0x80);
+	const forged = Buffer.concat([Buffer.from(`{"event":${JSON.stringify(event)},"x":"`), forgedTail, Buffer.from('"}')]);
+	assert.equal(await post(forged, { 'content-type': 'application/json; charset=ascii', 'x-von-signature': signature }), 415, 'charset forgery');
+	for (let i = 0; i < 3; i++) {
+		assert.equal(await post(JSON.stringify({ event }), { 'x-von-signature': signature, 'x-von-delivery-id': `replay-${i}` }), 200, 'replay');
+	}
+	assert.equal(await post(JSON.stringify({ event }), { 'x-von-signature': signature }), 200, 'replay without delivery id');
+	const random = 'ab'.repeat(32);
+	assert.equal(await post(`{"event":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`, { 'x-von-signature': random }), 400, '10k-deep nesting');
+	const started = Date.now();
+	assert.equal(await post(`{"event":{"a":"${'x'.repeat(10_000_000)}"}}`, { 'x-von-signature': random }), 413, '10 MB string');
+	return `charset forgery → 415, 4 replays → 200 without a run, 10k-deep → 400, 10 MB → 413 in ${Date.now() - started} ms`;
 }
 
 /**
@@ -343,7 +271,7 @@ async function deliveryLoadRegularMode() {
  * an expired access token is refreshed by n8n itself on the 401 and the new one is stored.
  */
 async function oauth2ConnectAndRefresh() {
-	step('4. VIS OAuth2 credential: Connect, use, refresh on 401');
+	step('5. VIS OAuth2 credential: Connect, use, refresh on 401');
 	const credentialId = 'vonageVisOAuth2Sandbox';
 	const { data: authUrl } = await rest('GET', `/oauth2-credential/auth?id=${credentialId}`);
 	const authorize = new URL(authUrl);
@@ -398,63 +326,10 @@ async function oauth2ConnectAndRefresh() {
 /**
  * The Voice trigger published with answer mode: n8n pointed the application here on start; the
  * workflow's last node is the NCCO; a failing workflow makes Vonage's fallback get the default NCCO;
- * signed events run, tampered ones do not; deactivation puts the application's webhooks back.
+ * signed events run, tampered ones do not.
  */
-/**
- * The attacks of issue 14 through n8n's own body parsing: a forgery that relies on a declared
- * charset, replays with fresh delivery headers, and unsigned bodies built to crash or stall.
- */
-async function hostileDeliveries(hook, event) {
-	const signature = crypto.createHmac('sha256', hook.signingKey).update(canonicalJson(event)).digest('hex');
-	const post = async (body, headers) => {
-		const response = await fetch(hook.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-von-webhook-id': hook.id, ...headers }, body });
-		return response.status;
-	};
-	const forgedTail = Buffer.from('","event":{"state":"MISSED","phoneNumber":"19005550000"},"y":"').map((byte) => byte | 0x80);
-	const forged = Buffer.concat([Buffer.from(`{"event":${JSON.stringify(event)},"x":"`), forgedTail, Buffer.from('"}')]);
-	assert.equal(await post(forged, { 'content-type': 'application/json; charset=ascii', 'x-von-signature': signature }), 415, 'charset forgery');
-	for (let i = 0; i < 3; i++) {
-		assert.equal(await post(JSON.stringify({ event }), { 'x-von-signature': signature, 'x-von-delivery-id': `replay-${i}` }), 200, 'replay');
-	}
-	assert.equal(await post(JSON.stringify({ event }), { 'x-von-signature': signature }), 200, 'replay without delivery id');
-	const random = 'ab'.repeat(32);
-	assert.equal(await post(`{"event":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`, { 'x-von-signature': random }), 400, '10k-deep nesting');
-	const started = Date.now();
-	assert.equal(await post(`{"event":{"a":"${'x'.repeat(10_000_000)}"}}`, { 'x-von-signature': random }), 413, '10 MB string');
-	return `charset forgery → 415, 4 replays → 200 without a run, 10k-deep → 400, 10 MB → 413 in ${Date.now() - started} ms`;
-}
-
-/**
- * Voice v1 call control in one workflow (examples/voice-control.json): create a call, get it,
- * speak into it, hang it up. The Voice trigger, still pointed at by the application, receives
- * that call's signed events.
- */
-async function callControl() {
-	step('6. Vonage Voice: create a call, get it, speak into it, hang it up; the trigger hears it');
-	const before = (await executionsOf(voiceWorkflow.id)).length;
-	const response = await fetch(`http://127.0.0.1:${PORT}/webhook/voice-call-control?to=14155550177`);
-	const text = await response.text();
-	assert.equal(response.status, 200, text);
-	const [call] = standin.state.v1Calls.values();
-	assert.ok(call, 'the stand-in has the call');
-	assert.deepEqual(JSON.parse(text), { uuid: call.uuid, action: 'hangup' });
-	assert.equal(call.to.number, '14155550177');
-	assert.equal(call.status, 'completed');
-	assert.deepEqual(call.talks.map((talk) => talk.text), ['This call is controlled by an n8n workflow. Goodbye.']);
-	const methods = standin.state.requests.filter((r) => r.path.startsWith('/v1/calls')).map((r) => `${r.method} ${r.path.replace(call.uuid, '{uuid}')}`);
-	assert.deepEqual(methods, ['POST /v1/calls', 'GET /v1/calls/{uuid}', 'PUT /v1/calls/{uuid}/talk', 'PUT /v1/calls/{uuid}']);
-	// The trigger lets "answered" and "completed" through: both events of this call run the workflow.
-	const runs = await waitFor('the call events to run the Voice trigger', async () => {
-		const rows = await executionsOf(voiceWorkflow.id);
-		const mine = rows.slice(before).filter((row) => row.data?.includes(call.uuid));
-		return mine.length >= 2 && mine.every((r) => r.status !== 'running' && r.status !== 'new') ? mine : undefined;
-	});
-	assert.equal(runs.length, 2);
-	console.log(`  call ${call.uuid}: created, read, spoken into, hung up; the trigger ran for its answered and completed events`);
-}
-
-async function voiceAnswerAndEvents(voiceHooksBefore) {
-	step('5. Voice trigger: application pointed here, NCCO from the workflow, fallback, signed events');
+async function voiceAnswerAndEvents() {
+	step('6. Voice trigger: application pointed here, NCCO from the workflow, fallback, signed events');
 	const { applicationId } = standin.sandbox;
 	const hooks = () => standin.state.applications.get(applicationId).capabilities.voice.webhooks;
 	await waitFor('the application to point at n8n', () => hooks().event_url.address === `${voiceWebhookBase}voice-events`);
@@ -468,7 +343,7 @@ async function voiceAnswerAndEvents(voiceHooksBefore) {
 	assert.deepEqual(failed.attempts.map((a) => [a.webhook, a.status]), [['answer_url', 500], ['fallback_answer_url', 200]], JSON.stringify(failed));
 	assert.deepEqual(failed.ncco, [{ action: 'talk', text: 'Sorry, we cannot take your call right now.' }]);
 
-	const before = (await executionsOf(voiceWorkflow.id)).length;
+	const before = (await executionsOf(sql, voiceWorkflow.id)).length;
 	const event = standin.sampleVoiceEvent({ status: 'answered', direction: 'inbound' });
 	const signed = await standin.deliverVoiceEvent(applicationId, event);
 	assert.equal(signed.status, 200);
@@ -478,20 +353,85 @@ async function voiceAnswerAndEvents(voiceHooksBefore) {
 	const unsigned = await fetch(hooks().answer_url.address, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: '14155550111', to: '14155550105', uuid: 'forged' }) });
 	assert.equal(unsigned.status, 401, 'an unsigned answer request is refused');
 	assert.equal((await standin.deliverVoiceEvent(applicationId, standin.sampleVoiceEvent({ status: 'ringing' }))).status, 200);
-	const runs = await waitFor('the call event execution', async () => {
-		const rows = await executionsOf(voiceWorkflow.id);
-		return rows.length === before + 1 && rows.every((r) => r.status !== 'running' && r.status !== 'new') ? rows : undefined;
-	});
-	await new Promise((resolve) => setTimeout(resolve, 1500));
-	assert.equal((await executionsOf(voiceWorkflow.id)).length, before + 1, 'tampered and filtered-out events run nothing');
+	const runs = await finishedExecutions(sql, voiceWorkflow.id, before + 1);
+	await sleep(1500);
+	assert.equal((await executionsOf(sql, voiceWorkflow.id)).length, before + 1, 'tampered and filtered-out events run nothing');
 	assert.ok(runs[runs.length - 1].data.includes(event.uuid), 'the execution carries the event');
+	console.log('  NCCO from the workflow; failing workflow → fallback default NCCO; 1 run for a signed event, tampered → 401, 3 replays → no run, unsigned answer → 401');
+}
 
-	await callControl();
+/**
+ * Voice v1 call control in one workflow (examples/voice-control.json): create a call, get it,
+ * speak into it, hang it up. The Voice trigger, still pointed at by the application, receives
+ * that call's signed events.
+ */
+async function callControl() {
+	step('7. Vonage Voice: create a call, get it, speak into it, hang it up; the trigger hears it');
+	const before = (await executionsOf(sql, voiceWorkflow.id)).length;
+	const response = await fetch(`http://127.0.0.1:${PORT}/webhook/voice-call-control?to=14155550177`);
+	const text = await response.text();
+	assert.equal(response.status, 200, text);
+	const [call] = standin.state.v1Calls.values();
+	assert.ok(call, 'the stand-in has the call');
+	assert.deepEqual(JSON.parse(text), { uuid: call.uuid, action: 'hangup' });
+	assert.equal(call.to.number, '14155550177');
+	assert.equal(call.status, 'completed');
+	assert.deepEqual(call.talks.map((talk) => talk.text), ['This call is controlled by an n8n workflow. Goodbye.']);
+	const methods = standin.state.requests.filter((r) => r.path.startsWith('/v1/calls')).map((r) => `${r.method} ${r.path.replace(call.uuid, '{uuid}')}`);
+	assert.deepEqual(methods, ['POST /v1/calls', 'GET /v1/calls/{uuid}', 'PUT /v1/calls/{uuid}/talk', 'PUT /v1/calls/{uuid}']);
+	// The trigger lets "answered" and "completed" through: both events of this call run the workflow.
+	const runs = await waitFor('the call events to run the Voice trigger', async () => {
+		const rows = await executionsOf(sql, voiceWorkflow.id);
+		const mine = rows.slice(before).filter((row) => row.data?.includes(call.uuid));
+		return mine.length >= 2 && mine.every((r) => r.status !== 'running' && r.status !== 'new') ? mine : undefined;
+	});
+	assert.equal(runs.length, 2);
+	console.log(`  call ${call.uuid}: created, read, spoken into, hung up; the trigger ran for its answered and completed events`);
+}
 
+async function voiceTriggerDeactivated(voiceHooksBefore) {
+	step("8. Voice trigger deactivated: the application's webhooks are put back");
+	const hooks = () => standin.state.applications.get(standin.sandbox.applicationId).capabilities.voice.webhooks;
 	await rest('POST', `/workflows/${voiceWorkflow.id}/deactivate`, {});
 	await waitFor('the webhooks to be restored', () => hooks().event_url.address === voiceHooksBefore.event_url.address);
 	assert.deepEqual(hooks(), voiceHooksBefore);
-	console.log('  NCCO from the workflow; failing workflow → fallback default NCCO; 1 run for a signed event, tampered → 401, 3 replays → no run, unsigned answer → 401; deactivation restored the webhooks');
+	console.log('  deactivation restored the webhooks');
+}
+
+/**
+ * 20 signed deliveries a second for 60 s into one n8n, restarted with the settings the README
+ * gives for a busy line, through a workflow of its own (published while n8n is stopped) with no
+ * step between the trigger and "Handle event"; each must be answered within VIS's 2 s and run
+ * once. With VONAGE_LOAD=1 the same load also goes into n8n's own Webhook node, side by
+ * side, and both are recorded in bench/delivery-load.json.
+ */
+async function deliveryLoadRegularMode() {
+	step('9. load: 20 signed deliveries per second for 60 s into one n8n (regular mode), each answered within 2 s');
+	await runtime.stopN8n(n8n);
+	fs.writeFileSync(path.join(work, 'load.json'), JSON.stringify(loadWorkflow));
+	await cli('import:workflow', `--input=${path.join(work, 'load.json')}`);
+	await cli('publish:workflow', `--id=${loadWorkflow.id}`);
+	n8n = (await runtime.startN8n(n8nBin, { ...env, ...runtime.BUSY_LINE_ENV }, logFile)).child;
+	await restApiUp(n8nUrl);
+	const loadUrl = `http://127.0.0.1:${PORT}/webhook/${loadWorkflow.nodes[0].webhookId}/vis-events`;
+	const liveRegistration = await waitFor('the load workflow\'s registration', () => registrations().find((r) => r.url === loadUrl));
+	const settleOn = (workflowId) => async (total) => loadOutcome(await finishedExecutions(sql, workflowId, total, 420_000));
+	const summary = await deliveryLoad({
+		mode: 'regular mode, VIS Trigger → Handle event: one n8n process',
+		processes: { n8n: n8n.pid },
+		send: async () => (await standin.deliverEvent(liveRegistration.id, standin.sampleEvent({ state: 'RINGING' }))).status,
+		settle: settleOn(loadWorkflow.id),
+	});
+	console.log(`  ${summary}`);
+	if (process.env.VONAGE_LOAD !== '1') return;
+	step("   the same load into n8n's own Webhook node, side by side");
+	const reference = await deliveryLoad({
+		mode: "regular mode, n8n's Webhook node → Handle event (reference): one n8n process",
+		processes: { n8n: n8n.pid },
+		send: () => postToReferenceWebhook(`http://127.0.0.1:${PORT}`, standin.sampleEvent({ state: 'RINGING' })),
+		settle: settleOn(loadReference.id),
+	});
+	console.log(`  ${reference}`);
 }
 
 main()

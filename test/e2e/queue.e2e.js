@@ -28,6 +28,7 @@ const path = require('node:path');
 
 const runtime = require('../../scripts/n8n-runtime');
 const { deliveryLoad, referenceWebhookWorkflow, triggerOnlyWorkflow, postToReferenceWebhook } = require('./deliveryLoad');
+const { finishedExecutions, loadOutcome, n8nBrowser, ranNode, sleep, step, visSignature, waitFor } = require('./helpers');
 
 const PG_BIN = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').map((v) => `/usr/lib/postgresql/${v}/bin`).find((dir) => fs.existsSync(`${dir}/initdb`)) : undefined;
 const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((file) => fs.existsSync(file));
@@ -43,7 +44,7 @@ if (!process.versions.node.startsWith('24.')) {
 	process.exit(result.status ?? 1);
 }
 
-const { createStandin, canonicalJson } = require('../../sandbox/server');
+const { createStandin } = require('../../sandbox/server');
 
 const n8nBin = process.env.E2E_N8N_BIN;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-queue-'));
@@ -59,19 +60,6 @@ const WEBHOOK_TTL_MS = 30_000;
 const services = [];
 const processes = {};
 let standin;
-
-function step(message) {
-	console.log(`\n▶ ${message}`);
-}
-
-async function waitFor(what, check, timeoutMs = 60_000) {
-	for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
-		const result = await check();
-		if (result) return result;
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-	throw new Error(`timed out waiting for ${what}`);
-}
 
 function run(command, args, options = {}) {
 	const result = spawnSync(command, args, { encoding: 'utf8', ...options });
@@ -176,53 +164,28 @@ async function sql(query, params = []) {
 	}
 }
 
-async function executionsOf(workflowId) {
-	return await sql('SELECT e.id, e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 ORDER BY e.id', [workflowId]);
-}
-
-function ranNode(data, nodeName) {
-	const table = JSON.parse(data);
-	const runData = table[Number(table[table[0].resultData ?? 0]?.runData)];
-	return Boolean(runData && Object.prototype.hasOwnProperty.call(runData, nodeName) && table[Number(runData[nodeName])]?.length);
-}
-
-/** What deliveryLoad checks of a load's executions: how many, and how many reached "Handle event". */
-function loadOutcome(rows) {
-	return { executions: rows.length, handledOnce: rows.filter((row) => row.status === 'success' && ranNode(row.data, 'Handle event')).length };
-}
-
+/** Waits for the workflow's count executions to finish (a load's take minutes) and returns them all. */
 async function finished(workflowId, count) {
-	await waitFor(`${count} finished executions of ${workflowId}`, async () => {
-		const [row] = await sql(`SELECT count(*)::int AS total, count(*) FILTER (WHERE status IN ('running', 'new'))::int AS busy FROM execution_entity WHERE "workflowId" = $1`, [workflowId]);
-		return row.total >= count && row.busy === 0;
-	}, 420_000);
-	return await executionsOf(workflowId);
+	return await finishedExecutions(sql, workflowId, count, 420_000);
 }
 
-let ownerCookie;
+const owner = n8nBrowser(`http://127.0.0.1:${PORTS.main}`, 'queue-e2e');
+let ownerSetUp = false;
 
 /** Publishes or unpublishes a workflow through the main's REST API, as the owner's browser would. */
 async function setActive(workflowId, active) {
-	const call = async (method, route, body) => {
-		const response = await fetch(`http://127.0.0.1:${PORTS.main}/rest${route}`, {
-			method,
-			headers: { 'content-type': 'application/json', 'browser-id': 'queue-e2e', ...(ownerCookie ? { cookie: ownerCookie } : {}) },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await response.text();
-		assert.equal(response.status, 200, `${method} ${route}: ${text.slice(0, 300)}`);
-		if (!ownerCookie) ownerCookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-		return JSON.parse(text).data;
-	};
-	if (!ownerCookie) await call('POST', '/owner/setup', { email: 'queue@example.com', firstName: 'Queue', lastName: 'Test', password: 'Queue-password-123' });
-	if (!active) return await call('POST', `/workflows/${workflowId}/deactivate`, {});
-	const { versionId } = await call('GET', `/workflows/${workflowId}`);
-	return await call('POST', `/workflows/${workflowId}/activate`, { versionId });
+	if (!ownerSetUp) {
+		await owner.rest('POST', '/owner/setup', { email: 'queue@example.com', firstName: 'Queue', lastName: 'Test', password: 'Queue-password-123' });
+		ownerSetUp = true;
+	}
+	if (!active) return (await owner.rest('POST', `/workflows/${workflowId}/deactivate`, {})).data;
+	const { versionId } = (await owner.rest('GET', `/workflows/${workflowId}`)).data;
+	return (await owner.rest('POST', `/workflows/${workflowId}/activate`, { versionId })).data;
 }
 
 /** A delivery signed as VIS signs it, sent to one URL (a processor directly, or the balancer). */
 async function deliver(hook, event, url = hook.url) {
-	const signature = crypto.createHmac('sha256', hook.signingKey).update(canonicalJson(event)).digest('hex');
+	const signature = visSignature(hook, event);
 	const response = await fetch(url, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', 'x-von-signature': signature, 'x-von-webhook-id': hook.id, 'x-von-delivery-id': crypto.randomUUID(), 'x-von-attempt': '1' },
@@ -286,7 +249,7 @@ async function quietPeriod(hook) {
 			await runtime.stopN8n(processes.main);
 			await start('main');
 		}
-		await new Promise((resolve) => setTimeout(resolve, 250));
+		await sleep(250);
 	}
 	const renewals = standin.state.renewals.slice(renewalsBefore).map((r) => r.at);
 	const gaps = renewals.slice(1).map((at, i) => at - renewals[i]);
@@ -340,7 +303,7 @@ async function main() {
 	await waitFor('the VIS registration', () => registrations().length > 0);
 	await waitFor('the Voice application update', () => voicePuts() > 0);
 	await Promise.all([start('worker'), start('webhookA'), start('webhookB')]);
-	await new Promise((resolve) => setTimeout(resolve, 2000));
+	await sleep(2000);
 	assert.equal(registrations().length, 1, 'exactly one VIS registration');
 	assert.equal(voicePuts(), 1, 'exactly one Voice application update');
 	const [hook] = registrations();
@@ -425,7 +388,7 @@ async function main() {
 	await stopAll();
 	await start('main');
 	await Promise.all([start('worker'), start('webhookA'), start('webhookB')]);
-	await new Promise((resolve) => setTimeout(resolve, 3000));
+	await sleep(3000);
 	assert.equal(registrations().length, 1);
 	assert.equal(registrations()[0].id, hook.id);
 	assert.equal(voicePuts(), 1);

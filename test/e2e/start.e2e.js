@@ -13,6 +13,8 @@ const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 
+const { sleep, step, waitFor } = require('./helpers');
+
 const ROOT = path.resolve(__dirname, '..', '..');
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-start-'));
 const N8N_PORT = 6100 + Math.floor(Math.random() * 300);
@@ -38,12 +40,11 @@ function start(env) {
 		running: () => child.exitCode === null,
 		exited,
 		async ready(timeoutMs = 240_000) {
-			for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
-				if (output.includes('Press Ctrl-C to stop.')) return output;
-				if (child.exitCode !== null) break;
-				await new Promise((resolve) => setTimeout(resolve, 500));
-			}
-			throw new Error(`npm start did not come up:\n${output}`);
+			const up = () => output.includes('Press Ctrl-C to stop.');
+			// Stops waiting as soon as it exits: then it will not come up.
+			await waitFor('npm start to come up', () => up() || child.exitCode !== null, timeoutMs).catch(() => undefined);
+			if (!up()) throw new Error(`npm start did not come up:\n${output}`);
+			return output;
 		},
 		async interrupt() {
 			process.kill(-child.pid, 'SIGINT');
@@ -72,7 +73,7 @@ async function deliverAsPrinted(banner, npmStart) {
 			const cause = error.cause?.message ?? error.message;
 			if (attempt > 1 || !npmStart.running()) throw new Error(`the printed curl line (POST ${url}) failed: ${cause}`);
 			console.log(`  WARNING: the printed curl line (POST ${url}) failed once (${cause}) while npm start was running; pasting it again`);
-			await new Promise((resolve) => setTimeout(resolve, 1000));
+			await sleep(1000);
 		}
 	}
 }
@@ -80,7 +81,7 @@ async function deliverAsPrinted(banner, npmStart) {
 const packFolders = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('n8n-nodes-vonage-pack-')).length;
 
 async function main() {
-	console.log(`▶ npm start twice in ${folder}`);
+	step(`npm start twice in ${folder}`);
 	const packFoldersBefore = packFolders();
 	const first = start({ N8N_PORT: '', VONAGE_STANDIN_PORT: String(SANDBOX_PORT), N8N_PORT_DEFAULT: String(N8N_PORT) });
 	const banner = await first.ready();
