@@ -26,6 +26,9 @@ export class VonageJwtApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
+			placeholder: 'aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab',
+			description:
+				'The ID of the Vonage API application whose private key goes below: Vonage API Dashboard → Applications. The nodes act for this application.',
 		},
 		{
 			displayName: 'Private Key',

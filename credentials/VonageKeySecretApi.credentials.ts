@@ -36,6 +36,7 @@ export class VonageKeySecretApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
+			description: 'Shown beside the API key at the top of the Vonage API Dashboard',
 		},
 		{
 			displayName: 'Signature Secret',

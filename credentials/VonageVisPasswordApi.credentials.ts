@@ -39,6 +39,8 @@ export class VonageVisPasswordApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
+			description:
+				'The Consumer Key of your developer application: apimanager.uc.vonage.com → your application → Production Keys',
 		},
 		{
 			displayName: 'Consumer Secret',
@@ -47,6 +49,7 @@ export class VonageVisPasswordApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
+			description: 'The Consumer Secret shown beside the Consumer Key under Production Keys',
 		},
 		{
 			displayName: 'VBC Username',
@@ -63,6 +66,7 @@ export class VonageVisPasswordApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
+			description: 'The password this VBC user signs in to Vonage Business Communications with',
 		},
 		visRequestsPerMinuteField,
 		{

@@ -188,7 +188,7 @@ describe('VIS node: input is checked before anything is sent', () => {
 
 	test('a date that is not a date names the filter', async () => {
 		await expect(vis({ resource: 'event', operation: 'list', filters: { fromDate: 'yesterday-ish' } })).rejects.toThrow(
-			/Filters → From: expected a date and time/,
+			/Filters → Started After: expected a date and time/,
 		);
 		expect(visRequests()).toHaveLength(0);
 	});
@@ -338,12 +338,14 @@ function actionSubtitleFrom(properties: INodeProperties[]): string {
 			}
 		}
 	}
-	return `={{ ${JSON.stringify(actions)}[$parameter["resource"] + ":" + $parameter["operation"]] }}`;
+	return `{{ ${JSON.stringify(actions)}[$parameter["resource"] + ":" + $parameter["operation"]] }}`;
 }
 
 describe('node picker and panels', () => {
 	test.each([[new VonageVis()], [new VonagePlatform()], [new VonageVoice()]])('%s: the subtitle names the action ("Place a call"), and every operation has a description', (node) => {
-		expect(node.description.subtitle).toBe(actionSubtitleFrom(node.description.properties));
+		// The Voice node's subtitle names an Update's action first ("Hang up a call"); the operation map ends it.
+		expect(String(node.description.subtitle)).toMatch(/^=\{\{ /);
+		expect(String(node.description.subtitle).endsWith(actionSubtitleFrom(node.description.properties).slice('{{ '.length))).toBe(true);
 		const operations = node.description.properties.filter((p) => p.name === 'operation').flatMap((p) => p.options as Array<{ name: string; description?: string; action?: string }>);
 		expect(operations.length).toBeGreaterThanOrEqual(9);
 		expect(operations.filter((o) => !o.description || !o.action).map((o) => o.name)).toEqual([]);
@@ -352,9 +354,13 @@ describe('node picker and panels', () => {
 	test('each picker entry describes itself', () => {
 		expect(new VonageVis().description.description).not.toMatch(/^Starts/);
 		expect(new VonagePlatform().description.description).not.toMatch(/^Starts/);
-		// n8n merges the VIS pair into one picker entry with the trigger's description: it names both.
-		expect(new VonageVisTrigger().description.description).toMatch(/Control .* calls .* and start workflows on their call events/);
-		expect(new VonageVoiceTrigger().description.description).toMatch(/Place and control .* calls, and start workflows on the call events/);
+		// n8n merges each pair into one picker entry with the trigger's description: it names both, and
+		// whose calls they are, so that a user can tell which pair fits.
+		expect(new VonageVisTrigger().description.description).toMatch(/^Control the calls of a VBC user’s own line .* and start workflows on that line’s call events/);
+		expect(new VonageVoiceTrigger().description.description).toMatch(/^Place and control the calls of a Vonage API application .* and start workflows on its call events/);
+		expect(new VonageVis().description.description).toMatch(/^Control the calls of a VBC user’s own line/);
+		expect(new VonageVoice().description.description).toMatch(/^Place and control the calls of a Vonage API application/);
+		expect(new VonagePlatform().description.description).toMatch(/place calls for an application .* For a VBC user’s own line, use Vonage VIS/);
 	});
 });
 

@@ -21,7 +21,7 @@ export class VonageVis implements INodeType {
 		subtitle:
 			'={{ {"account:get":"Get the account","call:answer":"Answer a ringing call","call:count":"Count active calls","call:end":"End a call","call:get":"Get a call","call:hold":"Put a call on hold","call:list":"List active calls","call:place":"Place a call","call:voicemail":"Send a call to voicemail","call:transfer":"Transfer a call","call:unhold":"Take a call off hold","event:count":"Count call events","event:get":"Get a call event","event:list":"List call events","user:get":"Get the current user","webhook:create":"Create a webhook","webhook:delete":"Delete a webhook","webhook:get":"Get a webhook","webhook:list":"List webhooks","webhook:renew":"Renew a webhook"}[$parameter["resource"] + ":" + $parameter["operation"]] }}',
 		description:
-			'Control Vonage Business Communications calls with the Vonage Integration Suite (VIS): place, answer, hold, transfer and end calls, read call events, manage webhooks',
+			'Control the calls of a VBC user’s own line (Vonage Business Communications) with the Vonage Integration Suite (VIS): place, answer, hold, transfer and end calls, read call events, manage webhooks. For the calls of a Vonage API application, use Vonage Voice.',
 		defaults: { name: 'Vonage VIS' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -35,11 +35,11 @@ export class VonageVis implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Account', value: 'account' },
-					{ name: 'Call', value: 'call' },
-					{ name: 'Event', value: 'event' },
-					{ name: 'User', value: 'user' },
-					{ name: 'Webhook', value: 'webhook' },
+					{ name: 'Account', value: 'account', description: 'The VBC account of the signed-in user' },
+					{ name: 'Call', value: 'call', description: 'Calls on the signed-in VBC user’s line: place, answer, hold, transfer, end' },
+					{ name: 'Event', value: 'event', description: 'Call events: each state a call on the user’s line went through' },
+					{ name: 'User', value: 'user', description: 'The VBC user the credential signs in as' },
+					{ name: 'Webhook', value: 'webhook', description: 'URLs where VIS posts the user’s call events (the VIS Trigger manages its own)' },
 				],
 				default: 'call',
 			},

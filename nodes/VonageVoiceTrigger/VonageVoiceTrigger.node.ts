@@ -71,7 +71,7 @@ export class VonageVoiceTrigger implements INodeType {
 		// n8n's node picker merges "Vonage Voice" and "Vonage Voice Trigger" into one entry and shows
 		// the trigger's description there, so it describes both.
 		description:
-			'Place and control Vonage Voice API calls, and start workflows on the call events of a Vonage application, answering its calls with an NCCO',
+			'Place and control the calls of a Vonage API application (Voice API), and start workflows on its call events, answering its calls with an NCCO. For a VBC user’s own line, use Vonage VIS.',
 		defaults: { name: 'Vonage Voice Trigger' },
 		triggerPanel: {
 			header: 'Call a number linked to the application to send a call event',
@@ -144,6 +144,7 @@ export class VonageVoiceTrigger implements INodeType {
 					},
 				],
 				default: 'eachItem',
+				description: 'How the workflow’s last node gives the NCCO that answers the call',
 			},
 			{
 				displayName: 'Default NCCO',

@@ -43,6 +43,8 @@ export const visAuthentication: INodeProperties = {
 		{ name: 'OAuth2 (Connect Button)', value: 'oAuth2', description: 'Sign in at Vonage with the Connect button; no password is stored in n8n' },
 	],
 	default: 'passwordGrant',
+	description:
+		'How the node signs in as the VBC user whose line it controls. Each way has its own credential type: Password Grant stores that user’s VBC password in n8n, OAuth2 stores only the tokens of a sign-in at Vonage.',
 };
 
 /** The triggers' Direction filter; each API spells the values its own way (VIS upper case, Voice lower). */
@@ -91,4 +93,5 @@ export const sortOrderOption: INodeProperties = {
 		{ name: 'Descending', value: 'desc' },
 	],
 	default: 'asc',
+	description: 'The order in which Vonage returns the results (its own sort key). Not set means ascending.',
 };

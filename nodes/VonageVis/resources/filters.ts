@@ -40,17 +40,29 @@ export function listFilters(
 			name: 'direction',
 			type: 'multiOptions',
 			options: [
-				{ name: 'Inbound', value: 'INBOUND' },
-				{ name: 'Outbound', value: 'OUTBOUND' },
+				{ name: 'Inbound', value: 'INBOUND', description: 'Calls to the user’s line' },
+				{ name: 'Outbound', value: 'OUTBOUND', description: 'Calls placed from the user’s line' },
 			],
 			default: [],
+			description: 'Only calls in these directions. Empty means both.',
 		},
 		{
-			displayName: 'From',
+			// Named for what it bounds: "From" reads as a phone number in a call node. The parameter
+			// name stays, so saved workflows keep their filter.
+			displayName: 'Started After',
 			name: 'fromDate',
 			type: 'dateTime',
 			default: '',
-			description: 'Only records that started at or after this time (sent to VIS as epoch milliseconds)',
+			description:
+				'Only calls that started at or after this time (sent to VIS as epoch milliseconds). Empty means no lower bound.',
+		},
+		{
+			displayName: 'Started Before',
+			name: 'toDate',
+			type: 'dateTime',
+			default: '',
+			description:
+				'Only calls that started at or before this time (sent to VIS as epoch milliseconds). Empty means no upper bound.',
 		},
 		{
 			displayName: 'States',
@@ -60,13 +72,6 @@ export function listFilters(
 			default: [],
 			description: 'Only records in one of these call states',
 		},
-		{
-			displayName: 'To',
-			name: 'toDate',
-			type: 'dateTime',
-			default: '',
-			description: 'Only records that started at or before this time (sent to VIS as epoch milliseconds)',
-		},
 	];
 	if (withOrdering) {
 		options.push(
@@ -75,10 +80,11 @@ export function listFilters(
 				name: 'order',
 				type: 'options',
 				options: [
-					{ name: 'Ascending', value: 'ASC' },
-					{ name: 'Descending', value: 'DESC' },
+					{ name: 'Ascending', value: 'ASC', description: 'Oldest or smallest first' },
+					{ name: 'Descending', value: 'DESC', description: 'Newest or largest first' },
 				],
 				default: 'ASC',
+				description: 'Direction of the sort by Sort By (VIS sorts ascending when not set)',
 			},
 			{
 				displayName: 'Sort By',
@@ -86,7 +92,7 @@ export function listFilters(
 				type: 'string',
 				default: '',
 				placeholder: 'startTime',
-				description: 'Property to sort by, as VIS names it',
+				description: 'A call record property to sort by, as VIS names it (e.g. startTime, duration). Empty leaves the order to VIS.',
 			},
 		);
 	}
@@ -118,8 +124,8 @@ export function filtersToQuery(
 		if (values?.length) query[key] = values.join(',');
 	}
 	if (!query.states && defaultStates.length) query.states = defaultStates.join(',');
-	if (filters.fromDate) query.fromDate = epochMillis(context, filters.fromDate, 'Filters → From', itemIndex);
-	if (filters.toDate) query.toDate = epochMillis(context, filters.toDate, 'Filters → To', itemIndex);
+	if (filters.fromDate) query.fromDate = epochMillis(context, filters.fromDate, 'Filters → Started After', itemIndex);
+	if (filters.toDate) query.toDate = epochMillis(context, filters.toDate, 'Filters → Started Before', itemIndex);
 	if (filters.order) query.order = filters.order;
 	if (filters.sort) query.sort = filters.sort;
 	return query;

@@ -21,6 +21,8 @@ interface WebhookSpec {
 	timeouts?: { socket: NumberBound };
 	/** Video webhooks are switched on and off with an `active` flag. */
 	activeFlag?: boolean;
+	/** What Vonage sends there, when "Where Vonage sends the <label> webhooks" would not say it. */
+	description?: string;
 }
 
 interface SettingSpec {
@@ -30,6 +32,8 @@ interface SettingSpec {
 	options?: string[];
 	bound?: NumberBound;
 	description?: string;
+	/** A boolean's value when the user adds it; false unless given. */
+	default?: boolean;
 }
 
 interface CapabilitySpec {
@@ -77,33 +81,59 @@ export const CAPABILITIES: CapabilitySpec[] = [
 		key: 'voice',
 		label: 'Voice',
 		webhooks: [
-			{ key: 'answer_url', label: 'Answer URL', methods: GET_POST, timeouts: { socket: SOCKET_TIMEOUT } },
-			{ key: 'fallback_answer_url', label: 'Fallback Answer URL', methods: GET_POST, timeouts: { socket: SOCKET_TIMEOUT } },
-			{ key: 'event_url', label: 'Event URL', methods: GET_POST, timeouts: { socket: EVENT_SOCKET_TIMEOUT } },
+			{
+				key: 'answer_url',
+				label: 'Answer URL',
+				methods: GET_POST,
+				timeouts: { socket: SOCKET_TIMEOUT },
+				description:
+					'Where Vonage asks for the NCCO of an incoming call to the application’s numbers (the Vonage Voice Trigger sets it itself when it answers calls)',
+			},
+			{
+				key: 'fallback_answer_url',
+				label: 'Fallback Answer URL',
+				methods: GET_POST,
+				timeouts: { socket: SOCKET_TIMEOUT },
+				description: 'Where Vonage asks for an NCCO when the Answer URL fails or does not answer in time',
+			},
+			{
+				key: 'event_url',
+				label: 'Event URL',
+				methods: GET_POST,
+				timeouts: { socket: EVENT_SOCKET_TIMEOUT },
+				description: 'Where Vonage sends the application’s call events (the Vonage Voice Trigger sets it itself)',
+			},
 		],
 		settings: [
-			{ key: 'signed_callbacks', label: 'Signed Callbacks', type: 'boolean', description: 'Whether Vonage signs event webhooks with a JWT' },
-			{ key: 'conversations_ttl', label: 'Conversations TTL (Hours)', type: 'number', bound: { min: 1, max: 9000, unit: 'hours' } },
-			{ key: 'leg_persistence_time', label: 'Leg Persistence Time (Days)', type: 'number', bound: { min: 1, max: 31, unit: 'days' } },
-			{ key: 'region', label: 'Region', type: 'options', options: VOICE_REGIONS },
+			// On unless turned off, as Vonage has it: adding the setting must not switch signing off.
+			{ key: 'signed_callbacks', label: 'Signed Callbacks', type: 'boolean', default: true, description: 'Whether Vonage signs its webhooks with a JWT, so a receiver can tell them from forged ones' },
+			{ key: 'conversations_ttl', label: 'Conversations TTL (Hours)', type: 'number', bound: { min: 1, max: 9000, unit: 'hours' }, description: 'How long a named conversation stays active after it was created (Vonage’s default: 48)' },
+			{ key: 'leg_persistence_time', label: 'Leg Persistence Time (Days)', type: 'number', bound: { min: 1, max: 31, unit: 'days' }, description: 'How long Vonage keeps the legs of a call (Vonage’s default: 2)' },
+			{
+				key: 'region',
+				label: 'Region',
+				type: 'options',
+				options: VOICE_REGIONS,
+				description: 'The Vonage region that handles the application’s inbound and SIP calls, e.g. eu-west for Europe West',
+			},
 		],
 	},
 	{
 		key: 'rtc',
 		label: 'RTC',
-		webhooks: [{ key: 'event_url', label: 'Event URL', methods: GET_POST }],
-		settings: [{ key: 'signed_callbacks', label: 'Signed Callbacks', type: 'boolean' }],
+		webhooks: [{ key: 'event_url', label: 'Event URL', methods: GET_POST, description: 'Where Vonage sends the RTC (Client SDK) events of the application' }],
+		settings: [{ key: 'signed_callbacks', label: 'Signed Callbacks', type: 'boolean', default: true, description: 'Whether Vonage signs its RTC webhooks with a JWT' }],
 	},
 	{
 		key: 'messages',
 		label: 'Messages',
 		webhooks: [
-			{ key: 'inbound_url', label: 'Inbound URL', methods: POST },
-			{ key: 'status_url', label: 'Status URL', methods: POST },
+			{ key: 'inbound_url', label: 'Inbound URL', methods: POST, description: 'Where Vonage sends the messages that the application’s numbers and accounts receive' },
+			{ key: 'status_url', label: 'Status URL', methods: POST, description: 'Where Vonage sends the delivery status of the messages the application sends' },
 		],
 		settings: [
-			{ key: 'version', label: 'Version', type: 'options', options: ['v0.1', 'v1'] },
-			{ key: 'authenticate_inbound_media', label: 'Authenticate Inbound Media', type: 'boolean' },
+			{ key: 'version', label: 'Version', type: 'options', options: ['v0.1', 'v1'], description: 'The format of the Messages webhooks. Not set: Vonage uses v1.' },
+			{ key: 'authenticate_inbound_media', label: 'Authenticate Inbound Media', type: 'boolean', description: 'Whether downloading the media (images, files) of received messages needs authentication' },
 		],
 	},
 	{
@@ -115,16 +145,16 @@ export const CAPABILITIES: CapabilitySpec[] = [
 	{
 		key: 'verify',
 		label: 'Verify',
-		webhooks: [{ key: 'status_url', label: 'Status URL', methods: POST }],
-		settings: [{ key: 'version', label: 'Version', type: 'options', options: ['v2'] }],
+		webhooks: [{ key: 'status_url', label: 'Status URL', methods: POST, description: 'Where Vonage sends the status of the application’s verification requests' }],
+		settings: [{ key: 'version', label: 'Version', type: 'options', options: ['v2'], description: 'The version of the Verify API the application uses' }],
 	},
 	{
 		key: 'network_apis',
 		label: 'Network APIs',
 		webhooks: [],
 		settings: [
-			{ key: 'network_application_id', label: 'Network Application ID', type: 'string' },
-			{ key: 'redirect_uri', label: 'Redirect URI', type: 'string' },
+			{ key: 'network_application_id', label: 'Network Application ID', type: 'string', description: 'The ID of the network application (Vonage Network Registry) that this application uses' },
+			{ key: 'redirect_uri', label: 'Redirect URI', type: 'string', description: 'The https URL that the network operator’s sign-in redirects back to' },
 		],
 	},
 	{
@@ -134,11 +164,11 @@ export const CAPABILITIES: CapabilitySpec[] = [
 		settings: [],
 		nested: {
 			key: 'storage',
-			settings: ['server_side_encryption', 'end_to_end_encryption', 'cloud_storage'].map((key) => ({
-				key,
-				label: title(key),
-				type: 'boolean' as const,
-			})),
+			settings: [
+				{ key: 'server_side_encryption', description: 'Whether to use server-side encryption' },
+				{ key: 'end_to_end_encryption', description: 'Whether to use end-to-end encryption' },
+				{ key: 'cloud_storage', description: 'Whether to use the cloud storage feature' },
+			].map(({ key, description }) => ({ key, label: title(key), type: 'boolean' as const, description })),
 		},
 	},
 ];
@@ -149,13 +179,13 @@ function settingProperty(setting: SettingSpec): INodeProperties {
 	const base = { displayName: setting.label, name: setting.key, description: setting.description };
 	switch (setting.type) {
 		case 'boolean':
-			return { ...base, type: 'boolean', default: false };
+			return { ...base, type: 'boolean', default: setting.default ?? false };
 		case 'number':
 			return {
 				...base,
 				type: 'number',
 				default: setting.bound!.min,
-				description: `${setting.bound!.min} to ${setting.bound!.max} ${setting.bound!.unit}`,
+				description: `${setting.description ? `${setting.description}: ` : ''}${setting.bound!.min} to ${setting.bound!.max} ${setting.bound!.unit}`,
 			};
 		case 'options':
 			return { ...base, type: 'options', options: setting.options!.map(option), default: setting.options![0] };
@@ -166,7 +196,14 @@ function settingProperty(setting: SettingSpec): INodeProperties {
 
 function webhookProperties(hook: WebhookSpec): INodeProperties[] {
 	const properties: INodeProperties[] = [
-		{ displayName: hook.label, name: hook.key, type: 'string', default: '', placeholder: 'https://example.com/webhooks' },
+		{
+			displayName: hook.label,
+			name: hook.key,
+			type: 'string',
+			default: '',
+			placeholder: 'https://example.com/webhooks',
+			description: `${hook.description ?? `Where Vonage sends the ${hook.label} webhooks`}, as a public https URL`,
+		},
 	];
 	if (hook.methods && hook.methods.length > 1) {
 		const method: INodeProperties = {
@@ -179,6 +216,7 @@ function webhookProperties(hook: WebhookSpec): INodeProperties[] {
 				{ name: 'POST', value: 'POST' },
 			],
 			default: 'POST',
+			description: `How Vonage requests the ${hook.label}`,
 		};
 		// Vonage fetches NCCOs with GET unless told otherwise.
 		if (hook.key === 'answer_url' || hook.key === 'fallback_answer_url') method.default = 'GET';
@@ -191,19 +229,25 @@ function webhookProperties(hook: WebhookSpec): INodeProperties[] {
 				name: `${hook.key}__connect_timeout`,
 				type: 'number',
 				default: 1000,
-				description: `${CONNECT_TIMEOUT.min} to ${CONNECT_TIMEOUT.max} ms`,
+				description: `${CONNECT_TIMEOUT.min} to ${CONNECT_TIMEOUT.max} ms: when Vonage cannot connect within this time, it tries once more`,
 			},
 			{
 				displayName: `${hook.label}: Socket Timeout (Ms)`,
 				name: `${hook.key}__socket_timeout`,
 				type: 'number',
 				default: 5000,
-				description: `${hook.timeouts.socket.min} to ${hook.timeouts.socket.max} ms`,
+				description: `${hook.timeouts.socket.min} to ${hook.timeouts.socket.max} ms: when the answer cannot be read within this time, Vonage tries once more`,
 			},
 		);
 	}
 	if (hook.activeFlag) {
-		properties.push({ displayName: `${hook.label}: Active`, name: `${hook.key}__active`, type: 'boolean', default: true });
+		properties.push({
+			displayName: `${hook.label}: Active`,
+			name: `${hook.key}__active`,
+			type: 'boolean',
+			default: true,
+			description: `Whether Vonage sends the ${hook.label} webhooks`,
+		});
 	}
 	return properties;
 }

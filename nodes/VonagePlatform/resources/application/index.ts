@@ -40,6 +40,8 @@ export const applicationDescription: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
+		placeholder: 'aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab',
+		description: 'The ID of the application: Vonage API Dashboard → Applications, or the ID that List Applications outputs',
 		displayOptions: show(['get', 'update', 'delete']),
 	},
 	{
@@ -64,6 +66,8 @@ export const applicationDescription: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
+		placeholder: 'My voice app',
+		description: 'The name the application is listed under in the Vonage API Dashboard',
 		displayOptions: show(['create']),
 	},
 	{
@@ -79,11 +83,12 @@ export const applicationDescription: INodeProperties[] = [
 		name: 'capabilitiesInput',
 		type: 'options',
 		options: [
-			{ name: 'Field by Field', value: 'fields' },
+			{ name: 'Field by Field', value: 'fields', description: 'Set single settings of each capability; on Update, the rest stays as it is' },
 			{ name: 'JSON', value: 'json', description: 'The whole capabilities object, as the API takes it' },
 		],
 		default: 'fields',
 		displayOptions: { show: writeOperations },
+		description: 'How to give the capabilities (Voice, Messages, RTC, …): setting by setting, or as one JSON object',
 	},
 	{
 		displayName: 'Capabilities (JSON)',

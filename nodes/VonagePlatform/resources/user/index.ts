@@ -12,14 +12,23 @@ const show = (operation: string[]) => ({ show: { resource: ['user'], operation }
 const numberChannel = (name: string, displayName: string, type: 'string' | 'number' = 'string') => ({
 	name,
 	displayName,
-	values: [{ displayName: 'Number', name: 'number', type, default: type === 'number' ? 0 : '' } as INodeProperties],
+	values: [
+		{
+			displayName: 'Number',
+			name: 'number',
+			type,
+			default: type === 'number' ? 0 : '',
+			...(type === 'string' ? { placeholder: '14155550100' } : {}),
+			description: `The user’s ${displayName} number in international format, digits only (country code first, e.g. 14155550100)`,
+		} as INodeProperties,
+	],
 });
 
 const CHANNELS = [
 	{
 		name: 'messenger',
 		displayName: 'Messenger',
-		values: [{ displayName: 'ID', name: 'id', type: 'string', default: '' } as INodeProperties],
+		values: [{ displayName: 'ID', name: 'id', type: 'string', default: '', description: 'The user’s Facebook Messenger ID' } as INodeProperties],
 	},
 	numberChannel('mms', 'MMS'),
 	numberChannel('pstn', 'PSTN', 'number'),
@@ -27,16 +36,18 @@ const CHANNELS = [
 		name: 'sip',
 		displayName: 'SIP',
 		values: [
-			{ displayName: 'Password', name: 'password', type: 'string', typeOptions: { password: true }, default: '' },
-			{ displayName: 'URI', name: 'uri', type: 'string', default: '', placeholder: 'sip:4442138907@sip.example.com;transport=tls' },
-			{ displayName: 'Username', name: 'username', type: 'string', default: '' },
+			{ displayName: 'Password', name: 'password', type: 'string', typeOptions: { password: true }, default: '', description: 'The password the SIP endpoint asks for, if it asks; empty when it does not' },
+			{ displayName: 'URI', name: 'uri', type: 'string', default: '', placeholder: 'sip:4442138907@sip.example.com;transport=tls', description: 'The SIP address that calls to the user ring' },
+			{ displayName: 'Username', name: 'username', type: 'string', default: '', description: 'The user name the SIP endpoint asks for, if it asks; empty when it does not' },
 		] as INodeProperties[],
 	},
 	numberChannel('sms', 'SMS'),
 	{
 		name: 'vbc',
 		displayName: 'VBC',
-		values: [{ displayName: 'Extension', name: 'extension', type: 'string', default: '' } as INodeProperties],
+		values: [
+			{ displayName: 'Extension', name: 'extension', type: 'string', default: '', placeholder: '1001', description: 'The user’s Vonage Business Communications extension, digits only' } as INodeProperties,
+		],
 	},
 	numberChannel('viber', 'Viber'),
 	{
@@ -52,9 +63,10 @@ const CHANNELS = [
 					{ name: 'Linear PCM 8 kHz', value: 'audio/l16;rate=8000' },
 				],
 				default: 'audio/l16;rate=16000',
+				description: 'The audio format Vonage streams to the WebSocket',
 			},
-			{ displayName: 'Headers (JSON)', name: 'headers', type: 'json', default: '{}' },
-			{ displayName: 'URI', name: 'uri', type: 'string', default: '', placeholder: 'wss://example.com/socket' },
+			{ displayName: 'Headers (JSON)', name: 'headers', type: 'json', default: '{}', description: 'Headers Vonage sends when it opens the WebSocket, as a JSON object, e.g. {"customer": "42"}' },
+			{ displayName: 'URI', name: 'uri', type: 'string', default: '', placeholder: 'wss://example.com/socket', description: 'The ws:// or wss:// URL of the WebSocket server that calls to the user connect to' },
 		] as INodeProperties[],
 	},
 	numberChannel('whatsapp', 'WhatsApp'),
@@ -62,8 +74,8 @@ const CHANNELS = [
 
 /** What PATCH /v1/users/{id} accepts: name, display name, image and channels. */
 const updatableUserFields: INodeProperties[] = [
-	{ displayName: 'Display Name', name: 'displayName', type: 'string', default: '' },
-	{ displayName: 'Image URL', name: 'imageUrl', type: 'string', default: '' },
+	{ displayName: 'Display Name', name: 'displayName', type: 'string', default: '', placeholder: 'Jamie Doe', description: 'The name other users see, e.g. in a Client SDK app' },
+	{ displayName: 'Image URL', name: 'imageUrl', type: 'string', default: '', placeholder: 'https://example.com/avatar.png', description: 'A public URL of the user’s picture' },
 ];
 
 /** Create also takes `properties` (custom data, TTL), which the update endpoint does not declare. */
@@ -96,6 +108,7 @@ export const userDescription: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'USR-82e028d9-5201-4f1e-8188-604b2d3471ec',
+		description: 'The ID of the user (starts USR-): the ID that Create a User or List Users outputs',
 		displayOptions: show(['get', 'update', 'delete']),
 	},
 	{
@@ -130,7 +143,10 @@ export const userDescription: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		displayOptions: show(['update']),
-		options: [{ displayName: 'Name', name: 'name', type: 'string', default: '' }, ...updatableUserFields],
+		options: [
+			{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'The new unique name of the user, without spaces' },
+			...updatableUserFields,
+		],
 	},
 	{
 		displayName: 'Channels',

@@ -11,11 +11,13 @@ export const voiceCallDescription: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['voiceCall'] } },
 		options: [
+			// "Place", as the VIS and Voice nodes say it; the value stays "create" for saved workflows.
 			{
-				name: 'Create',
+				name: 'Place',
 				value: 'create',
-				action: 'Create an outbound call',
-				description: 'Place a call with Voice API v2 (beta); manage it afterwards with v1 endpoints',
+				action: 'Place a call',
+				description:
+					'Place a call for the application with Voice API v2 (beta), which can also call IP endpoints; control it afterwards with the Vonage Voice node (v1). Without that need, Vonage Voice → Place a Call (v1) is the stable choice.',
 			},
 		],
 		default: 'create',

@@ -25,7 +25,9 @@ export const callIdDescription: INodeProperties[] = [
 		required: true,
 		default: '',
 		displayOptions: { show: { resource: ['call'], operation: [...Object.keys(CALL_CONTROL), 'transfer'] } },
-		description: 'The ID of the call, as returned by Place or List',
+		placeholder: '1234567890',
+		description:
+			'The VIS ID of the call: the ID that Place a Call, List Active Calls or Get a Call outputs, usually mapped from the previous node with an expression',
 	},
 ];
 

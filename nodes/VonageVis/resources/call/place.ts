@@ -12,7 +12,8 @@ export const placeDescription: INodeProperties[] = [
 		default: '',
 		placeholder: '+14155550100',
 		displayOptions: { show: { resource: ['call'], operation: ['place', 'transfer'] } },
-		description: 'Number to dial: 7 to 15 digits, optional leading +. Spaces and dashes are removed.',
+		description:
+			'The number to dial (Place) or to transfer the call to (Transfer), in international format: 7 to 15 digits with an optional leading +, e.g. +14155550100. Spaces and dashes are removed. The call is placed from the signed-in VBC user’s own line, so its caller ID is that user’s number.',
 	},
 ];
 

@@ -27,6 +27,8 @@ export const eventDescription: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
+		placeholder: '522078',
+		description: 'The VIS ID of the call event: the ID of an item that List Call Events or the Vonage VIS Trigger outputs',
 		displayOptions: { show: { resource: ['event'], operation: ['get'] } },
 	},
 	...returnAllAndLimit('event', 'list'),

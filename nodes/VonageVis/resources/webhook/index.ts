@@ -33,6 +33,7 @@ export const webhookDescription: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
+		description: 'The ID of the webhook: the ID that Create a Webhook or List Webhooks outputs',
 		displayOptions: show(['delete', 'get', 'renew']),
 	},
 	{
@@ -43,26 +44,29 @@ export const webhookDescription: INodeProperties[] = [
 		default: '',
 		placeholder: 'https://example.com/vis-events',
 		displayOptions: show(['create']),
-		description: 'Where VIS posts events. It must answer 200 within 2 seconds.',
+		description:
+			'Where VIS posts the call events of the signed-in user, as a public HTTPS URL. It must answer 200 within 2 seconds, or VIS retries 5 times and then marks the webhook failed. To start a workflow on call events, use the Vonage VIS Trigger instead: it registers and renews its own webhook.',
 	},
 	{
 		displayName: 'Events',
 		name: 'events',
 		type: 'multiOptions',
-		options: [{ name: 'Call', value: 'CALL' }],
+		options: [{ name: 'Call', value: 'CALL', description: 'A call on the user’s line changed state' }],
 		default: ['CALL'],
 		displayOptions: show(['create']),
+		description: 'The kinds of event VIS sends to the URL (VIS has only call events)',
 	},
 	{
 		displayName: 'Signing Algorithm',
 		name: 'signingAlgo',
 		type: 'options',
 		options: [
-			{ name: 'HMAC SHA-256', value: 'HMAC_SHA256' },
-			{ name: 'None', value: 'NONE' },
+			{ name: 'HMAC SHA-256', value: 'HMAC_SHA256', description: 'VIS signs each delivery with the Signing Key' },
+			{ name: 'None', value: 'NONE', description: 'Deliveries are not signed: anyone who knows the URL can send fake events' },
 		],
 		default: 'HMAC_SHA256',
 		displayOptions: show(['create']),
+		description: 'Whether VIS signs each delivery, so the receiver can tell a real event from a forged one',
 	},
 	{
 		displayName: 'Signing Key',
@@ -72,7 +76,9 @@ export const webhookDescription: INodeProperties[] = [
 		required: true,
 		default: '',
 		displayOptions: { show: { resource: ['webhook'], operation: ['create'], signingAlgo: ['HMAC_SHA256'] } },
-		description: 'Secret VIS uses to sign each delivery (X-VON-Signature)',
+		placeholder: 'e.g. the output of openssl rand -hex 32',
+		description:
+			'A random secret of at least 16 characters, made up by you, with which VIS signs each delivery (X-VON-Signature header). The receiver needs the same key to check the signature.',
 	},
 	{
 		displayName: 'Metadata Policy',

@@ -1,0 +1,104 @@
+/**
+ * Every field a user can see in a node panel or a credential carries a hint they can act on: a
+ * description (n8n shows it beside the label) or a placeholder (shown in the empty input). The
+ * walk covers every node and credential the package declares, down into collections and
+ * fixedCollections, so a field added later without a hint fails here.
+ */
+import type { ICredentialType, INodeProperties, INodePropertyCollection, INodeType } from 'n8n-workflow';
+
+import * as pkg from '../package.json';
+
+/** The package's declared node and credential classes, loaded from their TypeScript sources. */
+function declared<T>(paths: string[]): Array<[string, T]> {
+	return paths.map((distPath) => {
+		const source = distPath.replace(/^dist\//, '../').replace(/\.js$/, '');
+		const className = source.split('/').pop()!.split('.')[0];
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const Class = require(source)[className] as new () => T;
+		return [className, new Class()];
+	});
+}
+
+const nodes = declared<INodeType>(pkg.n8n.nodes);
+const credentials = declared<ICredentialType>(pkg.n8n.credentials);
+
+/** Types whose own text is what the user reads (a notice) or that the user never sees. */
+const NOT_FIELDS = new Set(['notice', 'hidden', 'callout']);
+/** Shorter than this is a label, not a hint ("ID"). */
+const MIN_HINT = 12;
+
+interface Unhinted {
+	path: string;
+	reason: string;
+}
+
+function hintOf(field: INodeProperties): string {
+	const description = String(field.description ?? '').trim();
+	const placeholder = String(field.placeholder ?? '').trim();
+	return description.length >= MIN_HINT ? description : placeholder;
+}
+
+function walk(fields: INodeProperties[], path: string, out: Unhinted[]): void {
+	for (const field of fields) {
+		const here = `${path} → ${field.displayName} (${field.name})`;
+		if (NOT_FIELDS.has(field.type)) continue;
+		// A container's placeholder is n8n's "Add …" button, so each field inside is checked instead.
+		if (field.type === 'collection') {
+			walk(field.options as INodeProperties[], here, out);
+			continue;
+		}
+		if (field.type === 'fixedCollection') {
+			for (const group of field.options as INodePropertyCollection[]) walk(group.values, `${here} → ${group.displayName}`, out);
+			continue;
+		}
+		// The Resource and Operation selectors are described by their options.
+		if (field.name === 'resource' || field.name === 'operation') {
+			const bare = (field.options as Array<{ name: string; description?: string }>).filter((o) => !o.description?.trim());
+			if (bare.length) out.push({ path: here, reason: `options without a description: ${bare.map((o) => o.name).join(', ')}` });
+			continue;
+		}
+		if (!hintOf(field)) out.push({ path: here, reason: 'neither a description nor a placeholder' });
+	}
+}
+
+describe('every visible field has a hint', () => {
+	test('the package declares the five nodes and four credentials this walks', () => {
+		expect(nodes.map(([name]) => name)).toEqual(
+			expect.arrayContaining(['VonageVis', 'VonageVisTrigger', 'VonagePlatform', 'VonageVoice', 'VonageVoiceTrigger']),
+		);
+		expect(credentials).toHaveLength(4);
+	});
+
+	test.each(nodes)('node %s: every field of every operation', (name, node) => {
+		const out: Unhinted[] = [];
+		walk(node.description.properties, name, out);
+		expect(out).toEqual([]);
+	});
+
+	test.each(credentials)('credential %s: every field', (name, credential) => {
+		const out: Unhinted[] = [];
+		walk(credential.properties, name, out);
+		expect(out).toEqual([]);
+	});
+
+	test('the walk finds an unhinted field nested in a collection and in a fixedCollection', () => {
+		const out: Unhinted[] = [];
+		walk(
+			[
+				{ displayName: 'Options', name: 'options', type: 'collection', default: {}, placeholder: 'Add Option', options: [{ displayName: 'Level', name: 'level', type: 'number', default: 0 }] },
+				{
+					displayName: 'Channels',
+					name: 'channels',
+					type: 'fixedCollection',
+					default: {},
+					placeholder: 'Add Channel',
+					options: [{ name: 'sms', displayName: 'SMS', values: [{ displayName: 'Number', name: 'number', type: 'string', default: '', description: 'ID' }] }],
+				},
+				{ displayName: 'Hinted', name: 'hinted', type: 'string', default: '', placeholder: '+14155550100' },
+			],
+			'Test',
+			out,
+		);
+		expect(out.map((u) => u.path)).toEqual(['Test → Options (options) → Level (level)', 'Test → Channels (channels) → SMS → Number (number)']);
+	});
+});
