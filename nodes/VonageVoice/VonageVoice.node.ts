@@ -18,10 +18,15 @@ export class VonageVoice implements INodeType {
 		name: 'vonageVoice',
 		icon: { light: 'file:vonage.svg', dark: 'file:vonage.dark.svg' },
 		group: ['output'],
-		version: 1,
-		// The action text of the chosen operation ("Create a call"); a test checks it against the Operation options.
-		subtitle: '={{ {"call:create":"Create a call","call:get":"Get a call","call:list":"List calls","call:update":"Update a call","dtmf:send":"Send DTMF digits into a call","stream:play":"Play audio into a call","stream:stop":"Stop audio in a call","talk:speak":"Speak text into a call","talk:stop":"Stop speaking in a call"}[$parameter["resource"] + ":" + $parameter["operation"]] }}',
-		description: 'Place and control Vonage Voice API calls: create, list, hang up, transfer, mute, speak, play audio and send DTMF',
+		// Version 2 preselects no Update action (version 1 preselected Hang Up); nothing else differs.
+		version: [1, 2],
+		defaultVersion: 2,
+		// The action text of the chosen operation ("Place a call"); a test checks it against the Operation
+		// options. An Update node names its action ("Hang up a call").
+		subtitle:
+			'={{ $parameter["resource"] === "call" && $parameter["operation"] === "update" && $parameter["action"] ? {"earmuff":"Earmuff a call","hangup":"Hang up a call","mute":"Mute a call","transfer":"Transfer a call","unearmuff":"Unearmuff a call","unmute":"Unmute a call"}[$parameter["action"]] : {"call:get":"Get a call","call:list":"List calls","call:create":"Place a call","call:update":"Update a call","dtmf:send":"Send DTMF digits into a call","stream:play":"Play audio into a call","stream:stop":"Stop audio in a call","talk:speak":"Speak text into a call","talk:stop":"Stop speaking in a call"}[$parameter["resource"] + ":" + $parameter["operation"]] }}',
+		description:
+			'Place and control the calls of a Vonage API application (Voice API v1): place, list, hang up, transfer, mute, speak, play audio and send DTMF. For a VBC user’s own line, use Vonage VIS.',
 		defaults: { name: 'Vonage Voice' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -34,10 +39,10 @@ export class VonageVoice implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Call', value: 'call' },
-					{ name: 'DTMF', value: 'dtmf' },
-					{ name: 'Stream (Audio)', value: 'stream' },
-					{ name: 'Talk (Text to Speech)', value: 'talk' },
+					{ name: 'Call', value: 'call', description: 'Place, read, list and update (hang up, mute, transfer) the application’s calls' },
+					{ name: 'DTMF', value: 'dtmf', description: 'Send keypad tones into a call in progress' },
+					{ name: 'Stream (Audio)', value: 'stream', description: 'Play an audio file into a call in progress' },
+					{ name: 'Talk (Text to Speech)', value: 'talk', description: 'Read text aloud into a call in progress' },
 				],
 				default: 'call',
 			},

@@ -21,6 +21,8 @@ export interface RunOptions {
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	items?: IDataObject[];
 	continueOnFail?: boolean;
+	/** The node's type version; 1 unless given. */
+	typeVersion?: number;
 }
 
 export function nodeTypesOf(...types: INodeType[]): INodeTypes {
@@ -67,12 +69,12 @@ export function additionalDataFor(credentials: Record<string, ICredentialDataDec
 	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
-export function workflowWith(nodeType: INodeType, parameters: IDataObject, credentials: string[], staticData?: IDataObject) {
+export function workflowWith(nodeType: INodeType, parameters: IDataObject, credentials: string[], staticData?: IDataObject, typeVersion = 1) {
 	const node: INode = {
 		id: 'node-under-test',
 		name: nodeType.description.defaults.name ?? nodeType.description.displayName,
 		type: `n8n-nodes-vonage.${nodeType.description.name}`,
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
 		parameters: parameters as INode['parameters'],
 		credentials: Object.fromEntries(credentials.map((type) => [type, { id: `cred-${type}`, name: type }])),
@@ -92,7 +94,7 @@ export function workflowWith(nodeType: INodeType, parameters: IDataObject, crede
 
 export async function runNode(nodeType: INodeType, options: RunOptions): Promise<INodeExecutionData[]> {
 	const credentials = options.credentials ?? {};
-	const { workflow, node } = workflowWith(nodeType, options.parameters, Object.keys(credentials));
+	const { workflow, node } = workflowWith(nodeType, options.parameters, Object.keys(credentials), undefined, options.typeVersion);
 	if (options.continueOnFail) node.onError = 'continueRegularOutput';
 	const items: INodeExecutionData[] = (options.items ?? [{}]).map((json) => ({ json }));
 	const inputData = { main: [items] };

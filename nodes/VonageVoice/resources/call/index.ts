@@ -23,6 +23,21 @@ const UPDATE_ACTIONS = [
 	{ name: 'Unmute', value: 'unmute', description: 'Send the caller’s audio again' },
 ];
 
+/**
+ * The Update action's text for the node's subtitle ("Hang up a call"), so that a canvas of Update
+ * nodes shows what each one does.
+ */
+export const UPDATE_ACTION_SUBTITLES: Record<string, string> = {
+	earmuff: 'Earmuff a call',
+	hangup: 'Hang up a call',
+	mute: 'Mute a call',
+	transfer: 'Transfer a call',
+	unearmuff: 'Unearmuff a call',
+	unmute: 'Unmute a call',
+};
+
+
+
 const show = (operation: string, extra: IDataObject = {}) => ({ show: { resource: ['call'], operation: [operation], ...extra } });
 
 export const callDescription: INodeProperties[] = [
@@ -33,22 +48,39 @@ export const callDescription: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['call'] } },
 		options: [
-			{ name: 'Create', value: 'create', action: 'Create a call', description: 'Place an outbound call (Voice API v1) to a phone, SIP, WebSocket, VBC extension or app user' },
 			{ name: 'Get', value: 'get', action: 'Get a call', description: 'Read a call’s status, duration, price and legs' },
 			{ name: 'List', value: 'list', action: 'List calls', description: 'List calls, optionally by status, date or conversation' },
+			// "Place", as the VIS node says it; the value stays "create" so saved workflows keep working.
+			{ name: 'Place', value: 'create', action: 'Place a call', description: 'Place an outbound call for the application (Voice API v1) to a phone, SIP, WebSocket, VBC extension or app user' },
 			{ name: 'Update', value: 'update', action: 'Update a call', description: 'Hang up, mute, earmuff or transfer a call in progress' },
 		],
 		default: 'create',
 	},
 	...createCallFields({ resource: 'call', operation: 'create', advancedMachineDetection: true }),
 	callUuidField('call', ['get', 'update']),
+	// Version 1 defaulted to Hang Up, and n8n leaves a value equal to the default out of a saved
+	// workflow: a version-1 node saved without an action means Hang Up, and still does. From version 2
+	// nothing is preselected, so a node added and run without a choice ends no call.
 	{
 		displayName: 'Action',
 		name: 'action',
 		type: 'options',
 		options: UPDATE_ACTIONS,
 		default: 'hangup',
-		displayOptions: show('update'),
+		displayOptions: show('update', { '@version': [1] }),
+		description: 'What to do to the call. Each action takes effect on the live call at once.',
+	},
+	{
+		displayName: 'Action',
+		name: 'action',
+		type: 'options',
+		options: UPDATE_ACTIONS,
+		required: true,
+		default: '',
+		placeholder: 'Choose what to do to the call',
+		displayOptions: show('update', { '@version': [{ _cnd: { gte: 2 } }] }),
+		description:
+			'What to do to the call. Each action takes effect on the live call at once, so none is preselected: a call is changed only by an action someone chose.',
 	},
 	{
 		displayName: 'Transfer To',
@@ -60,6 +92,7 @@ export const callDescription: INodeProperties[] = [
 		],
 		default: 'ncco',
 		displayOptions: show('update', { action: ['transfer'] }),
+		description: 'Where the call’s new flow comes from: the NCCO given here, or one that Vonage fetches from a URL',
 	},
 	{
 		displayName: 'NCCO (JSON)',
@@ -67,6 +100,8 @@ export const callDescription: INodeProperties[] = [
 		type: 'json',
 		default: '[{"action": "talk", "text": "Transferring you now"}]',
 		displayOptions: show('update', { action: ['transfer'], transferTo: ['ncco'] }),
+		description:
+			'The new Call Control Object: a JSON array of actions that replaces what the call is doing now, e.g. [{"action": "connect", "endpoint": [{"type": "phone", "number": "14155550100"}]}]',
 	},
 	{
 		displayName: 'NCCO URL',
@@ -76,6 +111,7 @@ export const callDescription: INodeProperties[] = [
 		default: '',
 		placeholder: 'https://example.com/ncco',
 		displayOptions: show('update', { action: ['transfer'], transferTo: ['url'] }),
+		description: 'A public http(s) URL from which Vonage fetches the new NCCO (a JSON array of actions)',
 	},
 	...returnAllAndLimit('call', 'list'),
 	{
@@ -86,17 +122,27 @@ export const callDescription: INodeProperties[] = [
 		default: {},
 		displayOptions: show('list'),
 		options: [
-			{ displayName: 'Conversation UUID', name: 'conversationUuid', type: 'string', default: '', placeholder: 'CON-f972836a-550f-45fa-956c-12a2ab5b7d22' },
-			{ displayName: 'From', name: 'dateStart', type: 'dateTime', default: '', description: 'Calls started at or after this time' },
+			{
+				displayName: 'Conversation UUID',
+				name: 'conversationUuid',
+				type: 'string',
+				default: '',
+				placeholder: 'CON-f972836a-550f-45fa-956c-12a2ab5b7d22',
+				description: 'Only the calls of this conversation: the "conversation_uuid" of a call or of a Voice Trigger event',
+			},
 			sortOrderOption,
+			// Named for what they bound: "From" and "To" read as phone numbers in a call node. The
+			// parameter names stay, so saved workflows keep their filters.
+			{ displayName: 'Started After', name: 'dateStart', type: 'dateTime', default: '', description: 'Only calls that started at or after this time. Empty means no lower bound.' },
+			{ displayName: 'Started Before', name: 'dateEnd', type: 'dateTime', default: '', description: 'Only calls that started at or before this time. Empty means no upper bound.' },
 			{
 				displayName: 'Status',
 				name: 'status',
 				type: 'options',
 				options: CALL_STATUSES.map((status) => ({ name: status.charAt(0).toUpperCase() + status.slice(1), value: status })),
 				default: 'completed',
+				description: 'Only calls whose current status is this one',
 			},
-			{ displayName: 'To', name: 'dateEnd', type: 'dateTime', default: '', description: 'Calls started at or before this time' },
 		],
 	},
 ];
@@ -120,8 +166,8 @@ export const callOperations = {
 		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 		const query: IDataObject = {};
 		if (filters.status) query.status = filters.status;
-		if (filters.dateStart) query.date_start = isoDate(this, filters.dateStart, 'Filters → From', itemIndex);
-		if (filters.dateEnd) query.date_end = isoDate(this, filters.dateEnd, 'Filters → To', itemIndex);
+		if (filters.dateStart) query.date_start = isoDate(this, filters.dateStart, 'Filters → Started After', itemIndex);
+		if (filters.dateEnd) query.date_end = isoDate(this, filters.dateEnd, 'Filters → Started Before', itemIndex);
 		if (filters.conversationUuid) query.conversation_uuid = String(filters.conversationUuid).trim();
 		if (filters.order) query.order = filters.order;
 		return await voiceCallsPaginate(this, query, {
@@ -133,7 +179,10 @@ export const callOperations = {
 	/** Acts on a live call: never repeated but after a 429. */
 	async update(this: IExecuteFunctions, itemIndex: number) {
 		const uuid = callUuidOf(this, itemIndex);
-		const action = String(this.getNodeParameter('action', itemIndex));
+		const action = String(this.getNodeParameter('action', itemIndex, ''));
+		if (!action) {
+			throw new NodeOperationError(this.getNode(), `Action: choose what to do to the call (${UPDATE_ACTIONS.map((a) => a.value).join(', ')}); none is preselected`, { itemIndex });
+		}
 		if (!UPDATE_ACTIONS.some((known) => known.value === action)) {
 			throw new NodeOperationError(this.getNode(), `Action: expected one of ${UPDATE_ACTIONS.map((a) => a.value).join(', ')}, got "${action}"`, { itemIndex });
 		}
