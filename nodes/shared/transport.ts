@@ -15,7 +15,7 @@ import { checkedBaseUrl } from './baseUrl';
 import { apiError } from './errors';
 import { PrivateKeyError } from './privateKey';
 import { redactSecrets, secretForms } from './redact';
-import { DEFAULT_VIS_REQUESTS_PER_MINUTE, takeVisTurn, VisQuotaWaitError, visQuotaKey } from './visQuota';
+import { DEFAULT_VIS_REQUESTS_PER_MINUTE, takeVisTurn, visQuotaKey } from './visQuota';
 import { visAccessToken, VisSignInError, visHost, VIS_API_PATH, type VisCredentialFields } from './visToken';
 
 export type VonageContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
@@ -298,8 +298,8 @@ export async function vonageRequest(context: VonageContext, request: VonageReque
 					context.logger.info(`Vonage VIS: waiting ${Math.ceil(ms / 1000)} s for the credential's request quota (${Number(credentials.requestsPerMinute) || DEFAULT_VIS_REQUESTS_PER_MINUTE} per minute)`),
 				);
 			} catch (error) {
-				if (!(error instanceof VisQuotaWaitError)) throw error;
-				throw new NodeOperationError(node(), `Vonage VIS: ${error.message}`, {
+				// The pacer fails only when its waits keep ending early (VisQuotaWaitError).
+				throw new NodeOperationError(node(), `Vonage VIS: ${(error as Error).message}`, {
 					itemIndex,
 					description: "Check the credential's Requests per Minute; n8n's timers did not wait as long as asked.",
 				});
