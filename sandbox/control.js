@@ -6,6 +6,38 @@ const { HttpError } = require('./errors');
 const { iso } = require('./util');
 
 function createControl({ clock, sandbox, state }, { appView, callView, makeCall, seedEvents, findWebhook, deliverEvent, sampleEvent, deliverVoiceEvent, sampleVoiceEvent, answerCall }) {
+	/**
+	 * The VIS registration a test event goes to when the request names none: the newest one that has
+	 * not expired. A trigger being tested ("Execute step") registers last, so a user's own new
+	 * trigger gets the event without anyone looking up its webhook id.
+	 */
+	function newestWebhookId() {
+		const live = [...state.webhooks.values()].filter((hook) => Date.parse(hook.expireAt) > clock());
+		const newest = live[live.length - 1];
+		if (!newest) throw new HttpError(409, { error: 'no VIS registration yet: publish a workflow with a Vonage VIS Trigger, or click "Execute step" on one, then send the event again' });
+		return newest.id;
+	}
+
+	/**
+	 * The application a Voice call event or call goes to when the request names none: among the
+	 * applications whose webhook points at an n8n webhook URL, one that a trigger being tested points
+	 * at first, then the one updated last (the request log's order), else the sandbox application.
+	 */
+	function defaultApplicationId(webhook) {
+		const addressOf = (app) => String(app?.capabilities?.voice?.webhooks?.[webhook]?.address ?? '');
+		const updated = state.requests
+			.filter((request) => request.method === 'PUT')
+			.map((request) => /^\/v2\/applications\/([^/]+)$/.exec(request.path)?.[1])
+			.filter(Boolean)
+			.map(decodeURIComponent)
+			.reverse();
+		const pointed = [...new Set([...updated, ...state.applications.keys()])]
+			.map((id) => state.applications.get(id))
+			.filter((app) => /\/webhook(-test)?\//.test(addressOf(app)));
+		const testing = pointed.find((app) => addressOf(app).includes('/webhook-test/'));
+		return (testing ?? pointed[0])?.id ?? sandbox.applicationId;
+	}
+
 	async function control(method, path, body) {
 		if (method === 'GET' && path === '/state') {
 			return [200, { requests: state.requests, webhooks: [...state.webhooks.values()], applications: [...state.applications.values()].map(appView), users: [...state.users.values()], voiceCalls: state.voiceCalls, v1Calls: [...state.v1Calls.values()].map(callView), calls: [...state.calls.values()], eventCount: state.events.length, counters: state.counters, deliveries: state.deliveries }];
@@ -28,12 +60,13 @@ function createControl({ clock, sandbox, state }, { appView, callView, makeCall,
 		if (method === 'POST' && path === '/faults') { failNext(body.count ?? 1, body.status ?? 500, body); return [200, { queued: state.faults.length }]; }
 		if (method === 'POST' && path === '/seed-events') { seedEvents(body.count ?? 10); return [200, { eventCount: state.events.length }]; }
 		if (method === 'POST' && path === '/deliver') {
+			const webhookId = body.webhookId ?? newestWebhookId();
 			const event = sampleEvent(body.event);
 			const tamper = body.tamper ? (e) => ({ ...e, ...body.tamper }) : undefined;
-			return [200, { event, ...(await deliverEvent(body.webhookId, event, { ...body, tamper })) }];
+			return [200, { event, ...(await deliverEvent(webhookId, event, { ...body, tamper })) }];
 		}
-		if (method === 'POST' && path === '/voice-event') return [200, await deliverVoiceEvent(body.applicationId, sampleVoiceEvent(body.event), body)];
-		if (method === 'POST' && path === '/voice-answer') return [200, await answerCall(body.applicationId, body.call)];
+		if (method === 'POST' && path === '/voice-event') return [200, await deliverVoiceEvent(body.applicationId ?? defaultApplicationId('event_url'), sampleVoiceEvent(body.event), body)];
+		if (method === 'POST' && path === '/voice-answer') return [200, await answerCall(body.applicationId ?? defaultApplicationId('answer_url'), body.call)];
 		if (method === 'POST' && path === '/expire-webhook') { const hook = findWebhook(body.webhookId); hook.expireAt = iso(clock() - 1000); return [200, hook]; }
 		if (method === 'POST' && path === '/expire-tokens') { for (const k of state.accessTokens.keys()) state.accessTokens.set(k, 0); return [200, {}]; }
 		throw new HttpError(404, { error: 'no such control route' });
