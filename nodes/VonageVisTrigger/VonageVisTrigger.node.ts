@@ -10,7 +10,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { directionFilter, visAuthentication, visCredentials } from '../shared/descriptions';
 import { firstHeader } from '../shared/headers';
-import { CALL_STATES, callStateOptions } from '../VonageVis/resources/filters';
+import { CALL_STATES, callStateOptions } from '../shared/callStates';
 import { readWebhookBody } from '../shared/webhookBody';
 import { MalformedJsonError, signedEventForms, type SignedEventForms } from './canonicalJson';
 import { acceptedDeliveries } from './deliveries';

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { ACTIVE_CALL_STATES } from '../../../shared/callStates';
 import { vonageRequest } from '../../../shared/transport';
-import { ACTIVE_CALL_STATES, filtersToQuery, listFilters } from '../filters';
+import { filtersToQuery, listFilters } from '../filters';
 
 export const countDescription: INodeProperties[] = [
 	listFilters({ resource: ['call'], operation: ['count'] }, ACTIVE_CALL_STATES, false),

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { ACTIVE_CALL_STATES } from '../../../shared/callStates';
 import { returnAllAndLimit } from '../../../shared/descriptions';
 import { visPaginate } from '../../../shared/pagination';
-import { ACTIVE_CALL_STATES, filtersToQuery, listFilters } from '../filters';
+import { filtersToQuery, listFilters } from '../filters';
 
 export const listDescription: INodeProperties[] = [
 	...returnAllAndLimit('call', 'list'),

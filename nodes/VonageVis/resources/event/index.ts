@@ -1,11 +1,12 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { ACTIVE_CALL_STATES, CALL_STATES } from '../../../shared/callStates';
 import { returnAllAndLimit } from '../../../shared/descriptions';
 import { requiredId } from '../../../shared/itemHelpers';
 import { visPaginate } from '../../../shared/pagination';
 import { vonageRequest } from '../../../shared/transport';
 import { apiPath } from '../../../shared/urlPath';
-import { ACTIVE_CALL_STATES, CALL_STATES, filtersToQuery, listFilters } from '../filters';
+import { filtersToQuery, listFilters } from '../filters';
 
 export const eventDescription: INodeProperties[] = [
 	{
