@@ -122,7 +122,8 @@ function basicAuthorization(pair: string): string {
 	return lastBasic.header;
 }
 
-type Send = (options: IHttpRequestOptions) => Promise<any>;
+/** n8n's httpRequest with `returnFullResponse`, under this request's deadline. */
+type Send = (options: IHttpRequestOptions) => Promise<HttpResponse>;
 
 async function authorizationFor(
 	api: VonageApi,
@@ -172,10 +173,20 @@ async function withDeadline<T>(deadlineMs: number, run: (signal: AbortSignal) =>
 
 /** n8n's SSRF protection refuses some hosts; sending again would be refused again. */
 function ssrfBlock(error: unknown): Error | undefined {
-	for (let cause = error as any, depth = 0; cause && depth < 5; cause = cause.cause, depth++) {
-		if (typeof cause.name === 'string' && cause.name.startsWith('SsrfBlocked')) return cause;
+	for (let cause = error as ErrorChain, depth = 0; cause && depth < 5; cause = cause.cause, depth++) {
+		if (typeof cause.name === 'string' && cause.name.startsWith('SsrfBlocked')) return cause as Error;
 	}
 	return undefined;
+}
+
+/** An error and the causes it wraps, as far as they are read here: anything may be missing. */
+type ErrorChain = { name?: unknown; cause?: ErrorChain } | null | undefined;
+
+/** What is read of an error from n8n's OAuth2 helper: an axios error, or one wrapping it. */
+interface HelperError {
+	code?: unknown;
+	isAxiosError?: unknown;
+	response?: { status?: unknown; headers?: IDataObject; data?: unknown };
 }
 
 type OAuth2Outcome = { response: HttpResponse } | { notSent: Error } | { failed: unknown };
@@ -191,7 +202,7 @@ async function sendWithN8nOAuth2(context: VonageContext, options: IHttpRequestOp
 	try {
 		return { response: await context.helpers.httpRequestWithAuthentication.call(context, VIS_CODE_GRANT_CREDENTIAL, options) };
 	} catch (error) {
-		const cause = (error as { cause?: any }).cause ?? error;
+		const cause = ((error as { cause?: HelperError } | undefined)?.cause ?? error) as HelperError | undefined;
 		const response = cause?.response;
 		if (response && typeof response.status === 'number') {
 			return { response: { statusCode: response.status, headers: response.headers ?? {}, body: response.data } };
@@ -344,7 +355,9 @@ export async function vonageRequest(context: VonageContext, request: VonageReque
 			let target = 'another address';
 			try {
 				target = new URL(location, url).host;
-			} catch {}
+			} catch {
+				// A Location that is not a URL: the message says "another address".
+			}
 			throw new NodeApiError(node(), { status } as JsonObject, {
 				message: `Vonage answered HTTP ${status}, a redirect to ${target}; it was not followed, so no credential or request body left ${host}`,
 				description: 'Check the Base URL in the credential: Vonage APIs do not redirect.',
