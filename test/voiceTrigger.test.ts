@@ -2,7 +2,7 @@
  * Vonage Voice Trigger against the stand-in: pointing an application's voice webhooks here and
  * back, signed-callback verification, filters, and answering calls (with the fallback NCCO).
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 
 import { LoadOptionsContext } from 'n8n-core';
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
@@ -123,11 +123,20 @@ describe('Voice trigger: activation points the application here, deactivation pu
 		expect(JSON.stringify(app())).toBe(before);
 	});
 
-	test('the Application dropdown lists every application by name and id', async () => {
+	test('the Application dropdown labels every application by its name, with the id as its description', async () => {
+		const second = randomUUID();
+		standin.state.applications.set(second, { ...structuredClone(app()), id: second, name: 'Sandbox application' });
+		const unnamed = randomUUID();
+		standin.state.applications.set(unnamed, { ...structuredClone(app()), id: unnamed, name: '' });
 		const { workflow, node } = workflowWith(new VonageVoiceTrigger(), {}, ['vonageKeySecretApi']);
 		const context = new LoadOptionsContext(workflow, node, additionalDataFor({ vonageKeySecretApi: keySecret() }), 'applicationId');
 		const options = await new VonageVoiceTrigger().methods.loadOptions.getApplications.call(context);
-		expect(options).toEqual([{ name: `Sandbox application (${applicationId})`, value: applicationId }]);
+		// Two applications of one name stay apart by their descriptions, and sort by id.
+		const sameName = [applicationId, second].sort();
+		expect(options).toEqual([
+			...sameName.map((id) => ({ name: 'Sandbox application', value: id, description: `ID ${id}` })),
+			{ name: 'Unnamed application', value: unnamed, description: `ID ${unnamed}` },
+		]);
 	});
 });
 

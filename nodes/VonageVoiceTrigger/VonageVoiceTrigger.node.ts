@@ -76,10 +76,12 @@ export class VonageVoiceTrigger implements INodeType {
 		triggerPanel: {
 			header: 'Call a number linked to the application to send a call event',
 			executionsHelp: {
+				// n8n 2.41 labels the button "Execute step" for every trigger but its own Webhook node, and
+				// an empty output "Test this trigger".
 				inactive:
-					'While you build, click "Listen for test event" and call a number linked to the application: the node points its webhooks here for the test. With the local sandbox of npm start, ring it with the curl line it prints. Publish the workflow to run it on every call.',
+					'<b>While building your workflow</b>, click "Execute step" (or "Test this trigger"), then call a number linked to the application: for the test, the node points the application’s webhooks at n8n and shows the first call event here.<br /><br /><b>In the npm start sandbox</b>, choose "Sandbox application" and send the listening node a signed call event: <code>curl -X POST http://127.0.0.1:5680/_standin/voice-event</code>, or ring it (with Answer Calls With This Workflow on): <code>curl -X POST http://127.0.0.1:5680/_standin/voice-answer</code>. Use the sandbox address npm start printed, if it differs. Without an application ID the sandbox picks the application a trigger being tested points at.<br /><br /><b>Once you’re happy with your workflow</b>, publish it: it then runs on every call of the application.',
 				active:
-					'The workflow runs on the application’s call events (and answers its calls when set to). Unpublishing puts the application’s previous webhooks back.',
+					'<b>The workflow is published</b>: it runs on the application’s call events (and answers its calls when set to). Unpublishing puts the application’s previous webhooks back.<br /><br /><b>To test changes</b>, click "Execute step" and call a number linked to the application, or in the npm start sandbox run <code>curl -X POST http://127.0.0.1:5680/_standin/voice-event</code> while the node listens.',
 			},
 			activationHint: "Publish the workflow to point the application's voice webhooks at it.",
 		},
@@ -183,9 +185,15 @@ export class VonageVoiceTrigger implements INodeType {
 		loadOptions: {
 			async getApplications(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 				const applications = await applicationsPaginate(this, { returnAll: true, limit: 0 });
+				// The label is the name alone: with the id beside it the editor cut the id mid-way. The id
+				// is the option's description, which the list shows under the name.
 				return applications
-					.map((application) => ({ name: `${String(application.name)} (${String(application.id)})`, value: String(application.id) }))
-					.sort((a, b) => a.name.localeCompare(b.name));
+					.map((application) => ({
+						name: String(application.name ?? '').trim() || 'Unnamed application',
+						value: String(application.id),
+						description: `ID ${String(application.id)}`,
+					}))
+					.sort((a, b) => a.name.localeCompare(b.name) || a.value.localeCompare(b.value));
 			},
 		},
 	};
