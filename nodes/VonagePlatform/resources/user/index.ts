@@ -178,7 +178,9 @@ function parseJsonObject(context: IExecuteFunctions, value: unknown, label: stri
 	try {
 		const parsed = typeof value === 'string' ? JSON.parse(value || '{}') : value;
 		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as IDataObject;
-	} catch {}
+	} catch {
+		// Not JSON: the error below names the field and says what was expected.
+	}
 	throw new NodeOperationError(context.getNode(), `${label}: expected a JSON object`, { itemIndex });
 }
 
