@@ -302,4 +302,18 @@ describe('signed-callback token checks', () => {
 			expect(verdict).toEqual({ refused: expect.stringMatching(reason) });
 		}
 	});
+
+	test('payload_hash must be exactly the 64 hex digits of the SHA-256 of the body', async () => {
+		const right = goodClaims().payload_hash;
+		await expect(verify(token({ alg: 'HS256' }, { ...goodClaims(), payload_hash: right.toUpperCase() }))).resolves.toMatchObject({ claims: { api_key: 'k1' } });
+		// Hex decoding stops at the first non-hex character: each of these decodes to the right hash.
+		for (const junk of [`${right}zz`, `${right}z`, `${right} `, `${right}\n`]) {
+			const verdict = await verify(token({ alg: 'HS256' }, { ...goodClaims(), payload_hash: junk }));
+			expect(verdict).toEqual({ refused: 'payload_hash does not match the body' });
+		}
+		for (const short of [right.slice(0, 63), `${right}0`, `${right}00`, '']) {
+			const verdict = await verify(token({ alg: 'HS256' }, { ...goodClaims(), payload_hash: short }));
+			expect(verdict).toEqual({ refused: 'payload_hash does not match the body' });
+		}
+	});
 });

@@ -74,7 +74,10 @@ export async function verifySignedCallback(
 		return { refused: 'the token was issued for another application' };
 	}
 	const payloadHash = createHash('sha256').update(expected.signedPayload).digest();
-	const claimedHash = Buffer.from(String(claims.payload_hash ?? ''), 'hex');
+	// Exactly 64 hex digits: Buffer.from(…, 'hex') stops at the first non-hex character, so
+	// "<right hash>zz" would otherwise decode to the right hash and pass.
+	const claimed = String(claims.payload_hash ?? '');
+	const claimedHash = /^[0-9a-f]{64}$/i.test(claimed) ? Buffer.from(claimed, 'hex') : Buffer.alloc(0);
 	if (claimedHash.length !== payloadHash.length || !timingSafeEqual(payloadHash, claimedHash)) {
 		return { refused: 'payload_hash does not match the body' };
 	}
