@@ -7,6 +7,8 @@
 import { buildScanConfig } from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'bench/**', 'scripts/**', 'examples/**', '.cache/**', '*.js', '*.mjs'] },
+	// Only nodes/, credentials/ and package.json ship; the rest (the sandbox that stands in for
+	// Vonage's servers, tests, scripts) is never packed, and `n8n-node lint` lints `.`.
+	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'sandbox/**', 'bench/**', 'scripts/**', 'examples/**', '.cache/**', '*.js', '*.mjs'] },
 	...(await buildScanConfig()),
 ];
