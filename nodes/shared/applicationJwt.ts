@@ -27,12 +27,6 @@ interface CachedJwt {
 
 const keyCache = new Map<string, KeyObject>();
 const tokenCache = new Map<string, CachedJwt>();
-let signatures = 0;
-
-/** How many JWTs this process has signed (tests and benchmarks check that tokens are reused). */
-export function jwtSignatureCount(): number {
-	return signatures;
-}
 
 export function clearJwtCache(): void {
 	tokenCache.clear();
@@ -96,7 +90,6 @@ export async function applicationJwt(fields: JwtCredentialFields, now = Date.now
 		.setJti(randomUUID());
 	if (subject) jwt = jwt.setSubject(subject);
 	const token = await jwt.sign(key);
-	signatures++;
 	tokenCache.set(cacheKey, { token, expiresAt: (issuedAt + ttl) * 1000 });
 	return token;
 }

@@ -51,11 +51,6 @@ interface TokenSet {
 
 const tokens = new Map<string, TokenSet>();
 const pending = new Map<string, Promise<TokenSet>>();
-let tokenRequests = 0;
-
-export function visTokenRequestCount(): number {
-	return tokenRequests;
-}
 
 export function clearVisTokenCache(): void {
 	tokens.clear();
@@ -87,7 +82,6 @@ async function requestToken(
 	form: Record<string, string>,
 	now: number,
 ): Promise<TokenSet> {
-	tokenRequests++;
 	const response = await httpRequest({
 		method: 'POST',
 		url: `${visHost(fields)}/token`,
