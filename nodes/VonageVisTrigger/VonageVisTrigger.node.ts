@@ -147,6 +147,14 @@ export class VonageVisTrigger implements INodeType {
 		const matched = matchingSignedForm(forms, data.signingKey, signature);
 		if (!matched) return refuse(401, 'signature does not match');
 		this.logger.debug(`Vonage VIS Trigger verified a delivery over the ${matched} form of its event`);
+		// The event that runs is parsed from the very text whose signature matched. The scan before
+		// the HMAC leaves raw control characters in strings to this parse, which refuses them.
+		let event: IDataObject;
+		try {
+			event = JSON.parse(forms[matched]) as IDataObject;
+		} catch {
+			return refuse(400, 'the signed event is not valid JSON');
+		}
 
 		// VIS signs only the event, so the same event sent again (a retry, or a replay with new
 		// delivery headers) is recognised by its verified HMAC.
@@ -157,8 +165,6 @@ export class VonageVisTrigger implements INodeType {
 		keepRenewing(this, data.webhookId);
 		renewSoonIfDue(this, data);
 
-		// The event that runs is parsed from the very text whose signature matched.
-		const event = JSON.parse(forms[matched]) as IDataObject;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const states = (options.states as string[] | undefined) ?? [];
 		const wanted =
