@@ -1,4 +1,5 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
 import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
@@ -177,6 +178,15 @@ describe('VIS node: input is checked before anything is sent', () => {
 			/Phone Number: expected a phone number of 7 to 15 digits/,
 		);
 		expect(standin.requests({ method: 'POST' })).toHaveLength(0);
+	});
+
+	test('bad input reaches n8n as a NodeOperationError on its item, with the field and its hint', async () => {
+		const items = [{ phoneNumber: '14155550100' }, { phoneNumber: '12345' }];
+		const error = await vis({ resource: 'call', operation: 'place', phoneNumber: '={{ $json.phoneNumber }}' }, { items }).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('Phone Number: expected a phone number of 7 to 15 digits with an optional leading +, got "12345"');
+		expect(error.description).toBe('Spaces, dashes, dots and brackets are allowed and removed.');
+		expect(error.context.itemIndex).toBe(1);
 	});
 
 	test('an id that tries to climb the path is refused or escaped', async () => {

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptions } from '../shared/descriptions';
-import { runOperations } from '../shared/itemHelpers';
+import { routeOperations } from '../shared/router';
 import { applicationDescription, applicationOperations } from './resources/application';
 import { userDescription, userOperations } from './resources/user';
 import { voiceCallDescription, voiceCallOperations } from './resources/voiceCall';
@@ -49,7 +49,7 @@ export class VonagePlatform implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runOperations(this, {
+		return await routeOperations(this, {
 			application: applicationOperations,
 			user: userOperations,
 			voiceCall: voiceCallOperations,

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptions, visAuthentication, visCredentials } from '../shared/descriptions';
-import { runOperations } from '../shared/itemHelpers';
+import { routeOperations } from '../shared/router';
 import { accountDescription, accountOperations } from './resources/account';
 import { callDescription, callOperations } from './resources/call';
 import { eventDescription, eventOperations } from './resources/event';
@@ -53,7 +53,7 @@ export class VonageVis implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runOperations(this, {
+		return await routeOperations(this, {
 			account: accountOperations,
 			call: callOperations,
 			event: eventOperations,

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptions } from '../shared/descriptions';
-import { runOperations } from '../shared/itemHelpers';
+import { routeOperations } from '../shared/router';
 import { callDescription, callOperations } from './resources/call';
 import { dtmfDescription, dtmfOperations } from './resources/dtmf';
 import { streamDescription, streamOperations } from './resources/stream';
@@ -55,6 +55,6 @@ export class VonageVoice implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runOperations(this, { call: callOperations, dtmf: dtmfOperations, stream: streamOperations, talk: talkOperations });
+		return await routeOperations(this, { call: callOperations, dtmf: dtmfOperations, stream: streamOperations, talk: talkOperations });
 	}
 }

@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { requiredPhoneNumber } from './itemHelpers';
 import { parseNcco } from './ncco';
-import { checkUrl, checkWholeNumber } from './validation';
+import { checkUrl, checkWholeNumber, FieldError } from './validation';
 
 /**
  * Placing a Voice API call: the fields and the request body shared by Voice v1 (Vonage Voice
@@ -245,18 +244,6 @@ export function createCallFields({ resource, operation, advancedMachineDetection
 	return fields;
 }
 
-function fail(context: IExecuteFunctions, message: string, itemIndex: number): never {
-	throw new NodeOperationError(context.getNode(), message, { itemIndex });
-}
-
-/** Runs a shared check, reporting its FieldError as a NodeOperationError on this item. */
-export function checked<T>(context: IExecuteFunctions, itemIndex: number, check: () => T): T {
-	try {
-		return check();
-	} catch (error) {
-		throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
-	}
-}
 
 function endpoint(context: IExecuteFunctions, itemIndex: number, options: IDataObject): IDataObject {
 	switch (context.getNodeParameter('toType', itemIndex)) {
@@ -266,17 +253,17 @@ function endpoint(context: IExecuteFunctions, itemIndex: number, options: IDataO
 			return to;
 		}
 		case 'sip':
-			return { type: 'sip', uri: checked(context, itemIndex, () => checkUrl('To → SIP URI', context.getNodeParameter('toUri', itemIndex), ['sip:', 'sips:'])) };
+			return { type: 'sip', uri: checkUrl('To → SIP URI', context.getNodeParameter('toUri', itemIndex), ['sip:', 'sips:']) };
 		case 'websocket':
-			return { type: 'websocket', uri: checked(context, itemIndex, () => checkUrl('To → WebSocket URI', context.getNodeParameter('toUri', itemIndex), ['ws:', 'wss:'])), 'content-type': 'audio/l16;rate=16000' };
+			return { type: 'websocket', uri: checkUrl('To → WebSocket URI', context.getNodeParameter('toUri', itemIndex), ['ws:', 'wss:']), 'content-type': 'audio/l16;rate=16000' };
 		case 'vbc': {
 			const extension = String(context.getNodeParameter('toExtension', itemIndex, '')).trim();
-			if (!/^\d+$/.test(extension)) fail(context, `To → Extension: expected digits, got "${extension}"`, itemIndex);
+			if (!/^\d+$/.test(extension)) throw new FieldError('To → Extension', `expected digits, got "${extension}"`);
 			return { type: 'vbc', extension };
 		}
 		default: {
 			const user = String(context.getNodeParameter('toUser', itemIndex, '')).trim();
-			if (!user) fail(context, 'To → User Name: required', itemIndex);
+			if (!user) throw new FieldError('To → User Name', 'required');
 			return { type: 'app', user };
 		}
 	}
@@ -290,13 +277,13 @@ export function createCallBody(context: IExecuteFunctions, itemIndex: number): I
 	else body.from = { type: 'phone', number: requiredPhoneNumber(context, 'fromNumber', 'From Number', itemIndex).replace(/^\+/, '') };
 	if (context.getNodeParameter('callControl', itemIndex) === 'ncco') {
 		const ncco = parseNcco(context.getNodeParameter('ncco', itemIndex));
-		if (typeof ncco === 'string') fail(context, `NCCO (JSON): ${ncco}`, itemIndex);
+		if (typeof ncco === 'string') throw new FieldError('NCCO (JSON)', ncco);
 		body.ncco = ncco;
 	} else {
-		body.answer_url = [checked(context, itemIndex, () => checkUrl('Answer URL', context.getNodeParameter('answerUrl', itemIndex)))];
+		body.answer_url = [checkUrl('Answer URL', context.getNodeParameter('answerUrl', itemIndex))];
 		body.answer_method = context.getNodeParameter('answerMethod', itemIndex);
 	}
-	if (options.eventUrl) body.event_url = [checked(context, itemIndex, () => checkUrl('Options → Event URL', options.eventUrl))];
+	if (options.eventUrl) body.event_url = [checkUrl('Options → Event URL', options.eventUrl)];
 	if (options.eventMethod) body.event_method = options.eventMethod;
 	const advanced = options.advancedMachineDetection as IDataObject | undefined;
 	if (advanced && Object.keys(advanced).length) {
@@ -304,11 +291,11 @@ export function createCallBody(context: IExecuteFunctions, itemIndex: number): I
 			behavior: advanced.behavior ?? 'continue',
 			mode: advanced.mode ?? 'detect',
 			...(advanced.beepTimeout !== undefined
-				? { beep_timeout: checked(context, itemIndex, () => checkWholeNumber('Options → Advanced Machine Detection → Beep Timeout', advanced.beepTimeout, 45, 120)) }
+				? { beep_timeout: checkWholeNumber('Options → Advanced Machine Detection → Beep Timeout', advanced.beepTimeout, 45, 120) }
 				: {}),
 		};
 	} else if (options.machineDetection) body.machine_detection = options.machineDetection;
-	if (options.lengthTimer !== undefined) body.length_timer = checked(context, itemIndex, () => checkWholeNumber('Options → Length Timer', options.lengthTimer, 1, 7200));
-	if (options.ringingTimer !== undefined) body.ringing_timer = checked(context, itemIndex, () => checkWholeNumber('Options → Ringing Timer', options.ringingTimer, 1, 120));
+	if (options.lengthTimer !== undefined) body.length_timer = checkWholeNumber('Options → Length Timer', options.lengthTimer, 1, 7200);
+	if (options.ringingTimer !== undefined) body.ringing_timer = checkWholeNumber('Options → Ringing Timer', options.ringingTimer, 1, 120);
 	return body;
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { callStateOptions } from '../../shared/callStates';
-import { epochMillis } from '../../shared/itemHelpers';
+import { checkDateTime } from '../../shared/validation';
 
 /** The Filters collection shared by the list and count operations of calls and events. */
 export function listFilters(
@@ -99,8 +99,8 @@ export function filtersToQuery(
 		if (values?.length) query[key] = values.join(',');
 	}
 	if (!query.states && defaultStates.length) query.states = defaultStates.join(',');
-	if (filters.fromDate) query.fromDate = epochMillis(context, filters.fromDate, 'Filters → Started After', itemIndex);
-	if (filters.toDate) query.toDate = epochMillis(context, filters.toDate, 'Filters → Started Before', itemIndex);
+	if (filters.fromDate) query.fromDate = checkDateTime('Filters → Started After', filters.fromDate);
+	if (filters.toDate) query.toDate = checkDateTime('Filters → Started Before', filters.toDate);
 	if (filters.order) query.order = filters.order;
 	if (filters.sort) query.sort = filters.sort;
 	return query;

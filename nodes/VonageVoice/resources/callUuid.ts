@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { checkCallUuid } from '../../shared/validation';
-import { checked } from '../../shared/voiceCallCreate';
 
 /** The Call UUID field of every operation that acts on one call. */
 export function callUuidField(resource: string, operations: string[]): INodeProperties {
@@ -18,5 +17,5 @@ export function callUuidField(resource: string, operations: string[]): INodeProp
 }
 
 export function callUuidOf(context: IExecuteFunctions, itemIndex: number): string {
-	return checked(context, itemIndex, () => checkCallUuid('Call UUID', context.getNodeParameter('callUuid', itemIndex, '')));
+	return checkCallUuid('Call UUID', context.getNodeParameter('callUuid', itemIndex, ''));
 }

@@ -307,7 +307,7 @@ export function capabilitiesFromFields(fields: Record<string, IDataObject>): IDa
 			const label = `${capability.label} → ${setting.label}`;
 			if (setting.bound) built[setting.key] = checkBound(label, value, setting.bound);
 			else if (setting.options && !setting.options.includes(String(value))) {
-				throw new FieldError(`${label}: expected one of ${setting.options.join(', ')}, got "${String(value)}"`);
+				throw new FieldError(label, `expected one of ${setting.options.join(', ')}, got "${String(value)}"`);
 			} else built[setting.key] = value;
 		}
 		if (capability.nested) {
@@ -341,16 +341,16 @@ export function checkCapabilitiesJson(capabilities: IDataObject): void {
 			if (value === undefined) continue;
 			if (setting.bound) checkBound(`capabilities.voice.${setting.key}`, value, setting.bound);
 			if (setting.options && !setting.options.includes(String(value))) {
-				throw new FieldError(`capabilities.voice.${setting.key}: expected one of ${setting.options.join(', ')}, got "${String(value)}"`);
+				throw new FieldError(`capabilities.voice.${setting.key}`, `expected one of ${setting.options.join(', ')}, got "${String(value)}"`);
 			}
 		}
 	}
 	if (capabilities.vbc !== undefined && (typeof capabilities.vbc !== 'object' || Object.keys(capabilities.vbc as object).length)) {
-		throw new FieldError('capabilities.vbc: expected an empty object {}');
+		throw new FieldError('capabilities.vbc', 'expected an empty object {}');
 	}
 	for (const [key, value] of Object.entries(capabilities)) {
 		if (!value || typeof value !== 'object' || Array.isArray(value)) {
-			throw new FieldError(`capabilities.${key}: expected an object, got ${JSON.stringify(value)}`);
+			throw new FieldError(`capabilities.${key}`, `expected an object, got ${JSON.stringify(value)}`);
 		}
 		checkUrlsWithin(`capabilities.${key}`, value as IDataObject);
 	}
@@ -358,7 +358,7 @@ export function checkCapabilitiesJson(capabilities: IDataObject): void {
 
 /** Every webhook address and *_url anywhere in a capability must be an http(s) URL. */
 function checkUrlsWithin(path: string, value: IDataObject, depth = 0): void {
-	if (depth > 8) throw new FieldError(`${path}: nested too deep`);
+	if (depth > 8) throw new FieldError(path, 'nested too deep');
 	for (const [key, entry] of Object.entries(value)) {
 		const label = `${path}.${key}`;
 		if (entry && typeof entry === 'object' && !Array.isArray(entry)) checkUrlsWithin(label, entry as IDataObject, depth + 1);

@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { returnAllAndLimit } from '../../../shared/descriptions';
 import { requiredId } from '../../../shared/itemHelpers';
@@ -135,26 +134,31 @@ export const applicationDescription: INodeProperties[] = [
 	...returnAllAndLimit('application', 'list'),
 ];
 
+function parseCapabilitiesJson(text: string): IDataObject {
+	let reason: string;
+	try {
+		return JSON.parse(text || '{}');
+	} catch (error) {
+		reason = (error as Error).message;
+	}
+	throw new FieldError('Capabilities (JSON)', `not valid JSON (${reason})`);
+}
+
 function capabilitiesChange(context: IExecuteFunctions, itemIndex: number): IDataObject {
 	const additional = context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	let capabilities: IDataObject;
-	try {
-		if (context.getNodeParameter('capabilitiesInput', itemIndex) === 'json') {
-			const raw = context.getNodeParameter('capabilitiesJson', itemIndex, '{}');
-			capabilities = typeof raw === 'string' ? JSON.parse(raw || '{}') : (raw as IDataObject);
-			if (typeof capabilities !== 'object' || capabilities === null || Array.isArray(capabilities)) {
-				throw new FieldError('Capabilities (JSON): expected a JSON object');
-			}
-			checkCapabilitiesJson(capabilities);
-		} else {
-			const fields = Object.fromEntries(
-				CAPABILITIES.map((c) => [c.key, context.getNodeParameter(`capability_${c.key}`, itemIndex, {}) as IDataObject]),
-			);
-			capabilities = capabilitiesFromFields(fields);
+	if (context.getNodeParameter('capabilitiesInput', itemIndex) === 'json') {
+		const raw = context.getNodeParameter('capabilitiesJson', itemIndex, '{}');
+		capabilities = typeof raw === 'string' ? parseCapabilitiesJson(raw) : (raw as IDataObject);
+		if (typeof capabilities !== 'object' || capabilities === null || Array.isArray(capabilities)) {
+			throw new FieldError('Capabilities (JSON)', 'expected a JSON object');
 		}
-	} catch (error) {
-		const message = error instanceof SyntaxError ? `Capabilities (JSON): not valid JSON (${error.message})` : (error as Error).message;
-		throw new NodeOperationError(context.getNode(), error as Error, { itemIndex, message });
+		checkCapabilitiesJson(capabilities);
+	} else {
+		const fields = Object.fromEntries(
+			CAPABILITIES.map((c) => [c.key, context.getNodeParameter(`capability_${c.key}`, itemIndex, {}) as IDataObject]),
+		);
+		capabilities = capabilitiesFromFields(fields);
 	}
 	if (additional.vbc === true) capabilities.vbc = {};
 	return capabilities;
@@ -187,7 +191,7 @@ export const applicationOperations = {
 	},
 	async create(this: IExecuteFunctions, itemIndex: number) {
 		const name = String(this.getNodeParameter('name', itemIndex, '')).trim();
-		if (!name) throw new NodeOperationError(this.getNode(), 'Name: required', { itemIndex });
+		if (!name) throw new FieldError('Name', 'required');
 		const body = { name, capabilities: capabilitiesChange(this, itemIndex), ...extras(this, itemIndex) };
 		return await vonageRequest(this, { api: 'applications', method: 'POST', path: '/v2/applications', body, itemIndex });
 	},

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { returnAllAndLimit, sortOrderOption } from '../../../shared/descriptions';
 import { requiredId } from '../../../shared/itemHelpers';
 import { usersPaginate } from '../../../shared/pagination';
 import { vonageRequest } from '../../../shared/transport';
 import { apiPath } from '../../../shared/urlPath';
+import { FieldError } from '../../../shared/validation';
 
 const show = (operation: string[]) => ({ show: { resource: ['user'], operation } });
 
@@ -174,28 +174,28 @@ export const userDescription: INodeProperties[] = [
 	},
 ];
 
-function parseJsonObject(context: IExecuteFunctions, value: unknown, label: string, itemIndex: number): IDataObject {
+function parseJsonObject(value: unknown, label: string): IDataObject {
 	try {
 		const parsed = typeof value === 'string' ? JSON.parse(value || '{}') : value;
 		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as IDataObject;
 	} catch {
 		// Not JSON: the error below names the field and says what was expected.
 	}
-	throw new NodeOperationError(context.getNode(), `${label}: expected a JSON object`, { itemIndex });
+	throw new FieldError(label, 'expected a JSON object');
 }
 
 function userBody(context: IExecuteFunctions, fields: IDataObject, itemIndex: number): IDataObject {
 	const body: IDataObject = {};
 	if (fields.name) {
 		if (!/^\S{1,255}$/.test(String(fields.name))) {
-			throw new NodeOperationError(context.getNode(), `Name: expected 1 to 255 characters without spaces, got "${fields.name}"`, { itemIndex });
+			throw new FieldError('Name', `expected 1 to 255 characters without spaces, got "${fields.name}"`);
 		}
 		body.name = fields.name;
 	}
 	if (fields.displayName) body.display_name = fields.displayName;
 	if (fields.imageUrl) body.image_url = fields.imageUrl;
 	const properties: IDataObject = {};
-	if (fields.customData !== undefined) properties.custom_data = parseJsonObject(context, fields.customData, 'Custom Data (JSON)', itemIndex);
+	if (fields.customData !== undefined) properties.custom_data = parseJsonObject(fields.customData, 'Custom Data (JSON)');
 	if (fields.ttl !== undefined) properties.ttl = fields.ttl;
 	if (Object.keys(properties).length) body.properties = properties;
 
@@ -204,7 +204,7 @@ function userBody(context: IExecuteFunctions, fields: IDataObject, itemIndex: nu
 	for (const [type, entries] of Object.entries(channelInput)) {
 		channels[type] = entries.map((entry) =>
 			type === 'websocket'
-				? { uri: entry.uri, 'content-type': entry.contentType, headers: parseJsonObject(context, entry.headers, 'Channels → WebSocket → Headers', itemIndex) }
+				? { uri: entry.uri, 'content-type': entry.contentType, headers: parseJsonObject(entry.headers, 'Channels → WebSocket → Headers') }
 				: entry,
 		);
 	}
@@ -239,7 +239,7 @@ export const userOperations = {
 		const id = requiredId(this, 'userId', 'User ID', itemIndex);
 		const body = userBody(this, this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject, itemIndex);
 		if (!Object.keys(body).length) {
-			throw new NodeOperationError(this.getNode(), 'Update Fields: add at least one field or channel to change', { itemIndex });
+			throw new FieldError('Update Fields', 'add at least one field or channel to change');
 		}
 		return await vonageRequest(this, { api: 'users', method: 'PATCH', path: apiPath`/v1/users/${id}`, body, itemIndex });
 	},

@@ -1,10 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { requiredId } from '../../../shared/itemHelpers';
 import { vonageRequest } from '../../../shared/transport';
 import { apiPath } from '../../../shared/urlPath';
-import { checkUrl } from '../../../shared/validation';
+import { checkUrl, FieldError } from '../../../shared/validation';
 
 const show = (operation: string[]) => ({ show: { resource: ['webhook'], operation } });
 
@@ -110,25 +109,19 @@ function maskSigningKey(context: IExecuteFunctions, itemIndex: number, webhook: 
 
 export const webhookOperations = {
 	async create(this: IExecuteFunctions, itemIndex: number) {
-		let url: string;
-		try {
-			url = checkUrl('URL', this.getNodeParameter('url', itemIndex, ''));
-		} catch (error) {
-			throw new NodeOperationError(this.getNode(), (error as Error).message, { itemIndex });
-		}
+		const url = checkUrl('URL', this.getNodeParameter('url', itemIndex, ''));
 		const events = this.getNodeParameter('events', itemIndex, ['CALL']) as string[];
 		if (!events.length) {
-			throw new NodeOperationError(this.getNode(), 'Events: choose at least one event type', { itemIndex });
+			throw new FieldError('Events', 'choose at least one event type');
 		}
 		const signingAlgo = this.getNodeParameter('signingAlgo', itemIndex) as string;
 		const body: IDataObject = { url, events, metadataPolicy: this.getNodeParameter('metadataPolicy', itemIndex) };
 		if (signingAlgo === 'HMAC_SHA256') {
 			const signingKey = String(this.getNodeParameter('signingKey', itemIndex, ''));
 			if (signingKey.length < MIN_SIGNING_KEY_LENGTH) {
-				throw new NodeOperationError(
-					this.getNode(),
-					`Signing Key: expected at least ${MIN_SIGNING_KEY_LENGTH} characters (a random one, e.g. openssl rand -hex 32), got ${signingKey.length}`,
-					{ itemIndex },
+				throw new FieldError(
+					'Signing Key',
+					`expected at least ${MIN_SIGNING_KEY_LENGTH} characters (a random one, e.g. openssl rand -hex 32), got ${signingKey.length}`,
 				);
 			}
 			Object.assign(body, { signingAlgo, signingKey });

@@ -1,14 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { returnAllAndLimit, sortOrderOption } from '../../../shared/descriptions';
-import { epochMillis } from '../../../shared/itemHelpers';
 import { parseNcco } from '../../../shared/ncco';
 import { voiceCallsPaginate } from '../../../shared/pagination';
 import { vonageRequest } from '../../../shared/transport';
 import { apiPath } from '../../../shared/urlPath';
-import { checkUrl } from '../../../shared/validation';
-import { checked, createCallBody, createCallFields } from '../../../shared/voiceCallCreate';
+import { checkDateTime, checkUrl, FieldError } from '../../../shared/validation';
+import { createCallBody, createCallFields } from '../../../shared/voiceCallCreate';
 import { callUuidField, callUuidOf } from '../callUuid';
 
 /** Statuses the v1 call list filters by (Voice API reference, GET /v1/calls). */
@@ -148,8 +146,8 @@ export const callDescription: INodeProperties[] = [
 ];
 
 /** ISO 8601 in UTC without milliseconds, as the reference shows (2016-11-14T07:45:14Z). */
-function isoDate(context: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string {
-	return new Date(epochMillis(context, value, label, itemIndex)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+function isoDate(label: string, value: unknown): string {
+	return new Date(checkDateTime(label, value)).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 export const callOperations = {
@@ -166,8 +164,8 @@ export const callOperations = {
 		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 		const query: IDataObject = {};
 		if (filters.status) query.status = filters.status;
-		if (filters.dateStart) query.date_start = isoDate(this, filters.dateStart, 'Filters → Started After', itemIndex);
-		if (filters.dateEnd) query.date_end = isoDate(this, filters.dateEnd, 'Filters → Started Before', itemIndex);
+		if (filters.dateStart) query.date_start = isoDate('Filters → Started After', filters.dateStart);
+		if (filters.dateEnd) query.date_end = isoDate('Filters → Started Before', filters.dateEnd);
 		if (filters.conversationUuid) query.conversation_uuid = String(filters.conversationUuid).trim();
 		if (filters.order) query.order = filters.order;
 		return await voiceCallsPaginate(this, query, {
@@ -181,18 +179,18 @@ export const callOperations = {
 		const uuid = callUuidOf(this, itemIndex);
 		const action = String(this.getNodeParameter('action', itemIndex, ''));
 		if (!action) {
-			throw new NodeOperationError(this.getNode(), `Action: choose what to do to the call (${UPDATE_ACTIONS.map((a) => a.value).join(', ')}); none is preselected`, { itemIndex });
+			throw new FieldError('Action', `choose what to do to the call (${UPDATE_ACTIONS.map((a) => a.value).join(', ')}); none is preselected`);
 		}
 		if (!UPDATE_ACTIONS.some((known) => known.value === action)) {
-			throw new NodeOperationError(this.getNode(), `Action: expected one of ${UPDATE_ACTIONS.map((a) => a.value).join(', ')}, got "${action}"`, { itemIndex });
+			throw new FieldError('Action', `expected one of ${UPDATE_ACTIONS.map((a) => a.value).join(', ')}, got "${action}"`);
 		}
 		const body: IDataObject = { action };
 		if (action === 'transfer') {
 			if (this.getNodeParameter('transferTo', itemIndex) === 'url') {
-				body.destination = { type: 'ncco', url: [checked(this, itemIndex, () => checkUrl('NCCO URL', this.getNodeParameter('transferUrl', itemIndex)))] };
+				body.destination = { type: 'ncco', url: [checkUrl('NCCO URL', this.getNodeParameter('transferUrl', itemIndex))] };
 			} else {
 				const ncco = parseNcco(this.getNodeParameter('transferNcco', itemIndex));
-				if (typeof ncco === 'string') throw new NodeOperationError(this.getNode(), `NCCO (JSON): ${ncco}`, { itemIndex });
+				if (typeof ncco === 'string') throw new FieldError('NCCO (JSON)', ncco);
 				body.destination = { type: 'ncco', ncco };
 			}
 		}

@@ -3,7 +3,6 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { vonageRequest } from '../../../shared/transport';
 import { apiPath } from '../../../shared/urlPath';
 import { checkDtmfDigits } from '../../../shared/validation';
-import { checked } from '../../../shared/voiceCallCreate';
 import { callUuidField, callUuidOf } from '../callUuid';
 
 export const dtmfDescription: INodeProperties[] = [
@@ -33,7 +32,7 @@ export const dtmfOperations = {
 	/** Acts on a live call: never repeated but after a 429. */
 	async send(this: IExecuteFunctions, itemIndex: number) {
 		const uuid = callUuidOf(this, itemIndex);
-		const digits = checked(this, itemIndex, () => checkDtmfDigits('Digits', this.getNodeParameter('digits', itemIndex, '')));
+		const digits = checkDtmfDigits('Digits', this.getNodeParameter('digits', itemIndex, ''));
 		return await vonageRequest(this, { api: 'voice', method: 'PUT', path: apiPath`/v1/calls/${uuid}/dtmf`, body: { digits }, itemIndex, actsOnCall: true });
 	},
 };

@@ -3,7 +3,6 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { vonageRequest } from '../../../shared/transport';
 import { apiPath } from '../../../shared/urlPath';
 import { checkNumberInRange, checkUrl, checkWholeNumber } from '../../../shared/validation';
-import { checked } from '../../../shared/voiceCallCreate';
 import { callUuidField, callUuidOf } from '../callUuid';
 
 export const streamDescription: INodeProperties[] = [
@@ -49,9 +48,9 @@ export const streamOperations = {
 	async play(this: IExecuteFunctions, itemIndex: number) {
 		const uuid = callUuidOf(this, itemIndex);
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-		const body: IDataObject = { stream_url: [checked(this, itemIndex, () => checkUrl('Audio URL', this.getNodeParameter('streamUrl', itemIndex)))] };
-		if (options.loop !== undefined) body.loop = checked(this, itemIndex, () => checkWholeNumber('Options → Loop', options.loop, 0, 1000));
-		if (options.level !== undefined) body.level = checked(this, itemIndex, () => checkNumberInRange('Options → Level', options.level, -1, 1));
+		const body: IDataObject = { stream_url: [checkUrl('Audio URL', this.getNodeParameter('streamUrl', itemIndex))] };
+		if (options.loop !== undefined) body.loop = checkWholeNumber('Options → Loop', options.loop, 0, 1000);
+		if (options.level !== undefined) body.level = checkNumberInRange('Options → Level', options.level, -1, 1);
 		return await vonageRequest(this, { api: 'voice', method: 'PUT', path: apiPath`/v1/calls/${uuid}/stream`, body, itemIndex, actsOnCall: true });
 	},
 	async stop(this: IExecuteFunctions, itemIndex: number) {

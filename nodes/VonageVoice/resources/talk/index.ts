@@ -1,10 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { vonageRequest } from '../../../shared/transport';
 import { apiPath } from '../../../shared/urlPath';
-import { checkNumberInRange, checkWholeNumber } from '../../../shared/validation';
-import { checked } from '../../../shared/voiceCallCreate';
+import { checkNumberInRange, checkWholeNumber, FieldError } from '../../../shared/validation';
 import { callUuidField, callUuidOf } from '../callUuid';
 
 /** Voice reads at most this much text in one talk action. */
@@ -57,21 +55,21 @@ export const talkOperations = {
 		const uuid = callUuidOf(this, itemIndex);
 		const text = String(this.getNodeParameter('text', itemIndex, ''));
 		if (!text.trim() || text.length > MAX_TALK_CHARACTERS) {
-			throw new NodeOperationError(this.getNode(), `Text: expected 1 to ${MAX_TALK_CHARACTERS} characters, got ${text.trim() ? text.length : 'none'}`, { itemIndex });
+			throw new FieldError('Text', `expected 1 to ${MAX_TALK_CHARACTERS} characters, got ${text.trim() ? text.length : 'none'}`);
 		}
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const body: IDataObject = { text };
 		if (options.language) {
 			const language = String(options.language).trim();
 			if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(language)) {
-				throw new NodeOperationError(this.getNode(), `Options → Language: expected a BCP-47 code such as en-US, got "${language}"`, { itemIndex });
+				throw new FieldError('Options → Language', `expected a BCP-47 code such as en-US, got "${language}"`);
 			}
 			body.language = language;
 		}
-		if (options.style !== undefined) body.style = checked(this, itemIndex, () => checkWholeNumber('Options → Style', options.style, 0, 100));
+		if (options.style !== undefined) body.style = checkWholeNumber('Options → Style', options.style, 0, 100);
 		if (options.premium !== undefined) body.premium = Boolean(options.premium);
-		if (options.loop !== undefined) body.loop = checked(this, itemIndex, () => checkWholeNumber('Options → Loop', options.loop, 0, 1000));
-		if (options.level !== undefined) body.level = checked(this, itemIndex, () => checkNumberInRange('Options → Level', options.level, -1, 1));
+		if (options.loop !== undefined) body.loop = checkWholeNumber('Options → Loop', options.loop, 0, 1000);
+		if (options.level !== undefined) body.level = checkNumberInRange('Options → Level', options.level, -1, 1);
 		return await vonageRequest(this, { api: 'voice', method: 'PUT', path: apiPath`/v1/calls/${uuid}/talk`, body, itemIndex, actsOnCall: true });
 	},
 	async stop(this: IExecuteFunctions, itemIndex: number) {
