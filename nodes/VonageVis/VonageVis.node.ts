@@ -1,13 +1,38 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptions, visAuthentication, visCredentials } from '../shared/descriptions';
+import { actionSubtitle } from '../shared/operationSelector';
 import { routeOperations } from '../shared/router';
 import { accountDescription, accountOperations } from './resources/account';
 import { callDescription, callOperations } from './resources/call';
 import { eventDescription, eventOperations } from './resources/event';
 import { userDescription, userOperations } from './resources/user';
 import { webhookDescription, webhookOperations } from './resources/webhook';
+
+const properties: INodeProperties[] = [
+	visAuthentication,
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Account', value: 'account', description: 'The VBC account of the signed-in user' },
+			{ name: 'Call', value: 'call', description: 'Calls on the signed-in VBC user’s line: place, answer, hold, transfer, end' },
+			{ name: 'Event', value: 'event', description: 'Call events: each state a call on the user’s line went through' },
+			{ name: 'User', value: 'user', description: 'The VBC user the credential signs in as' },
+			{ name: 'Webhook', value: 'webhook', description: 'URLs where VIS posts the user’s call events (the VIS Trigger manages its own)' },
+		],
+		default: 'call',
+	},
+	...accountDescription,
+	...callDescription,
+	...eventDescription,
+	...userDescription,
+	...webhookDescription,
+	requestOptions,
+];
 
 export class VonageVis implements INodeType {
 	description: INodeTypeDescription = {
@@ -16,10 +41,8 @@ export class VonageVis implements INodeType {
 		icon: { light: 'file:vonage.svg', dark: 'file:vonage.dark.svg' },
 		group: ['output'],
 		version: 1,
-		// The action text of the chosen operation, as n8n's own nodes read ("Place a call"); a test
-		// checks it against the Operation options.
-		subtitle:
-			'={{ {"account:get":"Get the account","call:answer":"Answer a ringing call","call:count":"Count active calls","call:end":"End a call","call:get":"Get a call","call:hold":"Put a call on hold","call:list":"List active calls","call:place":"Place a call","call:voicemail":"Send a call to voicemail","call:transfer":"Transfer a call","call:unhold":"Take a call off hold","event:count":"Count call events","event:get":"Get a call event","event:list":"List call events","user:get":"Get the current user","webhook:create":"Create a webhook","webhook:delete":"Delete a webhook","webhook:get":"Get a webhook","webhook:list":"List webhooks","webhook:renew":"Renew a webhook"}[$parameter["resource"] + ":" + $parameter["operation"]] }}',
+		// The action text of the chosen operation, as n8n's own nodes read ("Place a call").
+		subtitle: actionSubtitle(properties),
 		description:
 			'Control the calls of a VBC user’s own line (Vonage Business Communications) with the Vonage Integration Suite (VIS): place, answer, hold, transfer and end calls, read call events, manage webhooks. For the calls of a Vonage API application, use Vonage Voice.',
 		defaults: { name: 'Vonage VIS' },
@@ -27,29 +50,7 @@ export class VonageVis implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: visCredentials,
-		properties: [
-			visAuthentication,
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Account', value: 'account', description: 'The VBC account of the signed-in user' },
-					{ name: 'Call', value: 'call', description: 'Calls on the signed-in VBC user’s line: place, answer, hold, transfer, end' },
-					{ name: 'Event', value: 'event', description: 'Call events: each state a call on the user’s line went through' },
-					{ name: 'User', value: 'user', description: 'The VBC user the credential signs in as' },
-					{ name: 'Webhook', value: 'webhook', description: 'URLs where VIS posts the user’s call events (the VIS Trigger manages its own)' },
-				],
-				default: 'call',
-			},
-			...accountDescription,
-			...callDescription,
-			...eventDescription,
-			...userDescription,
-			...webhookDescription,
-			requestOptions,
-		],
+		properties,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { returnAllAndLimit } from '../../../shared/descriptions';
 import { requiredId } from '../../../shared/itemHelpers';
+import { operationSelector } from '../../../shared/operationSelector';
 import { applicationsPaginate } from '../../../shared/pagination';
 import { vonageRequest } from '../../../shared/transport';
 import { apiPath } from '../../../shared/urlPath';
@@ -18,21 +19,13 @@ const show = (operation: string[]) => ({ show: { resource: ['application'], oper
 const writeOperations = { resource: ['application'], operation: ['create', 'update'] };
 
 export const applicationDescription: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['application'] } },
-		options: [
-			{ name: 'Create', value: 'create', action: 'Create an application', description: 'Create an application with its capabilities; outputs its new private key' },
-			{ name: 'Delete', value: 'delete', action: 'Delete an application', description: 'Delete an application by its ID' },
-			{ name: 'Get', value: 'get', action: 'Get an application', description: 'Read an application by its ID' },
-			{ name: 'List', value: 'list', action: 'List applications', description: 'List the account’s applications' },
-			{ name: 'Update', value: 'update', action: 'Update an application', description: 'Change fields of an application, keeping everything else as it is' },
-		],
-		default: 'list',
-	},
+	operationSelector('application', 'list', [
+		{ name: 'Create', value: 'create', action: 'Create an application', description: 'Create an application with its capabilities; outputs its new private key' },
+		{ name: 'Delete', value: 'delete', action: 'Delete an application', description: 'Delete an application by its ID' },
+		{ name: 'Get', value: 'get', action: 'Get an application', description: 'Read an application by its ID' },
+		{ name: 'List', value: 'list', action: 'List applications', description: 'List the account’s applications' },
+		{ name: 'Update', value: 'update', action: 'Update an application', description: 'Change fields of an application, keeping everything else as it is' },
+	]),
 	{
 		displayName: 'Application ID',
 		name: 'applicationId',

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { returnAllAndLimit, sortOrderOption } from '../../../shared/descriptions';
 import { requiredId } from '../../../shared/itemHelpers';
+import { operationSelector } from '../../../shared/operationSelector';
 import { usersPaginate } from '../../../shared/pagination';
 import { vonageRequest } from '../../../shared/transport';
 import { apiPath } from '../../../shared/urlPath';
@@ -86,21 +87,13 @@ const userFields: INodeProperties[] = [
 ];
 
 export const userDescription: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['user'] } },
-		options: [
-			{ name: 'Create', value: 'create', action: 'Create a user', description: 'Create a user of the application, with its channels' },
-			{ name: 'Delete', value: 'delete', action: 'Delete a user', description: 'Delete a user by its ID' },
-			{ name: 'Get', value: 'get', action: 'Get a user', description: 'Read a user by its ID' },
-			{ name: 'List', value: 'list', action: 'List users', description: 'List the application’s users, page by page' },
-			{ name: 'Update', value: 'update', action: 'Update a user', description: 'Change a user’s name, display name, image or channels' },
-		],
-		default: 'list',
-	},
+	operationSelector('user', 'list', [
+		{ name: 'Create', value: 'create', action: 'Create a user', description: 'Create a user of the application, with its channels' },
+		{ name: 'Delete', value: 'delete', action: 'Delete a user', description: 'Delete a user by its ID' },
+		{ name: 'Get', value: 'get', action: 'Get a user', description: 'Read a user by its ID' },
+		{ name: 'List', value: 'list', action: 'List users', description: 'List the application’s users, page by page' },
+		{ name: 'Update', value: 'update', action: 'Update a user', description: 'Change a user’s name, display name, image or channels' },
+	]),
 	{
 		displayName: 'User ID',
 		name: 'userId',

@@ -1,27 +1,20 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { operationSelector } from '../../../shared/operationSelector';
 import { vonageRequest } from '../../../shared/transport';
 import { createCallBody, createCallFields } from '../../../shared/voiceCallCreate';
 
 export const voiceCallDescription: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['voiceCall'] } },
-		options: [
-			// "Place", as the VIS and Voice nodes say it; the value stays "create" for saved workflows.
-			{
-				name: 'Place',
-				value: 'create',
-				action: 'Place a call',
-				description:
-					'Place a call for the application with Voice API v2 (beta), which can also call IP endpoints; control it afterwards with the Vonage Voice node (v1). Without that need, Vonage Voice → Place a Call (v1) is the stable choice.',
-			},
-		],
-		default: 'create',
-	},
+	operationSelector('voiceCall', 'create', [
+		// "Place", as the VIS and Voice nodes say it; the value stays "create" for saved workflows.
+		{
+			name: 'Place',
+			value: 'create',
+			action: 'Place a call',
+			description:
+				'Place a call for the application with Voice API v2 (beta), which can also call IP endpoints; control it afterwards with the Vonage Voice node (v1). Without that need, Vonage Voice → Place a Call (v1) is the stable choice.',
+		},
+	]),
 	...createCallFields({ resource: 'voiceCall', operation: 'create', advancedMachineDetection: false }),
 ];
 

@@ -1,24 +1,17 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { operationSelector } from '../../../shared/operationSelector';
 import { vonageRequest } from '../../../shared/transport';
 
 export const accountDescription: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['account'] } },
-		options: [
-			{
-				name: 'Get',
-				value: 'get',
-				action: 'Get the account',
-				description: "Get the VBC account of the signed-in user",
-			},
-		],
-		default: 'get',
-	},
+	operationSelector('account', 'get', [
+		{
+			name: 'Get',
+			value: 'get',
+			action: 'Get the account',
+			description: "Get the VBC account of the signed-in user",
+		},
+	]),
 ];
 
 export const accountOperations = {

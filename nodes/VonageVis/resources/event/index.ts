@@ -3,25 +3,18 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { ACTIVE_CALL_STATES, CALL_STATES } from '../../../shared/callStates';
 import { returnAllAndLimit } from '../../../shared/descriptions';
 import { requiredId } from '../../../shared/itemHelpers';
+import { operationSelector } from '../../../shared/operationSelector';
 import { visPaginate } from '../../../shared/pagination';
 import { vonageRequest } from '../../../shared/transport';
 import { apiPath } from '../../../shared/urlPath';
 import { filtersToQuery, listFilters } from '../filters';
 
 export const eventDescription: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['event'] } },
-		options: [
-			{ name: 'Count', value: 'count', action: 'Count call events', description: 'Count events of calls still going on, optionally filtered' },
-			{ name: 'Get', value: 'get', action: 'Get a call event', description: 'Read one call event by its ID' },
-			{ name: 'List', value: 'list', action: 'List call events', description: 'List events of active and ended calls' },
-		],
-		default: 'list',
-	},
+	operationSelector('event', 'list', [
+		{ name: 'Count', value: 'count', action: 'Count call events', description: 'Count events of calls still going on, optionally filtered' },
+		{ name: 'Get', value: 'get', action: 'Get a call event', description: 'Read one call event by its ID' },
+		{ name: 'List', value: 'list', action: 'List call events', description: 'List events of active and ended calls' },
+	]),
 	{
 		displayName: 'Event ID',
 		name: 'eventId',

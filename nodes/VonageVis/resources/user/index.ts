@@ -1,24 +1,17 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { operationSelector } from '../../../shared/operationSelector';
 import { vonageRequest } from '../../../shared/transport';
 
 export const userDescription: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['user'] } },
-		options: [
-			{
-				name: 'Get',
-				value: 'get',
-				action: 'Get the current user',
-				description: 'Get the VBC user the credential signs in as',
-			},
-		],
-		default: 'get',
-	},
+	operationSelector('user', 'get', [
+		{
+			name: 'Get',
+			value: 'get',
+			action: 'Get the current user',
+			description: 'Get the VBC user the credential signs in as',
+		},
+	]),
 ];
 
 export const userOperations = {

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { requiredId } from '../../../shared/itemHelpers';
+import { operationSelector } from '../../../shared/operationSelector';
 import { vonageRequest } from '../../../shared/transport';
 import { apiPath } from '../../../shared/urlPath';
 import { checkUrl, FieldError } from '../../../shared/validation';
@@ -11,21 +12,13 @@ const show = (operation: string[]) => ({ show: { resource: ['webhook'], operatio
 const MIN_SIGNING_KEY_LENGTH = 16;
 
 export const webhookDescription: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['webhook'] } },
-		options: [
-			{ name: 'Create', value: 'create', action: 'Create a webhook', description: 'Register a URL to receive call events' },
-			{ name: 'Delete', value: 'delete', action: 'Delete a webhook', description: 'Stop VIS delivering events to a webhook' },
-			{ name: 'Get', value: 'get', action: 'Get a webhook', description: 'Read a webhook with its expiry and delivery statistics' },
-			{ name: 'List', value: 'list', action: 'List webhooks', description: 'List the webhooks registered by the signed-in user' },
-			{ name: 'Renew', value: 'renew', action: 'Renew a webhook', description: 'Extend its expiry and clear its failed flag' },
-		],
-		default: 'list',
-	},
+	operationSelector('webhook', 'list', [
+		{ name: 'Create', value: 'create', action: 'Create a webhook', description: 'Register a URL to receive call events' },
+		{ name: 'Delete', value: 'delete', action: 'Delete a webhook', description: 'Stop VIS delivering events to a webhook' },
+		{ name: 'Get', value: 'get', action: 'Get a webhook', description: 'Read a webhook with its expiry and delivery statistics' },
+		{ name: 'List', value: 'list', action: 'List webhooks', description: 'List the webhooks registered by the signed-in user' },
+		{ name: 'Renew', value: 'renew', action: 'Renew a webhook', description: 'Extend its expiry and clear its failed flag' },
+	]),
 	{
 		displayName: 'Webhook ID',
 		name: 'webhookId',

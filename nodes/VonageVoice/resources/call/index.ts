@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { returnAllAndLimit, sortOrderOption } from '../../../shared/descriptions';
 import { parseNcco } from '../../../shared/ncco';
+import { operationSelector } from '../../../shared/operationSelector';
 import { voiceCallsPaginate } from '../../../shared/pagination';
 import { vonageRequest } from '../../../shared/transport';
 import { apiPath } from '../../../shared/urlPath';
@@ -34,26 +35,24 @@ export const UPDATE_ACTION_SUBTITLES: Record<string, string> = {
 	unmute: 'Unmute a call',
 };
 
+/** The Voice node's subtitle tries this first: an Update node names its action. */
+export const UPDATE_ACTION_SUBTITLE = {
+	when: '$parameter["resource"] === "call" && $parameter["operation"] === "update" && $parameter["action"]',
+	then: `${JSON.stringify(UPDATE_ACTION_SUBTITLES)}[$parameter["action"]]`,
+};
+
 
 
 const show = (operation: string, extra: IDataObject = {}) => ({ show: { resource: ['call'], operation: [operation], ...extra } });
 
 export const callDescription: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['call'] } },
-		options: [
-			{ name: 'Get', value: 'get', action: 'Get a call', description: 'Read a call’s status, duration, price and legs' },
-			{ name: 'List', value: 'list', action: 'List calls', description: 'List calls, optionally by status, date or conversation' },
-			// "Place", as the VIS node says it; the value stays "create" so saved workflows keep working.
-			{ name: 'Place', value: 'create', action: 'Place a call', description: 'Place an outbound call for the application (Voice API v1) to a phone, SIP, WebSocket, VBC extension or app user' },
-			{ name: 'Update', value: 'update', action: 'Update a call', description: 'Hang up, mute, earmuff or transfer a call in progress' },
-		],
-		default: 'create',
-	},
+	operationSelector('call', 'create', [
+		{ name: 'Get', value: 'get', action: 'Get a call', description: 'Read a call’s status, duration, price and legs' },
+		{ name: 'List', value: 'list', action: 'List calls', description: 'List calls, optionally by status, date or conversation' },
+		// "Place", as the VIS node says it; the value stays "create" so saved workflows keep working.
+		{ name: 'Place', value: 'create', action: 'Place a call', description: 'Place an outbound call for the application (Voice API v1) to a phone, SIP, WebSocket, VBC extension or app user' },
+		{ name: 'Update', value: 'update', action: 'Update a call', description: 'Hang up, mute, earmuff or transfer a call in progress' },
+	]),
 	...createCallFields({ resource: 'call', operation: 'create', advancedMachineDetection: true }),
 	callUuidField('call', ['get', 'update']),
 	// Version 1 defaulted to Hang Up, and n8n leaves a value equal to the default out of a saved

@@ -1,20 +1,13 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { operationSelector } from '../../../shared/operationSelector';
 import { vonageRequest } from '../../../shared/transport';
 import { apiPath } from '../../../shared/urlPath';
 import { checkDtmfDigits } from '../../../shared/validation';
 import { callUuidField, callUuidOf } from '../callUuid';
 
 export const dtmfDescription: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['dtmf'] } },
-		options: [{ name: 'Send', value: 'send', action: 'Send DTMF digits into a call', description: 'Play keypad tones into a call in progress' }],
-		default: 'send',
-	},
+	operationSelector('dtmf', 'send', [{ name: 'Send', value: 'send', action: 'Send DTMF digits into a call', description: 'Play keypad tones into a call in progress' }]),
 	callUuidField('dtmf', ['send']),
 	{
 		displayName: 'Digits',

@@ -1,23 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { operationSelector } from '../../../shared/operationSelector';
 import { vonageRequest } from '../../../shared/transport';
 import { apiPath } from '../../../shared/urlPath';
 import { checkNumberInRange, checkUrl, checkWholeNumber } from '../../../shared/validation';
 import { callUuidField, callUuidOf } from '../callUuid';
 
 export const streamDescription: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['stream'] } },
-		options: [
-			{ name: 'Play', value: 'play', action: 'Play audio into a call', description: 'Play an audio file from a URL into a call in progress' },
-			{ name: 'Stop', value: 'stop', action: 'Stop audio in a call', description: 'Stop the audio playing into a call' },
-		],
-		default: 'play',
-	},
+	operationSelector('stream', 'play', [
+		{ name: 'Play', value: 'play', action: 'Play audio into a call', description: 'Play an audio file from a URL into a call in progress' },
+		{ name: 'Stop', value: 'stop', action: 'Stop audio in a call', description: 'Stop the audio playing into a call' },
+	]),
 	callUuidField('stream', ['play', 'stop']),
 	{
 		displayName: 'Audio URL',

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { operationSelector } from '../../../shared/operationSelector';
 import { vonageRequest } from '../../../shared/transport';
 import { apiPath } from '../../../shared/urlPath';
 import { checkNumberInRange, checkWholeNumber, FieldError } from '../../../shared/validation';
@@ -9,18 +10,10 @@ import { callUuidField, callUuidOf } from '../callUuid';
 const MAX_TALK_CHARACTERS = 1500;
 
 export const talkDescription: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['talk'] } },
-		options: [
-			{ name: 'Speak', value: 'speak', action: 'Speak text into a call', description: 'Read text aloud into a call in progress (text to speech)' },
-			{ name: 'Stop', value: 'stop', action: 'Stop speaking in a call', description: 'Stop the text being read into a call' },
-		],
-		default: 'speak',
-	},
+	operationSelector('talk', 'speak', [
+		{ name: 'Speak', value: 'speak', action: 'Speak text into a call', description: 'Read text aloud into a call in progress (text to speech)' },
+		{ name: 'Stop', value: 'stop', action: 'Stop speaking in a call', description: 'Stop the text being read into a call' },
+	]),
 	callUuidField('talk', ['speak', 'stop']),
 	{
 		displayName: 'Text',
