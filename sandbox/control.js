@@ -5,7 +5,7 @@ const crypto = require('node:crypto');
 const { HttpError } = require('./errors');
 const { iso } = require('./util');
 
-function createControl({ clock, sandbox, state }, { appView, callView, makeCall, seedEvents, findWebhook, deliverEvent, sampleEvent, deliverVoiceEvent, sampleVoiceEvent, answerCall }) {
+function createControl({ clock, sandbox, state }, { appView, callView, makeCall, callHappens, seedEvents, findWebhook, deliverEvent, sampleEvent, deliverVoiceEvent, sampleVoiceEvent, answerCall }) {
 	/**
 	 * The VIS registration a test event goes to when the request names none: the newest one that has
 	 * not expired. A trigger being tested ("Execute step") registers last, so a user's own new
@@ -67,6 +67,11 @@ function createControl({ clock, sandbox, state }, { appView, callView, makeCall,
 		}
 		if (method === 'POST' && path === '/voice-event') return [200, await deliverVoiceEvent(body.applicationId ?? defaultApplicationId('event_url'), sampleVoiceEvent(body.event), body)];
 		if (method === 'POST' && path === '/voice-answer') return [200, await answerCall(body.applicationId ?? defaultApplicationId('answer_url'), body.call)];
+		if (method === 'POST' && path === '/calls-happen') {
+			const calls = Array.from({ length: body.count ?? 1 }, () => callHappens(body));
+			return [200, { ids: calls.map((call) => call.id), eventIds: calls.map((call) => call.eventId) }];
+		}
+		if (method === 'POST' && path === '/purge-webhook') { findWebhook(body.webhookId); state.webhooks.delete(String(body.webhookId)); return [200, {}]; }
 		if (method === 'POST' && path === '/expire-webhook') { const hook = findWebhook(body.webhookId); hook.expireAt = iso(clock() - 1000); return [200, hook]; }
 		if (method === 'POST' && path === '/expire-tokens') { for (const k of state.accessTokens.keys()) state.accessTokens.set(k, 0); return [200, {}]; }
 		throw new HttpError(404, { error: 'no such control route' });

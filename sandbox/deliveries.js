@@ -17,7 +17,17 @@ function canonicalJson(value) {
 	return JSON.stringify(value);
 }
 
-function createDeliveries({ clock, sandbox, state, visUser, newId }, { findWebhook, findApp }) {
+/** VIS's delivery rules (vis-webhooks-concepts.md): a 200 within 2 s, else 5 retries 10 s apart. */
+const DELIVERY_TIMEOUT_MS = 2000;
+const DELIVERY_RETRIES = 5;
+const RETRY_GAP_MS = 10_000;
+
+function createDeliveries({ options, clock, sandbox, state, visUser, newId }, { findWebhook, findApp }) {
+	// Tests shrink VIS's 10 s between retries; 1 is VIS's own pace.
+	const retryGapMs = RETRY_GAP_MS * (options.deliveryTimeScale ?? 1);
+	/** One delivery in flight per registration at a time, in the order the events happened. */
+	const queues = new Map();
+
 	// ---------- delivery of signed VIS events ----------
 	/**
 	 * Posts an event to a registered webhook the way VIS does. Options can tamper with the
@@ -39,12 +49,72 @@ function createDeliveries({ clock, sandbox, state, visUser, newId }, { findWebho
 		const payload = opts.rawBody ?? JSON.stringify(hook.metadataPolicy === 'BODY' ? { event: sentEvent, metadata } : { event: sentEvent });
 		const response = await fetch(hook.url, { method: 'POST', headers, body: payload, signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
 		const text = await response.text();
-		hook.statistics.totalAttempts++;
-		hook.statistics[response.ok ? 'totalSuccesses' : 'totalFailures']++;
+		if (!opts.retrying) countOutcome(hook, response.status, text);
 		const record = { webhookId, deliveryId, attempt, status: response.status, body: text };
 		state.deliveries.push(record);
 		return record;
 	}
+
+	/** A delivery counts once, as a success or a failure, after its last attempt (the docs' Statistics). */
+	function countOutcome(hook, status, message) {
+		const statistics = hook.statistics;
+		statistics.totalAttempts++;
+		if (status === 200) {
+			statistics.totalSuccesses++;
+			statistics.lastSuccess = iso(clock());
+		} else {
+			statistics.totalFailures++;
+			statistics.lastFailure = iso(clock());
+			statistics.lastHttpErrorCode = status;
+			statistics.lastErrorMessage = String(message).slice(0, 200);
+		}
+	}
+
+	const isDelivering = (hook) => !hook.statistics.failed && Date.parse(hook.expireAt) > clock();
+
+	/**
+	 * What VIS does with a call event: each registration of the user that is neither failed nor
+	 * expired gets it, signed; an answer other than 200 within 2 s is retried 5 times, 10 s apart,
+	 * and then the registration is marked failed, after which nothing is delivered to it until it
+	 * is renewed. Resolves when every delivery has ended.
+	 */
+	function publishCallEvent(event) {
+		const snapshot = structuredClone(event);
+		const deliveries = [];
+		for (const hook of state.webhooks.values()) {
+			if (!hook.events.includes('CALL') || String(hook.userId) !== String(visUser.id)) continue;
+			const previous = queues.get(hook.id) ?? Promise.resolve();
+			const next = previous.then(() => deliverWithRetries(hook.id, snapshot));
+			queues.set(hook.id, next);
+			deliveries.push(next);
+		}
+		return Promise.all(deliveries);
+	}
+
+	async function deliverWithRetries(webhookId, event) {
+		const hook = state.webhooks.get(webhookId);
+		if (!hook || !isDelivering(hook)) return;
+		const deliveryId = crypto.randomUUID();
+		let status = 0;
+		let message = '';
+		for (let attempt = 1; attempt <= 1 + DELIVERY_RETRIES; attempt++) {
+			if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, retryGapMs));
+			if (!state.webhooks.has(webhookId)) return;
+			try {
+				({ status, body: message } = await deliverEvent(webhookId, event, { deliveryId, attempt, timeoutMs: DELIVERY_TIMEOUT_MS, retrying: true }));
+			} catch (error) {
+				status = 0;
+				message = error.cause?.code ?? error.name ?? String(error);
+				state.deliveries.push({ webhookId, deliveryId, attempt, status, body: message });
+			}
+			if (status === 200) break;
+		}
+		countOutcome(hook, status, message);
+		if (status !== 200) hook.statistics.failed = true;
+	}
+
+	/** Resolves when every delivery started so far has ended (tests wait on it). */
+	const deliveriesSettled = () => Promise.all([...queues.values()]);
 
 	function sampleEvent(overrides = {}) {
 		return { accountId: String(visUser.accountId), direction: 'INBOUND', duration: 0, externalId: crypto.randomUUID(), id: String(newId()), internal: false, phoneNumber: '14155550123', startTime: iso(clock()), state: 'RINGING', type: 'CALL', ucpType: 'VBS', userId: String(visUser.id), ...overrides };
@@ -130,7 +200,7 @@ function createDeliveries({ clock, sandbox, state, visUser, newId }, { findWebho
 		return record;
 	}
 
-	return { deliverEvent, sampleEvent, deliverVoiceEvent, sampleVoiceEvent, answerCall, signedCallbackHeader };
+	return { deliverEvent, publishCallEvent, deliveriesSettled, sampleEvent, deliverVoiceEvent, sampleVoiceEvent, answerCall, signedCallbackHeader };
 }
 
 module.exports = { createDeliveries, canonicalJson };

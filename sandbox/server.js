@@ -23,11 +23,14 @@ function createStandin(options = {}) {
 	const { state, sandbox } = ctx;
 	const auth = createAuth(ctx);
 	const { applications, findApp, appView } = createApplications(ctx);
-	const { vis, makeCall, seedEvents, findWebhook } = createVis(ctx);
+	const { vis, makeCall, callHappens, seedEvents, findWebhook } = createVis(ctx);
 	const { users } = createUsers(ctx);
-	const { deliverEvent, sampleEvent, deliverVoiceEvent, sampleVoiceEvent, answerCall, signedCallbackHeader } = createDeliveries(ctx, { findWebhook, findApp });
+	const { deliverEvent, publishCallEvent, deliveriesSettled, sampleEvent, deliverVoiceEvent, sampleVoiceEvent, answerCall, signedCallbackHeader } = createDeliveries(ctx, { findWebhook, findApp });
+	// As VIS does: every call event goes to the user's registered webhooks (off unless asked, so
+	// tests that deliver by hand see only their own deliveries).
+	if (options.deliverCallEvents) ctx.onCallEvent = (event) => void publishCallEvent(event);
 	const { voice, voiceV1, callView } = createVoice(ctx, { findApp, signedCallbackHeader });
-	const { control, failNext } = createControl(ctx, { appView, callView, makeCall, seedEvents, findWebhook, deliverEvent, sampleEvent, deliverVoiceEvent, sampleVoiceEvent, answerCall });
+	const { control, failNext } = createControl(ctx, { appView, callView, makeCall, callHappens, seedEvents, findWebhook, deliverEvent, sampleEvent, deliverVoiceEvent, sampleVoiceEvent, answerCall });
 	const server = createHttpServer(ctx, { auth, vis, applications, users, voice, voiceV1, control });
 
 	return {
@@ -36,7 +39,10 @@ function createStandin(options = {}) {
 		failNext,
 		seedEvents,
 		makeCall,
+		callHappens,
 		deliverEvent,
+		publishCallEvent,
+		deliveriesSettled,
 		sampleEvent,
 		deliverVoiceEvent,
 		sampleVoiceEvent,

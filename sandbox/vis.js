@@ -9,9 +9,20 @@ const VIS_PATH = '/t/vbc.prod/vis/v1';
 const CALL_STATES = ['INITIALIZING', 'RINGING', 'ACTIVE', 'HELD', 'REMOTE_HELD', 'DETACHED', 'REJECTED', 'CANCELLED', 'ANSWERED', 'MISSED'];
 const ACTIVE_STATES = ['INITIALIZING', 'RINGING', 'ACTIVE', 'HELD', 'REMOTE_HELD'];
 
-function createVis({ clock, webhookTtlMs, state, visUser, visAccount, saveState, newId }) {
+function createVis(ctx) {
+	const { clock, webhookTtlMs, state, visUser, visAccount, saveState, newId } = ctx;
+	/**
+	 * VIS lists one event per call, with the state the call has when listed: a state change
+	 * updates the call's event record, and (with `deliverCallEvents`) is delivered to webhooks.
+	 */
 	function recordEvent(call) {
-		state.events.push({ ...call, id: newId(), type: 'CALL' });
+		call.eventId ??= newId();
+		const { eventId, ...fields } = call;
+		const record = { ...fields, id: eventId, type: 'CALL' };
+		const at = state.events.findIndex((event) => event.id === eventId);
+		if (at === -1) state.events.push(record);
+		else state.events[at] = record;
+		ctx.onCallEvent?.(record);
 	}
 
 	function makeCall(phoneNumber, direction = 'OUTBOUND', callState = 'RINGING') {
@@ -81,10 +92,26 @@ function createVis({ clock, webhookTtlMs, state, visUser, visAccount, saveState,
 		if (errors.length) throw visInvalid(errors);
 	}
 
+	/** Expired registrations are expunged at their `purgeAt`: from then on VIS answers 404. */
+	function purgeExpired() {
+		for (const [id, hook] of state.webhooks) if (Date.parse(hook.purgeAt) <= clock()) state.webhooks.delete(id);
+	}
+
 	function findWebhook(id) {
+		purgeExpired();
 		const hook = state.webhooks.get(String(id));
 		if (!hook) throw visError(404, 'NOT_FOUND', `Webhook ${id} not found`);
 		return hook;
+	}
+
+	/**
+	 * A call that happens on the user's line: one event per state, in order, as VIS would see
+	 * them (with `deliverCallEvents`, each is delivered to the registered webhooks).
+	 */
+	function callHappens({ phoneNumber = '14155550100', direction = 'INBOUND', states = ['RINGING', 'MISSED'] } = {}) {
+		const call = makeCall(phoneNumber, direction, states[0]);
+		for (const next of states.slice(1)) setCallState(call, next);
+		return call;
 	}
 
 	function vis(method, path, query, body) {
@@ -129,11 +156,11 @@ function createVis({ clock, webhookTtlMs, state, visUser, visAccount, saveState,
 				if (!event) throw visError(404, 'NOT_FOUND', `Event ${id} not found`);
 				return [200, [event]];
 			}
-			case 'GET webhooks': return [200, [...state.webhooks.values()]];
+			case 'GET webhooks': purgeExpired(); return [200, [...state.webhooks.values()]];
 			case 'POST webhooks': {
 				validateWebhook(body ?? {});
 				const now = clock();
-				const hook = { id: crypto.randomUUID(), accountId: String(visUser.accountId), userId: String(visUser.id), url: body.url, events: body.events, signingAlgo: body.signingAlgo ?? 'NONE', signingKey: body.signingKey ?? '', metadataPolicy: body.metadataPolicy ?? 'NONE', status: 'ACTIVE', createdAt: iso(now), renewedAt: null, expireAt: iso(now + webhookTtlMs), purgeAt: iso(now + 40 * DAY), statistics: { failed: false, totalAttempts: 0, totalSuccesses: 0, totalFailures: 0 } };
+				const hook = { id: crypto.randomUUID(), accountId: String(visUser.accountId), userId: String(visUser.id), url: body.url, events: body.events, signingAlgo: body.signingAlgo ?? 'NONE', signingKey: body.signingKey ?? '', metadataPolicy: body.metadataPolicy ?? 'NONE', status: 'ACTIVE', createdAt: iso(now), renewedAt: null, expireAt: iso(now + webhookTtlMs), purgeAt: iso(now + webhookTtlMs + 30 * DAY), statistics: { failed: false, totalAttempts: 0, totalSuccesses: 0, totalFailures: 0, lastSuccess: null, lastFailure: null, lastHttpErrorCode: null, lastErrorMessage: null } };
 				state.webhooks.set(hook.id, hook);
 				saveState();
 				return [201, hook];
@@ -143,7 +170,7 @@ function createVis({ clock, webhookTtlMs, state, visUser, visAccount, saveState,
 			case 'PUT webhooks/:id/renew': {
 				const hook = findWebhook(id);
 				const now = clock();
-				Object.assign(hook, { renewedAt: iso(now), renewedBy: String(visUser.id), expireAt: iso(now + webhookTtlMs), purgeAt: iso(now + 40 * DAY) });
+				Object.assign(hook, { renewedAt: iso(now), renewedBy: String(visUser.id), expireAt: iso(now + webhookTtlMs), purgeAt: iso(now + webhookTtlMs + 30 * DAY) });
 				state.renewals.push({ webhookId: hook.id, at: now });
 				hook.statistics.failed = false;
 				saveState();
@@ -153,7 +180,7 @@ function createVis({ clock, webhookTtlMs, state, visUser, visAccount, saveState,
 		}
 	}
 
-	return { vis, makeCall, seedEvents, findWebhook };
+	return { vis, makeCall, callHappens, seedEvents, findWebhook };
 }
 
 module.exports = { createVis, VIS_PATH, CALL_STATES };

@@ -6,7 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { ReplayWindow, ReplayWindows } from '../nodes/shared/replayGuard';
 import { readWebhookBody } from '../nodes/shared/webhookBody';
 import { MalformedJsonError, signedEventForms } from '../nodes/VonageVisTrigger/canonicalJson';
-import { renewalClock, stopAllRenewals } from '../nodes/VonageVisTrigger/registration';
+import { acceptedDeliveries, eventsRun } from '../nodes/VonageVisTrigger/deliveries';
 import { matchingSignedForm } from '../nodes/VonageVisTrigger/signature';
 import { startStandin, type Standin } from './helpers/standin';
 import { startTrigger, type TriggerHarness } from './helpers/trigger';
@@ -21,27 +21,14 @@ let standin: Standin;
 let trigger: TriggerHarness;
 let now: number;
 
-const realEvery = renewalClock.every;
-
-/** Replaces the renewal timer with one the test fires itself; each entry is a running timer. */
-function captureRenewalTicks(): Array<() => Promise<boolean>> {
-	const ticks: Array<() => Promise<boolean>> = [];
-	renewalClock.every = (_ms, tick) => {
-		ticks.push(tick);
-		return () => ticks.splice(ticks.indexOf(tick), 1);
-	};
-	return ticks;
-}
-
 beforeEach(async () => {
 	now = Date.now();
 	standin = await startStandin({ clock: () => now });
-	renewalClock.now = () => now;
-	renewalClock.pause = async () => undefined;
 });
 afterEach(async () => {
-	stopAllRenewals();
-	renewalClock.every = realEvery;
+	// Every test hosts the same workflow and node ids; what one ran is not another's.
+	acceptedDeliveries.clear();
+	eventsRun.clear();
 	await trigger?.close();
 	await standin.close();
 });
@@ -127,50 +114,6 @@ describe('VIS trigger: registration lifecycle', () => {
 		expect(webhooks()).toHaveLength(1);
 	});
 
-	test('a quiet line stays subscribed for 30 days with a few renewals; the timer stops when VIS forgets the webhook', async () => {
-		const ticks = captureRenewalTicks();
-		trigger = await startTrigger(standin);
-		await trigger.activate();
-		const [hook] = webhooks();
-		const firstExpiry = Date.parse(hook.expireAt as string);
-		// 30 quiet days, the timer firing every 6 hours.
-		for (let hours = 6; hours <= 30 * 24; hours += 6) {
-			now += 6 * 3_600_000;
-			await Promise.all(ticks.map((tick) => tick()));
-			expect(Date.parse(hook.expireAt as string)).toBeGreaterThan(now);
-		}
-		expect(Date.parse(hook.expireAt as string)).toBeGreaterThan(firstExpiry + 20 * DAY);
-		// VIS registrations last 10 days and are renewed within 48 h of expiry: 3 in 30 days.
-		expect(standin.requests({ method: 'PUT' })).toHaveLength(3);
-		expect(ticks).toHaveLength(1);
-		standin.state.webhooks.clear();
-		expect(await ticks[0]()).toBe(false);
-		await trigger.hook('delete');
-		expect(ticks).toHaveLength(0);
-	});
-
-	test('deactivation stops the timer', async () => {
-		const ticks = captureRenewalTicks();
-		trigger = await startTrigger(standin);
-		await trigger.activate();
-		expect(ticks).toHaveLength(1);
-		await trigger.hook('delete');
-		expect(ticks).toHaveLength(0);
-	});
-});
-
-test('after an n8n restart (no checkExists), the first delivery restarts the renewal timer, once', async () => {
-	const ticks = captureRenewalTicks();
-	trigger = await startTrigger(standin);
-	await trigger.activate();
-	expect(ticks).toHaveLength(1);
-	stopAllRenewals();
-	expect(ticks).toHaveLength(0);
-	const id = trigger.staticData().webhookId as string;
-	await standin.deliverEvent(id, standin.sampleEvent());
-	await standin.deliverEvent(id, standin.sampleEvent());
-	expect(ticks).toHaveLength(1);
-	expect(trigger.executions).toHaveLength(2);
 });
 
 describe('VIS trigger: deliveries', () => {
@@ -190,7 +133,8 @@ describe('VIS trigger: deliveries', () => {
 			deliveryId: 'd-1',
 			attempt: 1,
 			webhookId: webhookId(),
-			eventKey: createHmac('sha256', trigger.staticData().signingKey as string).update(standinCanonicalJson(event)).digest('hex'),
+			source: 'webhook',
+			eventKey: `${String(event.id)}:ANSWERED`,
 		});
 	});
 
@@ -198,7 +142,8 @@ describe('VIS trigger: deliveries', () => {
 		['a tampered body', { tamper: (e: IDataObject) => ({ ...e, phoneNumber: '19005550000' }) }, 401],
 		['a signature made with another key', { signingKey: 'not-the-key' }, 401],
 		['no X-VON-Signature header', { omitHeaders: ['x-von-signature'] }, 401],
-		['an unknown X-VON-Webhook-Id', { webhookIdHeader: 'someone-else' }, 401],
+		['no X-VON-Webhook-Id header', { omitHeaders: ['x-von-webhook-id'] }, 401],
+		['another webhook id with another key', { webhookIdHeader: 'someone-else', signingKey: 'their-key' }, 401],
 		// n8n's own body parser answers 422 before the node runs.
 		['malformed JSON', { rawBody: '{"event": {"id": "1",' }, 422],
 		['a body without an event object', { rawBody: '{"events": []}' }, 400],
@@ -251,25 +196,30 @@ describe('VIS trigger: deliveries', () => {
 		expect(trigger.executions[0][0].json.externalId).toBe(event.externalId);
 	});
 
-	test('20 concurrent deliveries within 48 h of expiry send one renewal, and webhook() writes no static data', async () => {
-		const [hook] = webhooks();
-		const storedExpiry = trigger.staticData().expireAt;
-		now = Date.parse(hook.expireAt as string) - DAY;
+	test('20 concurrent deliveries send nothing to VIS and write no static data (renewal is the keeper’s)', async () => {
+		const stored = JSON.stringify(trigger.staticData());
 		standin.state.requests.length = 0;
 		const deliveries = await Promise.all(Array.from({ length: 20 }, () => standin.deliverEvent(webhookId(), standin.sampleEvent())));
 		expect(deliveries.map((d) => d.status)).toEqual(Array(20).fill(200));
-		// The renewal runs after the 200s have been sent; give it up to 5 s.
-		for (let waited = 0; !hook.renewedAt && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
-		await new Promise((r) => setTimeout(r, 100));
-		expect(hook.renewedAt).toBe(new Date(now).toISOString());
-		expect(standin.requests({ method: 'PUT' })).toHaveLength(1);
-		// One check, and a second read just before renewing (another n8n process may have renewed);
-		// a refused first try, the token having aged with the clock, is resent once.
-		expect(standin.requests({ method: 'GET' }).filter((request) => request.auth)).toHaveLength(2);
-		// Later deliveries know the new expiry from this process's cache: nothing more is sent.
-		await standin.deliverEvent(webhookId(), standin.sampleEvent());
-		expect(standin.requests({ method: 'PUT' })).toHaveLength(1);
-		expect(trigger.staticData().expireAt).toBe(storedExpiry);
+		expect(trigger.executions).toHaveLength(20);
+		expect(standin.requests()).toHaveLength(0);
+		expect(JSON.stringify(trigger.staticData())).toBe(stored);
+	});
+
+	test.each([['abc'], ['1e3'], [''], ['-1'], ['2.5']])('an X-VON-Attempt of %j is left out of the output', async (attempt) => {
+		const event = standin.sampleEvent();
+		const response = await fetch(trigger.url, {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/json',
+				'x-von-signature': createHmac('sha256', trigger.staticData().signingKey as string).update(standinCanonicalJson(event)).digest('hex'),
+				'x-von-webhook-id': webhookId(),
+				'x-von-attempt': attempt,
+			},
+			body: JSON.stringify({ event }),
+		});
+		expect(response.status).toBe(200);
+		expect(trigger.executions[0][0].json).not.toHaveProperty('attempt');
 	});
 });
 

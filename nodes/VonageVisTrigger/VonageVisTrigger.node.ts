@@ -1,8 +1,12 @@
 import type {
 	IDataObject,
+	IExecuteFunctions,
 	IHookFunctions,
+	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	ITriggerFunctions,
+	ITriggerResponse,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
@@ -13,18 +17,11 @@ import { firstHeader } from '../shared/headers';
 import { CALL_STATES, callStateOptions } from '../shared/callStates';
 import { readWebhookBody } from '../shared/webhookBody';
 import { MalformedJsonError, signedEventForms, type SignedEventForms } from './canonicalJson';
-import { acceptedDeliveries } from './deliveries';
-import {
-	checkRegistration,
-	createRegistration,
-	deleteRegistration,
-	keepRenewing,
-	renewSoonIfDue,
-	type RegistrationData,
-} from './registration';
+import { catchUpHoursField, eventItem, eventKey, isWanted } from '../shared/visEvents';
+import { acceptedDeliveries, eventsRun, triggerNodeKey } from './deliveries';
+import { keepDelivering } from './keeper';
+import { checkRegistration, createRegistration, deleteRegistration, type RegistrationData } from './registration';
 import { matchingSignedForm } from './signature';
-
-const FINAL_STATES = ['ANSWERED', 'CANCELLED', 'MISSED', 'REJECTED'];
 
 export class VonageVisTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -72,7 +69,7 @@ export class VonageVisTrigger implements INodeType {
 			visAuthentication,
 			{
 				displayName:
-					'On activation the node registers this workflow at VIS with its own signing key, keeps the registration renewed, and removes it on deactivation. Deliveries whose signature does not match are refused.',
+					'On activation the node registers this workflow at VIS with its own signing key, keeps the registration renewed (also after n8n was down, when VIS stops delivering), runs the call events VIS could not deliver meanwhile with "source": "catch-up", and removes the registration on deactivation. Deliveries whose signature does not match are refused. If VIS cannot reach this n8n, use the Vonage VIS Poll Trigger.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -84,6 +81,7 @@ export class VonageVisTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
+					catchUpHoursField,
 					directionFilter((word) => word.toUpperCase()),
 					{
 						displayName: 'Final States Only',
@@ -129,8 +127,11 @@ export class VonageVisTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		};
 
-		if (!data.webhookId || !data.signingKey) return refuse(401, 'this trigger has no VIS registration');
-		if (firstHeader(headers, 'x-von-webhook-id') !== data.webhookId) return refuse(401, 'unknown X-VON-Webhook-Id');
+		if (!data.signingKey) return refuse(401, 'this trigger has no VIS registration');
+		// The signing key, made by this node, is what identifies its registration: when VIS loses
+		// one, the trigger registers again with the same key, and the new webhook id may not be in
+		// the static data this process read yet.
+		if (!firstHeader(headers, 'x-von-webhook-id')) return refuse(401, 'missing X-VON-Webhook-Id');
 		const signature = firstHeader(headers, 'x-von-signature');
 		if (!signature) return refuse(401, 'missing X-VON-Signature');
 
@@ -158,28 +159,46 @@ export class VonageVisTrigger implements INodeType {
 
 		// VIS signs only the event, so the same event sent again (a retry, or a replay with new
 		// delivery headers) is recognised by its verified HMAC.
-		if (!acceptedDeliveries.for(data.webhookId).firstTime(signature.toLowerCase(), Date.now())) {
+		const node = triggerNodeKey(this.getWorkflow().id, this.getNode().id);
+		if (!acceptedDeliveries.for(node).firstTime(signature.toLowerCase(), Date.now())) {
 			return { webhookResponse: { status: 'duplicate delivery ignored' } };
 		}
 
-		keepRenewing(this, data.webhookId);
-		renewSoonIfDue(this, data);
-
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const states = (options.states as string[] | undefined) ?? [];
-		const wanted =
-			(!states.length || states.includes(String(event.state))) &&
-			(!options.direction || options.direction === 'ANY' || options.direction === event.direction) &&
-			(!options.finalStatesOnly || FINAL_STATES.includes(String(event.state)));
-		if (!wanted) return { webhookResponse: { status: 'filtered out' } };
+		if (!isWanted(event, { states: options.states as string[] | undefined, direction: options.direction as string | undefined, finalStatesOnly: options.finalStatesOnly === true })) {
+			return { webhookResponse: { status: 'filtered out' } };
+		}
+		// A catch-up in this process may have run this event (id and state) already.
+		if (!eventsRun.for(node).firstTime(eventKey(event), Date.now())) {
+			return { webhookResponse: { status: 'duplicate event ignored' } };
+		}
 
 		const deliveryId = firstHeader(headers, 'x-von-delivery-id') ?? '';
-		const attempt = Number(firstHeader(headers, 'x-von-attempt') ?? 1);
+		// The attempt header is not signed: passed on only when it is a whole number.
+		const attemptHeader = firstHeader(headers, 'x-von-attempt');
+		const attempt = attemptHeader !== undefined && /^\d{1,9}$/.test(attemptHeader.trim()) ? Number(attemptHeader) : undefined;
 		return {
 			webhookResponse: { status: 'accepted' },
-			// eventKey is the verified HMAC: the same for a redelivery of the same event whatever its
-			// delivery headers, so a Remove Duplicates step can key on it across n8n processes.
-			workflowData: [[{ json: { ...event, deliveryId, attempt, webhookId: data.webhookId, eventKey: signature.toLowerCase() } }]],
+			// eventKey ("<event id>:<state>") is the same for a redelivery and for the same event found
+			// by a catch-up, so a de-duplication step can key on it across n8n processes.
+			workflowData: [[{ json: eventItem(event, 'webhook', { deliveryId, ...(attempt === undefined ? {} : { attempt }), webhookId: data.webhookId }) }]],
 		};
+	}
+
+	/**
+	 * Runs on the process that runs triggers, on n8n's start and on publication: keeps VIS
+	 * delivering and catches up what it dropped (keeper.ts). It emits nothing else.
+	 */
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		return await keepDelivering(this);
+	}
+
+	/**
+	 * Passes the event on. A node with both webhook() and trigger() would otherwise have n8n call
+	 * trigger() again when it runs this node inside an execution (a test run included, whose data
+	 * came from webhook()); n8n runs execute() first when a node has one.
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData()];
 	}
 }

@@ -1,136 +1,53 @@
 import { randomBytes } from 'node:crypto';
-import type { IDataObject, IHookFunctions, IWebhookFunctions, JsonObject } from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, ITriggerFunctions, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { vonageRequest } from '../shared/transport';
-import { acceptedDeliveries } from './deliveries';
 import { apiPath } from '../shared/urlPath';
 
-/** What the trigger keeps in the node's static data about its VIS registration. */
+/**
+ * What the trigger keeps in the node's static data about its VIS registration. n8n saves it after
+ * activation, after a trigger() start and when the trigger emits; never from webhook() or a timer.
+ */
 export interface RegistrationData extends IDataObject {
 	webhookId?: string;
+	/** Made by the node; the identity of its registration, kept when VIS loses the registration. */
 	signingKey?: string;
 	expireAt?: string;
 	url?: string;
+	/**
+	 * Up to when (VIS's clock, epoch ms) the trigger knows the workflow has every call event: the
+	 * last delivery VIS confirmed, or the end of the last catch-up. The start of the next catch-up.
+	 */
+	coveredUntil?: number;
 }
 
-type Context = IHookFunctions | IWebhookFunctions;
+type Context = IHookFunctions | ITriggerFunctions;
 
 /**
- * VIS registrations live about 10 days. They are renewed in their last fifth (48 hours) and
- * checked every twentieth (at most every 6 hours), so at least four checks fall in the renewal
- * window and a late or missed one (a busy or restarting process) still leaves time. Both scale
- * with the lifetime VIS gives, so the rule holds whatever it is (the queue-mode suite runs
- * registrations of 30 seconds).
+ * VIS registrations live about 10 days. They are renewed in their last fifth (at most 48 hours
+ * before they expire), so a late check (a restarting n8n) still leaves time. Scaled to the
+ * lifetime VIS gives, so the rule holds whatever it is (the tests use registrations of seconds).
  */
-export const RENEW_WITHIN_MS = 48 * 3_600_000;
-export const RENEWAL_CHECK_EVERY_MS = 6 * 3_600_000;
-const DEFAULT_LIFETIME_MS = 10 * 86_400_000;
-/** Spread so that timers started together (several processes, several triggers) drift apart. */
-const RENEWAL_JITTER = 0.1;
+const RENEW_WITHIN_MS = 48 * 3_600_000;
+export const DEFAULT_LIFETIME_MS = 10 * 86_400_000;
 
 /** How long VIS made the registration last: from its last renewal (or creation) to its expiry. */
-function lifetimeOf(hook: IDataObject): number {
+export function lifetimeOf(hook: IDataObject): number {
 	const lifetime = Date.parse(String(hook.expireAt)) - Date.parse(String(hook.renewedAt ?? hook.createdAt));
 	return Number.isFinite(lifetime) && lifetime > 0 ? lifetime : DEFAULT_LIFETIME_MS;
 }
 
-const renewWithinMs = (lifetime: number) => Math.min(RENEW_WITHIN_MS, lifetime / 5);
-const checkEveryMs = (lifetime: number) => Math.max(1000, Math.min(RENEWAL_CHECK_EVERY_MS, lifetime / 20));
-
-/**
- * Clock and timer used for renewal, replaceable in tests. A quiet line gets no deliveries to
- * trigger a renewal, so an active registration also checks on a timer.
- */
-export const renewalClock = {
-	now: () => Date.now(),
-	pause: async (ms: number) => await sleep(ms),
-	every(intervalMs: () => number, tick: () => Promise<boolean>, onWake?: (wake: () => void) => void): () => void {
-		const controller = new AbortController();
-		let nudge = new AbortController();
-		// Called when the interval may have shrunk (VIS gives shorter registrations than the default
-		// this timer started with), so the wait is measured again at once.
-		onWake?.(() => nudge.abort());
-		void (async () => {
-			let last = Date.now();
-			let jitter = 1 + (Math.random() * 2 - 1) * RENEWAL_JITTER;
-			while (!controller.signal.aborted) {
-				const wait = last + intervalMs() * jitter - Date.now();
-				if (wait > 0) {
-					try {
-						await sleep(wait, AbortSignal.any([controller.signal, nudge.signal]));
-					} catch {
-						if (controller.signal.aborted) return;
-						nudge = new AbortController();
-					}
-					continue;
-				}
-				if (!(await tick())) return;
-				last = Date.now();
-				jitter = 1 + (Math.random() * 2 - 1) * RENEWAL_JITTER;
-			}
-		})();
-		return () => controller.abort();
-	},
-};
-
-/**
- * What this process knows about each registration it serves, by VIS webhook id. It is a cache:
- * the truth is what VIS answers for the webhook, and static data is only written by
- * activation, because n8n saves nothing written from webhook() or a timer.
- */
-interface RenewalState {
-	/** Expiry last read from VIS or written by a renewal in this process. */
-	expireAt?: number;
-	/** The registration's lifetime as VIS last gave it. */
-	lifetime?: number;
-	/** Makes the timer measure its wait again (its interval follows the lifetime). */
-	wakeTimer?: () => void;
-	/** The one check-and-renew in flight for this registration. */
-	inFlight?: Promise<boolean>;
-	stopTimer?: () => void;
-}
-
-const renewals = new Map<string, RenewalState>();
-
-function renewalState(webhookId: string): RenewalState {
-	let state = renewals.get(webhookId);
-	if (!state) {
-		state = {};
-		renewals.set(webhookId, state);
-	}
-	return state;
-}
-
-/** Records what VIS says about a registration's expiry; a shorter lifetime wakes the timer. */
-function learn(state: RenewalState, hook: IDataObject) {
-	state.expireAt = Date.parse(String(hook.expireAt));
-	const lifetime = lifetimeOf(hook);
-	const shorter = state.lifetime === undefined || lifetime < state.lifetime;
-	state.lifetime = lifetime;
-	if (shorter) state.wakeTimer?.();
-}
-
-function registration(context: Context): RegistrationData {
-	return context.getWorkflowStaticData('node') as RegistrationData;
-}
-
-function remember(data: RegistrationData, hook: IDataObject) {
-	data.webhookId = String(hook.id);
-	data.signingKey = String(hook.signingKey ?? data.signingKey ?? '');
-	data.expireAt = hook.expireAt as string | undefined;
-	data.url = hook.url as string | undefined;
-	learn(renewalState(data.webhookId), hook);
-}
-
-function forget(data: RegistrationData) {
-	for (const key of ['webhookId', 'signingKey', 'expireAt', 'url']) delete data[key];
+/** Whether VIS has stopped delivering to it: marked failed after a lost delivery, or expired. */
+export function isNotDelivering(hook: IDataObject, now: number): boolean {
+	const statistics = hook.statistics as IDataObject | undefined;
+	const expireAt = Date.parse(String(hook.expireAt));
+	return statistics?.failed === true || !Number.isFinite(expireAt) || expireAt <= now;
 }
 
 export function needsRenewal(hook: IDataObject, now: number): boolean {
-	const statistics = hook.statistics as IDataObject | undefined;
 	const expireAt = Date.parse(String(hook.expireAt));
-	return statistics?.failed === true || !Number.isFinite(expireAt) || expireAt - now < renewWithinMs(lifetimeOf(hook));
+	return isNotDelivering(hook, now) || expireAt - now < Math.min(RENEW_WITHIN_MS, lifetimeOf(hook) / 5);
 }
 
 /** The registration as VIS has it, or undefined when VIS no longer knows it. */
@@ -153,92 +70,24 @@ async function deleteWebhook(context: Context, webhookId: string): Promise<void>
 	});
 }
 
-async function renew(context: Context, webhookId: string): Promise<IDataObject> {
+async function renew(context: Context, hook: IDataObject): Promise<IDataObject> {
 	const renewed: IDataObject = await vonageRequest(context, {
 		api: 'vis',
 		method: 'PUT',
-		path: apiPath`/self/webhooks/${webhookId}/renew`,
+		path: apiPath`/self/webhooks/${String(hook.id)}/renew`,
 	});
-	learn(renewalState(webhookId), renewed);
-	context.logger.info(`Vonage VIS Trigger renewed webhook ${webhookId} until ${String(renewed.expireAt)}`);
-	return renewed;
+	context.logger.info(`Vonage VIS Trigger renewed webhook ${String(hook.id)} until ${String(renewed.expireAt)}`);
+	return { ...hook, ...renewed };
 }
 
-/**
- * Asks VIS for the registration and renews it when it is failed, expired or expires within
- * 48 hours. Concurrent callers for one registration share one check, so a burst of deliveries
- * sends at most one renewal. Resolves to false when VIS no longer knows the registration.
- */
-export function renewIfDue(context: Context, webhookId: string): Promise<boolean> {
-	const state = renewalState(webhookId);
-	state.inFlight ??= (async () => {
-		try {
-			let hook = await fetchWebhook(context, webhookId);
-			if (hook && needsRenewal(hook, renewalClock.now())) {
-				// Other n8n processes (queue mode) may check the same registration at the same
-				// moment: after a random pause, whoever renewed first shows in a second read.
-				await renewalClock.pause(Math.round(Math.random() * Math.min(2000, checkEveryMs(lifetimeOf(hook)) / 5)));
-				hook = await fetchWebhook(context, webhookId);
-			}
-			if (!hook) {
-				stopRenewing(webhookId);
-				context.logger.warn(`Vonage VIS Trigger: VIS no longer knows webhook ${webhookId}; renewal stopped`);
-				return false;
-			}
-			learn(state, hook);
-			if (needsRenewal(hook, renewalClock.now())) await renew(context, webhookId);
-			return true;
-		} finally {
-			state.inFlight = undefined;
-		}
-	})();
-	return state.inFlight;
-}
-
-/** On a delivery: renews in the background when the registration is known to be near its end. */
-export function renewSoonIfDue(context: IWebhookFunctions, data: RegistrationData): void {
-	const webhookId = data.webhookId!;
-	const state = renewalState(webhookId);
-	const expireAt = state.expireAt ?? Date.parse(String(data.expireAt));
-	const within = renewWithinMs(state.lifetime ?? DEFAULT_LIFETIME_MS);
-	if (state.inFlight || (Number.isFinite(expireAt) && expireAt - renewalClock.now() >= within)) return;
-	// VIS wants its 200 within 2 s, so the renewal is not awaited.
-	renewIfDue(context, webhookId).catch((error) =>
-		context.logger.error(`Vonage VIS Trigger could not renew webhook ${webhookId}: ${(error as Error).message}`),
-	);
-}
-
-/**
- * Keeps a registration renewed on a timer in this process. Started on activation and, because
- * n8n 2.x does not run checkExists for webhooks it already stored when it restarts, also by the
- * first delivery a process sees. Stops on deactivation or when VIS no longer knows the webhook.
- */
-export function keepRenewing(context: Context, webhookId: string): void {
-	const state = renewalState(webhookId);
-	if (state.stopTimer) return;
-	state.stopTimer = renewalClock.every(
-		() => checkEveryMs(state.lifetime ?? DEFAULT_LIFETIME_MS),
-		async () => {
-			try {
-				return await renewIfDue(context, webhookId);
-			} catch (error) {
-				context.logger.error(`Vonage VIS Trigger could not renew webhook ${webhookId}: ${(error as Error).message}`);
-				return true;
-			}
-		},
-		(wake) => (state.wakeTimer = wake),
-	);
-}
-
-export function stopRenewing(webhookId: string): void {
-	const state = renewals.get(webhookId);
-	state?.stopTimer?.();
-	renewals.delete(webhookId);
-}
-
-/** Stops every renewal timer and forgets every cached expiry, as a process restart does. */
-export function stopAllRenewals(): void {
-	for (const webhookId of [...renewals.keys()]) stopRenewing(webhookId);
+async function createWebhook(context: Context, url: string, signingKey: string): Promise<IDataObject> {
+	const hook: IDataObject = await vonageRequest(context, {
+		api: 'vis',
+		method: 'POST',
+		path: '/self/webhooks',
+		body: { url, events: ['CALL'], signingAlgo: 'HMAC_SHA256', signingKey, metadataPolicy: 'HEADER' },
+	});
+	return { ...hook, signingKey };
 }
 
 /** A registration the trigger can verify: signed with HMAC, metadata in headers. */
@@ -247,69 +96,130 @@ function isUsable(hook: IDataObject): boolean {
 }
 
 /**
- * Finds this node's registration at VIS: the stored one if it still exists for this URL,
- * otherwise one registered for this exact URL (left behind by a crash or a lost static data),
- * which is adopted instead of creating a duplicate. Others for this URL are removed.
+ * The one registration VIS has for this URL, left behind by a crash or lost static data: adopted
+ * instead of making a duplicate. Others for the URL are removed.
  */
-export async function checkRegistration(context: IHookFunctions): Promise<boolean> {
-	const url = context.getNodeWebhookUrl('default') as string;
-	const data = registration(context);
-	let hook: IDataObject | undefined;
-	if (data.webhookId) {
-		hook = await fetchWebhook(context, data.webhookId);
-		if (hook && hook.url !== url) {
-			await deleteWebhook(context, String(hook.id));
-			hook = undefined;
+async function adoptForUrl(context: Context, url: string, signingKey?: string): Promise<IDataObject | undefined> {
+	const all: IDataObject[] = await vonageRequest(context, { api: 'vis', method: 'GET', path: '/self/webhooks' });
+	const forThisUrl = all.filter((candidate) => candidate.url === url);
+	const hook =
+		forThisUrl.find((candidate) => isUsable(candidate) && candidate.signingKey === signingKey) ?? forThisUrl.find(isUsable);
+	for (const other of forThisUrl) if (other !== hook) await deleteWebhook(context, String(other.id));
+	if (hook) context.logger.info(`Vonage VIS Trigger adopted existing webhook ${String(hook.id)} for ${url}`);
+	return hook;
+}
+
+/** Epoch ms of a VIS timestamp, or undefined. */
+export function visTime(value: unknown): number | undefined {
+	const time = typeof value === 'string' || typeof value === 'number' ? new Date(value).getTime() : Number.NaN;
+	return Number.isFinite(time) ? time : undefined;
+}
+
+function keep(data: RegistrationData, hook: IDataObject) {
+	data.webhookId = String(hook.id);
+	data.signingKey = String(hook.signingKey ?? data.signingKey ?? '');
+	data.expireAt = hook.expireAt as string | undefined;
+	data.url = hook.url as string | undefined;
+	// Static data is a saved copy: only a later time is written, so an unchanged one marks nothing.
+	const lastSuccess = visTime((hook.statistics as IDataObject | undefined)?.lastSuccess);
+	if (lastSuccess !== undefined && lastSuccess > (data.coveredUntil ?? 0)) data.coveredUntil = lastSuccess;
+}
+
+function clear(data: RegistrationData) {
+	for (const key of ['webhookId', 'signingKey', 'expireAt', 'url', 'coveredUntil']) delete data[key];
+}
+
+/** Call events VIS did not deliver: between the last one it confirmed and the moment it resumed. */
+export interface DeliveryGap {
+	afterMs: number;
+	untilMs: number;
+	reason: 'failed' | 'expired' | 'recreated';
+}
+
+/**
+ * Makes sure VIS is delivering to this trigger's URL, and says what it may have dropped. A
+ * failed or expired registration is renewed (which clears the flag); one due soon is renewed
+ * too; one VIS no longer has (404, or purged after expiry) is found again by URL or made anew
+ * with the node's own signing key, so deliveries stay verifiable by every n8n process even
+ * before static data with the new id is saved. A registration for an old URL (N8N_WEBHOOK_URL
+ * changed) is replaced.
+ */
+export async function ensureDelivering(
+	context: Context,
+	data: RegistrationData,
+	url: string,
+	now: () => number = Date.now,
+): Promise<{ hook: IDataObject; gap?: DeliveryGap }> {
+	let hook = data.webhookId ? await fetchWebhook(context, data.webhookId) : undefined;
+	if (hook && hook.url !== url) {
+		await deleteWebhook(context, String(hook.id));
+		hook = undefined;
+	}
+	hook ??= await adoptForUrl(context, url, data.signingKey);
+	// What the workflow is known to have: VIS's last confirmed delivery, or an earlier catch-up.
+	const covered = Math.max(data.coveredUntil ?? 0, visTime((hook?.statistics as IDataObject | undefined)?.lastSuccess) ?? 0);
+	let gap: DeliveryGap | undefined;
+	if (!hook) {
+		hook = await createWebhook(context, url, data.signingKey || randomBytes(32).toString('hex'));
+		context.logger.warn(`Vonage VIS Trigger: VIS no longer had this trigger's webhook; registered ${String(hook.id)} again`);
+		if (covered) gap = { afterMs: covered, untilMs: visTime(hook.createdAt) ?? now(), reason: 'recreated' };
+	} else if (needsRenewal(hook, now())) {
+		const reason = (hook.statistics as IDataObject | undefined)?.failed === true ? 'failed' : 'expired';
+		const lost = isNotDelivering(hook, now());
+		if (lost) context.logger.warn(`Vonage VIS Trigger: VIS had stopped delivering to webhook ${String(hook.id)} (${reason}); renewing it`);
+		hook = await renew(context, hook);
+		if (lost) {
+			const since = covered || visTime(hook.createdAt) || now();
+			gap = { afterMs: since, untilMs: visTime(hook.renewedAt) ?? now(), reason };
 		}
 	}
-	if (!hook) {
-		forget(data);
-		const all: IDataObject[] = await vonageRequest(context, { api: 'vis', method: 'GET', path: '/self/webhooks' });
-		const forThisUrl = all.filter((candidate) => candidate.url === url);
-		hook = forThisUrl.find(isUsable);
-		for (const other of forThisUrl) if (other !== hook) await deleteWebhook(context, String(other.id));
-		if (!hook) return false;
-		context.logger.info(`Vonage VIS Trigger adopted existing webhook ${hook.id} for ${url}`);
+	keep(data, hook);
+	return { hook, gap };
+}
+
+/** Activation: finds this node's registration at VIS, renewing it when due (n8n's checkExists). */
+export async function checkRegistration(context: IHookFunctions): Promise<boolean> {
+	const data = context.getWorkflowStaticData('node') as RegistrationData;
+	const url = context.getNodeWebhookUrl('default') as string;
+	let hook = data.webhookId ? await fetchWebhook(context, data.webhookId) : undefined;
+	if (hook && hook.url !== url) {
+		await deleteWebhook(context, String(hook.id));
+		hook = undefined;
 	}
-	if (needsRenewal(hook, renewalClock.now())) hook = { ...hook, ...(await renew(context, String(hook.id))) };
+	hook ??= await adoptForUrl(context, url, data.signingKey);
+	if (!hook) {
+		clear(data);
+		return false;
+	}
+	if (needsRenewal(hook, Date.now())) hook = await renew(context, hook);
 	// Written during activation, which n8n saves.
-	remember(data, hook);
-	keepRenewing(context, data.webhookId!);
+	keep(data, hook);
 	return true;
 }
 
 export async function createRegistration(context: IHookFunctions): Promise<boolean> {
-	const data = registration(context);
-	const signingKey = randomBytes(32).toString('hex');
-	const hook = await vonageRequest(context, {
-		api: 'vis',
-		method: 'POST',
-		path: '/self/webhooks',
-		body: {
-			url: context.getNodeWebhookUrl('default'),
-			events: ['CALL'],
-			signingAlgo: 'HMAC_SHA256',
-			signingKey,
-			metadataPolicy: 'HEADER',
-		},
-	});
-	remember(data, { ...hook, signingKey });
-	keepRenewing(context, data.webhookId!);
+	const data = context.getWorkflowStaticData('node') as RegistrationData;
+	const hook = await createWebhook(context, context.getNodeWebhookUrl('default') as string, randomBytes(32).toString('hex'));
+	keep(data, hook);
+	// Nothing before the registration was missed: catch-up never reaches back past its creation.
+	data.coveredUntil = visTime(hook.createdAt) ?? Date.now();
 	return true;
 }
 
 export async function deleteRegistration(context: IHookFunctions): Promise<boolean> {
-	const data = registration(context);
+	const data = context.getWorkflowStaticData('node') as RegistrationData;
 	if (!data.webhookId) return true;
-	stopRenewing(data.webhookId);
-	acceptedDeliveries.forget(data.webhookId);
 	try {
 		await deleteWebhook(context, data.webhookId);
+		// A registration made again after VIS lost the first may not be in the saved static data.
+		const url = context.getNodeWebhookUrl('default') as string;
+		const all: IDataObject[] = await vonageRequest(context, { api: 'vis', method: 'GET', path: '/self/webhooks' });
+		for (const other of all.filter((candidate) => candidate.url === url)) await deleteWebhook(context, String(other.id));
 	} catch (error) {
 		context.logger.error(`Vonage VIS Trigger could not delete webhook ${data.webhookId}: ${(error as Error).message}`);
 		// The transport raised a NodeApiError, which this hands back unchanged.
 		throw new NodeApiError(context.getNode(), error as JsonObject);
 	}
-	forget(data);
+	clear(data);
 	return true;
 }

@@ -5,6 +5,8 @@ import type {
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
+	IPollFunctions,
+	ITriggerFunctions,
 	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
@@ -18,7 +20,13 @@ import { redactSecrets, secretForms } from './redact';
 import { DEFAULT_VIS_REQUESTS_PER_MINUTE, takeVisTurn, visQuotaKey } from './visQuota';
 import { visAccessToken, VisSignInError, visHost, VIS_API_PATH, type VisCredentialFields } from './visToken';
 
-export type VonageContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+export type VonageContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IHookFunctions
+	| IWebhookFunctions
+	| ITriggerFunctions
+	| IPollFunctions;
 
 /** Which Vonage API a request goes to; each has its own host, credential and auth scheme. */
 export type VonageApi = 'vis' | 'applications' | 'users' | 'voice';

@@ -31,6 +31,10 @@ export interface Standin {
 	deliverVoiceEvent(applicationId: string, event: IDataObject, options?: IDataObject): Promise<{ status: number; body: string; authorization?: string }>;
 	answerCall(applicationId: string, call?: IDataObject): Promise<IDataObject>;
 	deliverEvent(webhookId: string, event: IDataObject, options?: any): Promise<{ status: number; body: string }>;
+	/** A call on the user's line, one event per state (delivered with `deliverCallEvents`). */
+	callHappens(call?: { phoneNumber?: string; direction?: string; states?: string[] }): IDataObject & { id: number; eventId: number };
+	/** Resolves when every delivery VIS started (with its retries) has ended. */
+	deliveriesSettled(): Promise<unknown>;
 	listen(port?: number): Promise<string>;
 	close(): Promise<void>;
 }

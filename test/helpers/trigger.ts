@@ -5,13 +5,15 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { HookContext, WebhookContext } from 'n8n-core';
+import { HookContext, TriggerContext, WebhookContext } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	INodeExecutionData,
 	INodeType,
+	ITriggerResponse,
 	IWebhookData,
+	WorkflowActivateMode,
 } from 'n8n-workflow';
 
 import { VonageVisTrigger } from '../../nodes/VonageVisTrigger/VonageVisTrigger.node';
@@ -48,6 +50,12 @@ export interface TriggerHarness {
 	webhookMs: number[];
 	staticData: () => IDataObject;
 	hook(method: 'checkExists' | 'create' | 'delete'): Promise<boolean>;
+	/** Items the node's trigger() emitted, each as one execution, and n8n's deduplication key. */
+	emitted: Array<{ items: INodeExecutionData[]; deduplicationKey?: string }>;
+	/** Errors the node's trigger() reported as failed executions. */
+	failedExecutions: Error[];
+	/** Runs trigger() in n8n's TriggerContext, as n8n does on start ('init') or publication. */
+	startTrigger(activation: WorkflowActivateMode): Promise<ITriggerResponse>;
 	/** Runs checkExists and, when it says no, create: what n8n does on activation. */
 	activate(): Promise<void>;
 	close(): Promise<void>;
@@ -77,6 +85,10 @@ export async function hostTrigger(
 	credentials: Record<string, ICredentialDataDecryptedObject>,
 ): Promise<TriggerHarness> {
 	const executions: INodeExecutionData[][] = [];
+	const emitted: TriggerHarness['emitted'] = [];
+	const failedExecutions: Error[] = [];
+	// n8n's execution table has a unique index on the deduplication key.
+	const deduplicationKeys = new Set<string>();
 	const runs: INodeExecutionData[][][] = [];
 	const webhookMs: number[] = [];
 	const server = http.createServer();
@@ -154,6 +166,27 @@ export async function hostTrigger(
 		runs,
 		webhookMs,
 		staticData: () => workflow.getStaticData('node', node),
+		emitted,
+		failedExecutions,
+		startTrigger: async (activation) =>
+			(await nodeType.trigger!.call(
+				new TriggerContext(
+					workflow,
+					node,
+					additionalData,
+					'trigger',
+					activation,
+					(data, _response, _done, deduplicationKey) => {
+						if (deduplicationKey !== undefined) {
+							if (deduplicationKeys.has(deduplicationKey)) return;
+							deduplicationKeys.add(deduplicationKey);
+						}
+						emitted.push({ items: data[0], deduplicationKey });
+					},
+					() => undefined,
+					(error) => failedExecutions.push(error),
+				),
+			)) as ITriggerResponse,
 		hook: (method) =>
 			nodeType.webhookMethods!.default![method]!.call(new HookContext(workflow, node, additionalData, 'trigger', 'activate')),
 		async activate() {

@@ -1,0 +1,112 @@
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { callStateOptions, CALL_STATES } from '../shared/callStates';
+import { directionFilter, visAuthentication, visCredentials } from '../shared/descriptions';
+import {
+	catchUpHoursField,
+	catchUpWindowMs,
+	eventItem,
+	listChangedEvents,
+	type EventFilter,
+} from '../shared/visEvents';
+import { advance, POLL_OVERLAP_MS, startedFrom, type PollCursor } from './poll';
+
+export class VonageVisPollTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Vonage VIS Poll Trigger',
+		name: 'vonageVisPollTrigger',
+		icon: { light: 'file:vonage.svg', dark: 'file:vonage.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '=Call events, polled',
+		description:
+			'Start a workflow on the call events of a VBC user’s line by asking VIS at an interval: for an n8n that Vonage cannot reach (no public URL)',
+		defaults: { name: 'Vonage VIS Poll Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: visCredentials,
+		properties: [
+			visAuthentication,
+			{
+				displayName:
+					'Each poll reads the call events that are new or changed since the last one, in one request to VIS (one more per 100 calls when the line is busy). Polling every minute uses 1 of the credential’s 10 requests a minute; every 10 seconds would use 6. Each call state runs once, with "source": "poll", in the same shape as the Vonage VIS Trigger. After n8n was stopped, the first poll reads on from where the last one ended (up to the Catch-Up Window).',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					catchUpHoursField,
+					directionFilter((word) => word.toUpperCase()),
+					{
+						displayName: 'Final States Only',
+						name: 'finalStatesOnly',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to start only for calls that ended (Answered, Cancelled, Missed, Rejected)',
+					},
+					{
+						displayName: 'States',
+						name: 'states',
+						type: 'multiOptions',
+						options: callStateOptions(CALL_STATES),
+						default: [],
+						description: 'Start only for events in one of these call states. Empty means every state.',
+					},
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const filter: EventFilter = {
+			states: (options.states as string[] | undefined) ?? [],
+			direction: options.direction as string | undefined,
+			finalStatesOnly: options.finalStatesOnly === true,
+		};
+		const now = Date.now();
+		const windowMs = catchUpWindowMs(options.catchUpHours);
+
+		if (this.getMode() === 'manual') {
+			// A test poll shows the newest matching event and moves no cursor.
+			const events = await listChangedEvents(this, { afterMs: now - Math.max(windowMs, 3_600_000), filter });
+			const newest = events[events.length - 1];
+			if (!newest) {
+				throw new NodeOperationError(this.getNode(), 'No call event on this VBC line matches the options yet', {
+					description: 'Make or take a call on the line (or, in the npm start sandbox, POST /_standin/calls-happen), then fetch again.',
+				});
+			}
+			return [[{ json: eventItem(newest, 'poll') }]];
+		}
+
+		const cursor = this.getWorkflowStaticData('node') as PollCursor;
+		if (cursor.afterMs === undefined) {
+			// Published just now: calls from here on, not the line's history.
+			advance(cursor, [], now);
+			return null;
+		}
+		const floor = now - windowMs;
+		if (cursor.afterMs < floor) {
+			this.logger.warn(
+				`Vonage VIS Poll Trigger: the last poll was at ${new Date(cursor.afterMs).toISOString()}; only the last ${windowMs / 3_600_000} hours (the Catch-Up Window) are read`,
+			);
+		}
+		const afterMs = Math.max(cursor.afterMs - POLL_OVERLAP_MS, floor);
+		const listed = await listChangedEvents(this, {
+			afterMs,
+			startedFromMs: startedFrom(cursor, afterMs),
+			filter: { direction: filter.direction },
+		});
+		const fresh = advance(cursor, listed, now, filter);
+		if (!fresh.length) return null;
+		return [fresh.map((event) => ({ json: eventItem(event, 'poll') }))];
+	}
+}

@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import type { IDataObject, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+
+import {
+	catchUpWindowMs,
+	eventItem,
+	eventKey,
+	listChangedEvents,
+	stateTime,
+	type EventFilter,
+} from '../shared/visEvents';
+import { eventsRun, triggerNodeKey } from './deliveries';
+import {
+	DEFAULT_LIFETIME_MS,
+	ensureDelivering,
+	lifetimeOf,
+	type DeliveryGap,
+	type RegistrationData,
+} from './registration';
+
+/**
+ * Keeps a published VIS Trigger's registration delivering, from the one n8n process that runs
+ * triggers (the leader in queue mode). n8n calls trigger() when it starts, when a main takes
+ * leadership and on publication, but runs no checkExists for a webhook it already stored; and VIS
+ * sends nothing to a failed or expired registration. So this does not wait for a delivery: it
+ * asks VIS at once on start, then at an interval, renews what stopped delivering, registers again
+ * what VIS lost, and runs the call events VIS dropped meanwhile (catch-up).
+ */
+
+/**
+ * A failed registration is noticed within this (plus 10% spread), which keeps it back within 5
+ * minutes at a cost of 0.4 requests a minute per trigger of the credential's 10. Shorter
+ * registrations (tests use seconds) are checked every twentieth of their lifetime.
+ */
+export const MAX_CHECK_EVERY_MS = 150_000;
+const CHECK_JITTER = 0.1;
+export const checkEveryMs = (lifetimeMs: number) => Math.max(1000, Math.min(MAX_CHECK_EVERY_MS, lifetimeMs / 20));
+
+/**
+ * How long n8n's start waits for the first check, whose registration changes n8n then saves.
+ * A slower one (VIS slow, quota full) finishes in the background.
+ */
+const FIRST_CHECK_WAIT_MS = 15_000;
+
+/**
+ * Catch-up starts this much before the last confirmed delivery: an event that happened just
+ * before it, while its own delivery was still being retried, is not missed. What that overlap
+ * reads again is skipped by its key.
+ */
+export const CATCH_UP_OVERLAP_MS = 60_000;
+
+/** Clock and pause, replaceable in tests. */
+export const keeperClock = {
+	now: () => Date.now(),
+	pause: async (ms: number, signal: AbortSignal) => await sleep(ms, signal),
+};
+
+/** n8n's execution deduplication key (unique in its database, at most 255 characters). */
+function deduplicationKey(context: ITriggerFunctions, key: string): string {
+	const readable = `vonage-vis:${context.getWorkflow().id ?? ''}:${context.getNode().id}:${key}`;
+	return readable.length <= 255 ? readable : `vonage-vis:${createHash('sha256').update(readable).digest('hex')}`;
+}
+
+/**
+ * Runs the events VIS dropped during a gap, oldest first, each as its own execution as a delivery
+ * would be. The window is bounded by the node's Catch-Up Window; a longer gap is reported as a
+ * failed execution so the loss is visible. The cursor advances with each event, and n8n's
+ * deduplication key refuses an event that already ran (a restart mid catch-up, another leader).
+ */
+export async function catchUp(context: ITriggerFunctions, data: RegistrationData, gap: DeliveryGap): Promise<number> {
+	const options = context.getNodeParameter('options', {}) as IDataObject;
+	const windowMs = catchUpWindowMs(options.catchUpHours);
+	if (windowMs === 0) return 0;
+	const floor = keeperClock.now() - windowMs;
+	const afterMs = Math.max(gap.afterMs - CATCH_UP_OVERLAP_MS, floor);
+	if (gap.afterMs < floor) {
+		const from = new Date(gap.afterMs).toISOString();
+		context.saveFailedExecution(
+			new NodeOperationError(
+				context.getNode(),
+				`VIS did not deliver call events since ${from}; only the last ${windowMs / 3_600_000} hours (the Catch-Up Window) are run`,
+				{ description: 'Raise the Catch-Up Window option (up to 168 hours) to run older events, or look them up with the Vonage VIS node (Event → Get Many).' },
+			),
+		);
+	}
+	const filter: EventFilter = {
+		states: (options.states as string[] | undefined) ?? [],
+		direction: options.direction as string | undefined,
+		finalStatesOnly: options.finalStatesOnly === true,
+	};
+	const events = await listChangedEvents(context, { afterMs, untilMs: gap.untilMs, filter });
+	const seen = eventsRun.for(triggerNodeKey(context.getWorkflow().id, context.getNode().id));
+	let emitted = 0;
+	for (const event of events) {
+		const key = eventKey(event);
+		data.coveredUntil = Math.max(data.coveredUntil ?? 0, stateTime(event));
+		if (!seen.firstTime(key, keeperClock.now())) continue;
+		// Emitting saves static data, so the cursor above is saved with the event that moved it.
+		context.emit([[{ json: eventItem(event, 'catch-up', { webhookId: data.webhookId }) }]], undefined, undefined, deduplicationKey(context, key));
+		emitted++;
+	}
+	data.coveredUntil = Math.max(data.coveredUntil ?? 0, gap.untilMs);
+	context.logger.info(
+		`Vonage VIS Trigger caught up ${emitted} call event(s) VIS did not deliver (${gap.reason}) between ${new Date(afterMs).toISOString()} and ${new Date(gap.untilMs).toISOString()}`,
+	);
+	return emitted;
+}
+
+/** The trigger() of the VIS Trigger: checks now on a start, then at an interval until closed. */
+export async function keepDelivering(context: ITriggerFunctions): Promise<ITriggerResponse> {
+	const data = context.getWorkflowStaticData('node') as RegistrationData;
+	const stopped = new AbortController();
+	let lifetime = DEFAULT_LIFETIME_MS;
+	let running: Promise<void> = Promise.resolve();
+
+	const check = async () => {
+		if (!data.url) return;
+		try {
+			const { hook, gap } = await ensureDelivering(context, data, data.url, keeperClock.now);
+			lifetime = lifetimeOf(hook);
+			if (gap && !stopped.signal.aborted) await catchUp(context, data, gap);
+		} catch (error) {
+			// A failure here is retried at the next check; VIS keeps its events for the catch-up.
+			context.logger.error(`Vonage VIS Trigger could not check its VIS webhook: ${(error as Error).message}`);
+		}
+	};
+
+	const loop = async () => {
+		while (!stopped.signal.aborted) {
+			const jitter = 1 + (Math.random() * 2 - 1) * CHECK_JITTER;
+			try {
+				await keeperClock.pause(checkEveryMs(lifetime) * jitter, stopped.signal);
+			} catch {
+				return;
+			}
+			running = check();
+			await running;
+		}
+	};
+
+	// On n8n's start and on a change of leader, deliveries may have stopped while no process was
+	// listening. Changes the first check makes are saved by n8n when trigger() returns in time.
+	const activation = context.getActivationMode();
+	if (activation === 'init' || activation === 'leadershipChange') {
+		running = check();
+		const waited = new AbortController();
+		await Promise.race([running, keeperClock.pause(FIRST_CHECK_WAIT_MS, waited.signal).catch(() => undefined)]);
+		waited.abort();
+	}
+	void running.then(loop);
+
+	return {
+		closeFunction: async () => {
+			stopped.abort();
+		},
+	};
+}

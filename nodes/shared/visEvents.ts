@@ -1,0 +1,121 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import { visPaginate } from './pagination';
+import type { VonageContext } from './transport';
+
+/**
+ * Reading call events back from VIS (`GET /self/events`), for the two paths that do not get them
+ * pushed: the VIS Trigger's catch-up after deliveries were lost, and the VIS Poll Trigger.
+ *
+ * VIS lists one record per call event id with the state it has when listed, not every transition
+ * it went through. A record is "new or changed" when its id and state have not been emitted yet,
+ * and it changed at its state time: the end for a call that ended, the answer for one that was
+ * answered, the start otherwise.
+ */
+
+/** States a call never leaves. */
+export const FINAL_CALL_STATES = ['ANSWERED', 'CANCELLED', 'MISSED', 'REJECTED'];
+
+/** Where an item of the VIS triggers came from, so that a workflow can tell. */
+export type EventSource = 'webhook' | 'catch-up' | 'poll';
+
+/** The same for a delivery and a listing of one call event in one state. */
+export function eventKey(event: IDataObject): string {
+	return `${String(event.id)}:${String(event.state)}`;
+}
+
+/** When the event reached the state it is listed with (VIS's clock), or NaN when it has no time. */
+export function stateTime(event: IDataObject): number {
+	for (const field of ['endTime', 'answerTime', 'startTime']) {
+		const value = event[field];
+		if (typeof value === 'string' && value) {
+			const time = Date.parse(value);
+			if (Number.isFinite(time)) return time;
+		}
+	}
+	return Number.NaN;
+}
+
+/** The trigger options that choose events (shared by both VIS triggers). */
+export interface EventFilter {
+	states?: string[];
+	direction?: string;
+	finalStatesOnly?: boolean;
+}
+
+export function isWanted(event: IDataObject, filter: EventFilter): boolean {
+	const states = filter.states ?? [];
+	return (
+		(!states.length || states.includes(String(event.state))) &&
+		(!filter.direction || filter.direction === 'ANY' || filter.direction === event.direction) &&
+		(!filter.finalStatesOnly || FINAL_CALL_STATES.includes(String(event.state)))
+	);
+}
+
+/**
+ * A call that started this long before the window can still change state inside it (a long
+ * call that ends during an outage), so listings reach back this far by start time.
+ */
+export const CALL_LOOKBACK_MS = 12 * 3_600_000;
+
+/** Catch-up and first-poll window: how far back events are read at most. */
+export const DEFAULT_CATCH_UP_HOURS = 24;
+export const MAX_CATCH_UP_HOURS = 168;
+
+export const catchUpHoursField: INodeProperties = {
+	displayName: 'Catch-Up Window (Hours)',
+	name: 'catchUpHours',
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: MAX_CATCH_UP_HOURS },
+	default: DEFAULT_CATCH_UP_HOURS,
+	description: `How far back call events missed while n8n was down (or unreachable) are read from VIS and run, at most ${MAX_CATCH_UP_HOURS} hours (7 days). 0 turns catch-up off. Older events are not replayed; the n8n log says how far back the gap went.`,
+};
+
+/** The window in milliseconds, held to its bounds whatever the parameter holds. */
+export function catchUpWindowMs(hours: unknown): number {
+	const value = Number(hours);
+	const bounded = Number.isFinite(value) ? Math.min(Math.max(value, 0), MAX_CATCH_UP_HOURS) : DEFAULT_CATCH_UP_HOURS;
+	return bounded * 3_600_000;
+}
+
+export interface ChangedEventsQuery {
+	/** Events that reached their state after this time (exclusive)… */
+	afterMs: number;
+	/** …and no later than this one (inclusive), or any time up to now when absent. */
+	untilMs?: number;
+	/** Calls that started before this cannot matter (default: CALL_LOOKBACK_MS before afterMs). */
+	startedFromMs?: number;
+	filter: EventFilter;
+}
+
+/**
+ * Lists the events whose state time lies in the window, oldest first. Pages go through the
+ * transport, so they wait their turn in the credential's request quota: a long window is read
+ * over several minutes instead of running into VIS's 429s.
+ */
+export async function listChangedEvents(context: VonageContext, query: ChangedEventsQuery): Promise<IDataObject[]> {
+	const filterQuery: IDataObject = {
+		types: 'CALL',
+		order: 'ASC',
+		fromDate: Math.max(0, Math.floor(query.startedFromMs ?? query.afterMs - CALL_LOOKBACK_MS)),
+	};
+	// A call cannot change state before it started, so nothing that started after the window matters.
+	if (query.untilMs !== undefined) filterQuery.toDate = Math.floor(query.untilMs);
+	if (query.filter.direction && query.filter.direction !== 'ANY') filterQuery.direction = query.filter.direction;
+	const states = query.filter.finalStatesOnly
+		? FINAL_CALL_STATES.filter((state) => !query.filter.states?.length || query.filter.states.includes(state))
+		: query.filter.states ?? [];
+	if (states.length) filterQuery.states = states.join(',');
+	const listed = await visPaginate(context, '/self/events', filterQuery, { returnAll: true, limit: 0 });
+	return listed
+		.filter((event) => {
+			const time = stateTime(event);
+			return time > query.afterMs && (query.untilMs === undefined || time <= query.untilMs) && isWanted(event, query.filter);
+		})
+		.sort((a, b) => stateTime(a) - stateTime(b) || String(a.id).localeCompare(String(b.id)));
+}
+
+/** The item both VIS triggers output for an event, whichever way it came. */
+export function eventItem(event: IDataObject, source: EventSource, extra: IDataObject = {}): IDataObject {
+	return { ...event, ...extra, source, eventKey: eventKey(event) };
+}
