@@ -16,7 +16,7 @@ import { WebhookContext } from 'n8n-core';
 import type { IDataObject, IWebhookData } from 'n8n-workflow';
 
 import { applicationJwt } from '../nodes/shared/applicationJwt';
-import { retryPolicy } from '../nodes/shared/transport';
+import { retryPolicy } from '../nodes/shared/retry';
 import { visAccessToken } from '../nodes/shared/visToken';
 import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
 import { VonageVis } from '../nodes/VonageVis/VonageVis.node';

@@ -6,7 +6,7 @@ import { applicationJwt, clearJwtCache } from '../nodes/shared/applicationJwt';
 import { describeApiError } from '../nodes/shared/errors';
 import { nextCursor } from '../nodes/shared/pagination';
 import { loadRsaPrivateKey, normalizePrivateKeyPem } from '../nodes/shared/privateKey';
-import { retryAfterMs } from '../nodes/shared/transport';
+import { retryAfterMs } from '../nodes/shared/retry';
 import { apiPath } from '../nodes/shared/urlPath';
 import {
 	clearVisTokenCache,

@@ -1,5 +1,11 @@
-import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { PrivateKeyError } from './privateKey';
+import { redactSecrets, secretForms } from './redact';
+import { bearerOf, CREDENTIAL_LABEL } from './requestAuth';
+import { DeadlineError } from './retry';
+import { VisSignInError } from './visToken';
 
 /** Error body shapes: VIS `{errorCode, errorMessage, errors[]}` and Nexmo RFC 7807 problems. */
 interface VisErrorBody {
@@ -54,3 +60,117 @@ export function apiError(node: INode, status: number, body: unknown, itemIndex?:
 		typeof body === 'object' && body !== null ? (body as JsonObject) : { body: String(body ?? '') };
 	return new NodeApiError(node, response, { message, description, httpCode: String(status), itemIndex });
 }
+
+/** n8n's SSRF protection refuses some hosts; sending again would be refused again. */
+export function ssrfBlock(error: unknown): Error | undefined {
+	for (let cause = error as ErrorChain, depth = 0; cause && depth < 5; cause = cause.cause, depth++) {
+		if (typeof cause.name === 'string' && cause.name.startsWith('SsrfBlocked')) return cause as Error;
+	}
+	return undefined;
+}
+
+/** An error and the causes it wraps, as far as they are read here: anything may be missing. */
+type ErrorChain = { name?: unknown; cause?: ErrorChain } | null | undefined;
+
+/** The values of a credential that must never appear in an error, in every form they travel in. */
+export function secretsOf(credentials: IDataObject, authorization: string): string[] {
+	const tokenData = (credentials.oauthTokenData ?? {}) as IDataObject;
+	return secretForms([
+		credentials.password,
+		credentials.consumerSecret,
+		credentials.clientSecret,
+		credentials.apiSecret,
+		credentials.signatureSecret,
+		credentials.privateKey,
+		tokenData.access_token,
+		tokenData.refresh_token,
+		bearerOf(authorization),
+		`${credentials.apiKey ?? ''}:${credentials.apiSecret ?? ''}`,
+		`${credentials.consumerKey ?? ''}:${credentials.consumerSecret ?? ''}`,
+	] as Array<string | undefined>);
+}
+
+/** A wrong Base URL in the credential, found before anything was sent. */
+export function baseUrlError(node: INode, credentialType: string, error: Error, itemIndex?: number): NodeOperationError {
+	return new NodeOperationError(node, `Base URL in the ${CREDENTIAL_LABEL[credentialType]} credential: ${error.message}`, {
+		itemIndex,
+		description: 'Open the credential and correct its Base URL. Nothing was sent.',
+	});
+}
+
+function textPreview(body: unknown): string {
+	const text = Buffer.isBuffer(body) ? body.toString('utf8') : String(body);
+	return text.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
+/**
+ * The errors of one request to one host, every secret of its credential removed: the one place
+ * that words what went wrong with a request, for the transport to throw.
+ */
+export function requestErrors(node: () => INode, host: string, itemIndex: number | undefined, secrets: () => string[]) {
+	const hide = <T>(value: T): T => redactSecrets(value, secrets());
+	const connection = (error: unknown): NodeApiError => {
+		const blocked = ssrfBlock(error);
+		const message = blocked
+			? `n8n's SSRF protection blocked the request to ${host} (${hide(blocked.message)}); an n8n administrator can allow the host in n8n's SSRF settings`
+			: error instanceof DeadlineError
+				? `Vonage at ${host} gave ${error.message}`
+				: `Vonage could not be reached at ${host}: ${hide((error as Error).message)}`;
+		return new NodeApiError(node(), { message } as JsonObject, { message, itemIndex });
+	};
+	return {
+		connection,
+		/** The answer's own error, in Vonage's words. */
+		answer: (status: number, body: unknown) => apiError(node(), status, hide(body), itemIndex),
+		/** Signing in failed: a refused VIS grant, an unusable private key, or no connection. */
+		signIn: (error: unknown): Error => {
+			if (error instanceof VisSignInError) {
+				const safe = hide({ message: error.message, body: error.body });
+				return new NodeApiError(node(), safe.body as JsonObject, { message: safe.message, httpCode: String(error.status), itemIndex });
+			}
+			if (error instanceof PrivateKeyError) return new NodeOperationError(node(), `Vonage JWT credential: ${error.message}`, { itemIndex });
+			return connection(error);
+		},
+		/** The pacer fails only when its waits keep ending early (VisQuotaWaitError). */
+		quotaWait: (error: unknown) =>
+			new NodeOperationError(node(), `Vonage VIS: ${(error as Error).message}`, {
+				itemIndex,
+				description: "Check the credential's Requests per Minute; n8n's timers did not wait as long as asked.",
+			}),
+		/** n8n could not sign with the VIS OAuth2 credential, so nothing was sent. */
+		oauth2NotSent: (error: Error) => {
+			// n8n 2.41 says "Unable to sign without access token" (n8n-core alone: "not connected").
+			const neverConnected = /without access token|not connected/i.test(error.message);
+			return new NodeOperationError(
+				node(),
+				neverConnected
+					? 'The Vonage VIS OAuth2 credential is not connected yet: open the credential and click Connect to sign in at Vonage'
+					: `Vonage VIS OAuth2 credential: ${error.message}`,
+				{ itemIndex, description: 'Open the credential and click Connect (or Reconnect) to sign in to Vonage. Nothing was sent.' },
+			);
+		},
+		redirect: (status: number, location: string, url: string) => {
+			let target = 'another address';
+			try {
+				target = new URL(location, url).host;
+			} catch {
+				// Not a URL: "another address" says enough.
+			}
+			return new NodeApiError(node(), { status } as JsonObject, {
+				message: `Vonage answered HTTP ${status}, a redirect to ${target}; it was not followed, so no credential or request body left ${host}`,
+				description: 'Check the Base URL in the credential: Vonage APIs do not redirect.',
+				httpCode: String(status),
+				itemIndex,
+			});
+		},
+		notJson: (status: number, contentType: string, body: unknown) =>
+			new NodeApiError(node(), { status } as JsonObject, {
+				message: `Vonage answered HTTP ${status} with ${contentType} that is not JSON: "${hide(textPreview(body))}"`,
+				description: `Expected a JSON answer from ${host}. Check the Base URL in the credential.`,
+				httpCode: String(status),
+				itemIndex,
+			}),
+	};
+}
+
+

@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { clearJwtCache } from '../../nodes/shared/applicationJwt';
-import { retryPolicy } from '../../nodes/shared/transport';
+import { retryPolicy } from '../../nodes/shared/retry';
 import { clearVisTokenCache } from '../../nodes/shared/visToken';
 import { clearVisQuota } from '../../nodes/shared/visQuota';
 
