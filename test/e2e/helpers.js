@@ -4,11 +4,26 @@
  * database (SQLite in regular mode, Postgres in queue mode: the queries below run on both), and
  * n8n's REST API called as the signed-in owner's browser calls it.
  */
+const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
+const path = require('node:path');
 
+const runtime = require('../../scripts/n8n-runtime');
 const { canonicalJson } = require('../../sandbox/server');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A suite reads n8n's database with n8n's own drivers, so it runs on the Node that n8n runs on:
+ * under any other it installs n8n if needed, runs itself again under Node 24 with E2E_N8N_BIN
+ * set, and exits with that run's status. Under Node 24 it returns.
+ */
+function underN8nNode(file) {
+	if (process.versions.node.startsWith('24.')) return;
+	const n8nBin = runtime.ensureN8n();
+	const result = spawnSync(path.join(runtime.nodeBinDir(), 'node'), [file], { stdio: 'inherit', env: { ...process.env, E2E_N8N_BIN: n8nBin } });
+	process.exit(result.status ?? 1);
+}
 
 /** A step's heading in the suite's output. */
 function step(message) {
@@ -101,4 +116,4 @@ function n8nBrowser(baseUrl, browserId) {
 	return { asBrowser, rest };
 }
 
-module.exports = { sleep, step, waitFor, executionsOf, finishedExecutions, ranNode, loadOutcome, visSignature, restApiUp, n8nBrowser };
+module.exports = { underN8nNode, sleep, step, waitFor, executionsOf, finishedExecutions, ranNode, loadOutcome, visSignature, restApiUp, n8nBrowser };

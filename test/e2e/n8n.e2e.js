@@ -20,23 +20,15 @@
  * Runs under Node 24 (re-executes itself with it). Prints n8n's log when something fails.
  */
 const assert = require('node:assert/strict');
-const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
 const runtime = require('../../scripts/n8n-runtime');
 const { deliveryLoad, referenceWebhookWorkflow, triggerOnlyWorkflow, postToReferenceWebhook } = require('./deliveryLoad');
-const { executionsOf, finishedExecutions, loadOutcome, n8nBrowser, ranNode, restApiUp, sleep, step, visSignature, waitFor } = require('./helpers');
+const { executionsOf, finishedExecutions, loadOutcome, n8nBrowser, ranNode, restApiUp, sleep, step, underN8nNode, visSignature, waitFor } = require('./helpers');
 
-if (!process.versions.node.startsWith('24.')) {
-	const n8nBin = runtime.ensureN8n();
-	const result = spawnSync(path.join(runtime.nodeBinDir(), 'node'), [__filename], {
-		stdio: 'inherit',
-		env: { ...process.env, E2E_N8N_BIN: n8nBin },
-	});
-	process.exit(result.status ?? 1);
-}
+underN8nNode(__filename);
 
 const { createStandin } = require('../../sandbox/server');
 

@@ -28,7 +28,7 @@ const path = require('node:path');
 
 const runtime = require('../../scripts/n8n-runtime');
 const { deliveryLoad, referenceWebhookWorkflow, triggerOnlyWorkflow, postToReferenceWebhook } = require('./deliveryLoad');
-const { finishedExecutions, loadOutcome, n8nBrowser, ranNode, sleep, step, visSignature, waitFor } = require('./helpers');
+const { finishedExecutions, loadOutcome, n8nBrowser, ranNode, sleep, step, underN8nNode, visSignature, waitFor } = require('./helpers');
 
 const PG_BIN = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').map((v) => `/usr/lib/postgresql/${v}/bin`).find((dir) => fs.existsSync(`${dir}/initdb`)) : undefined;
 const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((file) => fs.existsSync(file));
@@ -38,11 +38,7 @@ if (!PG_BIN || !REDIS) {
 	process.exit(process.env.CI ? 1 : 0);
 }
 
-if (!process.versions.node.startsWith('24.')) {
-	const n8nBin = runtime.ensureN8n();
-	const result = spawnSync(path.join(runtime.nodeBinDir(), 'node'), [__filename], { stdio: 'inherit', env: { ...process.env, E2E_N8N_BIN: n8nBin } });
-	process.exit(result.status ?? 1);
-}
+underN8nNode(__filename);
 
 const { createStandin } = require('../../sandbox/server');
 
