@@ -2,25 +2,18 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType,
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptions } from '../shared/descriptions';
-import { actionSubtitle } from '../shared/operationSelector';
+import { actionSubtitle, resourceSelector } from '../shared/operationSelector';
 import { routeOperations } from '../shared/router';
 import { applicationDescription, applicationOperations } from './resources/application';
 import { userDescription, userOperations } from './resources/user';
 import { voiceCallDescription, voiceCallOperations } from './resources/voiceCall';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Resource',
-		name: 'resource',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{ name: 'Application', value: 'application', description: 'Vonage API applications: their capabilities, webhooks and keys (API key and secret)' },
-			{ name: 'User', value: 'user', description: 'Users of an application, for the Client SDK and in-app calls (application JWT)' },
-			{ name: 'Voice Call', value: 'voiceCall', description: 'Place a call for an application with Voice API v2 (application JWT)' },
-		],
-		default: 'application',
-	},
+	resourceSelector('application', [
+		{ name: 'Application', value: 'application', description: 'Vonage API applications: their capabilities, webhooks and keys (API key and secret)' },
+		{ name: 'User', value: 'user', description: 'Users of an application, for the Client SDK and in-app calls (application JWT)' },
+		{ name: 'Voice Call', value: 'voiceCall', description: 'Place a call for an application with Voice API v2 (application JWT)' },
+	]),
 	...applicationDescription,
 	...userDescription,
 	...voiceCallDescription,

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType,
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptions, visAuthentication, visCredentials } from '../shared/descriptions';
-import { actionSubtitle } from '../shared/operationSelector';
+import { actionSubtitle, resourceSelector } from '../shared/operationSelector';
 import { routeOperations } from '../shared/router';
 import { accountDescription, accountOperations } from './resources/account';
 import { callDescription, callOperations } from './resources/call';
@@ -12,20 +12,13 @@ import { webhookDescription, webhookOperations } from './resources/webhook';
 
 const properties: INodeProperties[] = [
 	visAuthentication,
-	{
-		displayName: 'Resource',
-		name: 'resource',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{ name: 'Account', value: 'account', description: 'The VBC account of the signed-in user' },
-			{ name: 'Call', value: 'call', description: 'Calls on the signed-in VBC user’s line: place, answer, hold, transfer, end' },
-			{ name: 'Event', value: 'event', description: 'Call events: each state a call on the user’s line went through' },
-			{ name: 'User', value: 'user', description: 'The VBC user the credential signs in as' },
-			{ name: 'Webhook', value: 'webhook', description: 'URLs where VIS posts the user’s call events (the VIS Trigger manages its own)' },
-		],
-		default: 'call',
-	},
+	resourceSelector('call', [
+		{ name: 'Account', value: 'account', description: 'The VBC account of the signed-in user' },
+		{ name: 'Call', value: 'call', description: 'Calls on the signed-in VBC user’s line: place, answer, hold, transfer, end' },
+		{ name: 'Event', value: 'event', description: 'Call events: each state a call on the user’s line went through' },
+		{ name: 'User', value: 'user', description: 'The VBC user the credential signs in as' },
+		{ name: 'Webhook', value: 'webhook', description: 'URLs where VIS posts the user’s call events (the VIS Trigger manages its own)' },
+	]),
 	...accountDescription,
 	...callDescription,
 	...eventDescription,

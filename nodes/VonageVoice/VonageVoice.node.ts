@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType,
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptions } from '../shared/descriptions';
-import { actionSubtitle } from '../shared/operationSelector';
+import { actionSubtitle, resourceSelector } from '../shared/operationSelector';
 import { routeOperations } from '../shared/router';
 import { callDescription, callOperations, UPDATE_ACTION_SUBTITLE } from './resources/call';
 import { dtmfDescription, dtmfOperations } from './resources/dtmf';
@@ -10,19 +10,12 @@ import { streamDescription, streamOperations } from './resources/stream';
 import { talkDescription, talkOperations } from './resources/talk';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Resource',
-		name: 'resource',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{ name: 'Call', value: 'call', description: 'Place, read, list and update (hang up, mute, transfer) the application’s calls' },
-			{ name: 'DTMF', value: 'dtmf', description: 'Send keypad tones into a call in progress' },
-			{ name: 'Stream (Audio)', value: 'stream', description: 'Play an audio file into a call in progress' },
-			{ name: 'Talk (Text to Speech)', value: 'talk', description: 'Read text aloud into a call in progress' },
-		],
-		default: 'call',
-	},
+	resourceSelector('call', [
+		{ name: 'Call', value: 'call', description: 'Place, read, list and update (hang up, mute, transfer) the application’s calls' },
+		{ name: 'DTMF', value: 'dtmf', description: 'Send keypad tones into a call in progress' },
+		{ name: 'Stream (Audio)', value: 'stream', description: 'Play an audio file into a call in progress' },
+		{ name: 'Talk (Text to Speech)', value: 'talk', description: 'Read text aloud into a call in progress' },
+	]),
 	...callDescription,
 	...dtmfDescription,
 	...streamDescription,

@@ -8,6 +8,18 @@ export interface OperationChoice {
 	description: string;
 }
 
+/** The Resource selector of an action node; each resource's file then adds its Operation selector. */
+export function resourceSelector(defaultResource: string, resources: Array<{ name: string; value: string; description: string }>): INodeProperties {
+	return {
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: resources,
+		default: defaultResource,
+	};
+}
+
 /** The Operation selector of one resource, the same in every resource file of the action nodes. */
 export function operationSelector(resource: string, defaultOperation: string, operations: OperationChoice[]): INodeProperties {
 	return {
