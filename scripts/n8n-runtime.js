@@ -194,15 +194,44 @@ async function queryN8nDb(n8nBin, userFolder, query, params = []) {
 	}
 }
 
-/** n8n credentials (import:credentials format) pointing at a running stand-in. */
-function sandboxCredentials(url, sandbox) {
+/**
+ * n8n credentials (import:credentials format) pointing at a running stand-in. The OAuth2 one is not
+ * connected (its Connect button signs in at the stand-in's /authorize page) unless `oauthTokenData`
+ * is given, as `sandboxOAuth2TokenData` makes it.
+ */
+function sandboxCredentials(url, sandbox, { oauthTokenData } = {}) {
 	return [
 		{ id: 'vonageVisSandbox', name: 'Vonage VIS (sandbox)', type: 'vonageVisPasswordApi', data: { baseUrl: url, consumerKey: sandbox.consumerKey, consumerSecret: sandbox.consumerSecret, username: sandbox.username, password: sandbox.password } },
-		// Not connected yet: its Connect button signs in at the stand-in's /authorize page.
-		{ id: 'vonageVisOAuth2Sandbox', name: 'Vonage VIS OAuth2 (sandbox)', type: 'vonageVisOAuth2Api', data: { baseUrl: url, clientId: sandbox.consumerKey, clientSecret: sandbox.consumerSecret } },
+		{ id: 'vonageVisOAuth2Sandbox', name: 'Vonage VIS OAuth2 (sandbox)', type: 'vonageVisOAuth2Api', data: { baseUrl: url, clientId: sandbox.consumerKey, clientSecret: sandbox.consumerSecret, ...(oauthTokenData ? { oauthTokenData } : {}) } },
 		{ id: 'vonageKeySecretSandbox', name: 'Vonage key and secret (sandbox)', type: 'vonageKeySecretApi', data: { baseUrl: url, apiKey: sandbox.apiKey, apiSecret: sandbox.apiSecret, signatureSecret: sandbox.signatureSecret } },
 		{ id: 'vonageJwtSandbox', name: 'Vonage application JWT (sandbox)', type: 'vonageJwtApi', data: { baseUrl: url, applicationId: sandbox.applicationId, privateKey: sandbox.privateKey, jwtLifetimeSeconds: 900 } },
 	];
+}
+
+/**
+ * What n8n's Connect button does, done by hand against a stand-in: the sandbox VBC user signs in on
+ * its /authorize page, and the code is exchanged at /token with the consumer key and secret as HTTP
+ * Basic auth. Returns the token answer, which n8n stores as a connected credential's oauthTokenData.
+ */
+async function sandboxOAuth2TokenData(url, sandbox, redirectUri) {
+	const signIn = await fetch(`${url}/authorize`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ client_id: sandbox.consumerKey, redirect_uri: redirectUri, response_type: 'code', scope: 'openid', state: 'npm-start', username: sandbox.username, password: sandbox.password }),
+	});
+	const code = signIn.status === 302 ? new URL(signIn.headers.get('location')).searchParams.get('code') : null;
+	if (!code) throw new Error(`signing the sandbox user in at ${url}/authorize failed (${signIn.status})`);
+	const exchange = await fetch(`${url}/token`, {
+		method: 'POST',
+		headers: {
+			'content-type': 'application/x-www-form-urlencoded',
+			authorization: `Basic ${Buffer.from(`${sandbox.consumerKey}:${sandbox.consumerSecret}`).toString('base64')}`,
+		},
+		body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }),
+	});
+	if (!exchange.ok) throw new Error(`exchanging the sandbox sign-in code at ${url}/token failed (${exchange.status})`);
+	return await exchange.json();
 }
 
 /** Imports credentials through a file readable only by this user, removed right after. */
@@ -218,5 +247,6 @@ async function importCredentials(n8nBin, env, folder, credentials) {
 
 module.exports = {
 	sandboxCredentials,
+	sandboxOAuth2TokenData,
 	queryN8nDb,
 	importCredentials, BUSY_LINE_ENV, ROOT, CACHE, N8N_VERSION, ensureN8n, installPackage, n8nEnv, n8nCli, startN8n, stopN8n, tail, runtimeEnv, nodeBinDir, log };

@@ -36,6 +36,9 @@ const { createStandin } = require('../sandbox/server');
 const userFolder = path.resolve(process.env.VONAGE_SANDBOX_FOLDER || path.join(runtime.CACHE, 'sandbox-user'));
 const EXAMPLES = ['vis-actions.json', 'vis-trigger.json', 'vis-oauth2.json', 'platform-actions.json', 'voice-answer.json', 'voice-control.json'];
 const ACTIVE_EXAMPLES = ['vonageVisTrigger1', 'vonageVisOAuth2Self', 'vonageVoiceAnswer1', 'vonageVoiceControl1'];
+const OAUTH2_CREDENTIAL_ID = 'vonageVisOAuth2Sandbox';
+/** Written once the OAuth2 credential was found connected or connected here, so the check runs once per folder. */
+const OAUTH2_CHECKED = '.oauth2-connected-by-sandbox';
 
 function portIsFree(port) {
 	return new Promise((resolve) => {
@@ -93,8 +96,17 @@ async function main() {
 	// Only what n8n does not have yet: importing again would reset a connected OAuth2 credential,
 	// and n8n refuses to import over a published workflow.
 	const credentialIds = new Set((await runtime.queryN8nDb(n8nBin, userFolder, 'SELECT id FROM credentials_entity')).map((row) => row.id));
-	const missingCredentials = runtime.sandboxCredentials(sandboxUrl, standin.sandbox).filter((credential) => !credentialIds.has(credential.id));
+	// The OAuth2 credential comes connected, as its Connect button would leave it: n8n may preselect it
+	// for a new VIS node or trigger, which must then work on its first test.
+	const oauth2Callback = `http://127.0.0.1:${n8nPort}/rest/oauth2-credential/callback`;
+	const connected = async () => ({ oauthTokenData: await runtime.sandboxOAuth2TokenData(sandboxUrl, standin.sandbox, oauth2Callback) });
+	const missingCredentials = runtime
+		.sandboxCredentials(sandboxUrl, standin.sandbox, credentialIds.has(OAUTH2_CREDENTIAL_ID) ? {} : await connected())
+		.filter((credential) => !credentialIds.has(credential.id));
 	if (missingCredentials.length) await runtime.importCredentials(n8nBin, env, userFolder, missingCredentials);
+	const oauth2Checked = path.join(userFolder, OAUTH2_CHECKED);
+	if (credentialIds.has(OAUTH2_CREDENTIAL_ID) && !fs.existsSync(oauth2Checked)) await connectOAuth2MadeEarlier(n8nBin, env, sandboxUrl, connected);
+	fs.writeFileSync(oauth2Checked, new Date().toISOString());
 	const workflowIds = new Set((await runtime.queryN8nDb(n8nBin, userFolder, 'SELECT id FROM workflow_entity')).map((row) => row.id));
 	const missing = EXAMPLES.map(exampleForThisInstall).filter((workflow) => !workflowIds.has(workflow.id));
 	if (missing.length) {
@@ -118,30 +130,40 @@ async function main() {
 	const visRegistration = await waitForRegistration(standin, `/${visTriggerNode?.webhookId}/`);
 	const oauth2Path = (await workflowNode(n8nBin, 'vonageVisOAuth2Self', 'n8n-nodes-base.webhook'))?.parameters?.path ?? 'vis-oauth2-self';
 	const json = (value) => `'${JSON.stringify(value)}'`;
+	// The names in full, as the Workflows list shows them.
+	const names = Object.fromEntries(EXAMPLES.map(exampleForThisInstall).map((workflow) => [workflow.id, workflow.name]));
 
 	console.log(`
 n8n with n8n-nodes-vonage is running: ${url}
   First visit: create the owner account n8n asks for (it stays on this machine).
   Example workflows (Workflows list):
-    - "Vonage VIS: place a call, then list call events": open it and click "Execute workflow".
-    - "Vonage Platform: application, user and a Voice v2 call": the same, for the platform APIs.
-    - "Vonage VIS: react to call events": active, registered at the sandbox as ${visRegistration ?? '(not yet: see the n8n log)'}.
+    - "${names.vonageVisActions1}": open it and click "Execute workflow".
+    - "${names.vonagePlatformDemo1}": the same, for the platform APIs.
+    - "${names.vonageVisTrigger1}": published, registered at the sandbox as ${visRegistration ?? '(not yet: see the n8n log)'}.
       Send it a signed call event:
         curl -X POST ${sandboxUrl}/_standin/deliver -H 'content-type: application/json' -d ${json({ webhookId: visRegistration ?? '' })}
-    - "Vonage VIS with OAuth2: who am I": open the credential "Vonage VIS OAuth2 (sandbox)", click
-      Connect and sign in as ${standin.sandbox.username} / ${standin.sandbox.password} (the connection is kept across restarts). Then:
+    - "${names.vonageVisOAuth2Self}": published. The credential
+      "Vonage VIS OAuth2 (sandbox)" came connected (to connect again, click Reconnect and sign in as
+      ${standin.sandbox.username} / ${standin.sandbox.password}). Ask it who is signed in:
         curl ${url}/webhook/${oauth2Path}
-    - "Vonage Voice: answer … calls": active; the sandbox application points at it.
-      Ring it:
+    - "${names.vonageVoiceAnswer1}":
+      published; the sandbox application points at it. Ring it:
         curl -X POST ${sandboxUrl}/_standin/voice-answer -H 'content-type: application/json' -d ${json({ applicationId: standin.sandbox.applicationId, call: { from: '14155550111' } })}
       (from 14155550999 the workflow fails and the caller gets the default NCCO)
       Send it a signed call event:
         curl -X POST ${sandboxUrl}/_standin/voice-event -H 'content-type: application/json' -d ${json({ applicationId: standin.sandbox.applicationId, event: { status: 'answered' } })}
-    - "Vonage Voice: call someone, speak to them, hang up": active; it creates a call, reads it,
-      speaks into it and hangs up (Voice API v1), and the Voice trigger above hears its events:
+    - "${names.vonageVoiceControl1}":
+      published; it places a call, reads it, speaks into it and hangs up (Voice API v1), and the
+      Voice trigger above hears its events:
         curl '${url}/webhook/voice-call-control?to=14155550100'
+  Your own trigger: add a Vonage VIS Trigger, or a Vonage Voice Trigger on "Sandbox application",
+  click "Execute step" on it, and while it listens send it a test event. Without an id the sandbox
+  delivers to the newest VIS registration, or to the application a trigger being tested points at:
+        curl -X POST ${sandboxUrl}/_standin/deliver
+        curl -X POST ${sandboxUrl}/_standin/voice-event
   Sandbox Vonage (local stand-in): ${sandboxUrl}   state: ${sandboxUrl}/_standin/state
-  Credentials "… (sandbox)" point at it. To use real Vonage, open a credential, set Base URL to
+  Credentials "… (sandbox)" point at it, and each works as n8n preselects it for a new node.
+  To use real Vonage, open a credential, set Base URL to
   https://api.vonage.com (VIS) or https://api.nexmo.com (key/secret, JWT) and enter your own
   consumer key/secret and VBC login, API key/secret, or application id and private key.
   n8n user folder: ${userFolder} (delete it to start from scratch).
@@ -164,6 +186,24 @@ Press Ctrl-C to stop.`);
 		console.error(`n8n exited (${code}); last lines of its log:\n${runtime.tail(logFile, 40)}`);
 		standin.close().then(() => process.exit(code || 1));
 	});
+}
+
+/**
+ * A folder made before the sandbox connected its OAuth2 credential has it unconnected: connect it
+ * now, unless it was connected meanwhile or pointed elsewhere than this sandbox.
+ */
+async function connectOAuth2MadeEarlier(n8nBin, env, sandboxUrl, connected) {
+	const folder = fs.mkdtempSync(path.join(userFolder, 'export-'));
+	try {
+		const file = path.join(folder, 'oauth2.json');
+		await runtime.n8nCli(n8nBin, env, ['export:credentials', `--id=${OAUTH2_CREDENTIAL_ID}`, '--decrypted', `--output=${file}`]);
+		const [credential] = JSON.parse(fs.readFileSync(file, 'utf8'));
+		if (!credential || credential.data?.oauthTokenData || credential.data?.baseUrl !== sandboxUrl) return;
+		await runtime.importCredentials(n8nBin, env, userFolder, [{ ...credential, data: { ...credential.data, ...(await connected()) } }]);
+		runtime.log('connected the credential "Vonage VIS OAuth2 (sandbox)" that an earlier run left unconnected');
+	} finally {
+		fs.rmSync(folder, { recursive: true, force: true });
+	}
 }
 
 /** A node of a workflow as n8n stores it. */

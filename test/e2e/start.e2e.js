@@ -8,12 +8,13 @@
  */
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 
-const { sleep, step, waitFor } = require('./helpers');
+const { n8nBrowser, restApiUp, sleep, step, waitFor } = require('./helpers');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-start-'));
@@ -78,6 +79,82 @@ async function deliverAsPrinted(banner, npmStart) {
 	}
 }
 
+/** The names of the example workflows npm start imports, as its Workflows list shows them. */
+function exampleNames() {
+	const source = fs.readFileSync(path.join(ROOT, 'scripts', 'start-sandbox.js'), 'utf8');
+	const files = JSON.parse(/const EXAMPLES = (\[[^\]]*\])/.exec(source)[1].replace(/'/g, '"'));
+	return files.map((file) => JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8')).name);
+}
+
+/** A line of the banner that is exactly the given curl command, as a user would paste it. */
+function printedLine(banner, pattern) {
+	const line = banner.split('\n').map((l) => l.trim()).find((l) => pattern.test(l));
+	assert.ok(line, `the banner prints a line matching ${pattern}`);
+	return line;
+}
+
+/**
+ * A user's own first steps, through n8n's REST API as the editor calls it: a new workflow with a
+ * VIS Trigger and the VIS credential n8n preselects (the one updated last, as the editor picks it),
+ * a new Voice Trigger on the sandbox application, each tested once ("Execute step") and sent the
+ * banner's id-less test event while it listens.
+ */
+async function ownTriggersWorkOnFirstTest(banner, n8nUrl, sandboxUrl) {
+	const { rest } = n8nBrowser(n8nUrl, 'start-e2e-browser');
+	await restApiUp(n8nUrl);
+	await rest('POST', '/owner/setup', { email: 'start@example.com', firstName: 'Start', lastName: 'Test', password: 'Start-password-123' });
+	const { data: credentials } = await rest('GET', '/credentials');
+	const visTypes = { vonageVisPasswordApi: 'passwordGrant', vonageVisOAuth2Api: 'oAuth2' };
+	const preselected = credentials.filter((c) => c.type in visTypes).reduce((a, b) => (a.updatedAt > b.updatedAt ? a : b));
+	assert.equal(preselected.type, 'vonageVisOAuth2Api', 'n8n preselects the OAuth2 credential, the one updated last');
+	const visLine = printedLine(banner, new RegExp(`^curl -X POST ${sandboxUrl}/_standin/deliver$`));
+	const voiceLine = printedLine(banner, new RegExp(`^curl -X POST ${sandboxUrl}/_standin/voice-event$`));
+	const sandbox = await (await fetch(`${sandboxUrl}/_standin/sandbox`)).json();
+	const keySecret = credentials.find((c) => c.type === 'vonageKeySecretApi');
+
+	const cases = [
+		{
+			name: 'VIS',
+			node: { name: 'Vonage VIS Trigger', type: 'n8n-nodes-vonage.vonageVisTrigger', typeVersion: 2, parameters: { authentication: visTypes[preselected.type] }, credentials: { [preselected.type]: { id: preselected.id, name: preselected.name } } },
+			line: visLine,
+			listening: async () => (await (await fetch(`${sandboxUrl}/_standin/state`)).json()).webhooks.some((hook) => hook.url.includes('/webhook-test/')),
+		},
+		{
+			name: 'Voice',
+			node: { name: 'Vonage Voice Trigger', type: 'n8n-nodes-vonage.vonageVoiceTrigger', typeVersion: 2, parameters: { applicationId: sandbox.applicationId }, credentials: { vonageKeySecretApi: { id: keySecret.id, name: keySecret.name } } },
+			line: voiceLine,
+			listening: async () =>
+				(await (await fetch(`${sandboxUrl}/_standin/state`)).json()).applications.some((app) => String(app.capabilities?.voice?.webhooks?.event_url?.address).includes('/webhook-test/')),
+		},
+	];
+	for (const { name, node, line, listening } of cases) {
+		const { data: workflow } = await rest('POST', '/workflows', {
+			name: `My own ${name} trigger`,
+			active: false,
+			settings: { executionOrder: 'v1' },
+			connections: {},
+			nodes: [{ id: crypto.randomUUID(), webhookId: crypto.randomUUID(), position: [0, 0], ...node }],
+		});
+		const { data: run } = await rest('POST', `/workflows/${workflow.id}/run`, { triggerToStartFrom: { name: node.name } });
+		assert.equal(run.waitingForWebhook, true, `${name}: "Execute step" listens for a test event`);
+		await waitFor(`${name}: the test registration at the sandbox`, listening, 30_000);
+		const response = await fetch(/curl -X POST (\S+)/.exec(line)[1], { method: 'POST' });
+		const delivered = await response.json();
+		assert.equal(response.status, 200, `${name}: ${JSON.stringify(delivered)}`);
+		assert.equal(delivered.status, 200, `${name}: the listening trigger took the test event: ${JSON.stringify(delivered)}`);
+		assert.match(delivered.body, /accepted/, `${name}: the trigger verified the event and started the run: ${delivered.body}`);
+		// The test run finishes before the next one starts, as a user tests one trigger at a time.
+		const filter = encodeURIComponent(JSON.stringify({ workflowId: workflow.id }));
+		let executions = [];
+		await waitFor(`${name}: the test run to finish`, async () => {
+			executions = (await rest('GET', `/executions?filter=${filter}`)).data.results;
+			return executions.length > 0 && executions.every((execution) => !['new', 'running', 'waiting'].includes(execution.status));
+		}, 30_000);
+		assert.deepEqual(executions.map((execution) => execution.status), ['success'], `${name}: the test run succeeded`);
+		console.log(`  a new ${name} Trigger with the preselected credential: Execute step, then "${line}" → ${delivered.body}`);
+	}
+}
+
 const packFolders = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('n8n-nodes-vonage-pack-')).length;
 
 async function main() {
@@ -90,11 +167,18 @@ async function main() {
 	const delivered = await deliverAsPrinted(banner, first);
 	assert.equal(delivered.status, 200);
 	assert.equal(delivered.body.status, 200, `the pasted curl line delivered a signed event: ${JSON.stringify(delivered.body)}`);
+	const quoted = [...banner.matchAll(/^ {4}- "(.+?)"/gm)].map((match) => match[1]);
+	assert.deepEqual(quoted.sort(), exampleNames().sort(), 'the banner names each example workflow in full, as the Workflows list shows it');
+	const n8nUrl = /is running: (\S+)/.exec(banner)[1];
+	const sandboxUrl = /Sandbox Vonage \(local stand-in\): (\S+)/.exec(banner)[1];
+	const whoAmI = await fetch(/curl (\S+\/webhook\/vis-oauth2-self)/.exec(banner)[1]);
+	assert.equal(whoAmI.status, 200, `the OAuth2 example works without clicking Connect: ${await whoAmI.clone().text()}`);
+	await ownTriggersWorkOnFirstTest(banner, n8nUrl, sandboxUrl);
 	const stopped = await first.interrupt();
 	assert.equal(stopped.code, 0, stopped.output);
 	assert.doesNotMatch(stopped.output, /n8n exited|Error|at .*\.js:\d+/, 'Ctrl-C is quiet');
 	assert.equal(packFolders(), packFoldersBefore, 'no pack folder left behind');
-	console.log('  1st: fresh folder came up, the printed curl line delivered, Ctrl-C stopped it quietly');
+	console.log('  1st: fresh folder came up, the printed curl lines delivered, the OAuth2 credential came connected, Ctrl-C stopped it quietly');
 
 	// Another server holds n8n's port; the same folder again.
 	const squatter = http.createServer((_req, res) => res.end('{"status":"ok"}'));
