@@ -37,19 +37,6 @@ export const MAX_CHECK_EVERY_MS = 150_000;
 const CHECK_JITTER = 0.1;
 export const checkEveryMs = (lifetimeMs: number) => Math.max(1000, Math.min(MAX_CHECK_EVERY_MS, lifetimeMs / 20));
 
-/**
- * How long n8n's start waits for the first check, whose registration changes n8n then saves.
- * A slower one (VIS slow, quota full) finishes in the background.
- */
-const FIRST_CHECK_WAIT_MS = 15_000;
-
-/**
- * Catch-up starts this much before the last confirmed delivery: an event that happened just
- * before it, while its own delivery was still being retried, is not missed. What that overlap
- * reads again is skipped by its key.
- */
-export const CATCH_UP_OVERLAP_MS = 60_000;
-
 /** Clock and pause, replaceable in tests. */
 export const keeperClock = {
 	now: () => Date.now(),
@@ -71,9 +58,15 @@ function deduplicationKey(context: ITriggerFunctions, key: string): string {
 export async function catchUp(context: ITriggerFunctions, data: RegistrationData, gap: DeliveryGap): Promise<number> {
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	const windowMs = catchUpWindowMs(options.catchUpHours);
-	if (windowMs === 0) return 0;
+	if (windowMs === 0) {
+		delete data.missed;
+		return 0;
+	}
 	const floor = keeperClock.now() - windowMs;
-	const afterMs = Math.max(gap.afterMs - CATCH_UP_OVERLAP_MS, floor);
+	// VIS's own recipe: everything that happened after lastSuccess. An event before it was
+	// delivered (VIS delivers in order and stops at the first delivery it cannot make), and
+	// reading it again would run it twice after a restart, when no memory of it is left.
+	const afterMs = Math.max(gap.afterMs, floor);
 	if (gap.afterMs < floor) {
 		const from = new Date(gap.afterMs).toISOString();
 		context.saveFailedExecution(
@@ -101,6 +94,8 @@ export async function catchUp(context: ITriggerFunctions, data: RegistrationData
 		emitted++;
 	}
 	data.coveredUntil = Math.max(data.coveredUntil ?? 0, gap.untilMs);
+	// Done: a gap noted since (a renewal while this ran) widened data.missed, and stays for the next.
+	if (data.missed?.untilMs === gap.untilMs && data.missed.afterMs === gap.afterMs) delete data.missed;
 	context.logger.info(
 		`Vonage VIS Trigger caught up ${emitted} call event(s) VIS did not deliver (${gap.reason}) between ${new Date(afterMs).toISOString()} and ${new Date(gap.untilMs).toISOString()}`,
 	);
@@ -117,9 +112,9 @@ export async function keepDelivering(context: ITriggerFunctions): Promise<ITrigg
 	const check = async () => {
 		if (!data.url) return;
 		try {
-			const { hook, gap } = await ensureDelivering(context, data, data.url, keeperClock.now);
+			const hook = await ensureDelivering(context, data, data.url, keeperClock.now);
 			lifetime = lifetimeOf(hook);
-			if (gap && !stopped.signal.aborted) await catchUp(context, data, gap);
+			if (data.missed && !stopped.signal.aborted) await catchUp(context, data, { ...data.missed });
 		} catch (error) {
 			// A failure here is retried at the next check; VIS keeps its events for the catch-up.
 			context.logger.error(`Vonage VIS Trigger could not check its VIS webhook: ${(error as Error).message}`);
@@ -140,14 +135,11 @@ export async function keepDelivering(context: ITriggerFunctions): Promise<ITrigg
 	};
 
 	// On n8n's start and on a change of leader, deliveries may have stopped while no process was
-	// listening. Changes the first check makes are saved by n8n when trigger() returns in time.
+	// listening: the first check runs at once. It is not awaited, so n8n's start does not wait on
+	// VIS or on the credential's quota; what it changes in static data is saved with the next
+	// event it emits, and a check after a restart finds the same registration again.
 	const activation = context.getActivationMode();
-	if (activation === 'init' || activation === 'leadershipChange') {
-		running = check();
-		const waited = new AbortController();
-		await Promise.race([running, keeperClock.pause(FIRST_CHECK_WAIT_MS, waited.signal).catch(() => undefined)]);
-		waited.abort();
-	}
+	if (activation === 'init' || activation === 'leadershipChange') running = check();
 	void running.then(loop);
 
 	return {

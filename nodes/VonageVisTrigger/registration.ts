@@ -20,6 +20,12 @@ export interface RegistrationData extends IDataObject {
 	 * last delivery VIS confirmed, or the end of the last catch-up. The start of the next catch-up.
 	 */
 	coveredUntil?: number;
+	/**
+	 * Call events VIS did not deliver, noted by whichever renewed the registration (n8n's
+	 * checkExists or the keeper), run by the keeper's catch-up and cleared when it is done. Kept
+	 * in static data, so a catch-up cut short by a restart goes on after it.
+	 */
+	missed?: DeliveryGap;
 }
 
 type Context = IHookFunctions | ITriggerFunctions;
@@ -126,55 +132,79 @@ function keep(data: RegistrationData, hook: IDataObject) {
 }
 
 function clear(data: RegistrationData) {
-	for (const key of ['webhookId', 'signingKey', 'expireAt', 'url', 'coveredUntil']) delete data[key];
+	for (const key of ['webhookId', 'signingKey', 'expireAt', 'url', 'coveredUntil', 'missed']) delete data[key];
 }
 
 /** Call events VIS did not deliver: between the last one it confirmed and the moment it resumed. */
-export interface DeliveryGap {
+export interface DeliveryGap extends IDataObject {
 	afterMs: number;
 	untilMs: number;
 	reason: 'failed' | 'expired' | 'recreated';
 }
 
+/** Widens the noted gap (one may still be waiting for its catch-up) to take in another. */
+function noteMissed(data: RegistrationData, gap: DeliveryGap) {
+	const pending = data.missed;
+	data.missed = pending
+		? { afterMs: Math.min(pending.afterMs, gap.afterMs), untilMs: Math.max(pending.untilMs, gap.untilMs), reason: gap.reason }
+		: gap;
+}
+
+/** What the workflow is known to have: VIS's last confirmed delivery, or the end of a catch-up. */
+function coveredUntil(data: RegistrationData, hook: IDataObject): number {
+	return Math.max(data.coveredUntil ?? 0, visTime((hook.statistics as IDataObject | undefined)?.lastSuccess) ?? 0);
+}
+
 /**
- * Makes sure VIS is delivering to this trigger's URL, and says what it may have dropped. A
- * failed or expired registration is renewed (which clears the flag); one due soon is renewed
- * too; one VIS no longer has (404, or purged after expiry) is found again by URL or made anew
- * with the node's own signing key, so deliveries stay verifiable by every n8n process even
- * before static data with the new id is saved. A registration for an old URL (N8N_WEBHOOK_URL
- * changed) is replaced.
+ * Renews the registration when it is due, and notes what VIS dropped: everything after the last
+ * confirmed delivery, when VIS has stopped delivering (failed or expired) or a delivery failed
+ * after it (someone renewed it since, which clears only the flag).
+ */
+async function renewWhenDue(context: Context, data: RegistrationData, hook: IDataObject, now: number): Promise<IDataObject> {
+	const covered = coveredUntil(data, hook);
+	const statistics = hook.statistics as IDataObject | undefined;
+	const lost = isNotDelivering(hook, now);
+	const failedSince = (visTime(statistics?.lastFailure) ?? 0) > covered;
+	const reason = statistics?.failed === true || failedSince ? 'failed' : 'expired';
+	if (lost) context.logger.warn(`Vonage VIS Trigger: VIS had stopped delivering to webhook ${String(hook.id)} (${reason}); renewing it`);
+	const current = needsRenewal(hook, now) ? await renew(context, hook) : hook;
+	if (lost || failedSince) {
+		const since = covered || visTime(hook.createdAt) || now;
+		noteMissed(data, { afterMs: since, untilMs: visTime(current.renewedAt) ?? now, reason });
+	}
+	return current;
+}
+
+/**
+ * Makes sure VIS is delivering to this trigger's URL, and notes in `data.missed` what it may
+ * have dropped. A failed or expired registration is renewed (which clears the flag); one due
+ * soon is renewed too; one VIS no longer has (404, or purged after expiry) is found again by URL
+ * or made anew with the node's own signing key, so deliveries stay verifiable by every n8n
+ * process even before static data with the new id is saved. A registration for an old URL
+ * is replaced.
  */
 export async function ensureDelivering(
 	context: Context,
 	data: RegistrationData,
 	url: string,
 	now: () => number = Date.now,
-): Promise<{ hook: IDataObject; gap?: DeliveryGap }> {
+): Promise<IDataObject> {
 	let hook = data.webhookId ? await fetchWebhook(context, data.webhookId) : undefined;
 	if (hook && hook.url !== url) {
 		await deleteWebhook(context, String(hook.id));
 		hook = undefined;
 	}
 	hook ??= await adoptForUrl(context, url, data.signingKey);
-	// What the workflow is known to have: VIS's last confirmed delivery, or an earlier catch-up.
-	const covered = Math.max(data.coveredUntil ?? 0, visTime((hook?.statistics as IDataObject | undefined)?.lastSuccess) ?? 0);
-	let gap: DeliveryGap | undefined;
-	if (!hook) {
+	if (hook) {
+		hook = await renewWhenDue(context, data, hook, now());
+	} else {
+		const covered = data.coveredUntil;
 		hook = await createWebhook(context, url, data.signingKey || randomBytes(32).toString('hex'));
 		context.logger.warn(`Vonage VIS Trigger: VIS no longer had this trigger's webhook; registered ${String(hook.id)} again`);
-		if (covered) gap = { afterMs: covered, untilMs: visTime(hook.createdAt) ?? now(), reason: 'recreated' };
-	} else if (needsRenewal(hook, now())) {
-		const reason = (hook.statistics as IDataObject | undefined)?.failed === true ? 'failed' : 'expired';
-		const lost = isNotDelivering(hook, now());
-		if (lost) context.logger.warn(`Vonage VIS Trigger: VIS had stopped delivering to webhook ${String(hook.id)} (${reason}); renewing it`);
-		hook = await renew(context, hook);
-		if (lost) {
-			const since = covered || visTime(hook.createdAt) || now();
-			gap = { afterMs: since, untilMs: visTime(hook.renewedAt) ?? now(), reason };
-		}
+		if (covered) noteMissed(data, { afterMs: covered, untilMs: visTime(hook.createdAt) ?? now(), reason: 'recreated' });
 	}
 	keep(data, hook);
-	return { hook, gap };
+	return hook;
 }
 
 /** Activation: finds this node's registration at VIS, renewing it when due (n8n's checkExists). */
@@ -191,8 +221,8 @@ export async function checkRegistration(context: IHookFunctions): Promise<boolea
 		clear(data);
 		return false;
 	}
-	if (needsRenewal(hook, Date.now())) hook = await renew(context, hook);
-	// Written during activation, which n8n saves.
+	hook = await renewWhenDue(context, data, hook, Date.now());
+	// Written during activation, which n8n saves; the keeper then runs what VIS dropped.
 	keep(data, hook);
 	return true;
 }
