@@ -23,7 +23,6 @@ import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
 import { signedEventForms } from '../nodes/VonageVisTrigger/canonicalJson';
 import * as deliveries from '../nodes/VonageVisTrigger/deliveries';
 import { ReplayWindows } from '../nodes/shared/replayGuard';
-import { stopAllRenewals } from '../nodes/VonageVisTrigger/registration';
 import { matchingSignedForm } from '../nodes/VonageVisTrigger/signature';
 import { VonageVisTrigger } from '../nodes/VonageVisTrigger/VonageVisTrigger.node';
 import { fetchAsHttpRequest } from '../scripts/harness/fetchHttp';
@@ -315,8 +314,6 @@ async function verification() {
 	}
 	const expected = Buffer.from(signature, 'hex');
 	const bare = await perSecond(() => timingSafeEqual(createHmac('sha256', signingKey).update(rawBody).digest(), expected) || true);
-	// webhook() started a renewal timer for the registration; a process with one does not exit.
-	stopAllRenewals();
 	rows.push([`Trigger verification, ${rawBody.length} B event`, `${Math.round(node_)}/s`, `${Math.round(bare)}/s`, '–', (bare / node_).toFixed(2) + ' (floor/node)', '–', 'node = webhook() in an n8n-core WebhookContext, signed over the sorted compact form: body limits + UTF-8 decode + find the event + HMAC of the form as received + canonicalise + HMAC + constant-time compare + replay check + parse of the verified text + output'],
 		...[
 			['received', 'signed over the event as received: find it + 1 HMAC + compare'],
