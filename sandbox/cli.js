@@ -11,7 +11,7 @@ function arg(name, fallback) {
 }
 
 (async () => {
-	const standin = createStandin();
+	const standin = createStandin({ deliverCallEvents: true });
 	standin.seedEvents(Number(arg('events', 50)));
 	const url = await standin.listen(Number(arg('port', process.env.VONAGE_STANDIN_PORT ?? 5680)));
 	const info = { url, ...standin.sandbox };

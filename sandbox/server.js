@@ -28,7 +28,8 @@ function createStandin(options = {}) {
 	const { deliverEvent, publishCallEvent, deliveriesSettled, sampleEvent, deliverVoiceEvent, sampleVoiceEvent, answerCall, signedCallbackHeader } = createDeliveries(ctx, { findWebhook, findApp });
 	// As VIS does: every call event goes to the user's registered webhooks (off unless asked, so
 	// tests that deliver by hand see only their own deliveries).
-	if (options.deliverCallEvents) ctx.onCallEvent = (event) => void publishCallEvent(event);
+	const deliverCallEvents = (on) => (ctx.onCallEvent = on ? (event) => void publishCallEvent(event) : undefined);
+	deliverCallEvents(Boolean(options.deliverCallEvents));
 	const { voice, voiceV1, callView } = createVoice(ctx, { findApp, signedCallbackHeader });
 	const { control, failNext } = createControl(ctx, { appView, callView, makeCall, callHappens, seedEvents, findWebhook, deliverEvent, sampleEvent, deliverVoiceEvent, sampleVoiceEvent, answerCall });
 	const server = createHttpServer(ctx, { auth, vis, applications, users, voice, voiceV1, control });
@@ -43,6 +44,7 @@ function createStandin(options = {}) {
 		deliverEvent,
 		publishCallEvent,
 		deliveriesSettled,
+		deliverCallEvents,
 		sampleEvent,
 		deliverVoiceEvent,
 		sampleVoiceEvent,

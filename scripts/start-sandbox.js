@@ -86,7 +86,8 @@ async function main() {
 	runtime.log('building and installing n8n-nodes-vonage into the sandbox n8n…');
 	runtime.installPackage(userFolder);
 
-	const standin = createStandin({ stateFile: path.join(userFolder, 'sandbox-state.json') });
+	// Call events are delivered to the registered triggers as VIS delivers them, failures included.
+	const standin = createStandin({ stateFile: path.join(userFolder, 'sandbox-state.json'), deliverCallEvents: true });
 	standin.seedEvents(50);
 	const sandboxUrl = await standin.listen(sandboxPort);
 	const env = runtime.n8nEnv(userFolder, n8nPort);

@@ -11,6 +11,7 @@ import type { IDataObject, INodeExecutionData, ITriggerResponse } from 'n8n-work
 
 import { eventsRun, acceptedDeliveries } from '../nodes/VonageVisTrigger/deliveries';
 import { keeperClock } from '../nodes/VonageVisTrigger/keeper';
+import { pollClock } from '../nodes/VonageVisPollTrigger/poll';
 import { VonageVisPollTrigger } from '../nodes/VonageVisPollTrigger/VonageVisPollTrigger.node';
 import { additionalDataFor, workflowWith } from '../scripts/harness/n8n';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
@@ -31,6 +32,7 @@ beforeEach(async () => {
 	now = Date.now();
 	pauses = [];
 	keeperClock.now = () => now;
+	pollClock.now = () => now;
 	keeperClock.pause = (_ms, signal) =>
 		new Promise<void>((resolve, reject) => {
 			const entry = () => resolve();
@@ -48,6 +50,7 @@ afterEach(async () => {
 	keepers = [];
 	keeperClock.pause = realPause;
 	keeperClock.now = realNow;
+	pollClock.now = realNow;
 	acceptedDeliveries.clear();
 	eventsRun.clear();
 	await trigger?.close();
@@ -352,7 +355,11 @@ describe('VIS Poll Trigger', () => {
 
 	test('each new or changed call event is emitted once, in the trigger’s shape, and a restart catches up', async () => {
 		const harness = pollHarness();
+		// A call that ended just before publication is history, even inside the poll's overlap.
+		callsHappen(1);
+		now += 1000;
 		expect(await harness.poll()).toBeNull();
+		now += 1000;
 		const call = standin.callHappens({ states: ['RINGING'] });
 		now += 1000;
 		const first = await harness.poll();

@@ -10,7 +10,7 @@ import {
 	listChangedEvents,
 	type EventFilter,
 } from '../shared/visEvents';
-import { advance, POLL_OVERLAP_MS, startedFrom, type PollCursor } from './poll';
+import { advance, pollClock, POLL_OVERLAP_MS, startedFrom, type PollCursor } from './poll';
 
 export class VonageVisPollTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -72,7 +72,7 @@ export class VonageVisPollTrigger implements INodeType {
 			direction: options.direction as string | undefined,
 			finalStatesOnly: options.finalStatesOnly === true,
 		};
-		const now = Date.now();
+		const now = pollClock.now();
 		const windowMs = catchUpWindowMs(options.catchUpHours);
 
 		if (this.getMode() === 'manual') {
@@ -90,10 +90,11 @@ export class VonageVisPollTrigger implements INodeType {
 		const cursor = this.getWorkflowStaticData('node') as PollCursor;
 		if (cursor.afterMs === undefined) {
 			// Published just now: calls from here on, not the line's history.
+			cursor.since = now;
 			advance(cursor, [], now);
 			return null;
 		}
-		const floor = now - windowMs;
+		const floor = Math.max(now - windowMs, cursor.since ?? 0);
 		if (cursor.afterMs < floor) {
 			this.logger.warn(
 				`Vonage VIS Poll Trigger: the last poll was at ${new Date(cursor.afterMs).toISOString()}; only the last ${windowMs / 3_600_000} hours (the Catch-Up Window) are read`,

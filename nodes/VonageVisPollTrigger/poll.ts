@@ -7,6 +7,8 @@ import { CALL_LOOKBACK_MS, eventKey, FINAL_CALL_STATES, isWanted, stateTime, typ
  * so after a restart the first poll reads on from the last emitted events (a catch-up).
  */
 export interface PollCursor extends IDataObject {
+	/** When the trigger started reading (its publication): nothing before it is ever emitted. */
+	since?: number;
 	/** Events with a state time after this (minus the overlap) are read (n8n's clock, epoch ms). */
 	afterMs?: number;
 	/** Keys ("id:state") emitted whose state time is still inside the overlap, with that time. */
@@ -14,6 +16,9 @@ export interface PollCursor extends IDataObject {
 	/** Calls seen in a state they can still leave, by event id, with their start time. */
 	open?: Record<string, number>;
 }
+
+/** The poll's clock, replaceable in tests. */
+export const pollClock = { now: () => Date.now() };
 
 /**
  * Each poll reads again this far before the last one: VIS may list an event a little after the
