@@ -1,8 +1,9 @@
 /**
  * Every field a user can see in a node panel or a credential carries a hint they can act on: a
- * description (n8n shows it beside the label) or a placeholder (shown in the empty input). The
- * walk covers every node and credential the package declares, down into collections and
- * fixedCollections, so a field added later without a hint fails here.
+ * description (n8n shows it beside the label) or a placeholder (shown in the empty input); a
+ * required field also needs a description, since an example does not say where the value comes
+ * from. The walk covers every node and credential the package declares, down into collections
+ * and fixedCollections, so a field added later without a hint fails here.
  */
 import type { ICredentialType, INodeProperties, INodePropertyCollection, INodeType } from 'n8n-workflow';
 
@@ -58,6 +59,10 @@ function walk(fields: INodeProperties[], path: string, out: Unhinted[]): void {
 			continue;
 		}
 		if (!hintOf(field)) out.push({ path: here, reason: 'neither a description nor a placeholder' });
+		// An example alone does not say where a required value comes from.
+		else if (field.required && String(field.description ?? '').trim().length < MIN_HINT) {
+			out.push({ path: here, reason: 'required, but no description of where the value comes from' });
+		}
 	}
 }
 
@@ -81,7 +86,7 @@ describe('every visible field has a hint', () => {
 		expect(out).toEqual([]);
 	});
 
-	test('the walk finds an unhinted field nested in a collection and in a fixedCollection', () => {
+	test('the walk finds an unhinted field nested in a collection and in a fixedCollection, and a required one with only an example', () => {
 		const out: Unhinted[] = [];
 		walk(
 			[
@@ -95,10 +100,15 @@ describe('every visible field has a hint', () => {
 					options: [{ name: 'sms', displayName: 'SMS', values: [{ displayName: 'Number', name: 'number', type: 'string', default: '', description: 'ID' }] }],
 				},
 				{ displayName: 'Hinted', name: 'hinted', type: 'string', default: '', placeholder: '+14155550100' },
+				{ displayName: 'From Number', name: 'fromNumber', type: 'string', required: true, default: '', placeholder: '14155550100' },
 			],
 			'Test',
 			out,
 		);
-		expect(out.map((u) => u.path)).toEqual(['Test → Options (options) → Level (level)', 'Test → Channels (channels) → SMS → Number (number)']);
+		expect(out).toEqual([
+			{ path: 'Test → Options (options) → Level (level)', reason: 'neither a description nor a placeholder' },
+			{ path: 'Test → Channels (channels) → SMS → Number (number)', reason: 'neither a description nor a placeholder' },
+			{ path: 'Test → From Number (fromNumber)', reason: 'required, but no description of where the value comes from' },
+		]);
 	});
 });
