@@ -22,7 +22,7 @@ const DELIVERY_TIMEOUT_MS = 2000;
 const DELIVERY_RETRIES = 5;
 const RETRY_GAP_MS = 10_000;
 
-function createDeliveries({ options, clock, sandbox, state, visUser, newId }, { findWebhook, findApp }) {
+function createDeliveries({ options, clock, sandbox, state, visUser, newId, saveState }, { findWebhook, findApp }) {
 	// Tests shrink VIS's 10 s between retries; 1 is VIS's own pace.
 	const retryGapMs = RETRY_GAP_MS * (options.deliveryTimeScale ?? 1);
 	/** One delivery in flight per registration at a time, in the order the events happened. */
@@ -111,6 +111,7 @@ function createDeliveries({ options, clock, sandbox, state, visUser, newId }, { 
 		}
 		countOutcome(hook, status, message);
 		if (status !== 200) hook.statistics.failed = true;
+		saveState();
 	}
 
 	/** Resolves when every delivery started so far has ended (tests wait on it). */

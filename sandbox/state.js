@@ -63,21 +63,25 @@ function createState(options = {}) {
 	});
 	sandbox.applicationId = sandboxApplicationId;
 
-	// With a state file, webhook registrations and issued tokens outlive the process, as they
-	// outlive n8n restarts at the real Vonage: an OAuth2 connection made in n8n stays connected
-	// (the sandbox behind `npm start` uses this).
+	// With a state file, webhook registrations (with their statistics), call events and issued
+	// tokens outlive the process, as they outlive n8n restarts at the real Vonage: an OAuth2
+	// connection made in n8n stays connected, and a trigger catches up on the calls made while
+	// n8n was stopped (the sandbox behind `npm start` uses this).
 	if (options.stateFile && fs.existsSync(options.stateFile)) {
 		const saved = JSON.parse(fs.readFileSync(options.stateFile, 'utf8'));
 		for (const hook of saved.webhooks ?? []) state.webhooks.set(hook.id, hook);
 		for (const [token, expiresAt] of saved.accessTokens ?? []) state.accessTokens.set(token, expiresAt);
 		for (const [token, expiresAt] of saved.refreshTokens ?? []) state.refreshTokens.set(token, expiresAt);
+		for (const call of saved.calls ?? []) state.calls.set(String(call.id), call);
+		state.events.push(...(saved.events ?? []));
+		state.nextId = Math.max(state.nextId, saved.nextId ?? 0);
 	}
 	function saveState() {
 		if (!options.stateFile) return;
 		const live = (tokens) => [...tokens].filter(([, expiresAt]) => expiresAt > clock());
 		fs.writeFileSync(
 			options.stateFile,
-			JSON.stringify({ webhooks: [...state.webhooks.values()], accessTokens: live(state.accessTokens), refreshTokens: live(state.refreshTokens) }),
+			JSON.stringify({ webhooks: [...state.webhooks.values()], accessTokens: live(state.accessTokens), refreshTokens: live(state.refreshTokens), calls: [...state.calls.values()], events: state.events, nextId: state.nextId }),
 			{ mode: 0o600 },
 		);
 	}

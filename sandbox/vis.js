@@ -22,6 +22,7 @@ function createVis(ctx) {
 		const at = state.events.findIndex((event) => event.id === eventId);
 		if (at === -1) state.events.push(record);
 		else state.events[at] = record;
+		saveState();
 		ctx.onCallEvent?.(record);
 	}
 

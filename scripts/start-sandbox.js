@@ -88,7 +88,8 @@ async function main() {
 
 	// Call events are delivered to the registered triggers as VIS delivers them, failures included.
 	const standin = createStandin({ stateFile: path.join(userFolder, 'sandbox-state.json'), deliverCallEvents: true });
-	standin.seedEvents(50);
+	// Once per sandbox folder: the state file keeps the events of earlier runs.
+	if (!standin.state.events.length) standin.seedEvents(50);
 	const sandboxUrl = await standin.listen(sandboxPort);
 	const env = runtime.n8nEnv(userFolder, n8nPort);
 	// As a careful account would have it: the sandbox application signs its Voice callbacks.
