@@ -12,10 +12,12 @@ import type { IDataObject, INodeExecutionData, ITriggerResponse } from 'n8n-work
 import { eventsRun, acceptedDeliveries } from '../nodes/VonageVisTrigger/deliveries';
 import { keeperClock } from '../nodes/VonageVisTrigger/keeper';
 import { pollClock } from '../nodes/VonageVisPollTrigger/poll';
+import { VonageVisTrigger } from '../nodes/VonageVisTrigger/VonageVisTrigger.node';
+import { catchUpWindowMs } from '../nodes/shared/visEvents';
 import { VonageVisPollTrigger } from '../nodes/VonageVisPollTrigger/VonageVisPollTrigger.node';
 import { additionalDataFor, workflowWith } from '../scripts/harness/n8n';
-import { credentialsFor, startStandin, type Standin } from './helpers/standin';
-import { startTrigger, type TriggerHarness } from './helpers/trigger';
+import { credentialsFor, slept, startStandin, type Standin } from './helpers/standin';
+import { hostTrigger, startTrigger, type TriggerHarness } from './helpers/trigger';
 
 const HOUR = 3_600_000;
 let standin: Standin;
@@ -164,30 +166,30 @@ describe('the sandbox fails deliveries as VIS does', () => {
 	});
 });
 
+async function publishedTrigger(options: IDataObject = {}) {
+	trigger = await startTrigger(standin, options);
+	await trigger.activate();
+	return webhooks()[0];
+}
+
+/** Starts trigger() as n8n does, and waits until its first check (if any) has finished. */
+async function startKeeper(activation: 'init' | 'activate' | 'leadershipChange' = 'init') {
+	const before = pauses.length;
+	const keeper = await trigger!.startTrigger(activation);
+	keepers.push(keeper);
+	for (let waited = 0; pauses.length === before && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+	return keeper;
+}
+
+/** Lets the keeper's next periodic check run, and waits until it has finished. */
+async function nextCheck() {
+	for (let waited = 0; !pauses.length && waited < 2000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+	const pending = pauses.splice(0);
+	pending.forEach((resume) => resume());
+	for (let waited = 0; !pauses.length && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 describe('VIS Trigger: recovery without a delivery', () => {
-	async function publishedTrigger(options: IDataObject = {}) {
-		trigger = await startTrigger(standin, options);
-		await trigger.activate();
-		return webhooks()[0];
-	}
-
-	/** Starts trigger() as n8n does, and waits until its first check (if any) has finished. */
-	async function startKeeper(activation: 'init' | 'activate' | 'leadershipChange' = 'init') {
-		const before = pauses.length;
-		const keeper = await trigger!.startTrigger(activation);
-		keepers.push(keeper);
-		for (let waited = 0; pauses.length === before && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
-		return keeper;
-	}
-
-	/** Lets the keeper's next periodic check run, and waits until it has finished. */
-	async function nextCheck() {
-		for (let waited = 0; !pauses.length && waited < 2000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
-		const pending = pauses.splice(0);
-		pending.forEach((resume) => resume());
-		for (let waited = 0; !pauses.length && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
-	}
-
 	test('n8n down while 20 calls happen: on start the failed webhook is renewed and the 20 events run once each', async () => {
 		const hook = await publishedTrigger();
 		now += 1000;
@@ -338,21 +340,21 @@ describe('VIS Trigger: recovery without a delivery', () => {
 	});
 });
 
+const poller = new VonageVisPollTrigger();
+
+function pollHarness(options: IDataObject = {}, staticData: IDataObject = {}) {
+	const credentials = { vonageVisPasswordApi: credentialsFor(standin).vonageVisPasswordApi };
+	const { workflow, node } = workflowWith(poller, { options }, Object.keys(credentials), { [`node:${poller.description.defaults.name}`]: staticData });
+	const additionalData = additionalDataFor(credentials);
+	return {
+		poll: async (mode: 'trigger' | 'manual' = 'trigger') =>
+			(await poller.poll.call(new PollContext(workflow, node, additionalData, mode, 'activate'))) as INodeExecutionData[][] | null,
+		cursor: () => workflow.getStaticData('node', node),
+	};
+}
+const keys = (result: INodeExecutionData[][] | null) => (result?.[0] ?? []).map((item) => item.json.eventKey);
+
 describe('VIS Poll Trigger', () => {
-	const poller = new VonageVisPollTrigger();
-
-	function pollHarness(options: IDataObject = {}, staticData: IDataObject = {}) {
-		const credentials = { vonageVisPasswordApi: credentialsFor(standin).vonageVisPasswordApi };
-		const { workflow, node } = workflowWith(poller, { options }, Object.keys(credentials), { [`node:${poller.description.defaults.name}`]: staticData });
-		const additionalData = additionalDataFor(credentials);
-		return {
-			poll: async (mode: 'trigger' | 'manual' = 'trigger') =>
-				(await poller.poll.call(new PollContext(workflow, node, additionalData, mode, 'activate'))) as INodeExecutionData[][] | null,
-			cursor: () => workflow.getStaticData('node', node),
-		};
-	}
-	const keys = (result: INodeExecutionData[][] | null) => (result?.[0] ?? []).map((item) => item.json.eventKey);
-
 	test('each new or changed call event is emitted once, in the trigger’s shape, and a restart catches up', async () => {
 		const harness = pollHarness();
 		// A call that ended just before publication is history, even inside the poll's overlap.
@@ -409,5 +411,297 @@ describe('VIS Poll Trigger', () => {
 		const result = await harness.poll('manual');
 		expect(keys(result)).toEqual([`${newest.eventId}:MISSED`]);
 		expect(harness.cursor()).toEqual({});
+	});
+});
+
+describe('attacks', () => {
+	const EVENTS = '/t/vbc.prod/vis/v1/self/events';
+	const iso = (time: number) => new Date(time).toISOString();
+	/** A listed call event in `state`, which it reached at `time`. */
+	const listed = (id: string | number, state: string, time: number, extra: IDataObject = {}): IDataObject => ({
+		id,
+		type: 'CALL',
+		direction: 'INBOUND',
+		phoneNumber: '14155550100',
+		state,
+		startTime: iso(time),
+		answerTime: null,
+		endTime: ['ANSWERED', 'MISSED', 'CANCELLED', 'REJECTED'].includes(state) ? iso(time) : null,
+		...extra,
+	});
+	/** VIS answers the next events listing with `body` (status 200 unless told). */
+	const listingAnswers = (body: unknown, status = 200, retryAfter?: number) =>
+		standin.failNext(1, status, { pathPrefix: EVENTS, body: body as IDataObject, retryAfter });
+	const eventPages = () => standin.requests({ path: EVENTS });
+	/** Runs `fn` as each events page is requested (before VIS answers it). */
+	function onEventsPage(fn: (page: number) => void) {
+		const requests = standin.state.requests as IDataObject[];
+		requests.push = (...records: IDataObject[]) => {
+			for (const record of records) if (record.path === EVENTS) fn(Number((record.query as IDataObject).offset));
+			return Array.prototype.push.apply(requests, records);
+		};
+	}
+
+	/** n8n down (the trigger's listener closed) while `count` calls happen: VIS fails the webhook. */
+	async function outage(count: number, options: IDataObject = {}) {
+		const hook = await publishedTrigger(options);
+		await trigger!.close();
+		const missed = callsHappen(count);
+		await standin.deliveriesSettled();
+		expect(statistics(hook).failed).toBe(true);
+		now += 60_000;
+		return { hook, missedKeys: missed.map((call) => `${call.eventId}:MISSED`) };
+	}
+
+	/** The webhook failed since its creation, with the listener still up: the gap is (creation, now]. */
+	async function failedSinceCreation(options: IDataObject = {}) {
+		const hook = await publishedTrigger(options);
+		const createdAt = now;
+		statistics(hook).failed = true;
+		now += 60_000;
+		return { hook, createdAt };
+	}
+	const emittedKeys = () => emittedJson().map((event) => event.eventKey);
+
+	test.each([
+		['an object', { events: [] }],
+		['null', null],
+		['a number', 42],
+	])('VIS listing events as %s (200) keeps the gap, and the next check runs each missed event once', async (_name, body) => {
+		const { missedKeys } = await outage(3);
+		listingAnswers(body);
+		await startKeeper('init');
+		expect(trigger!.emitted).toHaveLength(0);
+		expect(trigger!.staticData().missed).toBeDefined();
+		await nextCheck();
+		expect(emittedKeys()).toEqual(missedKeys);
+		expect(trigger!.staticData().missed).toBeUndefined();
+	});
+
+	test('VIS answering the listing with an HTML page keeps the gap for the next check', async () => {
+		const { missedKeys } = await outage(2);
+		listingAnswers('<!doctype html><html><body>Maintenance</body></html>');
+		await startKeeper('init');
+		expect(trigger!.emitted).toHaveLength(0);
+		expect(trigger!.staticData().missed).toBeDefined();
+		await nextCheck();
+		expect(emittedKeys()).toEqual(missedKeys);
+	});
+
+	test('429s with a short Retry-After are waited out in the same check; a long one leaves the gap to the next', async () => {
+		const { missedKeys } = await outage(2);
+		listingAnswers(undefined, 429, 2);
+		listingAnswers(undefined, 429, 2);
+		await startKeeper('init');
+		expect(emittedKeys()).toEqual(missedKeys);
+		await trigger!.close();
+		const more = callsHappen(2);
+		await standin.deliveriesSettled();
+		now += 60_000;
+		listingAnswers(undefined, 429, 600);
+		await nextCheck();
+		expect(emittedKeys()).toEqual(missedKeys);
+		expect(trigger!.staticData().missed).toBeDefined();
+		await nextCheck();
+		expect(emittedKeys()).toEqual([...missedKeys, ...more.map((call) => `${call.eventId}:MISSED`)]);
+	});
+
+	test('500s on the second page of a catch-up run nothing; the next check runs all 150 once each', async () => {
+		const { missedKeys } = await outage(150);
+		let failures = 3;
+		onEventsPage((page) => {
+			if (page === 2 && failures-- > 0) standin.failNext(1, 500, { pathPrefix: EVENTS });
+		});
+		await startKeeper('init');
+		expect(trigger!.emitted).toHaveLength(0);
+		expect(trigger!.staticData().missed).toBeDefined();
+		await nextCheck();
+		expect(emittedKeys()).toEqual(missedKeys);
+		expect(new Set(trigger!.emitted.map((emit) => emit.deduplicationKey)).size).toBe(150);
+	});
+
+	test('a listing with duplicate ids, and ids as numbers and as strings, runs each id and state once', async () => {
+		const { hook, createdAt } = await failedSinceCreation();
+		listingAnswers([
+			listed(901, 'MISSED', createdAt + 1000),
+			listed(901, 'MISSED', createdAt + 1000),
+			listed('901', 'MISSED', createdAt + 1000),
+			listed(902, 'RINGING', createdAt + 2000),
+			listed(902, 'MISSED', createdAt + 3000),
+		]);
+		await startKeeper('init');
+		expect(emittedKeys()).toEqual(['901:MISSED', '902:RINGING', '902:MISSED']);
+		// The same event delivered live with its id as a string does not run again.
+		const again = await standin.deliverEvent(String(hook.id), listed('901', 'MISSED', createdAt + 1000));
+		expect(JSON.parse(again.body)).toEqual({ status: 'duplicate event ignored' });
+		expect(trigger!.executions).toHaveLength(0);
+	});
+
+	test('unknown states run (unless filtered), a garbage endTime falls back to the start, an epoch-number time is read, and an event without a time never poisons the cursor', async () => {
+		const { createdAt } = await failedSinceCreation();
+		listingAnswers([
+			listed(911, 'TELEPORTED', createdAt + 1000),
+			listed(912, 'MISSED', createdAt + 2000, { endTime: 'yesterday-ish' }),
+			listed(913, 'MISSED', createdAt + 3000, { startTime: undefined, endTime: undefined }),
+			listed(914, 'MISSED', createdAt + 4000, { startTime: createdAt + 4000, endTime: createdAt + 4000 }),
+			listed(915, 'MISSED', createdAt + 5000, { startTime: null, endTime: '' }),
+		]);
+		await startKeeper('init');
+		expect(emittedKeys()).toEqual(['911:TELEPORTED', '912:MISSED', '914:MISSED']);
+		expect(Number.isFinite(trigger!.staticData().coveredUntil)).toBe(true);
+		expect(trigger!.staticData().coveredUntil).toBe(now);
+	});
+
+	test('Final States Only leaves unknown states out of a catch-up', async () => {
+		const { createdAt } = await failedSinceCreation({ finalStatesOnly: true });
+		listingAnswers([listed(921, 'TELEPORTED', createdAt + 1000), listed(922, 'REJECTED', createdAt + 2000)]);
+		await startKeeper('init');
+		expect(emittedKeys()).toEqual(['922:REJECTED']);
+	});
+
+	test('ids with ":" and ids longer than n8n’s 255-character deduplication key stay distinct events', async () => {
+		const { createdAt } = await failedSinceCreation();
+		const long = 'x'.repeat(400);
+		listingAnswers([
+			listed('a:b', 'MISSED', createdAt + 1000),
+			listed('a', 'b:MISSED', createdAt + 2000),
+			listed(`${long}1`, 'MISSED', createdAt + 3000),
+			listed(`${long}2`, 'MISSED', createdAt + 4000),
+		]);
+		await startKeeper('init');
+		expect(trigger!.emitted).toHaveLength(4);
+		const keys = trigger!.emitted.map((emit) => emit.deduplicationKey!);
+		expect(new Set(keys).size).toBe(4);
+		expect(Math.max(...keys.map((key) => key.length))).toBeLessThanOrEqual(255);
+		expect(new Set(emittedKeys()).size).toBe(4);
+	});
+
+	/** A trigger on a credential allowed `perMinute` VIS requests a minute. */
+	async function triggerWithQuota(perMinute: number) {
+		trigger = await hostTrigger(new VonageVisTrigger(), { options: {} }, {
+			vonageVisPasswordApi: { ...credentialsFor(standin).vonageVisPasswordApi, requestsPerMinute: perMinute },
+		});
+		await trigger.activate();
+		return webhooks()[0];
+	}
+
+	test('a catch-up of 250 events (3 pages) on a quota of 1 request a minute waits its turns and runs each once', async () => {
+		const hook = await triggerWithQuota(1);
+		await trigger!.close();
+		const missed = callsHappen(250);
+		await standin.deliveriesSettled();
+		expect(statistics(hook).failed).toBe(true);
+		now += 60_000;
+		slept.length = 0;
+		await startKeeper('init');
+		expect(emittedKeys()).toEqual(missed.map((call) => `${call.eventId}:MISSED`));
+		expect(eventPages()).toHaveLength(3);
+		// GET webhook, PUT renew, 3 pages: each after a wait of about a minute.
+		expect(slept.filter((ms) => ms > 50_000).length).toBeGreaterThanOrEqual(4);
+		expect(trigger!.failedExecutions).toHaveLength(0);
+	});
+
+	test('a trigger closed (unpublished) in the middle of a catch-up stops reading pages and runs nothing; the next start runs it all once', async () => {
+		await triggerWithQuota(1);
+		await trigger!.close();
+		const missed = callsHappen(150);
+		await standin.deliveriesSettled();
+		now += 60_000;
+		let keeper: ITriggerResponse | undefined;
+		onEventsPage((page) => {
+			if (page === 1) void keeper?.closeFunction?.();
+		});
+		const started = trigger!.startTrigger('init');
+		keeper = await started;
+		keepers.push(keeper);
+		for (let waited = 0; eventPages().length === 0 && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(eventPages()).toHaveLength(1);
+		expect(trigger!.emitted).toHaveLength(0);
+		expect(trigger!.staticData().missed).toBeDefined();
+
+		(standin.state.requests as IDataObject[]).push = Array.prototype.push;
+		await startKeeper('init');
+		expect(emittedKeys()).toEqual(missed.map((call) => `${call.eventId}:MISSED`));
+	});
+
+	test.each([
+		['ahead of', 5 * 60_000],
+		['behind', -5 * 60_000],
+	])('VIS’s clock %s n8n’s by 5 minutes: every missed event runs once, and a restart runs none again', async (_name, skew) => {
+		keeperClock.now = () => now - skew;
+		const { missedKeys } = await outage(5);
+		await startKeeper('init');
+		expect(emittedKeys()).toEqual(missedKeys);
+		await startKeeper('leadershipChange');
+		await nextCheck();
+		expect(emittedKeys()).toEqual(missedKeys);
+	});
+
+	test('two keepers running at once for one node renew once… or twice, but run each event once', async () => {
+		const { missedKeys } = await outage(20);
+		const before = pauses.length;
+		keepers.push(...(await Promise.all([trigger!.startTrigger('init'), trigger!.startTrigger('leadershipChange')])));
+		for (let waited = 0; pauses.length < before + 2 && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+		expect(emittedKeys()).toEqual(missedKeys);
+		expect(webhooks()).toHaveLength(1);
+		expect(trigger!.staticData().missed).toBeUndefined();
+	});
+
+	test('a registration purged while a catch-up reads: registered again at the next check, and what happened meanwhile runs once', async () => {
+		const { hook, missedKeys } = await outage(3);
+		let purged: Array<IDataObject & { eventId: number }> = [];
+		onEventsPage(() => {
+			if (purged.length) return;
+			standin.state.webhooks.delete(hook.id);
+			purged = callsHappen(2);
+		});
+		await startKeeper('init');
+		expect(emittedKeys()).toEqual(missedKeys);
+		now += 1000;
+		await nextCheck();
+		expect(webhooks()).toHaveLength(1);
+		expect(webhooks()[0].id).not.toBe(hook.id);
+		await nextCheck();
+		expect(emittedKeys()).toEqual([...missedKeys, ...purged.map((call) => `${call.eventId}:MISSED`)]);
+	});
+
+	test('a delivery under another registration’s webhook id runs only when signed with this node’s key, once, as this trigger’s', async () => {
+		const hook = await publishedTrigger();
+		const ours = String(trigger!.staticData().signingKey);
+		const other = await registerAt(`${standin.url}/elsewhere`);
+		const event = listed(931, 'MISSED', now);
+		const foreign = await standin.deliverEvent(String(hook.id), event, { webhookIdHeader: other.id, signingKey: 'k'.repeat(64) });
+		expect(foreign.status).toBe(401);
+		const borrowed = await standin.deliverEvent(String(hook.id), event, { webhookIdHeader: other.id, signingKey: ours });
+		expect(JSON.parse(borrowed.body)).toEqual({ status: 'accepted' });
+		expect(trigger!.executions[0][0].json.webhookId).toBe(hook.id);
+		const again = await standin.deliverEvent(String(hook.id), event);
+		expect(JSON.parse(again.body)).toEqual({ status: 'duplicate delivery ignored' });
+		expect(trigger!.executions).toHaveLength(1);
+	});
+
+	test.each([
+		[-5, 0],
+		[0, 0],
+		[2, 2],
+		[1e9, 168],
+		[Number.POSITIVE_INFINITY, 168],
+		['abc', 24],
+		['', 24],
+		['  ', 24],
+		['12', 12],
+		[null, 24],
+		[undefined, 24],
+		[true, 24],
+		[{}, 24],
+	])('Catch-Up Window %p reads %p hours', (hours, expected) => {
+		expect(catchUpWindowMs(hours)).toBe(expected * HOUR);
+	});
+
+	test('a Catch-Up Window expression that yields null still catches up', async () => {
+		const { missedKeys } = await outage(2, { catchUpHours: null });
+		await startKeeper('init');
+		expect(emittedKeys()).toEqual(missedKeys);
 	});
 });

@@ -55,7 +55,12 @@ function deduplicationKey(context: ITriggerFunctions, key: string): string {
  * failed execution so the loss is visible. The cursor advances with each event, and n8n's
  * deduplication key refuses an event that already ran (a restart mid catch-up, another leader).
  */
-export async function catchUp(context: ITriggerFunctions, data: RegistrationData, gap: DeliveryGap): Promise<number> {
+export async function catchUp(
+	context: ITriggerFunctions,
+	data: RegistrationData,
+	gap: DeliveryGap,
+	stopped: AbortSignal = new AbortController().signal,
+): Promise<number> {
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	const windowMs = catchUpWindowMs(options.catchUpHours);
 	if (windowMs === 0) {
@@ -82,7 +87,11 @@ export async function catchUp(context: ITriggerFunctions, data: RegistrationData
 		direction: options.direction as string | undefined,
 		finalStatesOnly: options.finalStatesOnly === true,
 	};
-	const events = await listChangedEvents(context, { afterMs, untilMs: gap.untilMs, filter });
+	const events = await listChangedEvents(context, { afterMs, untilMs: gap.untilMs, filter, signal: stopped });
+	// Closed (unpublished, or n8n stopping) while pages were read, which can take minutes at the
+	// credential's quota: a deactivated workflow must not run, and the listing may be partial. The
+	// gap stays in static data for the next activation.
+	if (stopped.aborted) return 0;
 	const seen = eventsRun.for(triggerNodeKey(context.getWorkflow().id, context.getNode().id));
 	let emitted = 0;
 	for (const event of events) {
@@ -114,7 +123,7 @@ export async function keepDelivering(context: ITriggerFunctions): Promise<ITrigg
 		try {
 			const hook = await ensureDelivering(context, data, data.url, keeperClock.now);
 			lifetime = lifetimeOf(hook);
-			if (data.missed && !stopped.signal.aborted) await catchUp(context, data, { ...data.missed });
+			if (data.missed && !stopped.signal.aborted) await catchUp(context, data, { ...data.missed }, stopped.signal);
 		} catch (error) {
 			// A failure here is retried at the next check; VIS keeps its events for the catch-up.
 			context.logger.error(`Vonage VIS Trigger could not check its VIS webhook: ${(error as Error).message}`);

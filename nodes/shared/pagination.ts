@@ -8,6 +8,14 @@ export interface PageLimit {
 	/** Ignored when returnAll is true. */
 	limit: number;
 	itemIndex?: number;
+	/**
+	 * A page that is not a list is an error instead of the end of the listing: for callers that
+	 * move a cursor past what they read (a catch-up, a poll), where an empty result would be taken
+	 * as "nothing happened" and the events skipped for good.
+	 */
+	requireList?: boolean;
+	/** Stops requesting pages once aborted (a trigger closed mid catch-up); the caller checks it. */
+	signal?: AbortSignal;
 }
 
 /**
@@ -47,6 +55,7 @@ export async function visPaginate(
 	const results: IDataObject[] = [];
 	for (let page = 1; results.length < max; page++) {
 		if (page > MAX_PAGES) throw tooManyPages(context, limit.itemIndex);
+		if (limit.signal?.aborted) break;
 		const items = await vonageRequest(context, {
 			api: 'vis',
 			method: 'GET',
@@ -54,7 +63,14 @@ export async function visPaginate(
 			query: { ...query, offset: page, size },
 			itemIndex: limit.itemIndex,
 		});
-		if (!Array.isArray(items)) break;
+		if (!Array.isArray(items)) {
+			if (!limit.requireList) break;
+			throw new NodeOperationError(
+				context.getNode(),
+				`VIS answered GET ${path} (page ${page}) with ${items === null ? 'null' : typeof items} where a list of records was expected; nothing was read, so nothing is skipped`,
+				{ itemIndex: limit.itemIndex },
+			);
+		}
 		results.push(...items);
 		if (items.length < size) break;
 	}

@@ -19,19 +19,26 @@ export const FINAL_CALL_STATES = ['ANSWERED', 'CANCELLED', 'MISSED', 'REJECTED']
 /** Where an item of the VIS triggers came from, so that a workflow can tell. */
 export type EventSource = 'webhook' | 'catch-up' | 'poll';
 
-/** The same for a delivery and a listing of one call event in one state. */
+/**
+ * The same for a delivery and a listing of one call event in one state. An id may hold ':' (VIS
+ * does not say what ids are), so a ':' or '%' in the state is escaped: the key then splits at its
+ * last ':', and an id "a:b" in state "C" cannot share a key with an id "a" in state "b:C". VIS's
+ * states have neither, so their keys read as "<event id>:<state>".
+ */
 export function eventKey(event: IDataObject): string {
-	return `${String(event.id)}:${String(event.state)}`;
+	return `${String(event.id)}:${String(event.state).replace(/[%:]/g, (char) => encodeURIComponent(char))}`;
 }
 
-/** When the event reached the state it is listed with (VIS's clock), or NaN when it has no time. */
+/**
+ * When the event reached the state it is listed with (VIS's clock), or NaN when it has no time:
+ * such an event cannot be placed in a window and is not run. ISO text as VIS documents, or epoch
+ * milliseconds (the unit of its `fromDate`); an unreadable time falls back to the next one.
+ */
 export function stateTime(event: IDataObject): number {
 	for (const field of ['endTime', 'answerTime', 'startTime']) {
 		const value = event[field];
-		if (typeof value === 'string' && value) {
-			const time = Date.parse(value);
-			if (Number.isFinite(time)) return time;
-		}
+		const time = typeof value === 'string' && value ? Date.parse(value) : typeof value === 'number' ? value : Number.NaN;
+		if (Number.isFinite(time)) return time;
 	}
 	return Number.NaN;
 }
@@ -73,9 +80,11 @@ export const catchUpHoursField: INodeProperties = {
 
 /** The window in milliseconds, held to its bounds whatever the parameter holds. */
 export function catchUpWindowMs(hours: unknown): number {
-	const value = Number(hours);
-	const bounded = Number.isFinite(value) ? Math.min(Math.max(value, 0), MAX_CATCH_UP_HOURS) : DEFAULT_CATCH_UP_HOURS;
-	return bounded * 3_600_000;
+	// Only a number (or numeric text) chooses: an expression that yields null, '' or true would
+	// otherwise read as 0 or 1 and turn catch-up off or nearly off without anyone asking.
+	const value = typeof hours === 'number' || (typeof hours === 'string' && hours.trim() !== '') ? Number(hours) : Number.NaN;
+	if (Number.isNaN(value)) return DEFAULT_CATCH_UP_HOURS * 3_600_000;
+	return Math.min(Math.max(value, 0), MAX_CATCH_UP_HOURS) * 3_600_000;
 }
 
 export interface ChangedEventsQuery {
@@ -86,6 +95,8 @@ export interface ChangedEventsQuery {
 	/** Calls that started before this cannot matter (default: CALL_LOOKBACK_MS before afterMs). */
 	startedFromMs?: number;
 	filter: EventFilter;
+	/** Stops between pages once aborted; the caller must then treat the listing as incomplete. */
+	signal?: AbortSignal;
 }
 
 /**
@@ -106,7 +117,7 @@ export async function listChangedEvents(context: VonageContext, query: ChangedEv
 		? FINAL_CALL_STATES.filter((state) => !query.filter.states?.length || query.filter.states.includes(state))
 		: query.filter.states ?? [];
 	if (states.length) filterQuery.states = states.join(',');
-	const listed = await visPaginate(context, '/self/events', filterQuery, { returnAll: true, limit: 0 });
+	const listed = await visPaginate(context, '/self/events', filterQuery, { returnAll: true, limit: 0, requireList: true, signal: query.signal });
 	return listed
 		.filter((event) => {
 			const time = stateTime(event);
