@@ -705,3 +705,127 @@ describe('attacks', () => {
 		expect(emittedKeys()).toEqual(missedKeys);
 	});
 });
+
+describe('attacks on the VIS Poll Trigger', () => {
+	const EVENTS = '/t/vbc.prod/vis/v1/self/events';
+	const missedKeysOf = (calls: Array<IDataObject & { eventId: number }>) => calls.map((call) => `${call.eventId}:MISSED`);
+
+	test('a poll failing on its second page emits nothing and moves no cursor; the next poll emits all 150 once', async () => {
+		const harness = pollHarness();
+		await harness.poll();
+		now += 1000;
+		const calls = callsHappen(150);
+		now += 60_000;
+		const before = JSON.parse(JSON.stringify(harness.cursor())) as IDataObject;
+		const requests = standin.state.requests as IDataObject[];
+		let failures = 3;
+		requests.push = (...records: IDataObject[]) => {
+			for (const record of records) {
+				if (record.path === EVENTS && (record.query as IDataObject).offset === '2' && failures-- > 0) standin.failNext(1, 500, { pathPrefix: EVENTS });
+			}
+			return Array.prototype.push.apply(requests, records);
+		};
+		await expect(harness.poll()).rejects.toThrow();
+		expect(harness.cursor()).toEqual(before);
+		now += 60_000;
+		expect(keys(await harness.poll())).toEqual(missedKeysOf(calls));
+		now += 60_000;
+		expect(await harness.poll()).toBeNull();
+	});
+
+	test('a listing that is not a list fails the poll instead of moving the cursor past its events', async () => {
+		const harness = pollHarness();
+		await harness.poll();
+		now += 1000;
+		const calls = callsHappen(2);
+		now += 60_000;
+		const before = JSON.parse(JSON.stringify(harness.cursor())) as IDataObject;
+		standin.failNext(1, 200, { pathPrefix: EVENTS, body: { events: [] } });
+		await expect(harness.poll()).rejects.toThrow(/where a list of records was expected/);
+		expect(harness.cursor()).toEqual(before);
+		now += 10 * 60_000;
+		expect(keys(await harness.poll())).toEqual(missedKeysOf(calls));
+	});
+
+	test.each([
+		['afterMs is text', { afterMs: 'yesterday' }],
+		['recent is text, open an array', { recent: 'garbage', open: [1, 2] }],
+		['recent is null, open holds text', { recent: null, open: { 5: 'soon' } }],
+		['since is an object', { since: {} }],
+	])('corrupted static data (%s) neither throws nor sticks: the next call runs once', async (_name, corruption) => {
+		const harness = pollHarness();
+		await harness.poll();
+		now += 1000;
+		Object.assign(harness.cursor(), corruption);
+		const [call] = callsHappen(1);
+		now += 60_000;
+		expect(keys(await harness.poll())).toEqual(missedKeysOf([call]));
+		now += 60_000;
+		expect(await harness.poll()).toBeNull();
+		const cursor = harness.cursor();
+		expect(Number.isFinite(cursor.afterMs)).toBe(true);
+		expect(typeof cursor.recent === 'object' && !Array.isArray(cursor.recent)).toBe(true);
+	});
+
+	test.each([0, -5])('a Catch-Up Window of %p still emits what happens between polls', async (hours) => {
+		const harness = pollHarness({ catchUpHours: hours });
+		await harness.poll();
+		now += 1000;
+		const [call] = callsHappen(1);
+		now += 60_000;
+		expect(keys(await harness.poll())).toEqual(missedKeysOf([call]));
+	});
+
+	test('an event listed ANSWERED and then (impossibly) RINGING is not emitted as a new ring', async () => {
+		const harness = pollHarness();
+		await harness.poll();
+		now += 1000;
+		const [call] = callsHappen(1, ['RINGING', 'ANSWERED']);
+		now += 1000;
+		expect(keys(await harness.poll())).toEqual([`${call.eventId}:ANSWERED`]);
+		const event = standin.state.events.find((candidate: IDataObject) => candidate.id === call.eventId);
+		Object.assign(event, { state: 'RINGING', endTime: null, answerTime: null });
+		now += 1000;
+		expect(await harness.poll()).toBeNull();
+		now += 10 * 60_000;
+		expect(await harness.poll()).toBeNull();
+	});
+
+	test('a call that stays open for 11 hours is still seen when it ends', async () => {
+		const harness = pollHarness();
+		await harness.poll();
+		now += 1000;
+		const [call] = callsHappen(1, ['RINGING', 'ACTIVE']);
+		for (let polls = 0; polls < 11 * 4; polls++) {
+			now += 15 * 60_000;
+			const result = await harness.poll();
+			if (polls === 0) expect(keys(result)).toEqual([`${call.eventId}:ACTIVE`]);
+			else expect(result).toBeNull();
+		}
+		const event = standin.state.events.find((candidate: IDataObject) => candidate.id === call.eventId);
+		Object.assign(event, { state: 'ANSWERED', endTime: new Date(now).toISOString() });
+		now += 60_000;
+		expect(keys(await harness.poll())).toEqual([`${call.eventId}:ANSWERED`]);
+	});
+
+	test.each([
+		['behind', 5 * 60_000],
+		['ahead of', -5 * 60_000],
+	])('VIS’s clock %s n8n’s by 5 minutes: every call after publication is emitted once, none from before', async (_name, skew) => {
+		pollClock.now = () => now + skew;
+		const [before] = callsHappen(1);
+		now += 1000;
+		const harness = pollHarness();
+		expect(await harness.poll()).toBeNull();
+		const emitted: unknown[] = [];
+		const calls: Array<IDataObject & { eventId: number }> = [];
+		for (let minute = 0; minute < 12; minute++) {
+			now += 20_000;
+			calls.push(...callsHappen(1));
+			now += 39_000;
+			emitted.push(...keys(await harness.poll()));
+		}
+		expect(emitted).toEqual(missedKeysOf(calls));
+		expect(emitted).not.toContain(`${before.eventId}:MISSED`);
+	});
+});

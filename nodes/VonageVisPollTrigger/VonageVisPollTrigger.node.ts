@@ -10,7 +10,7 @@ import {
 	listChangedEvents,
 	type EventFilter,
 } from '../shared/visEvents';
-import { advance, pollClock, POLL_OVERLAP_MS, startedFrom, type PollCursor } from './poll';
+import { advance, MIN_POLL_WINDOW_MS, pollClock, POLL_OVERLAP_MS, repairCursor, startedFrom, type PollCursor } from './poll';
 
 export class VonageVisPollTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -73,11 +73,13 @@ export class VonageVisPollTrigger implements INodeType {
 			finalStatesOnly: options.finalStatesOnly === true,
 		};
 		const now = pollClock.now();
-		const windowMs = catchUpWindowMs(options.catchUpHours);
+		// Every poll reads what happened since the last one: a window of 0 (catch-up off) would leave
+		// nothing to read, so it bounds only a longer absence, and never below an hour.
+		const windowMs = Math.max(catchUpWindowMs(options.catchUpHours), MIN_POLL_WINDOW_MS);
 
 		if (this.getMode() === 'manual') {
 			// A test poll shows the newest matching event and moves no cursor.
-			const events = await listChangedEvents(this, { afterMs: now - Math.max(windowMs, 3_600_000), filter });
+			const events = await listChangedEvents(this, { afterMs: now - windowMs, filter });
 			const newest = events[events.length - 1];
 			if (!newest) {
 				throw new NodeOperationError(this.getNode(), 'No call event on this VBC line matches the options yet', {
@@ -88,10 +90,23 @@ export class VonageVisPollTrigger implements INodeType {
 		}
 
 		const cursor = this.getWorkflowStaticData('node') as PollCursor;
+		if (repairCursor(cursor)) {
+			// Its last position is unreadable: the whole window is read again rather than skipped.
+			this.logger.warn('Vonage VIS Poll Trigger: its saved cursor was unreadable; reading the whole Catch-Up Window again');
+			cursor.afterMs = Math.max(now - windowMs, cursor.since ?? 0) + POLL_OVERLAP_MS;
+		}
 		if (cursor.afterMs === undefined) {
-			// Published just now: calls from here on, not the line's history.
-			cursor.since = now;
-			advance(cursor, [], now);
+			// Published just now: calls from here on, not the line's history. What VIS lists now is
+			// that history, remembered by key rather than told apart by time, since VIS's clock may
+			// be minutes ahead of n8n's; `since` lies an overlap back, for a VIS clock behind.
+			cursor.since = now - POLL_OVERLAP_MS;
+			let history: IDataObject[] = [];
+			try {
+				history = await listChangedEvents(this, { afterMs: cursor.since, filter: {} });
+			} catch (error) {
+				this.logger.warn(`Vonage VIS Poll Trigger could not read the line's recent events on publication: ${(error as Error).message}`);
+			}
+			advance(cursor, history, now);
 			return null;
 		}
 		const floor = Math.max(now - windowMs, cursor.since ?? 0);

@@ -21,10 +21,41 @@ export interface PollCursor extends IDataObject {
 export const pollClock = { now: () => Date.now() };
 
 /**
- * Each poll reads again this far before the last one: VIS may list an event a little after the
- * time it happened, or with a clock a little ahead of n8n's. What it reads twice is skipped by key.
+ * Each poll reads again this far before the last one: VIS may list an event a while after the
+ * time it happened, and stamps it with its own clock, which may be minutes behind n8n's (a laptop
+ * off NTP): an event is lost only when lag and skew together pass this. What it reads twice is
+ * skipped by key; the cost is the calls of these minutes listed again, one page on a VBC line.
  */
-export const POLL_OVERLAP_MS = 60_000;
+export const POLL_OVERLAP_MS = 10 * 60_000;
+
+/** The least a poll reads back (a test poll, or a Catch-Up Window of 0): one hour. */
+export const MIN_POLL_WINDOW_MS = 3_600_000;
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Static data is whatever was saved, and may have been edited or written by another version: a
+ * field that is not what this version writes is dropped, since one NaN would reach the listing's
+ * `fromDate` (a 400 at every poll, the cursor never moving again). Returns whether `afterMs` was
+ * unreadable, so the caller reads the whole window rather than start over and skip it.
+ */
+export function repairCursor(cursor: PollCursor): boolean {
+	const finite = (value: unknown) => typeof value === 'number' && Number.isFinite(value);
+	if (cursor.since !== undefined && !finite(cursor.since)) delete cursor.since;
+	const lostAfter = cursor.afterMs !== undefined && !finite(cursor.afterMs);
+	if (lostAfter) delete cursor.afterMs;
+	for (const field of ['recent', 'open'] as const) {
+		const map = cursor[field];
+		if (map === undefined) continue;
+		if (!isPlainObject(map)) {
+			delete cursor[field];
+			continue;
+		}
+		for (const [key, value] of Object.entries(map)) if (!finite(value)) delete map[key];
+	}
+	return lostAfter;
+}
 
 /** Where the listing starts by call start time: the oldest call still going on, within bounds. */
 export function startedFrom(cursor: PollCursor, afterMs: number): number {
@@ -44,7 +75,10 @@ export function advance(cursor: PollCursor, listed: IDataObject[], now: number, 
 	for (const event of listed) {
 		const key = eventKey(event);
 		const id = String(event.id);
-		if (FINAL_CALL_STATES.includes(String(event.state))) delete open[id];
+		const final = FINAL_CALL_STATES.includes(String(event.state));
+		// A call that ended does not ring again: a listing that says so later is not a new event.
+		if (!final && FINAL_CALL_STATES.some((state) => recent[eventKey({ id, state })] !== undefined)) continue;
+		if (final) delete open[id];
 		else open[id] = Date.parse(String(event.startTime)) || now;
 		if (recent[key] !== undefined || !isWanted(event, filter)) continue;
 		recent[key] = stateTime(event);
