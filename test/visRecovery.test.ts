@@ -699,6 +699,21 @@ describe('attacks', () => {
 		expect(catchUpWindowMs(hours)).toBe(expected * HOUR);
 	});
 
+	test.each([
+		['missed is text', { missed: 'garbage' }],
+		['missed has no times', { missed: { reason: 'failed' } }],
+		['missed is null, coveredUntil is text', { missed: null, coveredUntil: 'soon' }],
+	])('corrupted static data (%s) neither sticks the catch-up nor stops the renewal', async (_name, corruption) => {
+		const { hook, missedKeys } = await outage(2);
+		Object.assign(trigger!.staticData(), corruption);
+		await startKeeper('init');
+		expect(statistics(hook).failed).toBe(false);
+		await nextCheck();
+		expect(emittedKeys()).toEqual(missedKeys);
+		expect(trigger!.staticData().missed).toBeUndefined();
+		expect(Number.isFinite(trigger!.staticData().coveredUntil)).toBe(true);
+	});
+
 	test('a Catch-Up Window expression that yields null still catches up', async () => {
 		const { missedKeys } = await outage(2, { catchUpHours: null });
 		await startKeeper('init');

@@ -15,6 +15,7 @@ import {
 	DEFAULT_LIFETIME_MS,
 	ensureDelivering,
 	lifetimeOf,
+	repairRegistrationData,
 	type DeliveryGap,
 	type RegistrationData,
 } from './registration';
@@ -121,6 +122,7 @@ export async function keepDelivering(context: ITriggerFunctions): Promise<ITrigg
 	const check = async () => {
 		if (!data.url) return;
 		try {
+			repairRegistrationData(context, data, keeperClock.now());
 			const hook = await ensureDelivering(context, data, data.url, keeperClock.now);
 			lifetime = lifetimeOf(hook);
 			if (data.missed && !stopped.signal.aborted) await catchUp(context, data, { ...data.missed }, stopped.signal);

@@ -131,6 +131,25 @@ function keep(data: RegistrationData, hook: IDataObject) {
 	if (lastSuccess !== undefined && lastSuccess > (data.coveredUntil ?? 0)) data.coveredUntil = lastSuccess;
 }
 
+/**
+ * Static data is whatever was saved, possibly edited or written by another version. A gap or a
+ * cursor that is not made of finite times would put a NaN in the listing's `fromDate` and fail
+ * every catch-up from then on. An unreadable gap becomes one from the saved cursor until now
+ * (what ran already is refused by n8n's deduplication key), or is dropped when the cursor is
+ * unreadable too; both with a warning.
+ */
+export function repairRegistrationData(context: Context, data: RegistrationData, now: number): void {
+	if (data.coveredUntil !== undefined && !Number.isFinite(data.coveredUntil)) delete data.coveredUntil;
+	const gap = data.missed as Partial<DeliveryGap> | undefined;
+	if (gap === undefined || (typeof gap === 'object' && gap !== null && Number.isFinite(gap.afterMs) && Number.isFinite(gap.untilMs))) return;
+	const since = data.coveredUntil;
+	context.logger.warn(
+		`Vonage VIS Trigger: the missed-events gap in its static data was unreadable; ${since === undefined ? 'it is dropped' : `catching up from ${new Date(since).toISOString()}`}`,
+	);
+	if (since === undefined) delete data.missed;
+	else data.missed = { afterMs: since, untilMs: now, reason: 'failed' };
+}
+
 function clear(data: RegistrationData) {
 	for (const key of ['webhookId', 'signingKey', 'expireAt', 'url', 'coveredUntil', 'missed']) delete data[key];
 }
@@ -211,6 +230,7 @@ export async function ensureDelivering(
 export async function checkRegistration(context: IHookFunctions): Promise<boolean> {
 	const data = context.getWorkflowStaticData('node') as RegistrationData;
 	const url = context.getNodeWebhookUrl('default') as string;
+	repairRegistrationData(context, data, Date.now());
 	let hook = data.webhookId ? await fetchWebhook(context, data.webhookId) : undefined;
 	if (hook && hook.url !== url) {
 		await deleteWebhook(context, String(hook.id));
