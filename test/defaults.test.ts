@@ -87,6 +87,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
 		'call:create': [], // Phone Number and From Number are required
 		'call:update': [], // Action is required from version 2
 		'dtmf:send': [], // Digits are required
+		'ncco:build': [], // sends nothing: it outputs the NCCO
 		'stream:play': [], // Audio URL is required
 		'stream:stop': ['DELETE /v1/calls/:id/stream'],
 		'talk:speak': [], // Text is required
@@ -178,8 +179,8 @@ describe('Vonage Voice → Update a call', () => {
 		};
 	};
 
-	test('a new node (version 2) preselects no action: n8n marks it required, and the subtitle says Update', () => {
-		expect(new VonageVoice().description.defaultVersion).toBe(2);
+	test('a new node (version 2 and later) preselects no action: n8n marks it required, and the subtitle says Update', () => {
+		expect(new VonageVoice().description.defaultVersion).toBe(3);
 		const added = parametersOf(2, { resource: 'call', operation: 'update' });
 		expect(added.parameters.action).toBe('');
 		expect(added.issues?.parameters?.action).toEqual(['Parameter "Action" is required.']);

@@ -26,7 +26,10 @@ export class VonagePlatform implements INodeType {
 		name: 'vonagePlatform',
 		icon: { light: 'file:vonage.svg', dark: 'file:vonage.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// Version 2 builds a call's NCCO from fields by default (NCCO Source: Build); version 1 nodes
+		// were saved with JSON NCCOs and keep them.
+		version: [1, 2],
+		defaultVersion: 2,
 		// The action text of the chosen operation, as n8n's own nodes read ("Place a call").
 		subtitle: actionSubtitle(properties),
 		description:

@@ -6,6 +6,7 @@ import { actionSubtitle, resourceSelector } from '../shared/operationSelector';
 import { routeOperations } from '../shared/router';
 import { callDescription, callOperations, UPDATE_ACTION_SUBTITLE } from './resources/call';
 import { dtmfDescription, dtmfOperations } from './resources/dtmf';
+import { nccoDescription, nccoOperations } from './resources/ncco';
 import { streamDescription, streamOperations } from './resources/stream';
 import { talkDescription, talkOperations } from './resources/talk';
 
@@ -13,11 +14,13 @@ const properties: INodeProperties[] = [
 	resourceSelector('call', [
 		{ name: 'Call', value: 'call', description: 'Place, read, list and update (hang up, mute, transfer) the application’s calls' },
 		{ name: 'DTMF', value: 'dtmf', description: 'Send keypad tones into a call in progress' },
+		{ name: 'NCCO', value: 'ncco', description: 'Build an NCCO from fields, e.g. to answer a call in a Vonage Voice Trigger workflow (no credential needed)' },
 		{ name: 'Stream (Audio)', value: 'stream', description: 'Play an audio file into a call in progress' },
 		{ name: 'Talk (Text to Speech)', value: 'talk', description: 'Read text aloud into a call in progress' },
 	]),
 	...callDescription,
 	...dtmfDescription,
+	...nccoDescription,
 	...streamDescription,
 	...talkDescription,
 	requestOptions,
@@ -33,9 +36,10 @@ export class VonageVoice implements INodeType {
 		name: 'vonageVoice',
 		icon: { light: 'file:vonage.svg', dark: 'file:vonage.dark.svg' },
 		group: ['output'],
-		// Version 2 preselects no Update action (version 1 preselected Hang Up); nothing else differs.
-		version: [1, 2],
-		defaultVersion: 2,
+		// Version 2 preselects no Update action (version 1 preselected Hang Up). Version 3 builds NCCOs
+		// from fields by default (NCCO Source: Build); versions 1 and 2 keep JSON.
+		version: [1, 2, 3],
+		defaultVersion: 3,
 		// The action text of the chosen operation ("Place a call"); an Update node names its action
 		// ("Hang up a call").
 		subtitle: actionSubtitle(properties, UPDATE_ACTION_SUBTITLE),
@@ -45,11 +49,12 @@ export class VonageVoice implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'vonageJwtApi', required: true }],
+		// NCCO → Build sends nothing to Vonage, so an answer workflow needs no credential for it.
+		credentials: [{ name: 'vonageJwtApi', required: true, displayOptions: { hide: { resource: ['ncco'] } } }],
 		properties,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeOperations(this, { call: callOperations, dtmf: dtmfOperations, stream: streamOperations, talk: talkOperations });
+		return await routeOperations(this, { call: callOperations, dtmf: dtmfOperations, ncco: nccoOperations, stream: streamOperations, talk: talkOperations });
 	}
 }

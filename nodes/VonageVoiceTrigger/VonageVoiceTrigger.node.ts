@@ -13,7 +13,7 @@ import type { JWTPayload } from '../shared/jose';
 
 import { directionFilter } from '../shared/descriptions';
 import { firstHeader } from '../shared/headers';
-import { parseNcco } from '../shared/ncco';
+import { nccoActionsField, nccoFrom, nccoSourceFields } from '../shared/nccoBuilder';
 import { applicationsPaginate } from '../shared/pagination';
 import {
 	pointWebhooksHere,
@@ -45,17 +45,24 @@ const CALL_STATUSES = [
 	'unanswered',
 ];
 
-const DEFAULT_NCCO = JSON.stringify(
-	[{ action: 'talk', text: 'Sorry, we cannot take your call right now. Please try again later.' }],
-	null,
-	2,
-);
+const SORRY = 'Sorry, we cannot take your call right now. Please try again later.';
+const DEFAULT_NCCO = JSON.stringify([{ action: 'talk', text: SORRY }], null, 2);
 
-/** The default NCCO as entered; activation refuses anything that Voice would not accept as an NCCO. */
+/**
+ * The default NCCO as entered (built from fields or JSON); activation refuses anything that Voice
+ * would not accept as an NCCO. Versions 1 and 2 were saved with a JSON Default NCCO.
+ */
 function defaultNcco(context: IHookFunctions | IWebhookFunctions): IDataObject[] {
-	const ncco = parseNcco(context.getNodeParameter('defaultNcco', DEFAULT_NCCO));
-	if (typeof ncco === 'string') throw new NodeOperationError(context.getNode(), `Default NCCO: ${ncco}`);
-	return ncco;
+	try {
+		return nccoFrom(
+			context.getNodeParameter('defaultNccoSource', 'json'),
+			() => context.getNodeParameter('defaultNccoActions', {}),
+			() => context.getNodeParameter('defaultNcco', DEFAULT_NCCO),
+			{ actions: 'Default NCCO → Actions', json: 'Default NCCO' },
+		);
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), (error as Error).message);
+	}
 }
 
 export class VonageVoiceTrigger implements INodeType {
@@ -65,8 +72,9 @@ export class VonageVoiceTrigger implements INodeType {
 		icon: { light: 'file:vonage.svg', dark: 'file:vonage.dark.svg' },
 		group: ['trigger'],
 		// Version 2 behaves exactly as 1; n8n does less work per request for it (see the VIS Trigger).
-		version: [1, 2],
-		defaultVersion: 2,
+		// Version 3 builds the Default NCCO from fields by default (versions 1 and 2 keep JSON).
+		version: [1, 2, 3],
+		defaultVersion: 3,
 		subtitle: '={{$parameter["answerCalls"] ? "Answer calls and call events" : "Call events"}}',
 		// n8n's node picker merges "Vonage Voice" and "Vonage Voice Trigger" into one entry and shows
 		// the trigger's description there, so it describes both.
@@ -148,11 +156,18 @@ export class VonageVoiceTrigger implements INodeType {
 				default: 'eachItem',
 				description: 'How the workflow’s last node gives the NCCO that answers the call',
 			},
+			...nccoSourceFields('defaultNccoSource', { answerCalls: [true] }, [1, 2], 3),
+			{
+				...nccoActionsField('defaultNccoActions', { show: { answerCalls: [true], defaultNccoSource: ['build'] } }, SORRY),
+				displayName: 'Default NCCO Actions',
+				description:
+					'What callers hear when the workflow fails or does not answer in time: Vonage then asks the fallback answer URL, which this node serves with these actions. Values can be expressions.',
+			},
 			{
 				displayName: 'Default NCCO',
 				name: 'defaultNcco',
 				type: 'json',
-				displayOptions: { show: { answerCalls: [true] } },
+				displayOptions: { show: { answerCalls: [true], defaultNccoSource: ['json'] } },
 				default: DEFAULT_NCCO,
 				description:
 					'What callers hear when the workflow fails or does not answer in time: Vonage then asks the fallback answer URL, which this node serves with this NCCO',

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { requiredPhoneNumber } from './itemHelpers';
-import { parseNcco } from './ncco';
+import { nccoActionsField, nccoFrom, nccoSourceFields } from './nccoBuilder';
 import { checkUrl, checkWholeNumber, FieldError } from './validation';
 
 /**
@@ -13,6 +13,8 @@ export interface CreateCallFieldsOptions {
 	resource: string;
 	operation: string;
 	advancedMachineDetection: boolean;
+	/** Node versions whose NCCO Source defaults to JSON (saved before Build existed), and the first defaulting to Build. */
+	nccoVersions: { json: number[]; build: number };
 }
 
 /** The methods Voice can call an answer or event URL with. */
@@ -27,7 +29,7 @@ const MACHINE_BEHAVIORS = [
 	{ name: 'Hang Up', value: 'hangup', description: 'Vonage ends the call' },
 ];
 
-export function createCallFields({ resource, operation, advancedMachineDetection }: CreateCallFieldsOptions): INodeProperties[] {
+export function createCallFields({ resource, operation, advancedMachineDetection, nccoVersions }: CreateCallFieldsOptions): INodeProperties[] {
 	const show = (extra: IDataObject = {}) => ({ show: { resource: [resource], operation: [operation], ...extra } });
 	const fields: INodeProperties[] = [
 		{
@@ -132,12 +134,14 @@ export function createCallFields({ resource, operation, advancedMachineDetection
 			displayOptions: show(),
 			description: 'What happens when the callee answers: the NCCO given here, or one that Vonage fetches from your Answer URL',
 		},
+		...nccoSourceFields('nccoSource', { resource: [resource], operation: [operation], callControl: ['ncco'] }, nccoVersions.json, nccoVersions.build),
+		nccoActionsField('nccoActions', show({ callControl: ['ncco'], nccoSource: ['build'] })),
 		{
 			displayName: 'NCCO (JSON)',
 			name: 'ncco',
 			type: 'json',
 			default: '[{"action": "talk", "text": "Hello from n8n"}]',
-			displayOptions: show({ callControl: ['ncco'] }),
+			displayOptions: show({ callControl: ['ncco'], nccoSource: ['json'] }),
 			description:
 				'The Call Control Object: a JSON array of actions Vonage runs in order once the callee answers, e.g. [{"action": "talk", "text": "Hello"}] (Vonage’s NCCO reference lists every action)',
 		},
@@ -276,9 +280,12 @@ export function createCallBody(context: IExecuteFunctions, itemIndex: number): I
 	if (context.getNodeParameter('fromType', itemIndex) === 'random') body.random_from_number = true;
 	else body.from = { type: 'phone', number: requiredPhoneNumber(context, 'fromNumber', 'From Number', itemIndex).replace(/^\+/, '') };
 	if (context.getNodeParameter('callControl', itemIndex) === 'ncco') {
-		const ncco = parseNcco(context.getNodeParameter('ncco', itemIndex));
-		if (typeof ncco === 'string') throw new FieldError('NCCO (JSON)', ncco);
-		body.ncco = ncco;
+		body.ncco = nccoFrom(
+			context.getNodeParameter('nccoSource', itemIndex, 'json'),
+			() => context.getNodeParameter('nccoActions', itemIndex, {}),
+			() => context.getNodeParameter('ncco', itemIndex),
+			{ actions: 'Actions', json: 'NCCO (JSON)' },
+		);
 	} else {
 		body.answer_url = [checkUrl('Answer URL', context.getNodeParameter('answerUrl', itemIndex))];
 		body.answer_method = context.getNodeParameter('answerMethod', itemIndex);

@@ -15,7 +15,8 @@ export const voiceCallDescription: INodeProperties[] = [
 				'Place a call for the application with Voice API v2 (beta), which can also call IP endpoints; control it afterwards with the Vonage Voice node (v1). Without that need, Vonage Voice → Place a Call (v1) is the stable choice.',
 		},
 	]),
-	...createCallFields({ resource: 'voiceCall', operation: 'create', advancedMachineDetection: false }),
+	// Version 2 builds NCCOs from fields by default; version 1 nodes were saved with JSON NCCOs.
+	...createCallFields({ resource: 'voiceCall', operation: 'create', advancedMachineDetection: false, nccoVersions: { json: [1], build: 2 } }),
 ];
 
 export const voiceCallOperations = {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { returnAllAndLimit, sortOrderOption } from '../../../shared/descriptions';
-import { parseNcco } from '../../../shared/ncco';
+import { nccoActionsField, nccoFrom, nccoSourceFields } from '../../../shared/nccoBuilder';
 import { operationSelector } from '../../../shared/operationSelector';
 import { voiceCallsPaginate } from '../../../shared/pagination';
 import { vonageRequest } from '../../../shared/transport';
@@ -53,7 +53,9 @@ export const callDescription: INodeProperties[] = [
 		{ name: 'Place', value: 'create', action: 'Place a call', description: 'Place an outbound call for the application (Voice API v1) to a phone, SIP, WebSocket, VBC extension or app user' },
 		{ name: 'Update', value: 'update', action: 'Update a call', description: 'Hang up, mute, earmuff or transfer a call in progress' },
 	]),
-	...createCallFields({ resource: 'call', operation: 'create', advancedMachineDetection: true }),
+	// Version 3 builds NCCOs from fields by default; versions 1 and 2 were saved with JSON NCCOs,
+	// which n8n left out of the saved workflow when equal to the default, so they keep JSON.
+	...createCallFields({ resource: 'call', operation: 'create', advancedMachineDetection: true, nccoVersions: { json: [1, 2], build: 3 } }),
 	callUuidField('call', ['get', 'update']),
 	// Version 1 defaulted to Hang Up, and n8n leaves a value equal to the default out of a saved
 	// workflow: a version-1 node saved without an action means Hang Up, and still does. From version 2
@@ -91,12 +93,14 @@ export const callDescription: INodeProperties[] = [
 		displayOptions: show('update', { action: ['transfer'] }),
 		description: 'Where the call’s new flow comes from: the NCCO given here, or one that Vonage fetches from a URL',
 	},
+	...nccoSourceFields('nccoSource', { resource: ['call'], operation: ['update'], action: ['transfer'], transferTo: ['ncco'] }, [1, 2], 3),
+	nccoActionsField('nccoActions', show('update', { action: ['transfer'], transferTo: ['ncco'], nccoSource: ['build'] }), 'Transferring you now'),
 	{
 		displayName: 'NCCO (JSON)',
 		name: 'transferNcco',
 		type: 'json',
 		default: '[{"action": "talk", "text": "Transferring you now"}]',
-		displayOptions: show('update', { action: ['transfer'], transferTo: ['ncco'] }),
+		displayOptions: show('update', { action: ['transfer'], transferTo: ['ncco'], nccoSource: ['json'] }),
 		description:
 			'The new Call Control Object: a JSON array of actions that replaces what the call is doing now, e.g. [{"action": "connect", "endpoint": [{"type": "phone", "number": "14155550100"}]}]',
 	},
@@ -188,8 +192,12 @@ export const callOperations = {
 			if (this.getNodeParameter('transferTo', itemIndex) === 'url') {
 				body.destination = { type: 'ncco', url: [checkUrl('NCCO URL', this.getNodeParameter('transferUrl', itemIndex))] };
 			} else {
-				const ncco = parseNcco(this.getNodeParameter('transferNcco', itemIndex));
-				if (typeof ncco === 'string') throw new FieldError('NCCO (JSON)', ncco);
+				const ncco = nccoFrom(
+					this.getNodeParameter('nccoSource', itemIndex, 'json'),
+					() => this.getNodeParameter('nccoActions', itemIndex, {}),
+					() => this.getNodeParameter('transferNcco', itemIndex),
+					{ actions: 'Actions', json: 'NCCO (JSON)' },
+				);
 				body.destination = { type: 'ncco', ncco };
 			}
 		}
