@@ -638,7 +638,7 @@ describe('attacks', () => {
 		expect(emittedKeys()).toEqual(missedKeys);
 	});
 
-	test('two keepers running at once for one node renew once… or twice, but run each event once', async () => {
+	test('two keepers running at once for one node keep one registration and run each event once', async () => {
 		const { missedKeys } = await outage(20);
 		const before = pauses.length;
 		keepers.push(...(await Promise.all([trigger!.startTrigger('init'), trigger!.startTrigger('leadershipChange')])));
@@ -780,6 +780,17 @@ describe('attacks on the VIS Poll Trigger', () => {
 		const cursor = harness.cursor();
 		expect(Number.isFinite(cursor.afterMs)).toBe(true);
 		expect(typeof cursor.recent === 'object' && !Array.isArray(cursor.recent)).toBe(true);
+	});
+
+	test('VIS failing when the trigger is published still publishes it; calls after it are emitted once', async () => {
+		const harness = pollHarness();
+		standin.failNext(3, 500, { pathPrefix: EVENTS });
+		expect(await harness.poll()).toBeNull();
+		expect(Number.isFinite(harness.cursor().afterMs)).toBe(true);
+		now += 1000;
+		const [call] = callsHappen(1);
+		now += 60_000;
+		expect(keys(await harness.poll())).toEqual(missedKeysOf([call]));
 	});
 
 	test.each([0, -5])('a Catch-Up Window of %p still emits what happens between polls', async (hours) => {
