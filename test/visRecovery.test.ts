@@ -14,6 +14,7 @@ import { keeperClock } from '../nodes/VonageVisTrigger/keeper';
 import { pollClock } from '../nodes/VonageVisPollTrigger/poll';
 import { VonageVisTrigger } from '../nodes/VonageVisTrigger/VonageVisTrigger.node';
 import { catchUpWindowMs } from '../nodes/shared/visEvents';
+import { MAX_PAGES } from '../nodes/shared/pagination';
 import { VonageVisPollTrigger } from '../nodes/VonageVisPollTrigger/VonageVisPollTrigger.node';
 import { additionalDataFor, workflowWith } from '../scripts/harness/n8n';
 import { credentialsFor, slept, startStandin, type Standin } from './helpers/standin';
@@ -574,6 +575,16 @@ describe('attacks', () => {
 		expect(new Set(keys).size).toBe(4);
 		expect(Math.max(...keys.map((key) => key.length))).toBeLessThanOrEqual(255);
 		expect(new Set(emittedKeys()).size).toBe(4);
+	});
+
+	test('a listing that never ends (every page full) stops at MAX_PAGES, runs nothing and keeps the gap', async () => {
+		const { createdAt } = await failedSinceCreation();
+		const full = Array.from({ length: 100 }, (_, index) => listed(5000 + index, 'MISSED', createdAt + 1000));
+		onEventsPage(() => listingAnswers(full));
+		await startKeeper('init');
+		expect(eventPages()).toHaveLength(MAX_PAGES);
+		expect(trigger!.emitted).toHaveLength(0);
+		expect(trigger!.staticData().missed).toBeDefined();
 	});
 
 	/** A trigger on a credential allowed `perMinute` VIS requests a minute. */
