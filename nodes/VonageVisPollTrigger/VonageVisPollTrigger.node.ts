@@ -1,15 +1,8 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { callStateOptions, CALL_STATES } from '../shared/callStates';
-import { directionFilter, visAuthentication, visCredentials } from '../shared/descriptions';
-import {
-	catchUpHoursField,
-	catchUpWindowMs,
-	eventItem,
-	listChangedEvents,
-	type EventFilter,
-} from '../shared/visEvents';
+import { visAuthentication, visCredentials } from '../shared/descriptions';
+import { catchUpWindowMs, eventFilterOf, eventItem, eventOptions, listChangedEvents } from '../shared/visEvents';
 import { advance, MIN_POLL_WINDOW_MS, pollClock, POLL_OVERLAP_MS, repairCursor, startedFrom, type PollCursor } from './poll';
 
 export class VonageVisPollTrigger implements INodeType {
@@ -36,42 +29,13 @@ export class VonageVisPollTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					catchUpHoursField,
-					directionFilter((word) => word.toUpperCase()),
-					{
-						displayName: 'Final States Only',
-						name: 'finalStatesOnly',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to start only for calls that ended (Answered, Cancelled, Missed, Rejected)',
-					},
-					{
-						displayName: 'States',
-						name: 'states',
-						type: 'multiOptions',
-						options: callStateOptions(CALL_STATES),
-						default: [],
-						description: 'Start only for events in one of these call states. Empty means every state.',
-					},
-				],
-			},
+			eventOptions,
 		],
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const filter: EventFilter = {
-			states: (options.states as string[] | undefined) ?? [],
-			direction: options.direction as string | undefined,
-			finalStatesOnly: options.finalStatesOnly === true,
-		};
+		const filter = eventFilterOf(options);
 		const now = pollClock.now();
 		// Every poll reads what happened since the last one: a window of 0 (catch-up off) would leave
 		// nothing to read, so it bounds only a longer absence, and never below an hour.

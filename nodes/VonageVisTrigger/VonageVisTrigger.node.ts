@@ -12,12 +12,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { directionFilter, visAuthentication, visCredentials } from '../shared/descriptions';
+import { visAuthentication, visCredentials } from '../shared/descriptions';
 import { firstHeader } from '../shared/headers';
-import { CALL_STATES, callStateOptions } from '../shared/callStates';
 import { readWebhookBody } from '../shared/webhookBody';
 import { MalformedJsonError, signedEventForms, type SignedEventForms } from './canonicalJson';
-import { catchUpHoursField, eventItem, eventKey, isWanted } from '../shared/visEvents';
+import { eventFilterOf, eventItem, eventKey, eventOptions, isWanted } from '../shared/visEvents';
 import { acceptedDeliveries, eventsRun, triggerNodeKey } from './deliveries';
 import { keepDelivering } from './keeper';
 import { checkRegistration, createRegistration, deleteRegistration, type RegistrationData } from './registration';
@@ -74,32 +73,7 @@ export class VonageVisTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					catchUpHoursField,
-					directionFilter((word) => word.toUpperCase()),
-					{
-						displayName: 'Final States Only',
-						name: 'finalStatesOnly',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to start only for calls that ended (Answered, Cancelled, Missed, Rejected)',
-					},
-					{
-						displayName: 'States',
-						name: 'states',
-						type: 'multiOptions',
-						options: callStateOptions(CALL_STATES),
-						default: [],
-						description: 'Start only for events in one of these call states. Empty means every state.',
-					},
-				],
-			},
+			eventOptions,
 		],
 	};
 
@@ -165,7 +139,7 @@ export class VonageVisTrigger implements INodeType {
 		}
 
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		if (!isWanted(event, { states: options.states as string[] | undefined, direction: options.direction as string | undefined, finalStatesOnly: options.finalStatesOnly === true })) {
+		if (!isWanted(event, eventFilterOf(options))) {
 			return { webhookResponse: { status: 'filtered out' } };
 		}
 		// A catch-up in this process may have run this event (id and state) already.

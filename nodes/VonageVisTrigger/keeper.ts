@@ -4,11 +4,11 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import {
 	catchUpWindowMs,
+	eventFilterOf,
 	eventItem,
 	eventKey,
 	listChangedEvents,
 	stateTime,
-	type EventFilter,
 } from '../shared/visEvents';
 import { eventsRun, triggerNodeKey } from './deliveries';
 import {
@@ -83,12 +83,7 @@ export async function catchUp(
 			),
 		);
 	}
-	const filter: EventFilter = {
-		states: (options.states as string[] | undefined) ?? [],
-		direction: options.direction as string | undefined,
-		finalStatesOnly: options.finalStatesOnly === true,
-	};
-	const events = await listChangedEvents(context, { afterMs, untilMs: gap.untilMs, filter, signal: stopped });
+	const events = await listChangedEvents(context, { afterMs, untilMs: gap.untilMs, filter: eventFilterOf(options), signal: stopped });
 	// Closed (unpublished, or n8n stopping) while pages were read, which can take minutes at the
 	// credential's quota: a deactivated workflow must not run, and the listing may be partial. The
 	// gap stays in static data for the next activation.

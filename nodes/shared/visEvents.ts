@@ -1,5 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { callStateOptions, CALL_STATES } from './callStates';
+import { directionFilter } from './descriptions';
 import { visPaginate } from './pagination';
 import type { VonageContext } from './transport';
 
@@ -50,6 +52,15 @@ export interface EventFilter {
 	finalStatesOnly?: boolean;
 }
 
+/** The filter the triggers' Options collection holds. */
+export function eventFilterOf(options: IDataObject): EventFilter {
+	return {
+		states: Array.isArray(options.states) ? (options.states as string[]) : [],
+		direction: typeof options.direction === 'string' ? options.direction : undefined,
+		finalStatesOnly: options.finalStatesOnly === true,
+	};
+}
+
 export function isWanted(event: IDataObject, filter: EventFilter): boolean {
 	const states = filter.states ?? [];
 	return (
@@ -76,6 +87,34 @@ export const catchUpHoursField: INodeProperties = {
 	typeOptions: { minValue: 0, maxValue: MAX_CATCH_UP_HOURS },
 	default: DEFAULT_CATCH_UP_HOURS,
 	description: `How far back call events missed while n8n was down (or unreachable) are read from VIS and run, at most ${MAX_CATCH_UP_HOURS} hours (7 days). 0 turns catch-up off. Older events are not replayed; the n8n log says how far back the gap went.`,
+};
+
+/** The Options of both VIS triggers: which call events start the workflow, and the catch-up. */
+export const eventOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		catchUpHoursField,
+		directionFilter((word) => word.toUpperCase()),
+		{
+			displayName: 'Final States Only',
+			name: 'finalStatesOnly',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to start only for calls that ended (Answered, Cancelled, Missed, Rejected)',
+		},
+		{
+			displayName: 'States',
+			name: 'states',
+			type: 'multiOptions',
+			options: callStateOptions(CALL_STATES),
+			default: [],
+			description: 'Start only for events in one of these call states. Empty means every state.',
+		},
+	],
 };
 
 /** The window in milliseconds, held to its bounds whatever the parameter holds. */
