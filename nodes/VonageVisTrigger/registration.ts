@@ -115,6 +115,17 @@ async function adoptForUrl(context: Context, url: string, signingKey?: string): 
 	return hook;
 }
 
+/**
+ * This node's registration at VIS: the stored one while it is for this URL (one for an old URL,
+ * N8N_WEBHOOK_URL having changed, is removed), else one left behind for the URL.
+ */
+async function findRegistration(context: Context, data: RegistrationData, url: string): Promise<IDataObject | undefined> {
+	const stored = data.webhookId ? await fetchWebhook(context, data.webhookId) : undefined;
+	if (stored?.url === url) return stored;
+	if (stored) await deleteWebhook(context, String(stored.id));
+	return await adoptForUrl(context, url, data.signingKey);
+}
+
 /** Epoch ms of a VIS timestamp, or undefined. */
 export function visTime(value: unknown): number | undefined {
 	const time = typeof value === 'string' || typeof value === 'number' ? new Date(value).getTime() : Number.NaN;
@@ -208,12 +219,7 @@ export async function ensureDelivering(
 	url: string,
 	now: () => number = Date.now,
 ): Promise<IDataObject> {
-	let hook = data.webhookId ? await fetchWebhook(context, data.webhookId) : undefined;
-	if (hook && hook.url !== url) {
-		await deleteWebhook(context, String(hook.id));
-		hook = undefined;
-	}
-	hook ??= await adoptForUrl(context, url, data.signingKey);
+	let hook = await findRegistration(context, data, url);
 	if (hook) {
 		hook = await renewWhenDue(context, data, hook, now());
 	} else {
@@ -231,12 +237,7 @@ export async function checkRegistration(context: IHookFunctions): Promise<boolea
 	const data = context.getWorkflowStaticData('node') as RegistrationData;
 	const url = context.getNodeWebhookUrl('default') as string;
 	repairRegistrationData(context, data, Date.now());
-	let hook = data.webhookId ? await fetchWebhook(context, data.webhookId) : undefined;
-	if (hook && hook.url !== url) {
-		await deleteWebhook(context, String(hook.id));
-		hook = undefined;
-	}
-	hook ??= await adoptForUrl(context, url, data.signingKey);
+	let hook = await findRegistration(context, data, url);
 	if (!hook) {
 		clear(data);
 		return false;
