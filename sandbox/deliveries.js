@@ -188,7 +188,7 @@ function createDeliveries({ options, clock, sandbox, state, visUser, newId, save
 				let ncco;
 				try { ncco = JSON.parse(text); } catch {}
 				if (response.ok && Array.isArray(ncco)) {
-					const record = { applicationId, kind: 'answer', answeredBy: name, status: response.status, ncco, attempts };
+					const record = { applicationId, kind: 'answer', answeredBy: name, status: response.status, ncco, attempts, conversation_uuid: params.conversation_uuid };
 					state.deliveries.push(record);
 					return record;
 				}

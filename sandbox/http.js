@@ -5,7 +5,7 @@ const http = require('node:http');
 const { HttpError, visError, problem } = require('./errors');
 const { VIS_PATH: VIS } = require('./vis');
 
-function createHttpServer({ clock, state }, { auth, vis, applications, users, voice, voiceV1, control }) {
+function createHttpServer({ clock, state }, { auth, vis, applications, users, voice, voiceV1, control, serveFile }) {
 	const { clientAuthOf, tokenEndpoint, authorizeEndpoint, requireVisToken, requireBasic, requireJwt, jwtApplicationId } = auth;
 
 	async function route(req, url, rawBody) {
@@ -62,6 +62,10 @@ function createHttpServer({ clock, state }, { auth, vis, applications, users, vo
 			record.auth = requireJwt(req);
 			return voiceV1(req.method, (m[1] ?? '').replace(/\/$/, ''), query, body, jwtApplicationId(req));
 		}
+		if ((m = /^\/v1\/files\/([^/]+)$/.exec(path))) {
+			record.auth = requireJwt(req);
+			return serveFile(req.method, decodeURIComponent(m[1]), jwtApplicationId(req));
+		}
 		throw problem(404, 'Not Found', `No route ${req.method} ${path}`);
 	}
 
@@ -78,7 +82,7 @@ function createHttpServer({ clock, state }, { auth, vis, applications, users, vo
 				({ status, body: payload, headers } = error);
 			}
 			res.writeHead(status, { 'content-type': 'application/json', ...headers });
-			res.end(payload === undefined || typeof payload === 'string' ? payload : JSON.stringify(payload));
+			res.end(payload === undefined || typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload));
 		});
 	});
 	// TCP connections opened by clients: shows which of them keep connections alive (bench/).

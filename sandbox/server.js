@@ -17,6 +17,7 @@ const { createState } = require('./state');
 const { createUsers } = require('./users');
 const { createVis, VIS_PATH } = require('./vis');
 const { createVoice } = require('./voice');
+const { createFiles } = require('./files');
 
 function createStandin(options = {}) {
 	const ctx = createState(options);
@@ -30,9 +31,16 @@ function createStandin(options = {}) {
 	// tests that deliver by hand see only their own deliveries).
 	const deliverCallEvents = (on) => (ctx.onCallEvent = on ? (event) => void publishCallEvent(event) : undefined);
 	deliverCallEvents(Boolean(options.deliverCallEvents));
-	const { voice, voiceV1, callView } = createVoice(ctx, { findApp, signedCallbackHeader });
-	const { control, failNext } = createControl(ctx, { appView, callView, makeCall, callHappens, seedEvents, findWebhook, deliverEvent, sampleEvent, deliverVoiceEvent, sampleVoiceEvent, answerCall });
-	const server = createHttpServer(ctx, { auth, vis, applications, users, voice, voiceV1, control });
+	const { addFile, serveFile, recordNcco } = createFiles(ctx, { findApp, signedCallbackHeader });
+	const { voice, voiceV1, callView } = createVoice(ctx, { findApp, signedCallbackHeader, recordNcco });
+	// An answered call runs its NCCO: its record actions leave recordings and send their events.
+	const answerAndRecord = async (applicationId, call) => {
+		const answered = await answerCall(applicationId, call);
+		if (answered.ncco) answered.recordings = recordNcco(applicationId, answered.ncco, { conversation_uuid: answered.conversation_uuid });
+		return answered;
+	};
+	const { control, failNext } = createControl(ctx, { appView, callView, makeCall, callHappens, seedEvents, findWebhook, deliverEvent, sampleEvent, deliverVoiceEvent, sampleVoiceEvent, answerCall: answerAndRecord });
+	const server = createHttpServer(ctx, { auth, vis, applications, users, voice, voiceV1, control, serveFile });
 
 	return {
 		state,
@@ -48,7 +56,8 @@ function createStandin(options = {}) {
 		sampleEvent,
 		deliverVoiceEvent,
 		sampleVoiceEvent,
-		answerCall,
+		answerCall: answerAndRecord,
+		addFile,
 		canonicalJson,
 		url: undefined,
 		/** Requests made to the Vonage routes (not the control API), optionally filtered. */
@@ -58,6 +67,8 @@ function createStandin(options = {}) {
 		async listen(port = 0, host = '127.0.0.1') {
 			await new Promise((resolve) => server.listen(port, host, resolve));
 			this.url = `http://${host}:${server.address().port}`;
+			// recording_url and transcription_url name the stand-in itself, as Vonage's name Vonage.
+			ctx.publicUrl = this.url;
 			return this.url;
 		},
 		close() {

@@ -5,7 +5,7 @@ const crypto = require('node:crypto');
 const { problem, invalidParameters } = require('./errors');
 const { isPhone, iso } = require('./util');
 
-function createVoice({ clock, state }, { findApp, signedCallbackHeader }) {
+function createVoice({ clock, state }, { findApp, signedCallbackHeader, recordNcco }) {
 	// ---------- Voice v2 ----------
 	function voice(body) {
 		body = body ?? {};
@@ -60,7 +60,7 @@ function createVoice({ clock, state }, { findApp, signedCallbackHeader }) {
 	}
 
 	const callView = (call) => {
-		const { request: _request, applicationId: _app, ...view } = call;
+		const { request: _request, applicationId: _app, recordings: _recordings, ...view } = call;
 		return { ...view, _links: { self: { href: `/v1/calls/${call.uuid}` } } };
 	};
 
@@ -105,6 +105,8 @@ function createVoice({ clock, state }, { findApp, signedCallbackHeader }) {
 			// The callee picks up at once in the sandbox.
 			call.status = 'answered';
 			callEvent(call, 'answered');
+			// Its NCCO runs: record actions leave a recording (and transcript) and send their events.
+			if (body.ncco) call.recordings = recordNcco?.(applicationId, body.ncco, call);
 			return [201, { uuid, status: 'started', direction: 'outbound', conversation_uuid: call.conversation_uuid }];
 		}
 		if (path === '' && method === 'GET') {

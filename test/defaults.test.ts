@@ -88,10 +88,12 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
 		'call:update': [], // Action is required from version 2
 		'dtmf:send': [], // Digits are required
 		'ncco:build': [], // sends nothing: it outputs the NCCO
+		'recording:download': [], // a GET, and the recording URL ($json.recording_url) is empty here
 		'stream:play': [], // Audio URL is required
 		'stream:stop': ['DELETE /v1/calls/:id/stream'],
 		'talk:speak': [], // Text is required
 		'talk:stop': ['DELETE /v1/calls/:id/talk'],
+		'transcription:download': [], // a GET, and the transcription URL is empty here
 	},
 };
 

@@ -163,6 +163,12 @@ export function requestErrors(node: () => INode, host: string, itemIndex: number
 				itemIndex,
 			});
 		},
+		/** A file larger than the download's limit: nothing more of it is read. */
+		tooLarge: (message: string) =>
+			new NodeOperationError(node(), message, {
+				itemIndex,
+				description: `Raise Options → Max Size (MB) to download it. Nothing more was read from ${host}.`,
+			}),
 		notJson: (status: number, contentType: string, body: unknown) =>
 			new NodeApiError(node(), { status } as JsonObject, {
 				message: `Vonage answered HTTP ${status} with ${contentType} that is not JSON: "${hide(textPreview(body))}"`,

@@ -1,9 +1,21 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { FieldError } from './validation';
 
-export type OperationHandler = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
+/** An output item that carries binary data (a downloaded file) besides its JSON. */
+export class ItemWithBinary {
+	constructor(
+		readonly json: IDataObject,
+		readonly binary: IBinaryKeyData,
+	) {}
+}
+
+export function withBinary(json: IDataObject, binary: IBinaryKeyData): ItemWithBinary {
+	return new ItemWithBinary(json, binary);
+}
+
+export type OperationHandler = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[] | ItemWithBinary>;
 
 /**
  * The router of the action nodes: the one item loop that dispatches every resource/operation to
@@ -29,6 +41,10 @@ export async function routeOperations(
 				});
 			}
 			const result = await handler.call(context, itemIndex);
+			if (result instanceof ItemWithBinary) {
+				output.push({ json: result.json, binary: result.binary, pairedItem: { item: itemIndex } });
+				continue;
+			}
 			for (const json of Array.isArray(result) ? result : [result]) {
 				output.push({ json, pairedItem: { item: itemIndex } });
 			}

@@ -13,7 +13,8 @@ import type {
 import { checkedBaseUrl } from './baseUrl';
 import { baseUrlError, requestErrors, secretsOf, ssrfBlock } from './errors';
 import { authorizationFor, bearerOf, credentialTypeFor, VIS_CODE_GRANT_CREDENTIAL, type Send, type VonageApi } from './requestAuth';
-import { backoffMs, deadlineFor, mayResend, retryDelayAfter, retryPolicy, withDeadline } from './retry';
+import { backoffMs, DeadlineError, deadlineFor, mayResend, retryDelayAfter, retryPolicy, withDeadline } from './retry';
+import { checkVonageFileUrl, formatBytes, limitBytes, type BodyStream } from './vonageFiles';
 import { DEFAULT_VIS_REQUESTS_PER_MINUTE, takeVisTurn, visQuotaKey } from './visQuota';
 import { visHost, VIS_API_PATH } from './visToken';
 
@@ -45,6 +46,23 @@ export interface VonageRequest {
 	 * repeated only after a 429 (nothing was done).
 	 */
 	actsOnCall?: boolean;
+	/**
+	 * A file a Vonage event named (a recording_url or transcription_url), fetched with the
+	 * credential's auth: `path` is ignored, the URL must name one of Vonage's API hosts or the
+	 * credential's own Base URL (checkVonageFileUrl) before anything is sent, and the answer is a
+	 * VonageFile whose body streams, cut off beyond `maxBytes`.
+	 */
+	file?: { url: unknown; label: string; maxBytes: number; what: string };
+}
+
+/** A file as it arrives: its body is a stream, never held whole here. */
+export interface VonageFile {
+	body: BodyStream & AsyncIterable<Buffer>;
+	contentType: string;
+	/** From Content-Length, when the server sent one. */
+	contentLength?: number;
+	headers: IDataObject;
+	url: string;
 }
 
 interface HttpResponse {
@@ -94,6 +112,9 @@ async function openExchange(context: VonageContext, request: VonageRequest) {
 		// hostFor throws only BaseUrlError.
 		throw baseUrlError(node(), credentialType, error as Error, itemIndex);
 	}
+	const file = request.file;
+	// Checked before anything is signed or sent: a payload chooses this URL, not the user.
+	if (file) url = checkVonageFileUrl(file.label, file.url, hostFor(api, credentials)).href;
 	const viaN8nOAuth2 = credentialType === VIS_CODE_GRANT_CREDENTIAL;
 	const deadlineMs = deadlineFor(context, itemIndex);
 	let authorization = '';
@@ -105,7 +126,29 @@ async function openExchange(context: VonageContext, request: VonageRequest) {
 		await withDeadline(deadlineMs, async (signal) =>
 			await context.helpers.httpRequest({ ...options, disableFollowRedirect: true, timeout: deadlineMs, abortSignal: signal }),
 		);
-	const options: IHttpRequestOptions = { method, url, qs: query, body, json: true, headers: { Accept: 'application/json' }, returnFullResponse: true };
+	const options: IHttpRequestOptions = file
+		? { method: 'GET', url, json: false, encoding: 'stream', headers: { Accept: '*/*' }, returnFullResponse: true }
+		: { method, url, qs: query, body, json: true, headers: { Accept: 'application/json' }, returnFullResponse: true };
+	// A file's deadline covers its answer, not its body: a long recording may take longer to arrive
+	// than any answer should. Its body is bounded by size and by the socket going idle (timeout).
+	const sendFile = async (sent: IHttpRequestOptions): Promise<HttpResponse> => {
+		const controller = new AbortController();
+		const deadline = AbortSignal.timeout(deadlineMs);
+		let answered = false;
+		const onDeadline = () => {
+			if (!answered) controller.abort();
+		};
+		deadline.addEventListener('abort', onDeadline, { once: true });
+		try {
+			const response = await context.helpers.httpRequest({ ...sent, disableFollowRedirect: true, timeout: deadlineMs, abortSignal: controller.signal });
+			answered = true;
+			return response;
+		} catch (error) {
+			throw controller.signal.aborted ? new DeadlineError(`no answer within ${Math.round(deadlineMs / 1000)} s`) : error;
+		} finally {
+			deadline.removeEventListener('abort', onDeadline);
+		}
+	};
 	const quotaKey = api === 'vis' ? visQuotaKey([url.slice(0, url.length - path.length), credentials.consumerKey ?? credentials.clientId, credentials.username ?? '']) : '';
 
 	return {
@@ -114,6 +157,7 @@ async function openExchange(context: VonageContext, request: VonageRequest) {
 		errors,
 		notFoundIsUndefined: request.notFoundIsUndefined === true,
 		resendable: mayResend(method, request.actsOnCall),
+		file,
 		/** n8n's OAuth2 helper already re-authenticates once on 401. */
 		reauthenticated: viaN8nOAuth2,
 		log: (message: string) => context.logger.info(message),
@@ -149,7 +193,12 @@ async function openExchange(context: VonageContext, request: VonageRequest) {
 						await sendWithN8nOAuth2(context, { ...options, headers: { ...options.headers }, disableFollowRedirect: true, timeout: deadlineMs }),
 					);
 				}
-				return { response: await sendWithDeadline({ ...options, headers: { ...options.headers, Authorization: authorization }, ignoreHttpStatusErrors: true }) };
+				const signed = { ...options, headers: { ...options.headers, Authorization: authorization }, ignoreHttpStatusErrors: true };
+				if (!file) return { response: await sendWithDeadline(signed) };
+				const response = await sendFile(signed);
+				// An error answer (or a redirect) is read, bounded, for its message; only a success streams on.
+				if (response.statusCode >= 300) response.body = await errorBodyOf(response.body);
+				return { response };
 			} catch (error) {
 				return { failed: error };
 			}
@@ -174,6 +223,7 @@ function judge(outcome: Outcome, exchange: Exchange, attempt: number): Next {
 	const { statusCode: status, headers, body } = outcome.response;
 	if (status === 404 && exchange.notFoundIsUndefined) return { answer: undefined };
 	if (status >= 300 && status < 400) return { error: errors.redirect(status, String(firstOf(headers?.location) ?? ''), exchange.url) };
+	if (status < 300 && exchange.file) return fileAnswer(outcome.response, exchange);
 	if (status < 300) {
 		if (body === '' || body === undefined || body === null) return { answer: {} };
 		if (typeof body === 'object' && !Buffer.isBuffer(body)) return { answer: body };
@@ -189,6 +239,51 @@ function judge(outcome: Outcome, exchange: Exchange, attempt: number): Next {
 	if (delay === undefined) return { error: errors.answer(status, body) };
 	if (delay >= 5000) exchange.log(`Vonage: HTTP ${status}, retrying in ${Math.ceil(delay / 1000)} s as asked`);
 	return { retryInMs: delay };
+}
+
+/** A file's success answer: refused at once when it says it is too large, else cut off when it is. */
+function fileAnswer(response: HttpResponse, exchange: Exchange): Next {
+	const file = exchange.file!;
+	const source = response.body as VonageFile['body'];
+	const length = Number(firstOf(response.headers?.['content-length']));
+	const contentLength = Number.isFinite(length) && String(firstOf(response.headers?.['content-length']) ?? '') !== '' ? length : undefined;
+	if (contentLength !== undefined && contentLength > file.maxBytes) {
+		source.destroy();
+		return { error: exchange.errors.tooLarge(`${file.what} is ${formatBytes(contentLength)}, larger than the limit of ${formatBytes(file.maxBytes)}`) };
+	}
+	const answer: VonageFile = {
+		body: limitBytes(source, file.maxBytes, file.what),
+		contentType: String(firstOf(response.headers?.['content-type']) ?? '').trim(),
+		contentLength,
+		headers: response.headers ?? {},
+		url: exchange.url,
+	};
+	return { answer };
+}
+
+/** At most 64 KB of an error answer's stream, as JSON when it is JSON. */
+async function errorBodyOf(body: unknown): Promise<unknown> {
+	if (!body || typeof (body as BodyStream).on !== 'function') return body;
+	const stream = body as VonageFile['body'];
+	const chunks: Buffer[] = [];
+	let size = 0;
+	try {
+		for await (const chunk of stream) {
+			chunks.push(Buffer.from(chunk as Buffer));
+			size += (chunk as Buffer).length;
+			if (size >= 64 * 1024) break;
+		}
+	} catch {
+		// What arrived is enough to word the error.
+	} finally {
+		stream.destroy();
+	}
+	const text = Buffer.concat(chunks).toString('utf8').slice(0, 64 * 1024);
+	try {
+		return JSON.parse(text);
+	} catch {
+		return text;
+	}
 }
 
 function hostFor(api: VonageApi, credentials: IDataObject): string {
