@@ -34,9 +34,9 @@ import {
  * minutes at a cost of 0.4 requests a minute per trigger of the credential's 10. Shorter
  * registrations (tests use seconds) are checked every twentieth of their lifetime.
  */
-export const MAX_CHECK_EVERY_MS = 150_000;
+const MAX_CHECK_EVERY_MS = 150_000;
 const CHECK_JITTER = 0.1;
-export const checkEveryMs = (lifetimeMs: number) => Math.max(1000, Math.min(MAX_CHECK_EVERY_MS, lifetimeMs / 20));
+const checkEveryMs = (lifetimeMs: number) => Math.max(1000, Math.min(MAX_CHECK_EVERY_MS, lifetimeMs / 20));
 
 /** Clock and pause, replaceable in tests. */
 export const keeperClock = {

@@ -45,13 +45,13 @@ export function lifetimeOf(hook: IDataObject): number {
 }
 
 /** Whether VIS has stopped delivering to it: marked failed after a lost delivery, or expired. */
-export function isNotDelivering(hook: IDataObject, now: number): boolean {
+function isNotDelivering(hook: IDataObject, now: number): boolean {
 	const statistics = hook.statistics as IDataObject | undefined;
 	const expireAt = Date.parse(String(hook.expireAt));
 	return statistics?.failed === true || !Number.isFinite(expireAt) || expireAt <= now;
 }
 
-export function needsRenewal(hook: IDataObject, now: number): boolean {
+function needsRenewal(hook: IDataObject, now: number): boolean {
 	const expireAt = Date.parse(String(hook.expireAt));
 	return isNotDelivering(hook, now) || expireAt - now < Math.min(RENEW_WITHIN_MS, lifetimeOf(hook) / 5);
 }
@@ -127,7 +127,7 @@ async function findRegistration(context: Context, data: RegistrationData, url: s
 }
 
 /** Epoch ms of a VIS timestamp, or undefined. */
-export function visTime(value: unknown): number | undefined {
+function visTime(value: unknown): number | undefined {
 	const time = typeof value === 'string' || typeof value === 'number' ? new Date(value).getTime() : Number.NaN;
 	return Number.isFinite(time) ? time : undefined;
 }

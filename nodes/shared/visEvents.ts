@@ -19,7 +19,7 @@ import type { VonageContext } from './transport';
 export const FINAL_CALL_STATES = ['ANSWERED', 'CANCELLED', 'MISSED', 'REJECTED'];
 
 /** Where an item of the VIS triggers came from, so that a workflow can tell. */
-export type EventSource = 'webhook' | 'catch-up' | 'poll';
+type EventSource = 'webhook' | 'catch-up' | 'poll';
 
 /**
  * The same for a delivery and a listing of one call event in one state. An id may hold ':' (VIS
@@ -77,10 +77,10 @@ export function isWanted(event: IDataObject, filter: EventFilter): boolean {
 export const CALL_LOOKBACK_MS = 12 * 3_600_000;
 
 /** Catch-up and first-poll window: how far back events are read at most. */
-export const DEFAULT_CATCH_UP_HOURS = 24;
-export const MAX_CATCH_UP_HOURS = 168;
+const DEFAULT_CATCH_UP_HOURS = 24;
+const MAX_CATCH_UP_HOURS = 168;
 
-export const catchUpHoursField: INodeProperties = {
+const catchUpHoursField: INodeProperties = {
 	displayName: 'Catch-Up Window (Hours)',
 	name: 'catchUpHours',
 	type: 'number',
