@@ -34,8 +34,8 @@ if (!process.versions.node.startsWith('24.')) {
 const { createStandin } = require('../sandbox/server');
 
 const userFolder = path.resolve(process.env.VONAGE_SANDBOX_FOLDER || path.join(runtime.CACHE, 'sandbox-user'));
-const EXAMPLES = ['vis-actions.json', 'vis-trigger.json', 'vis-oauth2.json', 'platform-actions.json', 'voice-answer.json', 'voice-control.json'];
-const ACTIVE_EXAMPLES = ['vonageVisTrigger1', 'vonageVisOAuth2Self', 'vonageVoiceAnswer1', 'vonageVoiceControl1'];
+const EXAMPLES = ['vis-actions.json', 'vis-trigger.json', 'vis-oauth2.json', 'platform-actions.json', 'voice-answer.json', 'voice-control.json', 'voice-recording.json'];
+const ACTIVE_EXAMPLES = ['vonageVisTrigger1', 'vonageVisOAuth2Self', 'vonageVoiceAnswer1', 'vonageVoiceControl1', 'vonageVoiceRecording1'];
 const OAUTH2_CREDENTIAL_ID = 'vonageVisOAuth2Sandbox';
 /** Written once the OAuth2 credential was found connected or connected here, so the check runs once per folder. */
 const OAUTH2_CHECKED = '.oauth2-connected-by-sandbox';
@@ -158,6 +158,10 @@ n8n with n8n-nodes-vonage is running: ${url}
       published; it places a call, reads it, speaks into it and hangs up (Voice API v1), and the
       Voice trigger above hears its events:
         curl '${url}/webhook/voice-call-control?to=14155550100'
+    - "${names.vonageVoiceRecording1}":
+      published; it places a call whose built NCCO records it with a transcript, and downloads
+      the recording (binary data) and the transcript when their events arrive:
+        curl '${url}/webhook/voice-record-call?to=14155550100'
   Your own trigger: add a Vonage VIS Trigger, or a Vonage Voice Trigger on "Sandbox application",
   click "Execute step" on it, and while it listens send it a test event. Without an id the sandbox
   delivers to the newest VIS registration, or to the application a trigger being tested points at:
