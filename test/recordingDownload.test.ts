@@ -189,6 +189,25 @@ describe('the JWT goes only to Vonage’s API hosts', () => {
 	});
 });
 
+describe('through the one transport', () => {
+	test('a 503 is retried (a GET of a file is safe to repeat); the second attempt downloads', async () => {
+		const { url } = standin.addFile(app(), { body: Buffer.from('ID3again'), contentType: 'audio/mpeg' });
+		standin.failNext(1, 503, { pathPrefix: '/v1/files/' });
+		const [item] = await download({ recordingUrl: url });
+		expect(bytesOf(item).toString()).toBe('ID3again');
+		expect(fileRequests()).toHaveLength(2);
+	});
+
+	test('an error answer is worded from its body, and never carries the JWT', async () => {
+		const { url } = standin.addFile('00000000-0000-4000-8000-00000000beef', { body: Buffer.from('ID3'), contentType: 'audio/mpeg' });
+		const error = await download({ recordingUrl: url }).catch((e: Error & { description?: string }) => e);
+		const text = JSON.stringify({ message: (error as Error).message, description: (error as { description?: string }).description, cause: (error as { cause?: unknown }).cause });
+		expect(text).toMatch(/Unauthorized/);
+		expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]+\.eyJ/);
+		expect(text).not.toContain(String(credentialsFor(standin).vonageJwtApi.privateKey).slice(40, 80));
+	});
+});
+
 describe('size limit', () => {
 	const big = Buffer.alloc(3 * 1024 * 1024 + 1, 7);
 

@@ -49,7 +49,7 @@ export class VonageVoice implements INodeType {
 		// ("Hang up a call").
 		subtitle: actionSubtitle(properties, UPDATE_ACTION_SUBTITLE),
 		description:
-			'Place and control the calls of a Vonage API application (Voice API v1): place, list, hang up, transfer, mute, speak, play audio and send DTMF. For a VBC user’s own line, use Vonage VIS.',
+			'Place and control the calls of a Vonage API application (Voice API v1): place, list, hang up, transfer, mute, speak, play audio and send DTMF; build NCCOs from fields; download call recordings and transcripts. For a VBC user’s own line, use Vonage VIS.',
 		defaults: { name: 'Vonage Voice' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
