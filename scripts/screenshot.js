@@ -8,6 +8,7 @@
  *   docs/voice-update-panel.png       Vonage Voice → Update a call, as added: no action preselected
  *   docs/vis-trigger-panel.png        Vonage VIS Trigger, with its help opened
  *   docs/voice-subtitles-canvas.png   the canvas of those nodes, whose subtitles name their actions
+ *   docs/voice-ncco-builder-panel.png the NCCO builder: talk, then record with a transcript (examples/voice-recording.json)
  *   node scripts/screenshot.js
  */
 const fs = require('node:fs');
@@ -30,7 +31,8 @@ const panels = {
 	settings: { executionOrder: 'v1' },
 	connections: {},
 	nodes: [
-		{ id: 'd0c5a1e2-0000-4000-8000-000000000001', name: 'Place a call', type: 'n8n-nodes-vonage.vonageVoice', typeVersion: 2, position: [0, 0], parameters: {}, credentials: JWT },
+		// Version 3, as the picker adds it: the NCCO is built from fields (NCCO Source: Build).
+		{ id: 'd0c5a1e2-0000-4000-8000-000000000001', name: 'Place a call', type: 'n8n-nodes-vonage.vonageVoice', typeVersion: 3, position: [0, 0], parameters: {}, credentials: JWT },
 		{
 			id: 'd0c5a1e2-0000-4000-8000-000000000002',
 			name: 'Update a call',
@@ -69,6 +71,7 @@ async function main() {
 	const env = runtime.n8nEnv(work, PORT);
 	await runtime.importCredentials(n8nBin, env, work, runtime.sandboxCredentials('http://127.0.0.1:5680', { consumerKey: 'key', consumerSecret: 'secret', username: 'user', password: 'password', apiKey: 'key', apiSecret: 'secret', applicationId: 'app', privateKey: '' }));
 	await runtime.n8nCli(n8nBin, env, ['import:workflow', `--input=${path.join(runtime.ROOT, 'examples/vis-actions.json')}`]);
+	await runtime.n8nCli(n8nBin, env, ['import:workflow', `--input=${path.join(runtime.ROOT, 'examples/voice-recording.json')}`]);
 	const panelsFile = path.join(work, 'panels.json');
 	fs.writeFileSync(panelsFile, JSON.stringify(panels));
 	await runtime.n8nCli(n8nBin, env, ['import:workflow', `--input=${panelsFile}`]);
@@ -125,6 +128,9 @@ async function main() {
 		await shoot('vonageVisActions1', 'Place call', 'Phone Number', 'vis-node-panel.png');
 		await shoot('vonageDocsPanels', 'Place a call', 'From Number', 'voice-place-call-panel.png', () => showDescription('fromNumber', /A Vonage number you rent/));
 		await shoot('vonageDocsPanels', 'Update a call', 'Action', 'voice-update-panel.png', () => showDescription('action', /none is preselected/));
+		await shoot('vonageVoiceRecording1', 'Place a recorded call', 'NCCO Source', 'voice-ncco-builder-panel.png', async () => {
+			await page.getByText('Record Options').first().scrollIntoViewIfNeeded();
+		});
 		await shoot('vonageDocsPanels', 'Vonage VIS Trigger', 'Make or take a call', 'vis-trigger-panel.png', async () => {
 			await page.getByText('When will this node trigger my flow?').first().click();
 			await page.getByText(/In the npm start sandbox/).first().waitFor({ timeout: 5_000 });
