@@ -139,6 +139,10 @@ describe('the JWT goes only to Vonage’s API hosts', () => {
 		expect(checkVonageFileUrl('Recording URL', `https://${host}/v1/files/abc`, 'https://api.nexmo.com').host).toBe(host);
 	});
 
+	test('a backslash is a slash to a URL parser: the host stays api.nexmo.com', () => {
+		expect(checkVonageFileUrl('Recording URL', 'https://api.nexmo.com\\@evil.example/x', 'https://api.nexmo.com').host).toBe('api.nexmo.com');
+	});
+
 	test('a host name in capitals is the same host', () => {
 		expect(checkVonageFileUrl('Recording URL', 'https://API.NEXMO.COM/v1/files/abc', 'https://api.nexmo.com').hostname).toBe('api.nexmo.com');
 	});
@@ -154,6 +158,10 @@ describe('the JWT goes only to Vonage’s API hosts', () => {
 		['plain http to a Vonage host', 'http://api.nexmo.com/v1/files/abc', /refused the host api\.nexmo\.com: .* only over https/],
 		['another port of a Vonage host', 'https://api.nexmo.com:8443/v1/files/abc', /refused the host api\.nexmo\.com:8443/],
 		['a trailing-dot host', 'https://api.nexmo.com./v1/files/abc', /refused the host api\.nexmo\.com\./],
+		['an encoded slash hiding the real host', 'https://api.nexmo.com%2f@evil.example/v1/files/abc', /user name or password before its host evil\.example/],
+		['a fragment after the real host', 'https://evil.example#@api.nexmo.com/v1/files/abc', /refused the host evil\.example/],
+		['an IP address', 'https://[::1]/v1/files/abc', /refused the host \[::1\]/],
+		['another scheme', 'file:///etc/passwd', /refused the host/],
 		['not a URL', 'recording.mp3', /expected the URL from a Vonage event/],
 	])('refused: %s, naming the host', (_case, url, message) => {
 		expect(() => checkVonageFileUrl('Recording URL', url, 'https://api.nexmo.com')).toThrow(message);
