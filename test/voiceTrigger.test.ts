@@ -231,6 +231,47 @@ describe('Voice trigger: call events', () => {
 		}
 		expect(t.executions.map((items) => [items[0].json.status, items[0].json.direction])).toEqual([['completed', 'inbound']]);
 	});
+
+	// As Vonage sends them after a record action: no status, no direction. A new recording per test,
+	// since the trigger runs a signed payload once (its replay window outlives a test).
+	let recording = '';
+	beforeEach(() => (recording = randomUUID()));
+	const recordEvent = () => ({ start_time: '2026-01-01T10:00:00Z', recording_url: `https://api.nexmo.com/v1/files/${recording}`, size: 16507, recording_uuid: recording, end_time: '2026-01-01T10:00:05Z', conversation_uuid: 'CON-1', timestamp: '2026-01-01T10:00:05Z' });
+	const transcriptionEvent = () => ({ conversation_uuid: 'CON-1', type: 'transcription', recording_uuid: recording, status: 'transcribed', transcription_url: `https://api.nexmo.com/v1/files/${recording}-transcript` });
+	const kinds = (t: TriggerHarness) => t.executions.map((items) => String(items[0].json.recording_url ? 'record' : (items[0].json.type ?? items[0].json.status)));
+	const deliverAll = async (events: IDataObject[]) => {
+		for (const event of events) expect((await standin.deliverVoiceEvent(applicationId, event)).status).toBe(200);
+	};
+
+	test.each([
+		['no filter: every event, as before', {}, ['answered', 'record', 'transcription']],
+		['a status filter without them drops them, as before', { statuses: ['answered'] }, ['answered']],
+		['Recording Ready only', { statuses: ['record'] }, ['record']],
+		['Transcript Ready only', { statuses: ['transcription'] }, ['transcription']],
+		['statuses and both kinds', { statuses: ['answered', 'record', 'transcription'] }, ['answered', 'record', 'transcription']],
+		['a direction with no statuses drops them (they have none), as before', { direction: 'inbound' }, ['answered']],
+		['a direction does not apply to a chosen kind', { statuses: ['answered', 'record', 'transcription'], direction: 'outbound' }, ['record', 'transcription']],
+	])('record and transcription events: %s', async (_case, options, expected) => {
+		setSigned(true);
+		const t = await start({ options });
+		await t.activate();
+		await deliverAll([standin.sampleVoiceEvent({ status: 'answered', direction: 'inbound' }), recordEvent(), transcriptionEvent()]);
+		expect(kinds(t)).toEqual(expected);
+	});
+
+	test('a chosen kind starts the workflow with the event as Vonage sent it', async () => {
+		setSigned(true);
+		const t = await start({ options: { statuses: ['record', 'transcription'] } });
+		await t.activate();
+		await deliverAll([recordEvent(), transcriptionEvent(), standin.sampleVoiceEvent({ status: 'completed' })]);
+		expect(t.executions.map((items) => items.map((i) => i.json))).toEqual([[recordEvent()], [transcriptionEvent()]]);
+	});
+
+	test('the Statuses option lists both kinds, so the editor offers them', () => {
+		const options = new VonageVoiceTrigger().description.properties.find((p) => p.name === 'options')!.options as IDataObject[];
+		const statuses = options.find((o) => o.name === 'statuses')!.options as IDataObject[];
+		expect(statuses.map((o) => o.value)).toEqual(expect.arrayContaining(['answered', 'completed', 'record', 'transcription']));
+	});
 });
 
 describe('Voice trigger: answering calls', () => {

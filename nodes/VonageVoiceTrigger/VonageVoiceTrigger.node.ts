@@ -45,6 +45,40 @@ const CALL_STATUSES = [
 	'unanswered',
 ];
 
+/**
+ * Events that are not a call's status: a record action's recording is ready (recording_url), or its
+ * transcript is (type "transcription", transcription_url). They carry no call status and no
+ * direction, so the Statuses list names them as kinds of their own.
+ */
+const FILE_EVENTS = [
+	{ name: 'Recording Ready (Record Event)', value: 'record' },
+	{ name: 'Transcript Ready (Transcription Event)', value: 'transcription' },
+];
+
+/** The kind of a Voice event: one of FILE_EVENTS' values, or its call status. */
+function voiceEventKind(event: IDataObject): string {
+	if (event.type === 'transcription' || 'transcription_url' in event) return 'transcription';
+	if ('recording_url' in event) return 'record';
+	return String(event.status);
+}
+
+/**
+ * Whether an event passes the Statuses and Direction options. Record and transcription events pass
+ * when their kind is chosen; with no Statuses chosen they pass as before, unless a Direction is set
+ * (they have none), so a workflow saved before they were listed gets the same events.
+ */
+function wantedVoiceEvent(event: IDataObject, options: IDataObject): boolean {
+	const statuses = (options.statuses as string[] | undefined) ?? [];
+	const kind = voiceEventKind(event);
+	const anyDirection = !options.direction || options.direction === 'any';
+	if (FILE_EVENTS.some((fileEvent) => fileEvent.value === kind) && statuses.includes(kind))
+		return true;
+	return (
+		(!statuses.length || statuses.includes(kind)) &&
+		(anyDirection || options.direction === event.direction)
+	);
+}
+
 const SORRY = 'Sorry, we cannot take your call right now. Please try again later.';
 const DEFAULT_NCCO = JSON.stringify([{ action: 'talk', text: SORRY }], null, 2);
 
@@ -184,12 +218,16 @@ export class VonageVoiceTrigger implements INodeType {
 						displayName: 'Statuses',
 						name: 'statuses',
 						type: 'multiOptions',
-						options: CALL_STATUSES.map((status) => ({
-							name: status.charAt(0).toUpperCase() + status.slice(1),
-							value: status,
-						})),
+						options: [
+							...CALL_STATUSES.map((status) => ({
+								name: status.charAt(0).toUpperCase() + status.slice(1),
+								value: status,
+							})),
+							...FILE_EVENTS,
+						],
 						default: [],
-						description: 'Start only for events with these statuses. Empty means all.',
+						description:
+							'Start only for events with these statuses. Empty means all. Record and transcription events carry no status: choose Recording Ready and Transcript Ready to get them with a filter (Direction does not apply to them then).',
 					},
 				],
 			},
@@ -286,11 +324,7 @@ export class VonageVoiceTrigger implements INodeType {
 
 		if (isAnswer) return { workflowData: [[], [{ json: call }]] };
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const statuses = (options.statuses as string[] | undefined) ?? [];
-		const wanted =
-			(!statuses.length || statuses.includes(String(call.status))) &&
-			(!options.direction || options.direction === 'any' || options.direction === call.direction);
-		if (!wanted) return { webhookResponse: { status: 'filtered out' } };
+		if (!wantedVoiceEvent(call, options)) return { webhookResponse: { status: 'filtered out' } };
 		return { webhookResponse: { status: 'accepted' }, workflowData: [[{ json: call }]] };
 	}
 }
