@@ -159,8 +159,9 @@ n8n with n8n-nodes-vonage is running: ${url}
       Voice trigger above hears its events:
         curl '${url}/webhook/voice-call-control?to=14155550100'
     - "${names.vonageVoiceRecording1}":
-      published; it places a call whose built NCCO records it with a transcript, and downloads
-      the recording (binary data) and the transcript when their events arrive:
+      published; the Voice trigger above hands it the record and transcription events of the
+      calls it answers (its greeting records them), and it downloads the recording (binary data)
+      and the transcript (JSON and text). It also places a call that records, to the same end:
         curl '${url}/webhook/voice-record-call?to=14155550100'
   Your own trigger: add a Vonage VIS Trigger, or a Vonage Voice Trigger on "Sandbox application",
   click "Execute step" on it, and while it listens send it a test event. Without an id the sandbox
