@@ -17,7 +17,8 @@ export class VonageJwtApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:vonage.svg', dark: 'file:vonage.dark.svg' };
 
-	documentationUrl = 'https://developer.vonage.com/en/getting-started/concepts/authentication#json-web-tokens';
+	documentationUrl =
+		'https://developer.vonage.com/en/getting-started/concepts/authentication#json-web-tokens';
 
 	properties: INodeProperties[] = [
 		{
@@ -46,14 +47,16 @@ export class VonageJwtApi implements ICredentialType {
 			type: 'number',
 			typeOptions: { minValue: 30, maxValue: 86400 },
 			default: 900,
-			description: 'How long each signed JWT is valid. A token is reused until 60 seconds before it expires.',
+			description:
+				'How long each signed JWT is valid. A token is reused until 60 seconds before it expires.',
 		},
 		{
 			displayName: 'Subject (Sub)',
 			name: 'subject',
 			type: 'string',
 			default: '',
-			description: 'Optional user name to put in the "sub" claim (Client SDK users). Leave empty for an application token.',
+			description:
+				'Optional user name to put in the "sub" claim (Client SDK users). Leave empty for an application token.',
 		},
 		{
 			displayName: 'ACL (JSON)',
@@ -77,7 +80,10 @@ export class VonageJwtApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		const token = await applicationJwt(credentials as unknown as JwtCredentialFields);
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } };
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` },
+		};
 	}
 
 	test: ICredentialTestRequest = {

@@ -20,7 +20,8 @@ export class VonageVisOAuth2Api implements ICredentialType {
 
 	icon: Icon = { light: 'file:vonage.svg', dark: 'file:vonage.dark.svg' };
 
-	documentationUrl = 'https://developer.vonage.com/en/vonage-business-communications/getting-started/create-an-access-token';
+	documentationUrl =
+		'https://developer.vonage.com/en/vonage-business-communications/getting-started/create-an-access-token';
 
 	properties: INodeProperties[] = [
 		{

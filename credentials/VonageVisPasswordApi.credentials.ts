@@ -8,7 +8,12 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { DEFAULT_VIS_HOST, freshVisAccessToken, VIS_API_PATH, type VisCredentialFields } from '../nodes/shared/visToken';
+import {
+	DEFAULT_VIS_HOST,
+	freshVisAccessToken,
+	VIS_API_PATH,
+	type VisCredentialFields,
+} from '../nodes/shared/visToken';
 import { visRequestsPerMinuteField } from '../nodes/shared/visQuota';
 
 /**
@@ -23,7 +28,8 @@ export class VonageVisPasswordApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:vonage.svg', dark: 'file:vonage.dark.svg' };
 
-	documentationUrl = 'https://developer.vonage.com/en/vonage-business-communications/getting-started/create-an-access-token';
+	documentationUrl =
+		'https://developer.vonage.com/en/vonage-business-communications/getting-started/create-an-access-token';
 
 	properties: INodeProperties[] = [
 		{
@@ -57,7 +63,8 @@ export class VonageVisPasswordApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			description: 'The VBC user login. "@vbc.prod" is appended when missing, as the password grant requires.',
+			description:
+				'The VBC user login. "@vbc.prod" is appended when missing, as the password grant requires.',
 		},
 		{
 			displayName: 'VBC Password',

@@ -1,4 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptions } from '../shared/descriptions';
@@ -10,9 +16,22 @@ import { voiceCallDescription, voiceCallOperations } from './resources/voiceCall
 
 const properties: INodeProperties[] = [
 	resourceSelector('application', [
-		{ name: 'Application', value: 'application', description: 'Vonage API applications: their capabilities, webhooks and keys (API key and secret)' },
-		{ name: 'User', value: 'user', description: 'Users of an application, for the Client SDK and in-app calls (application JWT)' },
-		{ name: 'Voice Call', value: 'voiceCall', description: 'Place a call for an application with Voice API v2 (application JWT)' },
+		{
+			name: 'Application',
+			value: 'application',
+			description:
+				'Vonage API applications: their capabilities, webhooks and keys (API key and secret)',
+		},
+		{
+			name: 'User',
+			value: 'user',
+			description: 'Users of an application, for the Client SDK and in-app calls (application JWT)',
+		},
+		{
+			name: 'Voice Call',
+			value: 'voiceCall',
+			description: 'Place a call for an application with Voice API v2 (application JWT)',
+		},
 	]),
 	...applicationDescription,
 	...userDescription,
@@ -39,8 +58,16 @@ export class VonagePlatform implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'vonageKeySecretApi', required: true, displayOptions: { show: { resource: ['application'] } } },
-			{ name: 'vonageJwtApi', required: true, displayOptions: { show: { resource: ['user', 'voiceCall'] } } },
+			{
+				name: 'vonageKeySecretApi',
+				required: true,
+				displayOptions: { show: { resource: ['application'] } },
+			},
+			{
+				name: 'vonageJwtApi',
+				required: true,
+				displayOptions: { show: { resource: ['user', 'voiceCall'] } },
+			},
 		],
 		properties,
 	};

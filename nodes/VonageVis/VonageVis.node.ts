@@ -1,4 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptions, visAuthentication, visCredentials } from '../shared/descriptions';
@@ -14,10 +20,22 @@ const properties: INodeProperties[] = [
 	visAuthentication,
 	resourceSelector('call', [
 		{ name: 'Account', value: 'account', description: 'The VBC account of the signed-in user' },
-		{ name: 'Call', value: 'call', description: 'Calls on the signed-in VBC user’s line: place, answer, hold, transfer, end' },
-		{ name: 'Event', value: 'event', description: 'Call events: each state a call on the user’s line went through' },
+		{
+			name: 'Call',
+			value: 'call',
+			description: 'Calls on the signed-in VBC user’s line: place, answer, hold, transfer, end',
+		},
+		{
+			name: 'Event',
+			value: 'event',
+			description: 'Call events: each state a call on the user’s line went through',
+		},
 		{ name: 'User', value: 'user', description: 'The VBC user the credential signs in as' },
-		{ name: 'Webhook', value: 'webhook', description: 'URLs where VIS posts the user’s call events (the VIS Trigger manages its own)' },
+		{
+			name: 'Webhook',
+			value: 'webhook',
+			description: 'URLs where VIS posts the user’s call events (the VIS Trigger manages its own)',
+		},
 	]),
 	...accountDescription,
 	...callDescription,

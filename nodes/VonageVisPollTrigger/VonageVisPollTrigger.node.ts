@@ -1,9 +1,29 @@
-import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { visAuthentication, visCredentials } from '../shared/descriptions';
-import { catchUpWindowMs, eventFilterOf, eventItem, eventOptions, listChangedEvents } from '../shared/visEvents';
-import { advance, MIN_POLL_WINDOW_MS, pollClock, POLL_OVERLAP_MS, repairCursor, startedFrom, type PollCursor } from './poll';
+import {
+	catchUpWindowMs,
+	eventFilterOf,
+	eventItem,
+	eventOptions,
+	listChangedEvents,
+} from '../shared/visEvents';
+import {
+	advance,
+	MIN_POLL_WINDOW_MS,
+	pollClock,
+	POLL_OVERLAP_MS,
+	repairCursor,
+	startedFrom,
+	type PollCursor,
+} from './poll';
 
 export class VonageVisPollTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -46,9 +66,14 @@ export class VonageVisPollTrigger implements INodeType {
 			const events = await listChangedEvents(this, { afterMs: now - windowMs, filter });
 			const newest = events[events.length - 1];
 			if (!newest) {
-				throw new NodeOperationError(this.getNode(), 'No call event on this VBC line matches the options yet', {
-					description: 'Make or take a call on the line (or, in the npm start sandbox, POST /_standin/calls-happen), then fetch again.',
-				});
+				throw new NodeOperationError(
+					this.getNode(),
+					'No call event on this VBC line matches the options yet',
+					{
+						description:
+							'Make or take a call on the line (or, in the npm start sandbox, POST /_standin/calls-happen), then fetch again.',
+					},
+				);
 			}
 			return [[{ json: eventItem(newest, 'poll') }]];
 		}
@@ -56,7 +81,9 @@ export class VonageVisPollTrigger implements INodeType {
 		const cursor = this.getWorkflowStaticData('node') as PollCursor;
 		if (repairCursor(cursor)) {
 			// Its last position is unreadable: the whole window is read again rather than skipped.
-			this.logger.warn('Vonage VIS Poll Trigger: its saved cursor was unreadable; reading the whole Catch-Up Window again');
+			this.logger.warn(
+				'Vonage VIS Poll Trigger: its saved cursor was unreadable; reading the whole Catch-Up Window again',
+			);
 			cursor.afterMs = Math.max(now - windowMs, cursor.since ?? 0) + POLL_OVERLAP_MS;
 		}
 		if (cursor.afterMs === undefined) {
@@ -68,7 +95,9 @@ export class VonageVisPollTrigger implements INodeType {
 			try {
 				history = await listChangedEvents(this, { afterMs: cursor.since, filter: {} });
 			} catch (error) {
-				this.logger.warn(`Vonage VIS Poll Trigger could not read the line's recent events on publication: ${(error as Error).message}`);
+				this.logger.warn(
+					`Vonage VIS Poll Trigger could not read the line's recent events on publication: ${(error as Error).message}`,
+				);
 			}
 			advance(cursor, history, now);
 			return null;

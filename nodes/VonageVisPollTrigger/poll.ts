@@ -1,6 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { CALL_LOOKBACK_MS, eventKey, FINAL_CALL_STATES, isWanted, stateTime, type EventFilter } from '../shared/visEvents';
+import {
+	CALL_LOOKBACK_MS,
+	eventKey,
+	FINAL_CALL_STATES,
+	isWanted,
+	stateTime,
+	type EventFilter,
+} from '../shared/visEvents';
 
 /**
  * What the VIS Poll Trigger keeps in static data between polls. n8n saves it when a poll emits,
@@ -68,7 +75,12 @@ export function startedFrom(cursor: PollCursor, afterMs: number): number {
  * filter): returns the wanted events not emitted yet, oldest first, and moves the cursor to
  * `now`, remembering what the next poll's overlap will list again.
  */
-export function advance(cursor: PollCursor, listed: IDataObject[], now: number, filter: EventFilter = {}): IDataObject[] {
+export function advance(
+	cursor: PollCursor,
+	listed: IDataObject[],
+	now: number,
+	filter: EventFilter = {},
+): IDataObject[] {
 	const recent = { ...(cursor.recent ?? {}) };
 	const open = { ...(cursor.open ?? {}) };
 	const fresh: IDataObject[] = [];
@@ -77,7 +89,8 @@ export function advance(cursor: PollCursor, listed: IDataObject[], now: number, 
 		const id = String(event.id);
 		const final = FINAL_CALL_STATES.includes(String(event.state));
 		// A call that ended does not ring again: a listing that says so later is not a new event.
-		if (!final && FINAL_CALL_STATES.some((state) => recent[eventKey({ id, state })] !== undefined)) continue;
+		if (!final && FINAL_CALL_STATES.some((state) => recent[eventKey({ id, state })] !== undefined))
+			continue;
 		if (final) delete open[id];
 		else open[id] = Date.parse(String(event.startTime)) || now;
 		if (recent[key] !== undefined || !isWanted(event, filter)) continue;
@@ -86,7 +99,8 @@ export function advance(cursor: PollCursor, listed: IDataObject[], now: number, 
 	}
 	const forgetBefore = now - POLL_OVERLAP_MS;
 	for (const [key, time] of Object.entries(recent)) if (!(time > forgetBefore)) delete recent[key];
-	for (const [id, started] of Object.entries(open)) if (started < now - CALL_LOOKBACK_MS) delete open[id];
+	for (const [id, started] of Object.entries(open))
+		if (started < now - CALL_LOOKBACK_MS) delete open[id];
 	cursor.afterMs = now;
 	cursor.recent = recent;
 	cursor.open = open;

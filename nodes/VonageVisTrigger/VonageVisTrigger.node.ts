@@ -19,7 +19,12 @@ import { MalformedJsonError, signedEventForms, type SignedEventForms } from './c
 import { eventFilterOf, eventItem, eventKey, eventOptions, isWanted } from '../shared/visEvents';
 import { acceptedDeliveries, eventsRun, triggerNodeKey } from './deliveries';
 import { keepDelivering } from './keeper';
-import { checkRegistration, createRegistration, deleteRegistration, type RegistrationData } from './registration';
+import {
+	checkRegistration,
+	createRegistration,
+	deleteRegistration,
+	type RegistrationData,
+} from './registration';
 import { matchingSignedForm } from './signature';
 
 export class VonageVisTrigger implements INodeType {
@@ -49,7 +54,8 @@ export class VonageVisTrigger implements INodeType {
 				active:
 					'<b>The workflow is published</b>: it runs on every call event VIS delivers to its registered webhook. The node renews the registration before it expires and removes it when the workflow is unpublished.<br /><br /><b>To test changes</b>, click "Execute step" and make or take a call, or in the npm start sandbox run <code>curl -X POST http://127.0.0.1:5680/_standin/deliver</code> while the node listens: the test registration is the newest, so it gets the event.',
 			},
-			activationHint: 'Publish the workflow to register its webhook at VIS and run it on every call event.',
+			activationHint:
+				'Publish the workflow to register its webhook at VIS and run it on every call event.',
 		},
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -117,11 +123,16 @@ export class VonageVisTrigger implements INodeType {
 			forms = signedEventForms(body.text);
 		} catch (error) {
 			// Only malformed input reaches here; whatever it is, it is refused, never thrown.
-			return refuse(400, error instanceof MalformedJsonError ? error.message : 'the body could not be read as JSON');
+			return refuse(
+				400,
+				error instanceof MalformedJsonError ? error.message : 'the body could not be read as JSON',
+			);
 		}
 		const matched = matchingSignedForm(forms, data.signingKey, signature);
 		if (!matched) return refuse(401, 'signature does not match');
-		this.logger.debug(`Vonage VIS Trigger verified a delivery over the ${matched} form of its event`);
+		this.logger.debug(
+			`Vonage VIS Trigger verified a delivery over the ${matched} form of its event`,
+		);
 		// The event that runs is parsed from the very text whose signature matched. The scan before
 		// the HMAC leaves raw control characters in strings to this parse, which refuses them.
 		let event: IDataObject;
@@ -150,12 +161,25 @@ export class VonageVisTrigger implements INodeType {
 		const deliveryId = firstHeader(headers, 'x-von-delivery-id') ?? '';
 		// The attempt header is not signed: passed on only when it is a whole number.
 		const attemptHeader = firstHeader(headers, 'x-von-attempt');
-		const attempt = attemptHeader !== undefined && /^\d{1,9}$/.test(attemptHeader.trim()) ? Number(attemptHeader) : undefined;
+		const attempt =
+			attemptHeader !== undefined && /^\d{1,9}$/.test(attemptHeader.trim())
+				? Number(attemptHeader)
+				: undefined;
 		return {
 			webhookResponse: { status: 'accepted' },
 			// eventKey ("<event id>:<state>") is the same for a redelivery and for the same event found
 			// by a catch-up, so a de-duplication step can key on it across n8n processes.
-			workflowData: [[{ json: eventItem(event, 'webhook', { deliveryId, ...(attempt === undefined ? {} : { attempt }), webhookId: data.webhookId }) }]],
+			workflowData: [
+				[
+					{
+						json: eventItem(event, 'webhook', {
+							deliveryId,
+							...(attempt === undefined ? {} : { attempt }),
+							webhookId: data.webhookId,
+						}),
+					},
+				],
+			],
 		};
 	}
 

@@ -288,10 +288,15 @@ class Canonicaliser extends Reader {
 				const quoted = this.text.slice(start, this.position);
 				const key = plain ? quoted.slice(1, -1) : (JSON.parse(quoted) as string);
 				this.expect(':');
-				members.push({ key, text: (plain ? quoted : JSON.stringify(key)) + this.separator + this.value() });
+				members.push({
+					key,
+					text: (plain ? quoted : JSON.stringify(key)) + this.separator + this.value(),
+				});
 			} while (!this.next('}'));
 		}
-		return `{${lastOfEachKey(members).map((member) => member.text).join(',')}}`;
+		return `{${lastOfEachKey(members)
+			.map((member) => member.text)
+			.join(',')}}`;
 	}
 
 	private array(): string {
@@ -307,7 +312,9 @@ class Canonicaliser extends Reader {
 function lastOfEachKey<T extends Member>(members: T[]): T[] {
 	// The sort is stable, so repeated keys stay in the order received.
 	members.sort(byKey);
-	return members.filter((member, i) => i + 1 === members.length || members[i + 1].key !== member.key);
+	return members.filter(
+		(member, i) => i + 1 === members.length || members[i + 1].key !== member.key,
+	);
 }
 
 /** A member of the event, sorted by its decoded key: which member it was in the body. */
@@ -343,7 +350,9 @@ class EventForms implements SignedEventForms {
 	private compactAsReceived(index: number): boolean {
 		const at = index * NOTED;
 		const noted = this.members;
-		return noted[at + 2] === 0 && noted[at + 5] === AS_RECEIVED && noted[at + 3] === noted[at + 1] + 1;
+		return (
+			noted[at + 2] === 0 && noted[at + 5] === AS_RECEIVED && noted[at + 3] === noted[at + 1] + 1
+		);
 	}
 
 	private sorted(separator: string): string {
@@ -368,7 +377,9 @@ class EventForms implements SignedEventForms {
 				i = last;
 				continue;
 			}
-			const keyText = noted[at + 2] ? JSON.stringify(entries[i].key) : body.slice(noted[at], noted[at + 1]);
+			const keyText = noted[at + 2]
+				? JSON.stringify(entries[i].key)
+				: body.slice(noted[at], noted[at + 1]);
 			const raw = body.slice(noted[at + 3], noted[at + 4]);
 			const kind = noted[at + 5];
 			const value =
@@ -389,7 +400,9 @@ class EventForms implements SignedEventForms {
 		const { body, members: noted } = this;
 		const entries: SortedEntry[] = [];
 		for (let at = 0; at < noted.length; at += NOTED) {
-			const key = noted[at + 2] ? (JSON.parse(body.slice(noted[at], noted[at + 1])) as string) : body.slice(noted[at] + 1, noted[at + 1] - 1);
+			const key = noted[at + 2]
+				? (JSON.parse(body.slice(noted[at], noted[at + 1])) as string)
+				: body.slice(noted[at] + 1, noted[at + 1] - 1);
 			const entry = { key, index: at / NOTED };
 			// Insertion sort: an event has a few dozen members at most, often nearly in order. Of equal
 			// keys the later replaces the earlier.

@@ -9,7 +9,10 @@ import { ReplayWindows } from '../shared/replayGuard';
 export const ACCEPTED_DELIVERY_WINDOW_MS = 24 * 3_600_000;
 export const MAX_ACCEPTED_PER_REGISTRATION = 20_000;
 
-export const acceptedDeliveries = new ReplayWindows(ACCEPTED_DELIVERY_WINDOW_MS, MAX_ACCEPTED_PER_REGISTRATION);
+export const acceptedDeliveries = new ReplayWindows(
+	ACCEPTED_DELIVERY_WINDOW_MS,
+	MAX_ACCEPTED_PER_REGISTRATION,
+);
 
 /**
  * Call events (id and state) that ran in this process, live or caught up, per trigger node
@@ -17,6 +20,10 @@ export const acceptedDeliveries = new ReplayWindows(ACCEPTED_DELIVERY_WINDOW_MS,
  * a catch-up ran. Across processes (queue mode) the catch-up window ends where VIS resumed
  * delivering, and n8n's execution deduplication key stops a catch-up event running twice.
  */
-export const eventsRun = new ReplayWindows(ACCEPTED_DELIVERY_WINDOW_MS, MAX_ACCEPTED_PER_REGISTRATION);
+export const eventsRun = new ReplayWindows(
+	ACCEPTED_DELIVERY_WINDOW_MS,
+	MAX_ACCEPTED_PER_REGISTRATION,
+);
 
-export const triggerNodeKey = (workflowId: string | undefined, nodeId: string) => `${workflowId ?? ''}/${nodeId}`;
+export const triggerNodeKey = (workflowId: string | undefined, nodeId: string) =>
+	`${workflowId ?? ''}/${nodeId}`;

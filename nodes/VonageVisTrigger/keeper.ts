@@ -36,7 +36,8 @@ import {
  */
 const MAX_CHECK_EVERY_MS = 150_000;
 const CHECK_JITTER = 0.1;
-const checkEveryMs = (lifetimeMs: number) => Math.max(1000, Math.min(MAX_CHECK_EVERY_MS, lifetimeMs / 20));
+const checkEveryMs = (lifetimeMs: number) =>
+	Math.max(1000, Math.min(MAX_CHECK_EVERY_MS, lifetimeMs / 20));
 
 /** Clock and pause, replaceable in tests. */
 export const keeperClock = {
@@ -47,7 +48,9 @@ export const keeperClock = {
 /** n8n's execution deduplication key (unique in its database, at most 255 characters). */
 function deduplicationKey(context: ITriggerFunctions, key: string): string {
 	const readable = `vonage-vis:${context.getWorkflow().id ?? ''}:${context.getNode().id}:${key}`;
-	return readable.length <= 255 ? readable : `vonage-vis:${createHash('sha256').update(readable).digest('hex')}`;
+	return readable.length <= 255
+		? readable
+		: `vonage-vis:${createHash('sha256').update(readable).digest('hex')}`;
 }
 
 /**
@@ -79,11 +82,19 @@ export async function catchUp(
 			new NodeOperationError(
 				context.getNode(),
 				`VIS did not deliver call events since ${from}; only the last ${windowMs / 3_600_000} hours (the Catch-Up Window) are run`,
-				{ description: 'Raise the Catch-Up Window option (up to 168 hours) to run older events, or look them up with the Vonage VIS node (Event → Get Many).' },
+				{
+					description:
+						'Raise the Catch-Up Window option (up to 168 hours) to run older events, or look them up with the Vonage VIS node (Event → Get Many).',
+				},
 			),
 		);
 	}
-	const events = await listChangedEvents(context, { afterMs, untilMs: gap.untilMs, filter: eventFilterOf(options), signal: stopped });
+	const events = await listChangedEvents(context, {
+		afterMs,
+		untilMs: gap.untilMs,
+		filter: eventFilterOf(options),
+		signal: stopped,
+	});
 	// Closed (unpublished, or n8n stopping) while pages were read, which can take minutes at the
 	// credential's quota: a deactivated workflow must not run, and the listing may be partial. The
 	// gap stays in static data for the next activation.
@@ -95,12 +106,18 @@ export async function catchUp(
 		data.coveredUntil = Math.max(data.coveredUntil ?? 0, stateTime(event));
 		if (!seen.firstTime(key, keeperClock.now())) continue;
 		// Emitting saves static data, so the cursor above is saved with the event that moved it.
-		context.emit([[{ json: eventItem(event, 'catch-up', { webhookId: data.webhookId }) }]], undefined, undefined, deduplicationKey(context, key));
+		context.emit(
+			[[{ json: eventItem(event, 'catch-up', { webhookId: data.webhookId }) }]],
+			undefined,
+			undefined,
+			deduplicationKey(context, key),
+		);
 		emitted++;
 	}
 	data.coveredUntil = Math.max(data.coveredUntil ?? 0, gap.untilMs);
 	// Done: a gap noted since (a renewal while this ran) widened data.missed, and stays for the next.
-	if (data.missed?.untilMs === gap.untilMs && data.missed.afterMs === gap.afterMs) delete data.missed;
+	if (data.missed?.untilMs === gap.untilMs && data.missed.afterMs === gap.afterMs)
+		delete data.missed;
 	context.logger.info(
 		`Vonage VIS Trigger caught up ${emitted} call event(s) VIS did not deliver (${gap.reason}) between ${new Date(afterMs).toISOString()} and ${new Date(gap.untilMs).toISOString()}`,
 	);
@@ -120,10 +137,13 @@ export async function keepDelivering(context: ITriggerFunctions): Promise<ITrigg
 			repairRegistrationData(context, data, keeperClock.now());
 			const hook = await ensureDelivering(context, data, data.url, keeperClock.now);
 			lifetime = lifetimeOf(hook);
-			if (data.missed && !stopped.signal.aborted) await catchUp(context, data, { ...data.missed }, stopped.signal);
+			if (data.missed && !stopped.signal.aborted)
+				await catchUp(context, data, { ...data.missed }, stopped.signal);
 		} catch (error) {
 			// A failure here is retried at the next check; VIS keeps its events for the catch-up.
-			context.logger.error(`Vonage VIS Trigger could not check its VIS webhook: ${(error as Error).message}`);
+			context.logger.error(
+				`Vonage VIS Trigger could not check its VIS webhook: ${(error as Error).message}`,
+			);
 		}
 	};
 

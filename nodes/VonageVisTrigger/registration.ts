@@ -40,7 +40,8 @@ export const DEFAULT_LIFETIME_MS = 10 * 86_400_000;
 
 /** How long VIS made the registration last: from its last renewal (or creation) to its expiry. */
 export function lifetimeOf(hook: IDataObject): number {
-	const lifetime = Date.parse(String(hook.expireAt)) - Date.parse(String(hook.renewedAt ?? hook.createdAt));
+	const lifetime =
+		Date.parse(String(hook.expireAt)) - Date.parse(String(hook.renewedAt ?? hook.createdAt));
 	return Number.isFinite(lifetime) && lifetime > 0 ? lifetime : DEFAULT_LIFETIME_MS;
 }
 
@@ -53,7 +54,9 @@ function isNotDelivering(hook: IDataObject, now: number): boolean {
 
 function needsRenewal(hook: IDataObject, now: number): boolean {
 	const expireAt = Date.parse(String(hook.expireAt));
-	return isNotDelivering(hook, now) || expireAt - now < Math.min(RENEW_WITHIN_MS, lifetimeOf(hook) / 5);
+	return (
+		isNotDelivering(hook, now) || expireAt - now < Math.min(RENEW_WITHIN_MS, lifetimeOf(hook) / 5)
+	);
 }
 
 /** The registration as VIS has it, or undefined when VIS no longer knows it. */
@@ -82,36 +85,65 @@ async function renew(context: Context, hook: IDataObject): Promise<IDataObject> 
 		method: 'PUT',
 		path: apiPath`/self/webhooks/${String(hook.id)}/renew`,
 	});
-	context.logger.info(`Vonage VIS Trigger renewed webhook ${String(hook.id)} until ${String(renewed.expireAt)}`);
+	context.logger.info(
+		`Vonage VIS Trigger renewed webhook ${String(hook.id)} until ${String(renewed.expireAt)}`,
+	);
 	return { ...hook, ...renewed };
 }
 
-async function createWebhook(context: Context, url: string, signingKey: string): Promise<IDataObject> {
+async function createWebhook(
+	context: Context,
+	url: string,
+	signingKey: string,
+): Promise<IDataObject> {
 	const hook: IDataObject = await vonageRequest(context, {
 		api: 'vis',
 		method: 'POST',
 		path: '/self/webhooks',
-		body: { url, events: ['CALL'], signingAlgo: 'HMAC_SHA256', signingKey, metadataPolicy: 'HEADER' },
+		body: {
+			url,
+			events: ['CALL'],
+			signingAlgo: 'HMAC_SHA256',
+			signingKey,
+			metadataPolicy: 'HEADER',
+		},
 	});
 	return { ...hook, signingKey };
 }
 
 /** A registration the trigger can verify: signed with HMAC, metadata in headers. */
 function isUsable(hook: IDataObject): boolean {
-	return hook.signingAlgo === 'HMAC_SHA256' && hook.metadataPolicy === 'HEADER' && Boolean(hook.signingKey);
+	return (
+		hook.signingAlgo === 'HMAC_SHA256' &&
+		hook.metadataPolicy === 'HEADER' &&
+		Boolean(hook.signingKey)
+	);
 }
 
 /**
  * The one registration VIS has for this URL, left behind by a crash or lost static data: adopted
  * instead of making a duplicate. Others for the URL are removed.
  */
-async function adoptForUrl(context: Context, url: string, signingKey?: string): Promise<IDataObject | undefined> {
-	const all: IDataObject[] = await vonageRequest(context, { api: 'vis', method: 'GET', path: '/self/webhooks' });
+async function adoptForUrl(
+	context: Context,
+	url: string,
+	signingKey?: string,
+): Promise<IDataObject | undefined> {
+	const all: IDataObject[] = await vonageRequest(context, {
+		api: 'vis',
+		method: 'GET',
+		path: '/self/webhooks',
+	});
 	const forThisUrl = all.filter((candidate) => candidate.url === url);
 	const hook =
-		forThisUrl.find((candidate) => isUsable(candidate) && candidate.signingKey === signingKey) ?? forThisUrl.find(isUsable);
-	for (const other of forThisUrl) if (other !== hook) await deleteWebhook(context, String(other.id));
-	if (hook) context.logger.info(`Vonage VIS Trigger adopted existing webhook ${String(hook.id)} for ${url}`);
+		forThisUrl.find((candidate) => isUsable(candidate) && candidate.signingKey === signingKey) ??
+		forThisUrl.find(isUsable);
+	for (const other of forThisUrl)
+		if (other !== hook) await deleteWebhook(context, String(other.id));
+	if (hook)
+		context.logger.info(
+			`Vonage VIS Trigger adopted existing webhook ${String(hook.id)} for ${url}`,
+		);
 	return hook;
 }
 
@@ -119,7 +151,11 @@ async function adoptForUrl(context: Context, url: string, signingKey?: string): 
  * This node's registration at VIS: the stored one while it is for this URL (one for an old URL,
  * N8N_WEBHOOK_URL having changed, is removed), else one left behind for the URL.
  */
-async function findRegistration(context: Context, data: RegistrationData, url: string): Promise<IDataObject | undefined> {
+async function findRegistration(
+	context: Context,
+	data: RegistrationData,
+	url: string,
+): Promise<IDataObject | undefined> {
 	const stored = data.webhookId ? await fetchWebhook(context, data.webhookId) : undefined;
 	if (stored?.url === url) return stored;
 	if (stored) await deleteWebhook(context, String(stored.id));
@@ -128,7 +164,8 @@ async function findRegistration(context: Context, data: RegistrationData, url: s
 
 /** Epoch ms of a VIS timestamp, or undefined. */
 function visTime(value: unknown): number | undefined {
-	const time = typeof value === 'string' || typeof value === 'number' ? new Date(value).getTime() : Number.NaN;
+	const time =
+		typeof value === 'string' || typeof value === 'number' ? new Date(value).getTime() : Number.NaN;
 	return Number.isFinite(time) ? time : undefined;
 }
 
@@ -139,7 +176,8 @@ function keep(data: RegistrationData, hook: IDataObject) {
 	data.url = hook.url as string | undefined;
 	// Static data is a saved copy: only a later time is written, so an unchanged one marks nothing.
 	const lastSuccess = visTime((hook.statistics as IDataObject | undefined)?.lastSuccess);
-	if (lastSuccess !== undefined && lastSuccess > (data.coveredUntil ?? 0)) data.coveredUntil = lastSuccess;
+	if (lastSuccess !== undefined && lastSuccess > (data.coveredUntil ?? 0))
+		data.coveredUntil = lastSuccess;
 }
 
 /**
@@ -149,10 +187,22 @@ function keep(data: RegistrationData, hook: IDataObject) {
  * (what ran already is refused by n8n's deduplication key), or is dropped when the cursor is
  * unreadable too; both with a warning.
  */
-export function repairRegistrationData(context: Context, data: RegistrationData, now: number): void {
-	if (data.coveredUntil !== undefined && !Number.isFinite(data.coveredUntil)) delete data.coveredUntil;
+export function repairRegistrationData(
+	context: Context,
+	data: RegistrationData,
+	now: number,
+): void {
+	if (data.coveredUntil !== undefined && !Number.isFinite(data.coveredUntil))
+		delete data.coveredUntil;
 	const gap = data.missed as Partial<DeliveryGap> | undefined;
-	if (gap === undefined || (typeof gap === 'object' && gap !== null && Number.isFinite(gap.afterMs) && Number.isFinite(gap.untilMs))) return;
+	if (
+		gap === undefined ||
+		(typeof gap === 'object' &&
+			gap !== null &&
+			Number.isFinite(gap.afterMs) &&
+			Number.isFinite(gap.untilMs))
+	)
+		return;
 	const since = data.coveredUntil;
 	context.logger.warn(
 		`Vonage VIS Trigger: the missed-events gap in its static data was unreadable; ${since === undefined ? 'it is dropped' : `catching up from ${new Date(since).toISOString()}`}`,
@@ -162,7 +212,8 @@ export function repairRegistrationData(context: Context, data: RegistrationData,
 }
 
 function clear(data: RegistrationData) {
-	for (const key of ['webhookId', 'signingKey', 'expireAt', 'url', 'coveredUntil', 'missed']) delete data[key];
+	for (const key of ['webhookId', 'signingKey', 'expireAt', 'url', 'coveredUntil', 'missed'])
+		delete data[key];
 }
 
 /** Call events VIS did not deliver: between the last one it confirmed and the moment it resumed. */
@@ -176,13 +227,20 @@ export interface DeliveryGap extends IDataObject {
 function noteMissed(data: RegistrationData, gap: DeliveryGap) {
 	const pending = data.missed;
 	data.missed = pending
-		? { afterMs: Math.min(pending.afterMs, gap.afterMs), untilMs: Math.max(pending.untilMs, gap.untilMs), reason: gap.reason }
+		? {
+				afterMs: Math.min(pending.afterMs, gap.afterMs),
+				untilMs: Math.max(pending.untilMs, gap.untilMs),
+				reason: gap.reason,
+			}
 		: gap;
 }
 
 /** What the workflow is known to have: VIS's last confirmed delivery, or the end of a catch-up. */
 function coveredUntil(data: RegistrationData, hook: IDataObject): number {
-	return Math.max(data.coveredUntil ?? 0, visTime((hook.statistics as IDataObject | undefined)?.lastSuccess) ?? 0);
+	return Math.max(
+		data.coveredUntil ?? 0,
+		visTime((hook.statistics as IDataObject | undefined)?.lastSuccess) ?? 0,
+	);
 }
 
 /**
@@ -190,13 +248,21 @@ function coveredUntil(data: RegistrationData, hook: IDataObject): number {
  * confirmed delivery, when VIS has stopped delivering (failed or expired) or a delivery failed
  * after it (someone renewed it since, which clears only the flag).
  */
-async function renewWhenDue(context: Context, data: RegistrationData, hook: IDataObject, now: number): Promise<IDataObject> {
+async function renewWhenDue(
+	context: Context,
+	data: RegistrationData,
+	hook: IDataObject,
+	now: number,
+): Promise<IDataObject> {
 	const covered = coveredUntil(data, hook);
 	const statistics = hook.statistics as IDataObject | undefined;
 	const lost = isNotDelivering(hook, now);
 	const failedSince = (visTime(statistics?.lastFailure) ?? 0) > covered;
 	const reason = statistics?.failed === true || failedSince ? 'failed' : 'expired';
-	if (lost) context.logger.warn(`Vonage VIS Trigger: VIS had stopped delivering to webhook ${String(hook.id)} (${reason}); renewing it`);
+	if (lost)
+		context.logger.warn(
+			`Vonage VIS Trigger: VIS had stopped delivering to webhook ${String(hook.id)} (${reason}); renewing it`,
+		);
 	const current = needsRenewal(hook, now) ? await renew(context, hook) : hook;
 	if (lost || failedSince) {
 		const since = covered || visTime(hook.createdAt) || now;
@@ -225,8 +291,15 @@ export async function ensureDelivering(
 	} else {
 		const covered = data.coveredUntil;
 		hook = await createWebhook(context, url, data.signingKey || randomBytes(32).toString('hex'));
-		context.logger.warn(`Vonage VIS Trigger: VIS no longer had this trigger's webhook; registered ${String(hook.id)} again`);
-		if (covered) noteMissed(data, { afterMs: covered, untilMs: visTime(hook.createdAt) ?? now(), reason: 'recreated' });
+		context.logger.warn(
+			`Vonage VIS Trigger: VIS no longer had this trigger's webhook; registered ${String(hook.id)} again`,
+		);
+		if (covered)
+			noteMissed(data, {
+				afterMs: covered,
+				untilMs: visTime(hook.createdAt) ?? now(),
+				reason: 'recreated',
+			});
 	}
 	keep(data, hook);
 	return hook;
@@ -250,7 +323,11 @@ export async function checkRegistration(context: IHookFunctions): Promise<boolea
 
 export async function createRegistration(context: IHookFunctions): Promise<boolean> {
 	const data = context.getWorkflowStaticData('node') as RegistrationData;
-	const hook = await createWebhook(context, context.getNodeWebhookUrl('default') as string, randomBytes(32).toString('hex'));
+	const hook = await createWebhook(
+		context,
+		context.getNodeWebhookUrl('default') as string,
+		randomBytes(32).toString('hex'),
+	);
 	keep(data, hook);
 	// Nothing before the registration was missed: catch-up never reaches back past its creation.
 	data.coveredUntil = visTime(hook.createdAt) ?? Date.now();
@@ -264,10 +341,17 @@ export async function deleteRegistration(context: IHookFunctions): Promise<boole
 		await deleteWebhook(context, data.webhookId);
 		// A registration made again after VIS lost the first may not be in the saved static data.
 		const url = context.getNodeWebhookUrl('default') as string;
-		const all: IDataObject[] = await vonageRequest(context, { api: 'vis', method: 'GET', path: '/self/webhooks' });
-		for (const other of all.filter((candidate) => candidate.url === url)) await deleteWebhook(context, String(other.id));
+		const all: IDataObject[] = await vonageRequest(context, {
+			api: 'vis',
+			method: 'GET',
+			path: '/self/webhooks',
+		});
+		for (const other of all.filter((candidate) => candidate.url === url))
+			await deleteWebhook(context, String(other.id));
 	} catch (error) {
-		context.logger.error(`Vonage VIS Trigger could not delete webhook ${data.webhookId}: ${(error as Error).message}`);
+		context.logger.error(
+			`Vonage VIS Trigger could not delete webhook ${data.webhookId}: ${(error as Error).message}`,
+		);
 		// The transport raised a NodeApiError, which this hands back unchanged.
 		throw new NodeApiError(context.getNode(), error as JsonObject);
 	}

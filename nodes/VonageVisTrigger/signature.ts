@@ -18,7 +18,8 @@ export function matchingSignedForm(
 	signingKey: string,
 	signatureHeader: unknown,
 ): keyof SignedEventForms | undefined {
-	if (typeof signatureHeader !== 'string' || !/^[0-9a-fA-F]{64}$/.test(signatureHeader)) return undefined;
+	if (typeof signatureHeader !== 'string' || !/^[0-9a-fA-F]{64}$/.test(signatureHeader))
+		return undefined;
 	const received = Buffer.from(signatureHeader, 'hex');
 	const checked: string[] = [];
 	for (const form of FORMS) {
@@ -27,7 +28,8 @@ export function matchingSignedForm(
 		if (checked.includes(text)) continue;
 		checked.push(text);
 		// The key stays a string: Node 24 (n8n's) prepares a Buffer key several times slower per HMAC.
-		if (timingSafeEqual(createHmac('sha256', signingKey).update(text, 'utf8').digest(), received)) return form;
+		if (timingSafeEqual(createHmac('sha256', signingKey).update(text, 'utf8').digest(), received))
+			return form;
 	}
 	return undefined;
 }

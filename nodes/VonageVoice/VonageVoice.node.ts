@@ -1,4 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptions } from '../shared/descriptions';
@@ -7,19 +13,49 @@ import { routeOperations } from '../shared/router';
 import { callDescription, callOperations, UPDATE_ACTION_SUBTITLE } from './resources/call';
 import { dtmfDescription, dtmfOperations } from './resources/dtmf';
 import { nccoDescription, nccoOperations } from './resources/ncco';
-import { recordingDescription, recordingOperations, transcriptionDescription, transcriptionOperations } from './resources/recording';
+import {
+	recordingDescription,
+	recordingOperations,
+	transcriptionDescription,
+	transcriptionOperations,
+} from './resources/recording';
 import { streamDescription, streamOperations } from './resources/stream';
 import { talkDescription, talkOperations } from './resources/talk';
 
 const properties: INodeProperties[] = [
 	resourceSelector('call', [
-		{ name: 'Call', value: 'call', description: 'Place, read, list and update (hang up, mute, transfer) the application’s calls' },
+		{
+			name: 'Call',
+			value: 'call',
+			description: 'Place, read, list and update (hang up, mute, transfer) the application’s calls',
+		},
 		{ name: 'DTMF', value: 'dtmf', description: 'Send keypad tones into a call in progress' },
-		{ name: 'NCCO', value: 'ncco', description: 'Build an NCCO from fields, e.g. to answer a call in a Vonage Voice Trigger workflow (no credential needed)' },
-		{ name: 'Recording', value: 'recording', description: 'Download a call recording as a file, from a record event' },
-		{ name: 'Stream (Audio)', value: 'stream', description: 'Play an audio file into a call in progress' },
-		{ name: 'Talk (Text to Speech)', value: 'talk', description: 'Read text aloud into a call in progress' },
-		{ name: 'Transcription', value: 'transcription', description: 'Download a recording’s transcript as JSON, from a transcription event' },
+		{
+			name: 'NCCO',
+			value: 'ncco',
+			description:
+				'Build an NCCO from fields, e.g. to answer a call in a Vonage Voice Trigger workflow (no credential needed)',
+		},
+		{
+			name: 'Recording',
+			value: 'recording',
+			description: 'Download a call recording as a file, from a record event',
+		},
+		{
+			name: 'Stream (Audio)',
+			value: 'stream',
+			description: 'Play an audio file into a call in progress',
+		},
+		{
+			name: 'Talk (Text to Speech)',
+			value: 'talk',
+			description: 'Read text aloud into a call in progress',
+		},
+		{
+			name: 'Transcription',
+			value: 'transcription',
+			description: 'Download a recording’s transcript as JSON, from a transcription event',
+		},
 	]),
 	...callDescription,
 	...dtmfDescription,
@@ -55,11 +91,21 @@ export class VonageVoice implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		// NCCO → Build sends nothing to Vonage, so an answer workflow needs no credential for it.
-		credentials: [{ name: 'vonageJwtApi', required: true, displayOptions: { hide: { resource: ['ncco'] } } }],
+		credentials: [
+			{ name: 'vonageJwtApi', required: true, displayOptions: { hide: { resource: ['ncco'] } } },
+		],
 		properties,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeOperations(this, { call: callOperations, dtmf: dtmfOperations, ncco: nccoOperations, recording: recordingOperations, transcription: transcriptionOperations, stream: streamOperations, talk: talkOperations });
+		return await routeOperations(this, {
+			call: callOperations,
+			dtmf: dtmfOperations,
+			ncco: nccoOperations,
+			recording: recordingOperations,
+			transcription: transcriptionOperations,
+			stream: streamOperations,
+			talk: talkOperations,
+		});
 	}
 }

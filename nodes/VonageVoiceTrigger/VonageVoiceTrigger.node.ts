@@ -132,17 +132,29 @@ export class VonageVoiceTrigger implements INodeType {
 		credentials: [{ name: 'vonageKeySecretApi', required: true }],
 		webhooks: [
 			// responseData '' makes n8n answer webhookResponse instead of the literal text "firstEntryJson".
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: WEBHOOK_PATH.event_url },
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: '',
+				path: WEBHOOK_PATH.event_url,
+			},
 			{
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'lastNode',
-				responseData: '={{$parameter["nccoFrom"] === "nccoField" ? "firstEntryJson" : "allEntries"}}',
+				responseData:
+					'={{$parameter["nccoFrom"] === "nccoField" ? "firstEntryJson" : "allEntries"}}',
 				// Only read with firstEntryJson, that is for "nccoField".
 				responsePropertyName: 'ncco',
 				path: WEBHOOK_PATH.answer_url,
 			},
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: WEBHOOK_PATH.fallback_answer_url },
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: WEBHOOK_PATH.fallback_answer_url,
+			},
 		],
 		properties: [
 			{
@@ -179,12 +191,14 @@ export class VonageVoiceTrigger implements INodeType {
 					{
 						name: 'Each Item Is an Action',
 						value: 'eachItem',
-						description: 'The last node outputs one item per NCCO action, e.g. {"action":"talk","text":"Hello"}',
+						description:
+							'The last node outputs one item per NCCO action, e.g. {"action":"talk","text":"Hello"}',
 					},
 					{
 						name: 'Field "Ncco" of the First Item',
 						value: 'nccoField',
-						description: 'The last node outputs one item whose "ncco" field is the whole NCCO array',
+						description:
+							'The last node outputs one item whose "ncco" field is the whole NCCO array',
 					},
 				],
 				default: 'eachItem',
@@ -192,7 +206,11 @@ export class VonageVoiceTrigger implements INodeType {
 			},
 			...nccoSourceFields('defaultNccoSource', { answerCalls: [true] }, [1, 2], 3),
 			{
-				...nccoActionsField('defaultNccoActions', { show: { answerCalls: [true], defaultNccoSource: ['build'] } }, SORRY),
+				...nccoActionsField(
+					'defaultNccoActions',
+					{ show: { answerCalls: [true], defaultNccoSource: ['build'] } },
+					SORRY,
+				),
 				displayName: 'Default NCCO Actions',
 				description:
 					'What callers hear when the workflow fails or does not answer in time: Vonage then asks the fallback answer URL, which this node serves with these actions. Values can be expressions.',
@@ -264,7 +282,7 @@ export class VonageVoiceTrigger implements INodeType {
 					if (signed && !String(credentials.signatureSecret ?? '')) {
 						throw new NodeOperationError(
 							this.getNode(),
-							'Signature Secret: required, because this application signs its callbacks (signed_callbacks is on). Enter the account\'s signature secret in the Vonage API key and secret credential.',
+							"Signature Secret: required, because this application signs its callbacks (signed_callbacks is on). Enter the account's signature secret in the Vonage API key and secret credential.",
 						);
 					}
 				});
@@ -282,10 +300,13 @@ export class VonageVoiceTrigger implements INodeType {
 		const path = String(request.path ?? request.url ?? '').split('?')[0];
 		// The fallback starts nothing and gives only the Default NCCO, so that a caller whose
 		// answer failed never hears silence; Vonage may not sign it after a failed answer.
-		if (path.endsWith(`/${WEBHOOK_PATH.fallback_answer_url}`)) return { webhookResponse: defaultNcco(this) };
+		if (path.endsWith(`/${WEBHOOK_PATH.fallback_answer_url}`))
+			return { webhookResponse: defaultNcco(this) };
 		const isAnswer = path.endsWith(`/${WEBHOOK_PATH.answer_url}`);
 		const refuse = (status: number, reason: string): IWebhookResponseData => {
-			this.logger.warn(`Vonage Voice Trigger refused a ${isAnswer ? 'call to answer' : 'call event'} (${status}): ${reason}`);
+			this.logger.warn(
+				`Vonage Voice Trigger refused a ${isAnswer ? 'call to answer' : 'call event'} (${status}): ${reason}`,
+			);
 			this.getResponseObject().status(status).json({ error: reason });
 			return { noWebhookResponse: true };
 		};
@@ -300,7 +321,8 @@ export class VonageVoiceTrigger implements INodeType {
 		} catch {
 			return refuse(400, 'the body is not JSON');
 		}
-		if (!call || typeof call !== 'object' || Array.isArray(call)) return refuse(400, 'the body is not a JSON object');
+		if (!call || typeof call !== 'object' || Array.isArray(call))
+			return refuse(400, 'the body is not a JSON object');
 
 		const data = this.getWorkflowStaticData('node') as VoiceTriggerData;
 		const credentials = await this.getCredentials('vonageKeySecretApi');
@@ -308,7 +330,11 @@ export class VonageVoiceTrigger implements INodeType {
 		// With a secret, every callback must be signed, whatever the application says: the docs
 		// disagree on whether signing is on when it does not say, and an unsigned request proves nothing.
 		if (signatureSecret || data.signedCallbacks) {
-			if (!signatureSecret) return refuse(401, 'the application signs its callbacks but the credential has no Signature Secret');
+			if (!signatureSecret)
+				return refuse(
+					401,
+					'the application signs its callbacks but the credential has no Signature Secret',
+				);
 			const verdict = await verifySignedCallback(firstHeader(headers, 'authorization'), {
 				signatureSecret,
 				signedPayload: request.rawBody,
@@ -333,10 +359,23 @@ export class VonageVoiceTrigger implements INodeType {
  * A verified token, or the payload it covers, runs once: both are remembered for as long as the
  * token could still be accepted, so a captured request sent again within that time is refused.
  */
-function firstAcceptance(context: IWebhookFunctions, data: VoiceTriggerData, claims: JWTPayload, authorization: string): boolean {
-	const window = acceptedCallbacks.for(`${context.getWorkflow().id ?? ''}/${data.applicationId ?? ''}`);
+function firstAcceptance(
+	context: IWebhookFunctions,
+	data: VoiceTriggerData,
+	claims: JWTPayload,
+	authorization: string,
+): boolean {
+	const window = acceptedCallbacks.for(
+		`${context.getWorkflow().id ?? ''}/${data.applicationId ?? ''}`,
+	);
 	const now = Date.now();
-	const until = (Math.min(Number(claims.exp ?? Infinity), Number(claims.iat) + SIGNED_CALLBACK_MAX_AGE_SECONDS) + 60) * 1000;
+	const until =
+		(Math.min(
+			Number(claims.exp ?? Infinity),
+			Number(claims.iat) + SIGNED_CALLBACK_MAX_AGE_SECONDS,
+		) +
+			60) *
+		1000;
 	const tokenSignature = authorization.slice(authorization.lastIndexOf('.') + 1);
 	const seenToken = !window.firstTime(`token:${tokenSignature}`, now, until);
 	const seenPayload = !window.firstTime(`payload:${String(claims.payload_hash)}`, now, until);

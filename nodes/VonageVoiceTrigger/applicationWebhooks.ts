@@ -34,7 +34,11 @@ function triggerData(context: IHookFunctions): VoiceTriggerData {
 
 function chosenApplicationId(context: IHookFunctions): string {
 	const id = String(context.getNodeParameter('applicationId', '') ?? '').trim();
-	if (!id) throw new NodeOperationError(context.getNode(), 'Application: required, choose the Vonage application whose calls start this workflow');
+	if (!id)
+		throw new NodeOperationError(
+			context.getNode(),
+			'Application: required, choose the Vonage application whose calls start this workflow',
+		);
 	return id;
 }
 
@@ -53,16 +57,26 @@ async function readApplication(
 	id: string,
 	options: { notFoundIsUndefined?: boolean } = {},
 ): Promise<IDataObject> {
-	return await vonageRequest(context, { api: 'applications', method: 'GET', path: apiPath`/v2/applications/${id}`, ...options });
+	return await vonageRequest(context, {
+		api: 'applications',
+		method: 'GET',
+		path: apiPath`/v2/applications/${id}`,
+		...options,
+	});
 }
 
 function voiceWebhooksOf(application: IDataObject): IDataObject {
-	const voice = (application.capabilities as IDataObject | undefined)?.voice as IDataObject | undefined;
+	const voice = (application.capabilities as IDataObject | undefined)?.voice as
+		IDataObject | undefined;
 	return (voice?.webhooks as IDataObject | undefined) ?? {};
 }
 
 /** PUT replaces the whole application, so everything but the voice webhooks is sent back as read. */
-async function writeVoiceWebhooks(context: IHookFunctions, application: IDataObject, webhooks: IDataObject) {
+async function writeVoiceWebhooks(
+	context: IHookFunctions,
+	application: IDataObject,
+	webhooks: IDataObject,
+) {
 	const capabilities = application.capabilities as IDataObject;
 	const body: IDataObject = {
 		name: application.name,
@@ -92,10 +106,14 @@ export async function webhooksPointHere(context: IHookFunctions): Promise<boolea
  * capability and each webhook's other settings (method, timeouts), and remembers what was there.
  * Everything that can be refused is checked before the PUT, so a refusal changes nothing.
  */
-export async function pointWebhooksHere(context: IHookFunctions, checkBeforeWriting: (signed: boolean) => void) {
+export async function pointWebhooksHere(
+	context: IHookFunctions,
+	checkBeforeWriting: (signed: boolean) => void,
+) {
 	const applicationId = chosenApplicationId(context);
 	const application = await readApplication(context, applicationId);
-	const voice = (application.capabilities as IDataObject | undefined)?.voice as IDataObject | undefined;
+	const voice = (application.capabilities as IDataObject | undefined)?.voice as
+		IDataObject | undefined;
 	if (!voice) {
 		throw new NodeOperationError(
 			context.getNode(),
@@ -115,13 +133,16 @@ export async function pointWebhooksHere(context: IHookFunctions, checkBeforeWrit
 		const existing = current[name] as IDataObject | undefined;
 		// After an activation that was never undone (a crash), what is there is our own address:
 		// the application's original settings are the ones remembered then.
-		const alreadyOurs = sameApplication && existing?.address === address && data.previous?.[name] !== undefined;
+		const alreadyOurs =
+			sameApplication && existing?.address === address && data.previous?.[name] !== undefined;
 		previous[name] = alreadyOurs ? data.previous![name] : (existing ?? null);
 		webhooks[name] = { ...(existing ?? {}), address, http_method: 'POST' };
 	}
 	await writeVoiceWebhooks(context, application, webhooks);
 	Object.assign(data, { applicationId, pointedAt: wanted, previous, signedCallbacks });
-	context.logger.info(`Vonage Voice Trigger pointed ${Object.keys(wanted).join(', ')} of application ${applicationId} at n8n`);
+	context.logger.info(
+		`Vonage Voice Trigger pointed ${Object.keys(wanted).join(', ')} of application ${applicationId} at n8n`,
+	);
 }
 
 /**
@@ -132,12 +153,19 @@ export async function restoreWebhooks(context: IHookFunctions): Promise<void> {
 	const data = triggerData(context);
 	const { applicationId, previous, pointedAt } = data;
 	if (applicationId && previous && pointedAt) {
-		const application = await readApplication(context, applicationId, { notFoundIsUndefined: true });
-		if (!application) context.logger.info(`Vonage Voice Trigger: application ${applicationId} no longer exists, nothing to restore`);
+		const application = await readApplication(context, applicationId, {
+			notFoundIsUndefined: true,
+		});
+		if (!application)
+			context.logger.info(
+				`Vonage Voice Trigger: application ${applicationId} no longer exists, nothing to restore`,
+			);
 		if (application) {
 			const webhooks: IDataObject = { ...voiceWebhooksOf(application) };
 			const restored: string[] = [];
-			for (const [name, address] of Object.entries(pointedAt) as Array<[VoiceWebhookName, string]>) {
+			for (const [name, address] of Object.entries(pointedAt) as Array<
+				[VoiceWebhookName, string]
+			>) {
 				const now = (webhooks[name] as IDataObject | undefined)?.address;
 				if (now !== address) {
 					context.logger.warn(
@@ -152,7 +180,9 @@ export async function restoreWebhooks(context: IHookFunctions): Promise<void> {
 			}
 			if (restored.length) {
 				await writeVoiceWebhooks(context, application, webhooks);
-				context.logger.info(`Vonage Voice Trigger restored ${restored.join(', ')} of application ${applicationId}`);
+				context.logger.info(
+					`Vonage Voice Trigger restored ${restored.join(', ')} of application ${applicationId}`,
+				);
 			}
 		}
 	}

@@ -36,9 +36,12 @@ function secretKey(secret: string): Uint8Array {
 
 function reasonOf(error: unknown): string {
 	if (error instanceof joseErrors.JWTExpired) return 'the token has expired';
-	if (error instanceof joseErrors.JWTClaimValidationFailed) return `the token's ${error.claim} claim is not valid`;
-	if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'signature does not match the signature secret';
-	if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'the signed-callback token is not HS256';
+	if (error instanceof joseErrors.JWTClaimValidationFailed)
+		return `the token's ${error.claim} claim is not valid`;
+	if (error instanceof joseErrors.JWSSignatureVerificationFailed)
+		return 'signature does not match the signature secret';
+	if (error instanceof joseErrors.JOSEAlgNotAllowed)
+		return 'the signed-callback token is not HS256';
 	return 'the signed-callback token is not a valid JWT';
 }
 
@@ -61,7 +64,9 @@ export async function verifySignedCallback(
 			clockTolerance: SIGNED_CALLBACK_LEEWAY_SECONDS,
 			maxTokenAge: SIGNED_CALLBACK_MAX_AGE_SECONDS,
 			requiredClaims: ['iat'],
-			...(expected.nowSeconds !== undefined ? { currentDate: new Date(expected.nowSeconds * 1000) } : {}),
+			...(expected.nowSeconds !== undefined
+				? { currentDate: new Date(expected.nowSeconds * 1000) }
+				: {}),
 		}));
 	} catch (error) {
 		return { refused: reasonOf(error) };
@@ -70,14 +75,20 @@ export async function verifySignedCallback(
 	if (expected.apiKey && claims.api_key !== undefined && claims.api_key !== expected.apiKey) {
 		return { refused: 'the token was issued for another API key' };
 	}
-	if (expected.applicationId && claims.application_id !== undefined && claims.application_id !== expected.applicationId) {
+	if (
+		expected.applicationId &&
+		claims.application_id !== undefined &&
+		claims.application_id !== expected.applicationId
+	) {
 		return { refused: 'the token was issued for another application' };
 	}
 	const payloadHash = createHash('sha256').update(expected.signedPayload).digest();
 	// Exactly 64 hex digits: Buffer.from(…, 'hex') stops at the first non-hex character, so
 	// "<right hash>zz" would otherwise decode to the right hash and pass.
 	const claimed = String(claims.payload_hash ?? '');
-	const claimedHash = /^[0-9a-f]{64}$/i.test(claimed) ? Buffer.from(claimed, 'hex') : Buffer.alloc(0);
+	const claimedHash = /^[0-9a-f]{64}$/i.test(claimed)
+		? Buffer.from(claimed, 'hex')
+		: Buffer.alloc(0);
 	if (claimedHash.length !== payloadHash.length || !timingSafeEqual(payloadHash, claimedHash)) {
 		return { refused: 'payload_hash does not match the body' };
 	}

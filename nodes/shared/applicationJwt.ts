@@ -63,7 +63,10 @@ function ttlOf(fields: JwtCredentialFields): number {
  * Returns an RS256 application JWT, signing a new one only when none is cached or the cached
  * one is within a minute of expiring. Signing costs far more than the request it authorises.
  */
-export async function applicationJwt(fields: JwtCredentialFields, now = Date.now()): Promise<string> {
+export async function applicationJwt(
+	fields: JwtCredentialFields,
+	now = Date.now(),
+): Promise<string> {
 	const applicationId = String(fields.applicationId ?? '').trim();
 	if (applicationId === '') throw new PrivateKeyError('Application ID is empty');
 	const ttl = ttlOf(fields);

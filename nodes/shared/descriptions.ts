@@ -1,7 +1,11 @@
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
 /** "Return All" and "Limit" fields, as every n8n list operation shows them. */
-export function returnAllAndLimit(resource: string, operation: string, maxLimit?: number): INodeProperties[] {
+export function returnAllAndLimit(
+	resource: string,
+	operation: string,
+	maxLimit?: number,
+): INodeProperties[] {
 	const show = { resource: [resource], operation: [operation] };
 	return [
 		{
@@ -29,8 +33,16 @@ export function returnAllAndLimit(resource: string, operation: string, maxLimit?
  * the choice existed keep their credential.
  */
 export const visCredentials: INodeTypeDescription['credentials'] = [
-	{ name: 'vonageVisPasswordApi', required: true, displayOptions: { show: { authentication: ['passwordGrant'] } } },
-	{ name: 'vonageVisOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+	{
+		name: 'vonageVisPasswordApi',
+		required: true,
+		displayOptions: { show: { authentication: ['passwordGrant'] } },
+	},
+	{
+		name: 'vonageVisOAuth2Api',
+		required: true,
+		displayOptions: { show: { authentication: ['oAuth2'] } },
+	},
 ];
 
 export const visAuthentication: INodeProperties = {
@@ -39,8 +51,16 @@ export const visAuthentication: INodeProperties = {
 	type: 'options',
 	noDataExpression: true,
 	options: [
-		{ name: 'Password Grant', value: 'passwordGrant', description: 'Consumer key/secret with a VBC username and password' },
-		{ name: 'OAuth2 (Connect Button)', value: 'oAuth2', description: 'Sign in at Vonage with the Connect button; no password is stored in n8n' },
+		{
+			name: 'Password Grant',
+			value: 'passwordGrant',
+			description: 'Consumer key/secret with a VBC username and password',
+		},
+		{
+			name: 'OAuth2 (Connect Button)',
+			value: 'oAuth2',
+			description: 'Sign in at Vonage with the Connect button; no password is stored in n8n',
+		},
 	],
 	default: 'passwordGrant',
 	description:
@@ -48,7 +68,9 @@ export const visAuthentication: INodeProperties = {
 };
 
 /** The triggers' Direction filter; each API spells the values its own way (VIS upper case, Voice lower). */
-export function directionFilter(spell: (word: 'any' | 'inbound' | 'outbound') => string): INodeProperties {
+export function directionFilter(
+	spell: (word: 'any' | 'inbound' | 'outbound') => string,
+): INodeProperties {
 	return {
 		displayName: 'Direction',
 		name: 'direction',
@@ -93,5 +115,6 @@ export const sortOrderOption: INodeProperties = {
 		{ name: 'Descending', value: 'desc' },
 	],
 	default: 'asc',
-	description: 'The order in which Vonage returns the results (its own sort key). Not set means ascending.',
+	description:
+		'The order in which Vonage returns the results (its own sort key). Not set means ascending.',
 };

@@ -30,14 +30,20 @@ const STATUS_HINTS: Record<number, string> = {
 
 function fieldList(items: Array<{ field?: string; message?: string }>): string {
 	return items
-		.map((item) => (item.field ? `${item.field}: ${item.message ?? 'invalid'}` : item.message ?? ''))
+		.map((item) =>
+			item.field ? `${item.field}: ${item.message ?? 'invalid'}` : (item.message ?? ''),
+		)
 		.filter(Boolean)
 		.join('; ');
 }
 
 /** Reads the API's own explanation out of an error body, naming fields where the API names them. */
-export function describeApiError(status: number, body: unknown): { message: string; description?: string } {
-	const parsed = typeof body === 'object' && body !== null ? (body as VisErrorBody & ProblemBody) : {};
+export function describeApiError(
+	status: number,
+	body: unknown,
+): { message: string; description?: string } {
+	const parsed =
+		typeof body === 'object' && body !== null ? (body as VisErrorBody & ProblemBody) : {};
 	const fields = [
 		...(Array.isArray(parsed.errors) ? parsed.errors : []),
 		...(Array.isArray(parsed.invalid_parameters)
@@ -45,26 +51,46 @@ export function describeApiError(status: number, body: unknown): { message: stri
 			: []),
 	];
 	const headline =
-		parsed.errorMessage ?? parsed.title ?? parsed.errorCode ?? STATUS_HINTS[status] ?? `HTTP ${status}`;
+		parsed.errorMessage ??
+		parsed.title ??
+		parsed.errorCode ??
+		STATUS_HINTS[status] ??
+		`HTTP ${status}`;
 	const parts = [headline];
 	if (parsed.detail && parsed.detail !== headline) parts.push(parsed.detail);
 	const fieldText = fieldList(fields);
 	if (fieldText) parts.push(fieldText);
-	const description = STATUS_HINTS[status] && STATUS_HINTS[status] !== headline ? STATUS_HINTS[status] : undefined;
+	const description =
+		STATUS_HINTS[status] && STATUS_HINTS[status] !== headline ? STATUS_HINTS[status] : undefined;
 	return { message: `Vonage: ${parts.join(' — ')}`, description };
 }
 
-export function apiError(node: INode, status: number, body: unknown, itemIndex?: number): NodeApiError {
+export function apiError(
+	node: INode,
+	status: number,
+	body: unknown,
+	itemIndex?: number,
+): NodeApiError {
 	const { message, description } = describeApiError(status, body);
 	const response: JsonObject =
 		typeof body === 'object' && body !== null ? (body as JsonObject) : { body: String(body ?? '') };
-	return new NodeApiError(node, response, { message, description, httpCode: String(status), itemIndex });
+	return new NodeApiError(node, response, {
+		message,
+		description,
+		httpCode: String(status),
+		itemIndex,
+	});
 }
 
 /** n8n's SSRF protection refuses some hosts; sending again would be refused again. */
 export function ssrfBlock(error: unknown): Error | undefined {
-	for (let cause = error as ErrorChain, depth = 0; cause && depth < 5; cause = cause.cause, depth++) {
-		if (typeof cause.name === 'string' && cause.name.startsWith('SsrfBlocked')) return cause as Error;
+	for (
+		let cause = error as ErrorChain, depth = 0;
+		cause && depth < 5;
+		cause = cause.cause, depth++
+	) {
+		if (typeof cause.name === 'string' && cause.name.startsWith('SsrfBlocked'))
+			return cause as Error;
 	}
 	return undefined;
 }
@@ -91,11 +117,20 @@ export function secretsOf(credentials: IDataObject, authorization: string): stri
 }
 
 /** A wrong Base URL in the credential, found before anything was sent. */
-export function baseUrlError(node: INode, credentialType: string, error: Error, itemIndex?: number): NodeOperationError {
-	return new NodeOperationError(node, `Base URL in the ${CREDENTIAL_LABEL[credentialType]} credential: ${error.message}`, {
-		itemIndex,
-		description: 'Open the credential and correct its Base URL. Nothing was sent.',
-	});
+export function baseUrlError(
+	node: INode,
+	credentialType: string,
+	error: Error,
+	itemIndex?: number,
+): NodeOperationError {
+	return new NodeOperationError(
+		node,
+		`Base URL in the ${CREDENTIAL_LABEL[credentialType]} credential: ${error.message}`,
+		{
+			itemIndex,
+			description: 'Open the credential and correct its Base URL. Nothing was sent.',
+		},
+	);
 }
 
 function textPreview(body: unknown): string {
@@ -107,7 +142,12 @@ function textPreview(body: unknown): string {
  * The errors of one request to one host, every secret of its credential removed: the one place
  * that words what went wrong with a request, for the transport to throw.
  */
-export function requestErrors(node: () => INode, host: string, itemIndex: number | undefined, secrets: () => string[]) {
+export function requestErrors(
+	node: () => INode,
+	host: string,
+	itemIndex: number | undefined,
+	secrets: () => string[],
+) {
 	const hide = <T>(value: T): T => redactSecrets(value, secrets());
 	const connection = (error: unknown): NodeApiError => {
 		const blocked = ssrfBlock(error);
@@ -126,16 +166,24 @@ export function requestErrors(node: () => INode, host: string, itemIndex: number
 		signIn: (error: unknown): Error => {
 			if (error instanceof VisSignInError) {
 				const safe = hide({ message: error.message, body: error.body });
-				return new NodeApiError(node(), safe.body as JsonObject, { message: safe.message, httpCode: String(error.status), itemIndex });
+				return new NodeApiError(node(), safe.body as JsonObject, {
+					message: safe.message,
+					httpCode: String(error.status),
+					itemIndex,
+				});
 			}
-			if (error instanceof PrivateKeyError) return new NodeOperationError(node(), `Vonage JWT credential: ${error.message}`, { itemIndex });
+			if (error instanceof PrivateKeyError)
+				return new NodeOperationError(node(), `Vonage JWT credential: ${error.message}`, {
+					itemIndex,
+				});
 			return connection(error);
 		},
 		/** The pacer fails only when its waits keep ending early (VisQuotaWaitError). */
 		quotaWait: (error: unknown) =>
 			new NodeOperationError(node(), `Vonage VIS: ${(error as Error).message}`, {
 				itemIndex,
-				description: "Check the credential's Requests per Minute; n8n's timers did not wait as long as asked.",
+				description:
+					"Check the credential's Requests per Minute; n8n's timers did not wait as long as asked.",
 			}),
 		/** n8n could not sign with the VIS OAuth2 credential, so nothing was sent. */
 		oauth2NotSent: (error: Error) => {
@@ -146,7 +194,11 @@ export function requestErrors(node: () => INode, host: string, itemIndex: number
 				neverConnected
 					? 'The Vonage VIS OAuth2 credential is not connected yet: open the credential and click Connect to sign in at Vonage'
 					: `Vonage VIS OAuth2 credential: ${error.message}`,
-				{ itemIndex, description: 'Open the credential and click Connect (or Reconnect) to sign in to Vonage. Nothing was sent.' },
+				{
+					itemIndex,
+					description:
+						'Open the credential and click Connect (or Reconnect) to sign in to Vonage. Nothing was sent.',
+				},
 			);
 		},
 		redirect: (status: number, location: string, url: string) => {
@@ -178,5 +230,3 @@ export function requestErrors(node: () => INode, host: string, itemIndex: number
 			}),
 	};
 }
-
-

@@ -5,7 +5,12 @@ import { unsafePathSegmentReason } from './urlPath';
 import { FieldError } from './validation';
 
 /** Reads a required ID parameter and refuses values that would not address one resource. */
-export function requiredId(context: IExecuteFunctions, parameter: string, label: string, itemIndex: number): string {
+export function requiredId(
+	context: IExecuteFunctions,
+	parameter: string,
+	label: string,
+	itemIndex: number,
+): string {
 	const value = String(context.getNodeParameter(parameter, itemIndex, '') ?? '').trim();
 	const unsafe = unsafePathSegmentReason(value);
 	if (unsafe) throw new FieldError(label, unsafe);

@@ -19,9 +19,13 @@ export function parseNcco(raw: unknown): IDataObject[] | string {
 			return `not valid JSON (${(error as Error).message})`;
 		}
 	}
-	if (!Array.isArray(ncco) || ncco.length === 0) return 'expected a non-empty JSON array of actions';
-	if (ncco.length > MAX_NCCO_ACTIONS) return `${ncco.length} actions; at most ${MAX_NCCO_ACTIONS} are accepted`;
-	const bad = ncco.findIndex((action) => !action || typeof action !== 'object' || typeof action.action !== 'string');
+	if (!Array.isArray(ncco) || ncco.length === 0)
+		return 'expected a non-empty JSON array of actions';
+	if (ncco.length > MAX_NCCO_ACTIONS)
+		return `${ncco.length} actions; at most ${MAX_NCCO_ACTIONS} are accepted`;
+	const bad = ncco.findIndex(
+		(action) => !action || typeof action !== 'object' || typeof action.action !== 'string',
+	);
 	if (bad >= 0) return `item ${bad} is not an object with an "action" string`;
 	return ncco as IDataObject[];
 }

@@ -9,7 +9,10 @@ export interface OperationChoice {
 }
 
 /** The Resource selector of an action node; each resource's file then adds its Operation selector. */
-export function resourceSelector(defaultResource: string, resources: Array<{ name: string; value: string; description: string }>): INodeProperties {
+export function resourceSelector(
+	defaultResource: string,
+	resources: Array<{ name: string; value: string; description: string }>,
+): INodeProperties {
 	return {
 		displayName: 'Resource',
 		name: 'resource',
@@ -21,7 +24,11 @@ export function resourceSelector(defaultResource: string, resources: Array<{ nam
 }
 
 /** The Operation selector of one resource, the same in every resource file of the action nodes. */
-export function operationSelector(resource: string, defaultOperation: string, operations: OperationChoice[]): INodeProperties {
+export function operationSelector(
+	resource: string,
+	defaultOperation: string,
+	operations: OperationChoice[],
+): INodeProperties {
 	return {
 		displayName: 'Operation',
 		name: 'operation',
@@ -38,11 +45,15 @@ export function operationSelector(resource: string, defaultOperation: string, op
  * nodes read, built from the node's Operation selectors so that the two cannot drift apart.
  * `first` is an expression tried before it (the Voice node names an Update's action).
  */
-export function actionSubtitle(properties: INodeProperties[], first?: { when: string; then: string }): string {
+export function actionSubtitle(
+	properties: INodeProperties[],
+	first?: { when: string; then: string },
+): string {
 	const actions: Record<string, string> = {};
 	for (const property of properties) {
 		if (property.name !== 'operation') continue;
-		for (const resource of (property.displayOptions?.show?.resource as string[] | undefined) ?? []) {
+		for (const resource of (property.displayOptions?.show?.resource as string[] | undefined) ??
+			[]) {
 			for (const option of (property.options ?? []) as INodePropertyOptions[]) {
 				if (option.action) actions[`${resource}:${String(option.value)}`] = option.action;
 			}

@@ -176,6 +176,8 @@ export async function voiceCallsPaginate(
 function nextRecordIndex(href: unknown): number | undefined {
 	if (typeof href !== 'string' || href === '') return undefined;
 	if (!URL.canParse(href, 'https://placeholder.invalid')) return undefined;
-	const value = Number(new URL(href, 'https://placeholder.invalid').searchParams.get('record_index'));
+	const value = Number(
+		new URL(href, 'https://placeholder.invalid').searchParams.get('record_index'),
+	);
 	return Number.isInteger(value) && value >= 0 ? value : undefined;
 }

@@ -33,7 +33,9 @@ export function normalizePrivateKeyPem(raw: string): string {
 	const [, label, body] = match;
 	const base64 = body.replace(/\s+/g, '');
 	if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) {
-		throw new PrivateKeyError('Private Key: the text between the BEGIN and END lines is not base64');
+		throw new PrivateKeyError(
+			'Private Key: the text between the BEGIN and END lines is not base64',
+		);
 	}
 	const lines = base64.match(/.{1,64}/g) ?? [];
 	return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
@@ -47,7 +49,8 @@ export function loadRsaPrivateKey(raw: string): KeyObject {
 	} catch {
 		// The crypto message can quote key material; it is never passed on.
 	}
-	if (!key) throw new PrivateKeyError('Private Key: the PEM block could not be parsed as a private key');
+	if (!key)
+		throw new PrivateKeyError('Private Key: the PEM block could not be parsed as a private key');
 	if (key.asymmetricKeyType !== 'rsa') {
 		throw new PrivateKeyError(
 			`Private Key: expected an RSA key (Vonage signs with RS256), got ${key.asymmetricKeyType ?? 'an unknown type'}`,
@@ -55,7 +58,9 @@ export function loadRsaPrivateKey(raw: string): KeyObject {
 	}
 	const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
 	if (bits < MIN_RSA_BITS) {
-		throw new PrivateKeyError(`Private Key: the RSA key has ${bits} bits; RS256 signing needs at least ${MIN_RSA_BITS}`);
+		throw new PrivateKeyError(
+			`Private Key: the RSA key has ${bits} bits; RS256 signing needs at least ${MIN_RSA_BITS}`,
+		);
 	}
 	return key;
 }

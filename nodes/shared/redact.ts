@@ -9,7 +9,9 @@ const MIN_SECRET_LENGTH = 4;
 
 export function secretForms(secrets: Array<string | undefined>): string[] {
 	const forms = new Set<string>();
-	const values = secrets.filter((value): value is string => typeof value === 'string' && value.length >= MIN_SECRET_LENGTH);
+	const values = secrets.filter(
+		(value): value is string => typeof value === 'string' && value.length >= MIN_SECRET_LENGTH,
+	);
 	for (const value of values) {
 		forms.add(value);
 		forms.add(Buffer.from(value).toString('base64'));
@@ -19,7 +21,9 @@ export function secretForms(secrets: Array<string | undefined>): string[] {
 		forms.add(JSON.stringify(value).slice(1, -1));
 	}
 	// Longest first, so a secret inside a longer one is not replaced piecemeal.
-	return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+	return [...forms]
+		.filter((form) => form.length >= MIN_SECRET_LENGTH)
+		.sort((a, b) => b.length - a.length);
 }
 
 function redactText(text: string, forms: string[]): string {
@@ -35,7 +39,10 @@ export function redactSecrets<T>(value: T, forms: string[]): T {
 	if (Array.isArray(value)) return value.map((entry) => redactSecrets(entry, forms)) as T;
 	if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
 		return Object.fromEntries(
-			Object.entries(value).map(([key, entry]) => [redactText(key, forms), redactSecrets(entry, forms)]),
+			Object.entries(value).map(([key, entry]) => [
+				redactText(key, forms),
+				redactSecrets(entry, forms),
+			]),
 		) as T;
 	}
 	return value;

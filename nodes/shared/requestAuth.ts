@@ -30,7 +30,8 @@ export const CREDENTIAL_LABEL: Record<string, string> = {
  */
 export function credentialTypeFor(node: () => INode, api: VonageApi): string {
 	// getNode() deep-copies the node, so it is only asked where the answer can differ.
-	if (api === 'vis' && node().parameters.authentication === 'oAuth2') return VIS_CODE_GRANT_CREDENTIAL;
+	if (api === 'vis' && node().parameters.authentication === 'oAuth2')
+		return VIS_CODE_GRANT_CREDENTIAL;
 	return CREDENTIAL_FOR_API[api];
 }
 
@@ -40,7 +41,8 @@ export type Send = (options: IHttpRequestOptions) => Promise<any>;
 let lastBasic = { pair: '', header: '' };
 
 function basicAuthorization(pair: string): string {
-	if (pair !== lastBasic.pair) lastBasic = { pair, header: `Basic ${Buffer.from(pair).toString('base64')}` };
+	if (pair !== lastBasic.pair)
+		lastBasic = { pair, header: `Basic ${Buffer.from(pair).toString('base64')}` };
 	return lastBasic.header;
 }
 
@@ -66,10 +68,13 @@ export async function authorizationFor(
 	send: Send,
 ): Promise<string> {
 	if (api === 'vis') {
-		const token = await visAccessToken(send, credentials as unknown as VisCredentialFields, { rejectedToken });
+		const token = await visAccessToken(send, credentials as unknown as VisCredentialFields, {
+			rejectedToken,
+		});
 		return `Bearer ${token}`;
 	}
-	if (api === 'applications') return basicAuthorization(`${credentials.apiKey ?? ''}:${credentials.apiSecret ?? ''}`);
+	if (api === 'applications')
+		return basicAuthorization(`${credentials.apiKey ?? ''}:${credentials.apiSecret ?? ''}`);
 	if (rejectedToken) forgetApplicationJwt(rejectedToken);
 	return `Bearer ${await applicationJwt(credentials as unknown as JwtCredentialFields)}`;
 }

@@ -51,7 +51,12 @@ export function backoffMs(attempt: number, retryAfterHeader: unknown): number {
  * How long to wait before sending again after an HTTP error answer, or undefined when it is not
  * sent again: attempts used up, not safe to resend, or asked to wait longer than maxDelayMs.
  */
-export function retryDelayAfter(status: number, retryAfterHeader: unknown, resendable: boolean, attempt: number): number | undefined {
+export function retryDelayAfter(
+	status: number,
+	retryAfterHeader: unknown,
+	resendable: boolean,
+	attempt: number,
+): number | undefined {
 	if (attempt >= retryPolicy.maxAttempts) return undefined;
 	if (status !== 429 && !(resendable && isRetryableStatus(status))) return undefined;
 	const delay = backoffMs(attempt, retryAfterHeader);
@@ -65,11 +70,15 @@ export class DeadlineError extends Error {}
  * own timeout only counts idle time). The request is aborted where n8n lets us pass a signal, and
  * in any case the caller stops waiting.
  */
-export async function withDeadline<T>(deadlineMs: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withDeadline<T>(
+	deadlineMs: number,
+	run: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
 	const signal = AbortSignal.timeout(deadlineMs);
 	let onAbort: () => void = () => undefined;
 	const expired = new Promise<never>((_resolve, reject) => {
-		onAbort = () => reject(new DeadlineError(`no complete answer within ${Math.round(deadlineMs / 1000)} s`));
+		onAbort = () =>
+			reject(new DeadlineError(`no complete answer within ${Math.round(deadlineMs / 1000)} s`));
 		signal.addEventListener('abort', onAbort, { once: true });
 	});
 	try {
@@ -82,6 +91,8 @@ export async function withDeadline<T>(deadlineMs: number, run: (signal: AbortSig
 /** The node's Request Timeout option where the node has one (action nodes, per item), else the default. */
 export function deadlineFor(context: object, itemIndex: number | undefined): number {
 	if (itemIndex === undefined || !('getInputData' in context)) return retryPolicy.deadlineMs;
-	const seconds = Number((context as IExecuteFunctions).getNodeParameter('requestOptions.timeoutSeconds', itemIndex, 0));
+	const seconds = Number(
+		(context as IExecuteFunctions).getNodeParameter('requestOptions.timeoutSeconds', itemIndex, 0),
+	);
 	return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : retryPolicy.deadlineMs;
 }

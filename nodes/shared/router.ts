@@ -1,4 +1,10 @@
-import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type {
+	IBinaryKeyData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	JsonObject,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { FieldError } from './validation';
@@ -15,7 +21,10 @@ export function withBinary(json: IDataObject, binary: IBinaryKeyData): ItemWithB
 	return new ItemWithBinary(json, binary);
 }
 
-export type OperationHandler = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[] | ItemWithBinary>;
+export type OperationHandler = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+) => Promise<IDataObject | IDataObject[] | ItemWithBinary>;
 
 /**
  * The router of the action nodes: the one item loop that dispatches every resource/operation to
@@ -36,9 +45,13 @@ export async function routeOperations(
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			if (!handler) {
-				throw new NodeOperationError(context.getNode(), `Operation "${operation}" is not supported for resource "${resource}"`, {
-					itemIndex,
-				});
+				throw new NodeOperationError(
+					context.getNode(),
+					`Operation "${operation}" is not supported for resource "${resource}"`,
+					{
+						itemIndex,
+					},
+				);
 			}
 			const result = await handler.call(context, itemIndex);
 			if (result instanceof ItemWithBinary) {
@@ -64,8 +77,13 @@ export async function routeOperations(
  * nowhere else. Both constructors hand back an error that already is one of theirs, HTTP details intact.
  */
 function itemError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
-	if (error instanceof NodeApiError) return new NodeApiError(context.getNode(), error as unknown as JsonObject, { itemIndex });
-	if (error instanceof FieldError) return new NodeOperationError(context.getNode(), error.message, { itemIndex, description: error.description });
+	if (error instanceof NodeApiError)
+		return new NodeApiError(context.getNode(), error as unknown as JsonObject, { itemIndex });
+	if (error instanceof FieldError)
+		return new NodeOperationError(context.getNode(), error.message, {
+			itemIndex,
+			description: error.description,
+		});
 	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
@@ -75,7 +93,8 @@ const SECRET_PARAMETERS = ['signingKey'];
 function withSecretParametersHidden(error: Error): Error {
 	const node = (error as { node?: { parameters?: IDataObject } }).node;
 	for (const name of SECRET_PARAMETERS) {
-		if (node?.parameters?.[name] !== undefined) node.parameters = { ...node.parameters, [name]: '**hidden**' };
+		if (node?.parameters?.[name] !== undefined)
+			node.parameters = { ...node.parameters, [name]: '**hidden**' };
 	}
 	return error;
 }

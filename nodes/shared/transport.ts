@@ -12,8 +12,23 @@ import type {
 
 import { checkedBaseUrl } from './baseUrl';
 import { baseUrlError, requestErrors, secretsOf, ssrfBlock } from './errors';
-import { authorizationFor, bearerOf, credentialTypeFor, VIS_CODE_GRANT_CREDENTIAL, type Send, type VonageApi } from './requestAuth';
-import { backoffMs, DeadlineError, deadlineFor, mayResend, retryDelayAfter, retryPolicy, withDeadline } from './retry';
+import {
+	authorizationFor,
+	bearerOf,
+	credentialTypeFor,
+	VIS_CODE_GRANT_CREDENTIAL,
+	type Send,
+	type VonageApi,
+} from './requestAuth';
+import {
+	backoffMs,
+	DeadlineError,
+	deadlineFor,
+	mayResend,
+	retryDelayAfter,
+	retryPolicy,
+	withDeadline,
+} from './retry';
 import { checkVonageFileUrl, formatBytes, limitBytes, type BodyStream } from './vonageFiles';
 import { DEFAULT_VIS_REQUESTS_PER_MINUTE, takeVisTurn, visQuotaKey } from './visQuota';
 import { visHost, VIS_API_PATH } from './visToken';
@@ -75,7 +90,8 @@ interface HttpResponse {
 type Outcome = { response: HttpResponse } | { notSent: Error } | { failed: unknown };
 
 /** What to do after an attempt. */
-type Next = { answer: unknown } | { retryInMs: number } | { reauthenticate: true } | { error: Error };
+type Next =
+	{ answer: unknown } | { retryInMs: number } | { reauthenticate: true } | { error: Error };
 
 /**
  * The one way nodes talk to Vonage: checks the Base URL, adds auth, paces VIS, never follows a
@@ -119,16 +135,40 @@ async function openExchange(context: VonageContext, request: VonageRequest) {
 	const deadlineMs = deadlineFor(context, itemIndex);
 	let authorization = '';
 	let rejectedToken: string | undefined;
-	const errors = requestErrors(node, new URL(url).host, itemIndex, () => secretsOf(credentials, authorization));
+	const errors = requestErrors(node, new URL(url).host, itemIndex, () =>
+		secretsOf(credentials, authorization),
+	);
 	// Redirects are never followed: a Vonage endpoint has no reason to send one, and following it
 	// would carry the Authorization header (or a POST body) to wherever it points.
 	const sendWithDeadline: Send = async (options) =>
-		await withDeadline(deadlineMs, async (signal) =>
-			await context.helpers.httpRequest({ ...options, disableFollowRedirect: true, timeout: deadlineMs, abortSignal: signal }),
+		await withDeadline(
+			deadlineMs,
+			async (signal) =>
+				await context.helpers.httpRequest({
+					...options,
+					disableFollowRedirect: true,
+					timeout: deadlineMs,
+					abortSignal: signal,
+				}),
 		);
 	const options: IHttpRequestOptions = file
-		? { method: 'GET', url, json: false, encoding: 'stream', headers: { Accept: '*/*' }, returnFullResponse: true }
-		: { method, url, qs: query, body, json: true, headers: { Accept: 'application/json' }, returnFullResponse: true };
+		? {
+				method: 'GET',
+				url,
+				json: false,
+				encoding: 'stream',
+				headers: { Accept: '*/*' },
+				returnFullResponse: true,
+			}
+		: {
+				method,
+				url,
+				qs: query,
+				body,
+				json: true,
+				headers: { Accept: 'application/json' },
+				returnFullResponse: true,
+			};
 	// A file's deadline covers its answer, not its body: a long recording may take longer to arrive
 	// than any answer should. Its body is bounded by size and by the socket going idle (timeout).
 	const sendFile = async (sent: IHttpRequestOptions): Promise<HttpResponse> => {
@@ -140,16 +180,30 @@ async function openExchange(context: VonageContext, request: VonageRequest) {
 		};
 		deadline.addEventListener('abort', onDeadline, { once: true });
 		try {
-			const response = await context.helpers.httpRequest({ ...sent, disableFollowRedirect: true, timeout: deadlineMs, abortSignal: controller.signal });
+			const response = await context.helpers.httpRequest({
+				...sent,
+				disableFollowRedirect: true,
+				timeout: deadlineMs,
+				abortSignal: controller.signal,
+			});
 			answered = true;
 			return response;
 		} catch (error) {
-			throw controller.signal.aborted ? new DeadlineError(`no answer within ${Math.round(deadlineMs / 1000)} s`) : error;
+			throw controller.signal.aborted
+				? new DeadlineError(`no answer within ${Math.round(deadlineMs / 1000)} s`)
+				: error;
 		} finally {
 			deadline.removeEventListener('abort', onDeadline);
 		}
 	};
-	const quotaKey = api === 'vis' ? visQuotaKey([url.slice(0, url.length - path.length), credentials.consumerKey ?? credentials.clientId, credentials.username ?? '']) : '';
+	const quotaKey =
+		api === 'vis'
+			? visQuotaKey([
+					url.slice(0, url.length - path.length),
+					credentials.consumerKey ?? credentials.clientId,
+					credentials.username ?? '',
+				])
+			: '';
 
 	return {
 		api,
@@ -178,7 +232,9 @@ async function openExchange(context: VonageContext, request: VonageRequest) {
 			const perMinute = Number(credentials.requestsPerMinute);
 			try {
 				await takeVisTurn(quotaKey, perMinute, retryPolicy, (ms) =>
-					context.logger.info(`Vonage VIS: waiting ${Math.ceil(ms / 1000)} s for the credential's request quota (${perMinute || DEFAULT_VIS_REQUESTS_PER_MINUTE} per minute)`),
+					context.logger.info(
+						`Vonage VIS: waiting ${Math.ceil(ms / 1000)} s for the credential's request quota (${perMinute || DEFAULT_VIS_REQUESTS_PER_MINUTE} per minute)`,
+					),
 				);
 			} catch (error) {
 				throw errors.quotaWait(error);
@@ -189,11 +245,22 @@ async function openExchange(context: VonageContext, request: VonageRequest) {
 		async send(): Promise<Outcome> {
 			try {
 				if (viaN8nOAuth2) {
-					return await withDeadline(deadlineMs, async () =>
-						await sendWithN8nOAuth2(context, { ...options, headers: { ...options.headers }, disableFollowRedirect: true, timeout: deadlineMs }),
+					return await withDeadline(
+						deadlineMs,
+						async () =>
+							await sendWithN8nOAuth2(context, {
+								...options,
+								headers: { ...options.headers },
+								disableFollowRedirect: true,
+								timeout: deadlineMs,
+							}),
 					);
 				}
-				const signed = { ...options, headers: { ...options.headers, Authorization: authorization }, ignoreHttpStatusErrors: true };
+				const signed = {
+					...options,
+					headers: { ...options.headers, Authorization: authorization },
+					ignoreHttpStatusErrors: true,
+				};
 				if (!file) return { response: await sendWithDeadline(signed) };
 				const response = await sendFile(signed);
 				// An error answer (or a redirect) is read, bounded, for its message; only a success streams on.
@@ -217,17 +284,27 @@ function judge(outcome: Outcome, exchange: Exchange, attempt: number): Next {
 	if ('notSent' in outcome) return { error: errors.oauth2NotSent(outcome.notSent) };
 	if ('failed' in outcome) {
 		// Connection failures: retry only what is safe to send twice, and never an SSRF refusal.
-		if (!ssrfBlock(outcome.failed) && exchange.resendable && attempt < retryPolicy.maxAttempts) return { retryInMs: backoffMs(attempt, undefined) };
+		if (!ssrfBlock(outcome.failed) && exchange.resendable && attempt < retryPolicy.maxAttempts)
+			return { retryInMs: backoffMs(attempt, undefined) };
 		return { error: errors.connection(outcome.failed) };
 	}
 	const { statusCode: status, headers, body } = outcome.response;
 	if (status === 404 && exchange.notFoundIsUndefined) return { answer: undefined };
-	if (status >= 300 && status < 400) return { error: errors.redirect(status, String(firstOf(headers?.location) ?? ''), exchange.url) };
+	if (status >= 300 && status < 400)
+		return {
+			error: errors.redirect(status, String(firstOf(headers?.location) ?? ''), exchange.url),
+		};
 	if (status < 300 && exchange.file) return fileAnswer(outcome.response, exchange);
 	if (status < 300) {
 		if (body === '' || body === undefined || body === null) return { answer: {} };
 		if (typeof body === 'object' && !Buffer.isBuffer(body)) return { answer: body };
-		return { error: errors.notJson(status, String(firstOf(headers?.['content-type']) ?? 'no content type'), body) };
+		return {
+			error: errors.notJson(
+				status,
+				String(firstOf(headers?.['content-type']) ?? 'no content type'),
+				body,
+			),
+		};
 	}
 	// A 401 means the request was not acted upon, so it is safe to resend once with a new token.
 	if (status === 401 && !exchange.reauthenticated && exchange.api !== 'applications') {
@@ -235,9 +312,15 @@ function judge(outcome: Outcome, exchange: Exchange, attempt: number): Next {
 		exchange.forgetToken();
 		return { reauthenticate: true };
 	}
-	const delay = retryDelayAfter(status, firstOf(headers?.['retry-after']), exchange.resendable, attempt);
+	const delay = retryDelayAfter(
+		status,
+		firstOf(headers?.['retry-after']),
+		exchange.resendable,
+		attempt,
+	);
 	if (delay === undefined) return { error: errors.answer(status, body) };
-	if (delay >= 5000) exchange.log(`Vonage: HTTP ${status}, retrying in ${Math.ceil(delay / 1000)} s as asked`);
+	if (delay >= 5000)
+		exchange.log(`Vonage: HTTP ${status}, retrying in ${Math.ceil(delay / 1000)} s as asked`);
 	return { retryInMs: delay };
 }
 
@@ -246,10 +329,17 @@ function fileAnswer(response: HttpResponse, exchange: Exchange): Next {
 	const file = exchange.file!;
 	const source = response.body as VonageFile['body'];
 	const length = Number(firstOf(response.headers?.['content-length']));
-	const contentLength = Number.isFinite(length) && String(firstOf(response.headers?.['content-length']) ?? '') !== '' ? length : undefined;
+	const contentLength =
+		Number.isFinite(length) && String(firstOf(response.headers?.['content-length']) ?? '') !== ''
+			? length
+			: undefined;
 	if (contentLength !== undefined && contentLength > file.maxBytes) {
 		source.destroy();
-		return { error: exchange.errors.tooLarge(`${file.what} is ${formatBytes(contentLength)}, larger than the limit of ${formatBytes(file.maxBytes)}`) };
+		return {
+			error: exchange.errors.tooLarge(
+				`${file.what} is ${formatBytes(contentLength)}, larger than the limit of ${formatBytes(file.maxBytes)}`,
+			),
+		};
 	}
 	const answer: VonageFile = {
 		body: limitBytes(source, file.maxBytes, file.what),
@@ -278,7 +368,9 @@ async function errorBodyOf(body: unknown): Promise<unknown> {
 	} finally {
 		stream.destroy();
 	}
-	const text = Buffer.concat(chunks).toString('utf8').slice(0, 64 * 1024);
+	const text = Buffer.concat(chunks)
+		.toString('utf8')
+		.slice(0, 64 * 1024);
 	try {
 		return JSON.parse(text);
 	} catch {
@@ -305,16 +397,33 @@ interface HelperError {
  * without a response that n8n raised itself (credential not connected, needs reconnecting) mean
  * nothing was sent.
  */
-async function sendWithN8nOAuth2(context: VonageContext, options: IHttpRequestOptions): Promise<Outcome> {
+async function sendWithN8nOAuth2(
+	context: VonageContext,
+	options: IHttpRequestOptions,
+): Promise<Outcome> {
 	try {
-		return { response: await context.helpers.httpRequestWithAuthentication.call(context, VIS_CODE_GRANT_CREDENTIAL, options) };
+		return {
+			response: await context.helpers.httpRequestWithAuthentication.call(
+				context,
+				VIS_CODE_GRANT_CREDENTIAL,
+				options,
+			),
+		};
 	} catch (error) {
-		const cause = ((error as { cause?: HelperError } | undefined)?.cause ?? error) as HelperError | undefined;
+		const cause = ((error as { cause?: HelperError } | undefined)?.cause ?? error) as
+			HelperError | undefined;
 		const response = cause?.response;
 		if (response && typeof response.status === 'number') {
-			return { response: { statusCode: response.status, headers: response.headers ?? {}, body: response.data } };
+			return {
+				response: {
+					statusCode: response.status,
+					headers: response.headers ?? {},
+					body: response.data,
+				},
+			};
 		}
-		if (typeof cause?.code === 'string' || cause?.isAxiosError || ssrfBlock(error)) return { failed: cause };
+		if (typeof cause?.code === 'string' || cause?.isAxiosError || ssrfBlock(error))
+			return { failed: cause };
 		return { notSent: error as Error };
 	}
 }

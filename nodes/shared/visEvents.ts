@@ -39,7 +39,12 @@ export function eventKey(event: IDataObject): string {
 export function stateTime(event: IDataObject): number {
 	for (const field of ['endTime', 'answerTime', 'startTime']) {
 		const value = event[field];
-		const time = typeof value === 'string' && value ? Date.parse(value) : typeof value === 'number' ? value : Number.NaN;
+		const time =
+			typeof value === 'string' && value
+				? Date.parse(value)
+				: typeof value === 'number'
+					? value
+					: Number.NaN;
 		if (Number.isFinite(time)) return time;
 	}
 	return Number.NaN;
@@ -104,7 +109,8 @@ export const eventOptions: INodeProperties = {
 			name: 'finalStatesOnly',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to start only for calls that ended (Answered, Cancelled, Missed, Rejected)',
+			description:
+				'Whether to start only for calls that ended (Answered, Cancelled, Missed, Rejected)',
 		},
 		{
 			displayName: 'States',
@@ -121,7 +127,10 @@ export const eventOptions: INodeProperties = {
 export function catchUpWindowMs(hours: unknown): number {
 	// Only a number (or numeric text) chooses: an expression that yields null, '' or true would
 	// otherwise read as 0 or 1 and turn catch-up off or nearly off without anyone asking.
-	const value = typeof hours === 'number' || (typeof hours === 'string' && hours.trim() !== '') ? Number(hours) : Number.NaN;
+	const value =
+		typeof hours === 'number' || (typeof hours === 'string' && hours.trim() !== '')
+			? Number(hours)
+			: Number.NaN;
 	if (Number.isNaN(value)) return DEFAULT_CATCH_UP_HOURS * 3_600_000;
 	return Math.min(Math.max(value, 0), MAX_CATCH_UP_HOURS) * 3_600_000;
 }
@@ -143,7 +152,10 @@ export interface ChangedEventsQuery {
  * transport, so they wait their turn in the credential's request quota: a long window is read
  * over several minutes instead of running into VIS's 429s.
  */
-export async function listChangedEvents(context: VonageContext, query: ChangedEventsQuery): Promise<IDataObject[]> {
+export async function listChangedEvents(
+	context: VonageContext,
+	query: ChangedEventsQuery,
+): Promise<IDataObject[]> {
 	const filterQuery: IDataObject = {
 		types: 'CALL',
 		order: 'ASC',
@@ -151,21 +163,37 @@ export async function listChangedEvents(context: VonageContext, query: ChangedEv
 	};
 	// A call cannot change state before it started, so nothing that started after the window matters.
 	if (query.untilMs !== undefined) filterQuery.toDate = Math.floor(query.untilMs);
-	if (query.filter.direction && query.filter.direction !== 'ANY') filterQuery.direction = query.filter.direction;
+	if (query.filter.direction && query.filter.direction !== 'ANY')
+		filterQuery.direction = query.filter.direction;
 	const states = query.filter.finalStatesOnly
-		? FINAL_CALL_STATES.filter((state) => !query.filter.states?.length || query.filter.states.includes(state))
-		: query.filter.states ?? [];
+		? FINAL_CALL_STATES.filter(
+				(state) => !query.filter.states?.length || query.filter.states.includes(state),
+			)
+		: (query.filter.states ?? []);
 	if (states.length) filterQuery.states = states.join(',');
-	const listed = await visPaginate(context, '/self/events', filterQuery, { returnAll: true, limit: 0, requireList: true, signal: query.signal });
+	const listed = await visPaginate(context, '/self/events', filterQuery, {
+		returnAll: true,
+		limit: 0,
+		requireList: true,
+		signal: query.signal,
+	});
 	return listed
 		.filter((event) => {
 			const time = stateTime(event);
-			return time > query.afterMs && (query.untilMs === undefined || time <= query.untilMs) && isWanted(event, query.filter);
+			return (
+				time > query.afterMs &&
+				(query.untilMs === undefined || time <= query.untilMs) &&
+				isWanted(event, query.filter)
+			);
 		})
 		.sort((a, b) => stateTime(a) - stateTime(b) || String(a.id).localeCompare(String(b.id)));
 }
 
 /** The item both VIS triggers output for an event, whichever way it came. */
-export function eventItem(event: IDataObject, source: EventSource, extra: IDataObject = {}): IDataObject {
+export function eventItem(
+	event: IDataObject,
+	source: EventSource,
+	extra: IDataObject = {},
+): IDataObject {
 	return { ...event, ...extra, source, eventKey: eventKey(event) };
 }

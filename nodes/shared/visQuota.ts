@@ -62,7 +62,10 @@ export async function takeVisTurn(
 	clock: QuotaClock,
 	onLongWait: (ms: number) => void,
 ): Promise<number> {
-	const limit = Number.isFinite(perMinute) && perMinute >= 1 ? Math.floor(perMinute) : DEFAULT_VIS_REQUESTS_PER_MINUTE;
+	const limit =
+		Number.isFinite(perMinute) && perMinute >= 1
+			? Math.floor(perMinute)
+			: DEFAULT_VIS_REQUESTS_PER_MINUTE;
 	const previous = queues.get(key) ?? Promise.resolve();
 	let waited = 0;
 	const turn = previous.then(async () => {
@@ -92,7 +95,10 @@ export async function takeVisTurn(
 			}
 		}
 	});
-	queues.set(key, turn.catch(() => undefined));
+	queues.set(
+		key,
+		turn.catch(() => undefined),
+	);
 	await turn;
 	return waited;
 }

@@ -71,7 +71,13 @@ export function visUsername(username: string): string {
 function cacheKey(fields: VisCredentialFields): string {
 	return createHash('sha256')
 		.update(
-			JSON.stringify([visHost(fields), fields.consumerKey, fields.consumerSecret, fields.username, fields.password]),
+			JSON.stringify([
+				visHost(fields),
+				fields.consumerKey,
+				fields.consumerSecret,
+				fields.username,
+				fields.password,
+			]),
 		)
 		.digest('hex');
 }
@@ -95,7 +101,8 @@ async function requestToken(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	});
-	const body = (typeof response.body === 'string' ? safeJson(response.body) : response.body) as TokenAnswer | null | undefined;
+	const body = (typeof response.body === 'string' ? safeJson(response.body) : response.body) as
+		TokenAnswer | null | undefined;
 	if (response.statusCode >= 300 || typeof body?.access_token !== 'string') {
 		const reason = body?.error_description ?? body?.error ?? `HTTP ${response.statusCode}`;
 		throw new VisSignInError(
@@ -124,7 +131,12 @@ function passwordGrant(httpRequest: HttpRequest, fields: VisCredentialFields, no
 	return requestToken(
 		httpRequest,
 		fields,
-		{ grant_type: 'password', scope: 'openid', username: visUsername(fields.username), password: fields.password },
+		{
+			grant_type: 'password',
+			scope: 'openid',
+			username: visUsername(fields.username),
+			password: fields.password,
+		},
 		now,
 	);
 }
@@ -167,15 +179,20 @@ export async function visAccessToken(
 			return await passwordGrant(httpRequest, fields, now);
 		})();
 		pending.set(key, inFlight);
-		inFlight.then(
-			(token) => tokens.set(key, token),
-			() => tokens.delete(key),
-		).finally(() => pending.delete(key));
+		inFlight
+			.then(
+				(token) => tokens.set(key, token),
+				() => tokens.delete(key),
+			)
+			.finally(() => pending.delete(key));
 	}
 	return (await inFlight).accessToken;
 }
 
 /** For the credential test, which must prove the stored login works right now. */
-export async function freshVisAccessToken(httpRequest: HttpRequest, fields: VisCredentialFields): Promise<string> {
+export async function freshVisAccessToken(
+	httpRequest: HttpRequest,
+	fields: VisCredentialFields,
+): Promise<string> {
 	return (await passwordGrant(httpRequest, fields, Date.now())).accessToken;
 }

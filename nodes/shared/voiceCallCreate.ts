@@ -25,23 +25,46 @@ const HTTP_METHODS = [
 
 /** What Voice does when a machine answers. */
 const MACHINE_BEHAVIORS = [
-	{ name: 'Continue', value: 'continue', description: 'The call goes on; the event URL gets a "machine" event' },
+	{
+		name: 'Continue',
+		value: 'continue',
+		description: 'The call goes on; the event URL gets a "machine" event',
+	},
 	{ name: 'Hang Up', value: 'hangup', description: 'Vonage ends the call' },
 ];
 
-export function createCallFields({ resource, operation, advancedMachineDetection, nccoVersions }: CreateCallFieldsOptions): INodeProperties[] {
-	const show = (extra: IDataObject = {}) => ({ show: { resource: [resource], operation: [operation], ...extra } });
+export function createCallFields({
+	resource,
+	operation,
+	advancedMachineDetection,
+	nccoVersions,
+}: CreateCallFieldsOptions): INodeProperties[] {
+	const show = (extra: IDataObject = {}) => ({
+		show: { resource: [resource], operation: [operation], ...extra },
+	});
 	const fields: INodeProperties[] = [
 		{
 			displayName: 'To',
 			name: 'toType',
 			type: 'options',
 			options: [
-				{ name: 'App User', value: 'app', description: 'A user of the application, in a Client SDK app' },
+				{
+					name: 'App User',
+					value: 'app',
+					description: 'A user of the application, in a Client SDK app',
+				},
 				{ name: 'Phone', value: 'phone', description: 'A phone number' },
 				{ name: 'SIP', value: 'sip', description: 'A SIP address, e.g. of a PBX or a SIP phone' },
-				{ name: 'VBC Extension', value: 'vbc', description: 'The extension of a Vonage Business Communications user' },
-				{ name: 'WebSocket', value: 'websocket', description: 'Your WebSocket server, which receives the call’s audio' },
+				{
+					name: 'VBC Extension',
+					value: 'vbc',
+					description: 'The extension of a Vonage Business Communications user',
+				},
+				{
+					name: 'WebSocket',
+					value: 'websocket',
+					description: 'Your WebSocket server, which receives the call’s audio',
+				},
 			],
 			default: 'phone',
 			displayOptions: show(),
@@ -76,7 +99,8 @@ export function createCallFields({ resource, operation, advancedMachineDetection
 			default: '',
 			placeholder: 'wss://example.com/socket',
 			displayOptions: show({ toType: ['websocket'] }),
-			description: 'The ws:// or wss:// URL of your WebSocket server. Vonage streams the call’s audio to it as 16 kHz linear PCM.',
+			description:
+				'The ws:// or wss:// URL of your WebSocket server. Vonage streams the call’s audio to it as 16 kHz linear PCM.',
 		},
 		{
 			displayName: 'Extension',
@@ -86,7 +110,8 @@ export function createCallFields({ resource, operation, advancedMachineDetection
 			default: '',
 			placeholder: '1001',
 			displayOptions: show({ toType: ['vbc'] }),
-			description: 'The extension of the Vonage Business Communications (VBC) user to ring, digits only, as the VBC admin portal lists it',
+			description:
+				'The extension of the Vonage Business Communications (VBC) user to ring, digits only, as the VBC admin portal lists it',
 		},
 		{
 			displayName: 'User Name',
@@ -104,8 +129,16 @@ export function createCallFields({ resource, operation, advancedMachineDetection
 			name: 'fromType',
 			type: 'options',
 			options: [
-				{ name: 'Phone Number', value: 'phone', description: 'A number of your Vonage account, given below' },
-				{ name: 'Random Number of the Application', value: 'random', description: 'Vonage picks one of the numbers linked to the application' },
+				{
+					name: 'Phone Number',
+					value: 'phone',
+					description: 'A number of your Vonage account, given below',
+				},
+				{
+					name: 'Random Number of the Application',
+					value: 'random',
+					description: 'Vonage picks one of the numbers linked to the application',
+				},
 			],
 			default: 'phone',
 			displayOptions: show(),
@@ -128,13 +161,23 @@ export function createCallFields({ resource, operation, advancedMachineDetection
 			type: 'options',
 			options: [
 				{ name: 'NCCO', value: 'ncco', description: 'Actions given here' },
-				{ name: 'Answer URL', value: 'answerUrl', description: 'Vonage fetches the NCCO from a URL' },
+				{
+					name: 'Answer URL',
+					value: 'answerUrl',
+					description: 'Vonage fetches the NCCO from a URL',
+				},
 			],
 			default: 'ncco',
 			displayOptions: show(),
-			description: 'What happens when the callee answers: the NCCO given here, or one that Vonage fetches from your Answer URL',
+			description:
+				'What happens when the callee answers: the NCCO given here, or one that Vonage fetches from your Answer URL',
 		},
-		...nccoSourceFields('nccoSource', { resource: [resource], operation: [operation], callControl: ['ncco'] }, nccoVersions.json, nccoVersions.build),
+		...nccoSourceFields(
+			'nccoSource',
+			{ resource: [resource], operation: [operation], callControl: ['ncco'] },
+			nccoVersions.json,
+			nccoVersions.build,
+		),
 		nccoActionsField('nccoActions', show({ callControl: ['ncco'], nccoSource: ['build'] })),
 		{
 			displayName: 'NCCO (JSON)',
@@ -153,7 +196,8 @@ export function createCallFields({ resource, operation, advancedMachineDetection
 			default: '',
 			placeholder: 'https://example.com/answer',
 			displayOptions: show({ callControl: ['answerUrl'] }),
-			description: 'A public http(s) URL that Vonage asks for the NCCO when the callee answers; it must reply with a JSON array of NCCO actions',
+			description:
+				'A public http(s) URL that Vonage asks for the NCCO when the callee answers; it must reply with a JSON array of NCCO actions',
 		},
 		{
 			displayName: 'Answer Method',
@@ -162,7 +206,8 @@ export function createCallFields({ resource, operation, advancedMachineDetection
 			options: HTTP_METHODS,
 			default: 'GET',
 			displayOptions: show({ callControl: ['answerUrl'] }),
-			description: 'How Vonage requests the Answer URL: GET puts the call’s details in the query string, POST in a JSON body',
+			description:
+				'How Vonage requests the Answer URL: GET puts the call’s details in the query string, POST in a JSON body',
 		},
 		{
 			displayName: 'Options',
@@ -178,7 +223,8 @@ export function createCallFields({ resource, operation, advancedMachineDetection
 					type: 'string',
 					default: '',
 					placeholder: 'p*123#',
-					description: 'Keypad digits sent once a phone answers, e.g. to pass a menu: 0-9, * and #; p pauses 500 ms',
+					description:
+						'Keypad digits sent once a phone answers, e.g. to pass a menu: 0-9, * and #; p pauses 500 ms',
 				},
 				{
 					displayName: 'Event Method',
@@ -197,7 +243,13 @@ export function createCallFields({ resource, operation, advancedMachineDetection
 					description:
 						'Where Vonage sends this call’s progress events (ringing, answered, completed). Not set: the application’s own event URL, which the Vonage Voice Trigger sets.',
 				},
-				{ displayName: 'Length Timer (Seconds)', name: 'lengthTimer', type: 'number', default: 7200, description: '1 to 7200: hang up this long after answer' },
+				{
+					displayName: 'Length Timer (Seconds)',
+					name: 'lengthTimer',
+					type: 'number',
+					default: 7200,
+					description: '1 to 7200: hang up this long after answer',
+				},
 				{
 					displayName: 'Machine Detection',
 					name: 'machineDetection',
@@ -206,7 +258,13 @@ export function createCallFields({ resource, operation, advancedMachineDetection
 					default: 'continue',
 					description: 'What Vonage does when voicemail or an answering machine picks up',
 				},
-				{ displayName: 'Ringing Timer (Seconds)', name: 'ringingTimer', type: 'number', default: 60, description: '1 to 120: hang up if not answered by then' },
+				{
+					displayName: 'Ringing Timer (Seconds)',
+					name: 'ringingTimer',
+					type: 'number',
+					default: 60,
+					description: '1 to 120: hang up if not answered by then',
+				},
 			],
 		},
 	];
@@ -218,7 +276,8 @@ export function createCallFields({ resource, operation, advancedMachineDetection
 			type: 'collection',
 			placeholder: 'Add Setting',
 			default: {},
-			description: 'Voicemail detection that can wait for the beep; replaces Machine Detection when set',
+			description:
+				'Voicemail detection that can wait for the beep; replaces Machine Detection when set',
 			options: [
 				{
 					displayName: 'Behavior',
@@ -235,34 +294,69 @@ export function createCallFields({ resource, operation, advancedMachineDetection
 					options: [
 						{ name: 'Default', value: 'default', description: 'Detect a human or a machine' },
 						{ name: 'Detect', value: 'detect', description: 'Detect a machine only' },
-						{ name: 'Detect Beep', value: 'detect_beep', description: 'Detect a machine and wait for its beep' },
+						{
+							name: 'Detect Beep',
+							value: 'detect_beep',
+							description: 'Detect a machine and wait for its beep',
+						},
 					],
 					default: 'detect',
 					description: 'What Vonage listens for',
 				},
-				{ displayName: 'Beep Timeout (Seconds)', name: 'beepTimeout', type: 'number', default: 45, description: '45 to 120: how long to wait for the beep' },
+				{
+					displayName: 'Beep Timeout (Seconds)',
+					name: 'beepTimeout',
+					type: 'number',
+					default: 45,
+					description: '45 to 120: how long to wait for the beep',
+				},
 			],
 		};
-		options.options = [...(options.options as INodeProperties[]), advanced].sort((a, b) => a.displayName.localeCompare(b.displayName));
+		options.options = [...(options.options as INodeProperties[]), advanced].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		);
 	}
 	return fields;
 }
 
-
-function endpoint(context: IExecuteFunctions, itemIndex: number, options: IDataObject): IDataObject {
+function endpoint(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	options: IDataObject,
+): IDataObject {
 	switch (context.getNodeParameter('toType', itemIndex)) {
 		case 'phone': {
-			const to: IDataObject = { type: 'phone', number: requiredPhoneNumber(context, 'toNumber', 'To → Phone Number', itemIndex).replace(/^\+/, '') };
+			const to: IDataObject = {
+				type: 'phone',
+				number: requiredPhoneNumber(context, 'toNumber', 'To → Phone Number', itemIndex).replace(
+					/^\+/,
+					'',
+				),
+			};
 			if (options.dtmfAnswer) to.dtmfAnswer = options.dtmfAnswer;
 			return to;
 		}
 		case 'sip':
-			return { type: 'sip', uri: checkUrl('To → SIP URI', context.getNodeParameter('toUri', itemIndex), ['sip:', 'sips:']) };
+			return {
+				type: 'sip',
+				uri: checkUrl('To → SIP URI', context.getNodeParameter('toUri', itemIndex), [
+					'sip:',
+					'sips:',
+				]),
+			};
 		case 'websocket':
-			return { type: 'websocket', uri: checkUrl('To → WebSocket URI', context.getNodeParameter('toUri', itemIndex), ['ws:', 'wss:']), 'content-type': 'audio/l16;rate=16000' };
+			return {
+				type: 'websocket',
+				uri: checkUrl('To → WebSocket URI', context.getNodeParameter('toUri', itemIndex), [
+					'ws:',
+					'wss:',
+				]),
+				'content-type': 'audio/l16;rate=16000',
+			};
 		case 'vbc': {
 			const extension = String(context.getNodeParameter('toExtension', itemIndex, '')).trim();
-			if (!/^\d+$/.test(extension)) throw new FieldError('To → Extension', `expected digits, got "${extension}"`);
+			if (!/^\d+$/.test(extension))
+				throw new FieldError('To → Extension', `expected digits, got "${extension}"`);
 			return { type: 'vbc', extension };
 		}
 		default: {
@@ -278,7 +372,14 @@ export function createCallBody(context: IExecuteFunctions, itemIndex: number): I
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const body: IDataObject = { to: [endpoint(context, itemIndex, options)] };
 	if (context.getNodeParameter('fromType', itemIndex) === 'random') body.random_from_number = true;
-	else body.from = { type: 'phone', number: requiredPhoneNumber(context, 'fromNumber', 'From Number', itemIndex).replace(/^\+/, '') };
+	else
+		body.from = {
+			type: 'phone',
+			number: requiredPhoneNumber(context, 'fromNumber', 'From Number', itemIndex).replace(
+				/^\+/,
+				'',
+			),
+		};
 	if (context.getNodeParameter('callControl', itemIndex) === 'ncco') {
 		body.ncco = nccoFrom(
 			context.getNodeParameter('nccoSource', itemIndex, 'json'),
@@ -298,11 +399,20 @@ export function createCallBody(context: IExecuteFunctions, itemIndex: number): I
 			behavior: advanced.behavior ?? 'continue',
 			mode: advanced.mode ?? 'detect',
 			...(advanced.beepTimeout !== undefined
-				? { beep_timeout: checkWholeNumber('Options → Advanced Machine Detection → Beep Timeout', advanced.beepTimeout, 45, 120) }
+				? {
+						beep_timeout: checkWholeNumber(
+							'Options → Advanced Machine Detection → Beep Timeout',
+							advanced.beepTimeout,
+							45,
+							120,
+						),
+					}
 				: {}),
 		};
 	} else if (options.machineDetection) body.machine_detection = options.machineDetection;
-	if (options.lengthTimer !== undefined) body.length_timer = checkWholeNumber('Options → Length Timer', options.lengthTimer, 1, 7200);
-	if (options.ringingTimer !== undefined) body.ringing_timer = checkWholeNumber('Options → Ringing Timer', options.ringingTimer, 1, 120);
+	if (options.lengthTimer !== undefined)
+		body.length_timer = checkWholeNumber('Options → Length Timer', options.lengthTimer, 1, 7200);
+	if (options.ringingTimer !== undefined)
+		body.ringing_timer = checkWholeNumber('Options → Ringing Timer', options.ringingTimer, 1, 120);
 	return body;
 }

@@ -39,14 +39,26 @@ export const DEFAULT_MAX_DOWNLOAD_MB = 100;
  */
 export function checkVonageFileUrl(label: string, raw: unknown, baseUrl: string): URL {
 	const text = String(raw ?? '').trim();
-	if (!URL.canParse(text)) throw new FieldError(label, `expected the URL from a Vonage event, such as https://api.nexmo.com/v1/files/…, got "${text.slice(0, 200)}"`);
+	if (!URL.canParse(text))
+		throw new FieldError(
+			label,
+			`expected the URL from a Vonage event, such as https://api.nexmo.com/v1/files/…, got "${text.slice(0, 200)}"`,
+		);
 	const url = new URL(text);
 	if (url.username || url.password) {
-		throw new FieldError(label, `refused: the URL carries a user name or password before its host ${url.host}; the application's JWT is sent only to Vonage's API hosts`);
+		throw new FieldError(
+			label,
+			`refused: the URL carries a user name or password before its host ${url.host}; the application's JWT is sent only to Vonage's API hosts`,
+		);
 	}
 	const base = new URL(baseUrl);
 	if (url.origin === base.origin) return url;
-	if (url.protocol === 'https:' && url.port === '' && VONAGE_API_HOSTS.includes(url.hostname.toLowerCase())) return url;
+	if (
+		url.protocol === 'https:' &&
+		url.port === '' &&
+		VONAGE_API_HOSTS.includes(url.hostname.toLowerCase())
+	)
+		return url;
 	const host = url.host || text.slice(0, 100);
 	throw new FieldError(
 		label,
@@ -57,8 +69,10 @@ export function checkVonageFileUrl(label: string, raw: unknown, baseUrl: string)
 
 /** The limit of a download, from a field in MB; errors name the field. */
 export function maxBytesOf(label: string, megabytes: unknown): number {
-	const mb = megabytes === undefined || megabytes === '' ? DEFAULT_MAX_DOWNLOAD_MB : Number(megabytes);
-	if (!Number.isFinite(mb) || mb <= 0 || mb > 10_240) throw new FieldError(label, `expected a size in MB from 1 to 10240, got ${String(megabytes)}`);
+	const mb =
+		megabytes === undefined || megabytes === '' ? DEFAULT_MAX_DOWNLOAD_MB : Number(megabytes);
+	if (!Number.isFinite(mb) || mb <= 0 || mb > 10_240)
+		throw new FieldError(label, `expected a size in MB from 1 to 10240, got ${String(megabytes)}`);
 	return Math.round(mb * 1024 * 1024);
 }
 
@@ -76,7 +90,11 @@ export function limitBytes<T extends BodyStream>(stream: T, maxBytes: number, wh
 	const count = (chunk: Buffer) => {
 		seen += chunk.length;
 		if (seen > maxBytes) {
-			stream.destroy(new DownloadTooLargeError(`${what} is larger than the limit of ${formatBytes(maxBytes)}; nothing more was read. Raise Options → Max Size (MB) to download it.`));
+			stream.destroy(
+				new DownloadTooLargeError(
+					`${what} is larger than the limit of ${formatBytes(maxBytes)}; nothing more was read. Raise Options → Max Size (MB) to download it.`,
+				),
+			);
 		}
 	};
 	const onReader = (event: string | symbol) => {
@@ -89,5 +107,7 @@ export function limitBytes<T extends BodyStream>(stream: T, maxBytes: number, wh
 }
 
 export function formatBytes(bytes: number): string {
-	return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${bytes} bytes`;
+	return bytes >= 1024 * 1024
+		? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`
+		: `${bytes} bytes`;
 }

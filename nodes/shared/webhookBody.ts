@@ -30,7 +30,10 @@ function contentTypeRefusal(contentType: string | undefined): BodyRefusal | unde
 	const [mediaType, ...parameters] = String(contentType ?? '').split(';');
 	const type = mediaType.trim().toLowerCase();
 	if (type !== 'application/json' && !/^application\/[\w.+-]+\+json$/.test(type)) {
-		return { status: 415, reason: `Content-Type must be application/json, not "${type || 'none'}"` };
+		return {
+			status: 415,
+			reason: `Content-Type must be application/json, not "${type || 'none'}"`,
+		};
 	}
 	for (const parameter of parameters) {
 		const [name, value = ''] = parameter.split('=');
@@ -95,7 +98,8 @@ export async function readWebhookBody(
 		}
 	}
 	const rawBody = request.rawBody;
-	if (!Buffer.isBuffer(rawBody) || rawBody.length === 0) return { status: 400, reason: 'the request has no body' };
+	if (!Buffer.isBuffer(rawBody) || rawBody.length === 0)
+		return { status: 400, reason: 'the request has no body' };
 	if (rawBody.length > limits.maxBytes) {
 		return { status: 413, reason: `the body is larger than ${limits.maxBytes} bytes` };
 	}

@@ -67,7 +67,8 @@ export function listFilters(
 				type: 'string',
 				default: '',
 				placeholder: 'startTime',
-				description: 'A call record property to sort by, as VIS names it (e.g. startTime, duration). Empty leaves the order to VIS.',
+				description:
+					'A call record property to sort by, as VIS names it (e.g. startTime, duration). Empty leaves the order to VIS.',
 			},
 		);
 	}

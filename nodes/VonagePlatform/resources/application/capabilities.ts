@@ -48,7 +48,14 @@ interface CapabilitySpec {
 const CONNECT_TIMEOUT: NumberBound = { min: 300, max: 1000, unit: 'ms' };
 const SOCKET_TIMEOUT: NumberBound = { min: 1000, max: 5000, unit: 'ms' };
 const EVENT_SOCKET_TIMEOUT: NumberBound = { min: 1000, max: 10000, unit: 'ms' };
-export const VOICE_REGIONS = ['na-east', 'na-west', 'eu-east', 'eu-west', 'apac-sng', 'apac-australia'];
+export const VOICE_REGIONS = [
+	'na-east',
+	'na-west',
+	'eu-east',
+	'eu-west',
+	'apac-sng',
+	'apac-australia',
+];
 const GET_POST = ['GET', 'POST'];
 const POST = ['POST'];
 
@@ -73,7 +80,9 @@ const VIDEO_WEBHOOKS = [
 const title = (snake: string) =>
 	snake
 		.split('_')
-		.map((word) => (word === 'url' ? 'URL' : word === 'sip' ? 'SIP' : word[0].toUpperCase() + word.slice(1)))
+		.map((word) =>
+			word === 'url' ? 'URL' : word === 'sip' ? 'SIP' : word[0].toUpperCase() + word.slice(1),
+		)
 		.join(' ');
 
 export const CAPABILITIES: CapabilitySpec[] = [
@@ -94,67 +103,158 @@ export const CAPABILITIES: CapabilitySpec[] = [
 				label: 'Fallback Answer URL',
 				methods: GET_POST,
 				timeouts: { socket: SOCKET_TIMEOUT },
-				description: 'Where Vonage asks for an NCCO when the Answer URL fails or does not answer in time',
+				description:
+					'Where Vonage asks for an NCCO when the Answer URL fails or does not answer in time',
 			},
 			{
 				key: 'event_url',
 				label: 'Event URL',
 				methods: GET_POST,
 				timeouts: { socket: EVENT_SOCKET_TIMEOUT },
-				description: 'Where Vonage sends the application’s call events (the Vonage Voice Trigger sets it itself)',
+				description:
+					'Where Vonage sends the application’s call events (the Vonage Voice Trigger sets it itself)',
 			},
 		],
 		settings: [
 			// On unless turned off, as Vonage has it: adding the setting must not switch signing off.
-			{ key: 'signed_callbacks', label: 'Signed Callbacks', type: 'boolean', default: true, description: 'Whether Vonage signs its webhooks with a JWT, so a receiver can tell them from forged ones' },
-			{ key: 'conversations_ttl', label: 'Conversations TTL (Hours)', type: 'number', bound: { min: 1, max: 9000, unit: 'hours' }, description: 'How long a named conversation stays active after it was created (Vonage’s default: 48)' },
-			{ key: 'leg_persistence_time', label: 'Leg Persistence Time (Days)', type: 'number', bound: { min: 1, max: 31, unit: 'days' }, description: 'How long Vonage keeps the legs of a call (Vonage’s default: 2)' },
+			{
+				key: 'signed_callbacks',
+				label: 'Signed Callbacks',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether Vonage signs its webhooks with a JWT, so a receiver can tell them from forged ones',
+			},
+			{
+				key: 'conversations_ttl',
+				label: 'Conversations TTL (Hours)',
+				type: 'number',
+				bound: { min: 1, max: 9000, unit: 'hours' },
+				description:
+					'How long a named conversation stays active after it was created (Vonage’s default: 48)',
+			},
+			{
+				key: 'leg_persistence_time',
+				label: 'Leg Persistence Time (Days)',
+				type: 'number',
+				bound: { min: 1, max: 31, unit: 'days' },
+				description: 'How long Vonage keeps the legs of a call (Vonage’s default: 2)',
+			},
 			{
 				key: 'region',
 				label: 'Region',
 				type: 'options',
 				options: VOICE_REGIONS,
-				description: 'The Vonage region that handles the application’s inbound and SIP calls, e.g. eu-west for Europe West',
+				description:
+					'The Vonage region that handles the application’s inbound and SIP calls, e.g. eu-west for Europe West',
 			},
 		],
 	},
 	{
 		key: 'rtc',
 		label: 'RTC',
-		webhooks: [{ key: 'event_url', label: 'Event URL', methods: GET_POST, description: 'Where Vonage sends the RTC (Client SDK) events of the application' }],
-		settings: [{ key: 'signed_callbacks', label: 'Signed Callbacks', type: 'boolean', default: true, description: 'Whether Vonage signs its RTC webhooks with a JWT' }],
+		webhooks: [
+			{
+				key: 'event_url',
+				label: 'Event URL',
+				methods: GET_POST,
+				description: 'Where Vonage sends the RTC (Client SDK) events of the application',
+			},
+		],
+		settings: [
+			{
+				key: 'signed_callbacks',
+				label: 'Signed Callbacks',
+				type: 'boolean',
+				default: true,
+				description: 'Whether Vonage signs its RTC webhooks with a JWT',
+			},
+		],
 	},
 	{
 		key: 'messages',
 		label: 'Messages',
 		webhooks: [
-			{ key: 'inbound_url', label: 'Inbound URL', methods: POST, description: 'Where Vonage sends the messages that the application’s numbers and accounts receive' },
-			{ key: 'status_url', label: 'Status URL', methods: POST, description: 'Where Vonage sends the delivery status of the messages the application sends' },
+			{
+				key: 'inbound_url',
+				label: 'Inbound URL',
+				methods: POST,
+				description:
+					'Where Vonage sends the messages that the application’s numbers and accounts receive',
+			},
+			{
+				key: 'status_url',
+				label: 'Status URL',
+				methods: POST,
+				description: 'Where Vonage sends the delivery status of the messages the application sends',
+			},
 		],
 		settings: [
-			{ key: 'version', label: 'Version', type: 'options', options: ['v0.1', 'v1'], description: 'The format of the Messages webhooks. Not set: Vonage uses v1.' },
-			{ key: 'authenticate_inbound_media', label: 'Authenticate Inbound Media', type: 'boolean', description: 'Whether downloading the media (images, files) of received messages needs authentication' },
+			{
+				key: 'version',
+				label: 'Version',
+				type: 'options',
+				options: ['v0.1', 'v1'],
+				description: 'The format of the Messages webhooks. Not set: Vonage uses v1.',
+			},
+			{
+				key: 'authenticate_inbound_media',
+				label: 'Authenticate Inbound Media',
+				type: 'boolean',
+				description:
+					'Whether downloading the media (images, files) of received messages needs authentication',
+			},
 		],
 	},
 	{
 		key: 'meetings',
 		label: 'Meetings',
-		webhooks: ['room_changed', 'session_changed', 'recording_changed'].map((key) => ({ key, label: title(key), methods: POST })),
+		webhooks: ['room_changed', 'session_changed', 'recording_changed'].map((key) => ({
+			key,
+			label: title(key),
+			methods: POST,
+		})),
 		settings: [],
 	},
 	{
 		key: 'verify',
 		label: 'Verify',
-		webhooks: [{ key: 'status_url', label: 'Status URL', methods: POST, description: 'Where Vonage sends the status of the application’s verification requests' }],
-		settings: [{ key: 'version', label: 'Version', type: 'options', options: ['v2'], description: 'The version of the Verify API the application uses' }],
+		webhooks: [
+			{
+				key: 'status_url',
+				label: 'Status URL',
+				methods: POST,
+				description: 'Where Vonage sends the status of the application’s verification requests',
+			},
+		],
+		settings: [
+			{
+				key: 'version',
+				label: 'Version',
+				type: 'options',
+				options: ['v2'],
+				description: 'The version of the Verify API the application uses',
+			},
+		],
 	},
 	{
 		key: 'network_apis',
 		label: 'Network APIs',
 		webhooks: [],
 		settings: [
-			{ key: 'network_application_id', label: 'Network Application ID', type: 'string', description: 'The ID of the network application (Vonage Network Registry) that this application uses' },
-			{ key: 'redirect_uri', label: 'Redirect URI', type: 'string', description: 'The https URL that the network operator’s sign-in redirects back to' },
+			{
+				key: 'network_application_id',
+				label: 'Network Application ID',
+				type: 'string',
+				description:
+					'The ID of the network application (Vonage Network Registry) that this application uses',
+			},
+			{
+				key: 'redirect_uri',
+				label: 'Redirect URI',
+				type: 'string',
+				description: 'The https URL that the network operator’s sign-in redirects back to',
+			},
 		],
 	},
 	{
@@ -168,7 +268,12 @@ export const CAPABILITIES: CapabilitySpec[] = [
 				{ key: 'server_side_encryption', description: 'Whether to use server-side encryption' },
 				{ key: 'end_to_end_encryption', description: 'Whether to use end-to-end encryption' },
 				{ key: 'cloud_storage', description: 'Whether to use the cloud storage feature' },
-			].map(({ key, description }) => ({ key, label: title(key), type: 'boolean' as const, description })),
+			].map(({ key, description }) => ({
+				key,
+				label: title(key),
+				type: 'boolean' as const,
+				description,
+			})),
 		},
 	},
 ];
@@ -188,7 +293,12 @@ function settingProperty(setting: SettingSpec): INodeProperties {
 				description: `${setting.description ? `${setting.description}: ` : ''}${setting.bound!.min} to ${setting.bound!.max} ${setting.bound!.unit}`,
 			};
 		case 'options':
-			return { ...base, type: 'options', options: setting.options!.map(option), default: setting.options![0] };
+			return {
+				...base,
+				type: 'options',
+				options: setting.options!.map(option),
+				default: setting.options![0],
+			};
 		default:
 			return { ...base, type: 'string', default: '' };
 	}
@@ -253,7 +363,10 @@ function webhookProperties(hook: WebhookSpec): INodeProperties[] {
 }
 
 /** One collection per capability, shown for Create and Update in fields mode. */
-export function capabilityProperties(show: { resource: string[]; operation: string[] }): INodeProperties[] {
+export function capabilityProperties(show: {
+	resource: string[];
+	operation: string[];
+}): INodeProperties[] {
 	return CAPABILITIES.map((capability) => ({
 		displayName: `${capability.label} Capability`,
 		name: `capability_${capability.key}`,
@@ -288,16 +401,27 @@ export function capabilitiesFromFields(fields: Record<string, IDataObject>): IDa
 		for (const hook of capability.webhooks) {
 			const label = `${capability.label} → ${hook.label}`;
 			const entry: IDataObject = {};
-			if (values[hook.key] !== undefined && values[hook.key] !== '') entry.address = checkUrl(label, values[hook.key]);
-			if (values[`${hook.key}__http_method`] !== undefined) entry.http_method = values[`${hook.key}__http_method`];
+			if (values[hook.key] !== undefined && values[hook.key] !== '')
+				entry.address = checkUrl(label, values[hook.key]);
+			if (values[`${hook.key}__http_method`] !== undefined)
+				entry.http_method = values[`${hook.key}__http_method`];
 			else if (entry.address && hook.methods?.length === 1) entry.http_method = hook.methods[0];
 			if (values[`${hook.key}__connect_timeout`] !== undefined) {
-				entry.connect_timeout = checkBound(`${label}: Connect Timeout`, values[`${hook.key}__connect_timeout`], CONNECT_TIMEOUT);
+				entry.connect_timeout = checkBound(
+					`${label}: Connect Timeout`,
+					values[`${hook.key}__connect_timeout`],
+					CONNECT_TIMEOUT,
+				);
 			}
 			if (values[`${hook.key}__socket_timeout`] !== undefined && hook.timeouts) {
-				entry.socket_timeout = checkBound(`${label}: Socket Timeout`, values[`${hook.key}__socket_timeout`], hook.timeouts.socket);
+				entry.socket_timeout = checkBound(
+					`${label}: Socket Timeout`,
+					values[`${hook.key}__socket_timeout`],
+					hook.timeouts.socket,
+				);
 			}
-			if (values[`${hook.key}__active`] !== undefined) entry.active = Boolean(values[`${hook.key}__active`]);
+			if (values[`${hook.key}__active`] !== undefined)
+				entry.active = Boolean(values[`${hook.key}__active`]);
 			if (Object.keys(entry).length) webhooks[hook.key] = entry;
 		}
 		if (Object.keys(webhooks).length) built.webhooks = webhooks;
@@ -307,7 +431,10 @@ export function capabilitiesFromFields(fields: Record<string, IDataObject>): IDa
 			const label = `${capability.label} → ${setting.label}`;
 			if (setting.bound) built[setting.key] = checkBound(label, value, setting.bound);
 			else if (setting.options && !setting.options.includes(String(value))) {
-				throw new FieldError(label, `expected one of ${setting.options.join(', ')}, got "${String(value)}"`);
+				throw new FieldError(
+					label,
+					`expected one of ${setting.options.join(', ')}, got "${String(value)}"`,
+				);
 			} else built[setting.key] = value;
 		}
 		if (capability.nested) {
@@ -333,24 +460,35 @@ export function checkCapabilitiesJson(capabilities: IDataObject): void {
 			if (!entry) continue;
 			const label = `capabilities.voice.webhooks.${hook.key}`;
 			if (entry.address !== undefined) checkUrl(`${label}.address`, entry.address);
-			if (entry.connect_timeout !== undefined) checkBound(`${label}.connect_timeout`, entry.connect_timeout, CONNECT_TIMEOUT);
-			if (entry.socket_timeout !== undefined) checkBound(`${label}.socket_timeout`, entry.socket_timeout, hook.timeouts!.socket);
+			if (entry.connect_timeout !== undefined)
+				checkBound(`${label}.connect_timeout`, entry.connect_timeout, CONNECT_TIMEOUT);
+			if (entry.socket_timeout !== undefined)
+				checkBound(`${label}.socket_timeout`, entry.socket_timeout, hook.timeouts!.socket);
 		}
 		for (const setting of CAPABILITIES[0].settings) {
 			const value = voice[setting.key];
 			if (value === undefined) continue;
 			if (setting.bound) checkBound(`capabilities.voice.${setting.key}`, value, setting.bound);
 			if (setting.options && !setting.options.includes(String(value))) {
-				throw new FieldError(`capabilities.voice.${setting.key}`, `expected one of ${setting.options.join(', ')}, got "${String(value)}"`);
+				throw new FieldError(
+					`capabilities.voice.${setting.key}`,
+					`expected one of ${setting.options.join(', ')}, got "${String(value)}"`,
+				);
 			}
 		}
 	}
-	if (capabilities.vbc !== undefined && (typeof capabilities.vbc !== 'object' || Object.keys(capabilities.vbc as object).length)) {
+	if (
+		capabilities.vbc !== undefined &&
+		(typeof capabilities.vbc !== 'object' || Object.keys(capabilities.vbc as object).length)
+	) {
 		throw new FieldError('capabilities.vbc', 'expected an empty object {}');
 	}
 	for (const [key, value] of Object.entries(capabilities)) {
 		if (!value || typeof value !== 'object' || Array.isArray(value)) {
-			throw new FieldError(`capabilities.${key}`, `expected an object, got ${JSON.stringify(value)}`);
+			throw new FieldError(
+				`capabilities.${key}`,
+				`expected an object, got ${JSON.stringify(value)}`,
+			);
 		}
 		checkUrlsWithin(`capabilities.${key}`, value as IDataObject);
 	}
@@ -361,8 +499,14 @@ function checkUrlsWithin(path: string, value: IDataObject, depth = 0): void {
 	if (depth > 8) throw new FieldError(path, 'nested too deep');
 	for (const [key, entry] of Object.entries(value)) {
 		const label = `${path}.${key}`;
-		if (entry && typeof entry === 'object' && !Array.isArray(entry)) checkUrlsWithin(label, entry as IDataObject, depth + 1);
-		else if ((key === 'address' || key === 'url' || key.endsWith('_url')) && entry !== undefined && entry !== '') checkUrl(label, entry);
+		if (entry && typeof entry === 'object' && !Array.isArray(entry))
+			checkUrlsWithin(label, entry as IDataObject, depth + 1);
+		else if (
+			(key === 'address' || key === 'url' || key.endsWith('_url')) &&
+			entry !== undefined &&
+			entry !== ''
+		)
+			checkUrl(label, entry);
 	}
 }
 
@@ -373,7 +517,10 @@ function checkUrlsWithin(path: string, value: IDataObject, depth = 0): void {
 function oneConnectTimeout(value: IDataObject): IDataObject {
 	const out: IDataObject = {};
 	for (const [key, entry] of Object.entries(value)) {
-		out[key] = entry && typeof entry === 'object' && !Array.isArray(entry) ? oneConnectTimeout(entry as IDataObject) : entry;
+		out[key] =
+			entry && typeof entry === 'object' && !Array.isArray(entry)
+				? oneConnectTimeout(entry as IDataObject)
+				: entry;
 	}
 	if (out.connection_timeout !== undefined) {
 		if (out.connect_timeout === undefined) out.connect_timeout = out.connection_timeout;
@@ -392,7 +539,12 @@ function deepMerge(current: IDataObject, change: IDataObject): IDataObject {
 	for (const [key, value] of Object.entries(change)) {
 		const existing = merged[key];
 		merged[key] =
-			value && typeof value === 'object' && !Array.isArray(value) && existing && typeof existing === 'object' && !Array.isArray(existing)
+			value &&
+			typeof value === 'object' &&
+			!Array.isArray(value) &&
+			existing &&
+			typeof existing === 'object' &&
+			!Array.isArray(existing)
 				? deepMerge(existing as IDataObject, value as IDataObject)
 				: value;
 	}

@@ -20,11 +20,36 @@ const writeOperations = { resource: ['application'], operation: ['create', 'upda
 
 export const applicationDescription: INodeProperties[] = [
 	operationSelector('application', 'list', [
-		{ name: 'Create', value: 'create', action: 'Create an application', description: 'Create an application with its capabilities; outputs its new private key' },
-		{ name: 'Delete', value: 'delete', action: 'Delete an application', description: 'Delete an application by its ID' },
-		{ name: 'Get', value: 'get', action: 'Get an application', description: 'Read an application by its ID' },
-		{ name: 'List', value: 'list', action: 'List applications', description: 'List the account’s applications' },
-		{ name: 'Update', value: 'update', action: 'Update an application', description: 'Change fields of an application, keeping everything else as it is' },
+		{
+			name: 'Create',
+			value: 'create',
+			action: 'Create an application',
+			description: 'Create an application with its capabilities; outputs its new private key',
+		},
+		{
+			name: 'Delete',
+			value: 'delete',
+			action: 'Delete an application',
+			description: 'Delete an application by its ID',
+		},
+		{
+			name: 'Get',
+			value: 'get',
+			action: 'Get an application',
+			description: 'Read an application by its ID',
+		},
+		{
+			name: 'List',
+			value: 'list',
+			action: 'List applications',
+			description: 'List the account’s applications',
+		},
+		{
+			name: 'Update',
+			value: 'update',
+			action: 'Update an application',
+			description: 'Change fields of an application, keeping everything else as it is',
+		},
 	]),
 	{
 		displayName: 'Application ID',
@@ -33,7 +58,8 @@ export const applicationDescription: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab',
-		description: 'The ID of the application: Vonage API Dashboard → Applications, or the ID that List Applications outputs',
+		description:
+			'The ID of the application: Vonage API Dashboard → Applications, or the ID that List Applications outputs',
 		displayOptions: show(['get', 'update', 'delete']),
 	},
 	{
@@ -75,12 +101,21 @@ export const applicationDescription: INodeProperties[] = [
 		name: 'capabilitiesInput',
 		type: 'options',
 		options: [
-			{ name: 'Field by Field', value: 'fields', description: 'Set single settings of each capability; on Update, the rest stays as it is' },
-			{ name: 'JSON', value: 'json', description: 'The whole capabilities object, as the API takes it' },
+			{
+				name: 'Field by Field',
+				value: 'fields',
+				description: 'Set single settings of each capability; on Update, the rest stays as it is',
+			},
+			{
+				name: 'JSON',
+				value: 'json',
+				description: 'The whole capabilities object, as the API takes it',
+			},
 		],
 		default: 'fields',
 		displayOptions: { show: writeOperations },
-		description: 'How to give the capabilities (Voice, Messages, RTC, …): setting by setting, or as one JSON object',
+		description:
+			'How to give the capabilities (Voice, Messages, RTC, …): setting by setting, or as one JSON object',
 	},
 	{
 		displayName: 'Capabilities (JSON)',
@@ -112,7 +147,8 @@ export const applicationDescription: INodeProperties[] = [
 				name: 'improveAi',
 				type: 'boolean',
 				default: false,
-				description: 'Whether Vonage may use this application’s data to improve its AI services (privacy.improve_ai)',
+				description:
+					'Whether Vonage may use this application’s data to improve its AI services (privacy.improve_ai)',
 			},
 			{
 				displayName: 'Public Key',
@@ -120,7 +156,8 @@ export const applicationDescription: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { rows: 4 },
 				default: '',
-				description: 'PEM public key. Without one, Create makes a key pair and returns its private key once.',
+				description:
+					'PEM public key. Without one, Create makes a key pair and returns its private key once.',
 			},
 		],
 	},
@@ -149,7 +186,10 @@ function capabilitiesChange(context: IExecuteFunctions, itemIndex: number): IDat
 		checkCapabilitiesJson(capabilities);
 	} else {
 		const fields = Object.fromEntries(
-			CAPABILITIES.map((c) => [c.key, context.getNodeParameter(`capability_${c.key}`, itemIndex, {}) as IDataObject]),
+			CAPABILITIES.map((c) => [
+				c.key,
+				context.getNodeParameter(`capability_${c.key}`, itemIndex, {}) as IDataObject,
+			]),
 		);
 		capabilities = capabilitiesFromFields(fields);
 	}
@@ -160,7 +200,8 @@ function capabilitiesChange(context: IExecuteFunctions, itemIndex: number): IDat
 function extras(context: IExecuteFunctions, itemIndex: number): IDataObject {
 	const additional = context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};
-	if (additional.improveAi !== undefined) body.privacy = { improve_ai: Boolean(additional.improveAi) };
+	if (additional.improveAi !== undefined)
+		body.privacy = { improve_ai: Boolean(additional.improveAi) };
 	if (additional.publicKey) body.keys = { public_key: additional.publicKey };
 	return body;
 }
@@ -175,18 +216,38 @@ export const applicationOperations = {
 	},
 	async get(this: IExecuteFunctions, itemIndex: number) {
 		const id = requiredId(this, 'applicationId', 'Application ID', itemIndex);
-		return await vonageRequest(this, { api: 'applications', method: 'GET', path: apiPath`/v2/applications/${id}`, itemIndex });
+		return await vonageRequest(this, {
+			api: 'applications',
+			method: 'GET',
+			path: apiPath`/v2/applications/${id}`,
+			itemIndex,
+		});
 	},
 	async delete(this: IExecuteFunctions, itemIndex: number) {
 		const id = requiredId(this, 'applicationId', 'Application ID', itemIndex);
-		await vonageRequest(this, { api: 'applications', method: 'DELETE', path: apiPath`/v2/applications/${id}`, itemIndex });
+		await vonageRequest(this, {
+			api: 'applications',
+			method: 'DELETE',
+			path: apiPath`/v2/applications/${id}`,
+			itemIndex,
+		});
 		return { deleted: true, id };
 	},
 	async create(this: IExecuteFunctions, itemIndex: number) {
 		const name = String(this.getNodeParameter('name', itemIndex, '')).trim();
 		if (!name) throw new FieldError('Name', 'required');
-		const body = { name, capabilities: capabilitiesChange(this, itemIndex), ...extras(this, itemIndex) };
-		return await vonageRequest(this, { api: 'applications', method: 'POST', path: '/v2/applications', body, itemIndex });
+		const body = {
+			name,
+			capabilities: capabilitiesChange(this, itemIndex),
+			...extras(this, itemIndex),
+		};
+		return await vonageRequest(this, {
+			api: 'applications',
+			method: 'POST',
+			path: '/v2/applications',
+			body,
+			itemIndex,
+		});
 	},
 	async update(this: IExecuteFunctions, itemIndex: number) {
 		const id = requiredId(this, 'applicationId', 'Application ID', itemIndex);
@@ -194,10 +255,17 @@ export const applicationOperations = {
 		const replaceAll = this.getNodeParameter('capabilitiesInput', itemIndex) === 'json';
 		const path = apiPath`/v2/applications/${id}`;
 		// PUT replaces the application, so the current one is read and merged first.
-		const current = await vonageRequest(this, { api: 'applications', method: 'GET', path, itemIndex });
+		const current = await vonageRequest(this, {
+			api: 'applications',
+			method: 'GET',
+			path,
+			itemIndex,
+		});
 		const body: IDataObject = {
 			name: String(this.getNodeParameter('name', itemIndex, '')).trim() || current.name,
-			capabilities: replaceAll ? change : mergeCapabilities((current.capabilities as IDataObject) ?? {}, change),
+			capabilities: replaceAll
+				? change
+				: mergeCapabilities((current.capabilities as IDataObject) ?? {}, change),
 			...(current.privacy ? { privacy: current.privacy } : {}),
 			...extras(this, itemIndex),
 		};

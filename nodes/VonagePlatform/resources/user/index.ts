@@ -10,7 +10,11 @@ import { FieldError } from '../../../shared/validation';
 
 const show = (operation: string[]) => ({ show: { resource: ['user'], operation } });
 
-const numberChannel = (name: string, displayName: string, type: 'string' | 'number' = 'string') => ({
+const numberChannel = (
+	name: string,
+	displayName: string,
+	type: 'string' | 'number' = 'string',
+) => ({
 	name,
 	displayName,
 	values: [
@@ -29,7 +33,15 @@ const CHANNELS = [
 	{
 		name: 'messenger',
 		displayName: 'Messenger',
-		values: [{ displayName: 'ID', name: 'id', type: 'string', default: '', description: 'The user’s Facebook Messenger ID' } as INodeProperties],
+		values: [
+			{
+				displayName: 'ID',
+				name: 'id',
+				type: 'string',
+				default: '',
+				description: 'The user’s Facebook Messenger ID',
+			} as INodeProperties,
+		],
 	},
 	numberChannel('mms', 'MMS'),
 	numberChannel('pstn', 'PSTN', 'number'),
@@ -37,9 +49,29 @@ const CHANNELS = [
 		name: 'sip',
 		displayName: 'SIP',
 		values: [
-			{ displayName: 'Password', name: 'password', type: 'string', typeOptions: { password: true }, default: '', description: 'The password the SIP endpoint asks for, if it asks; empty when it does not' },
-			{ displayName: 'URI', name: 'uri', type: 'string', default: '', placeholder: 'sip:4442138907@sip.example.com;transport=tls', description: 'The SIP address that calls to the user ring' },
-			{ displayName: 'Username', name: 'username', type: 'string', default: '', description: 'The user name the SIP endpoint asks for, if it asks; empty when it does not' },
+			{
+				displayName: 'Password',
+				name: 'password',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '',
+				description: 'The password the SIP endpoint asks for, if it asks; empty when it does not',
+			},
+			{
+				displayName: 'URI',
+				name: 'uri',
+				type: 'string',
+				default: '',
+				placeholder: 'sip:4442138907@sip.example.com;transport=tls',
+				description: 'The SIP address that calls to the user ring',
+			},
+			{
+				displayName: 'Username',
+				name: 'username',
+				type: 'string',
+				default: '',
+				description: 'The user name the SIP endpoint asks for, if it asks; empty when it does not',
+			},
 		] as INodeProperties[],
 	},
 	numberChannel('sms', 'SMS'),
@@ -47,7 +79,14 @@ const CHANNELS = [
 		name: 'vbc',
 		displayName: 'VBC',
 		values: [
-			{ displayName: 'Extension', name: 'extension', type: 'string', default: '', placeholder: '1001', description: 'The user’s Vonage Business Communications extension, digits only' } as INodeProperties,
+			{
+				displayName: 'Extension',
+				name: 'extension',
+				type: 'string',
+				default: '',
+				placeholder: '1001',
+				description: 'The user’s Vonage Business Communications extension, digits only',
+			} as INodeProperties,
 		],
 	},
 	numberChannel('viber', 'Viber'),
@@ -66,8 +105,23 @@ const CHANNELS = [
 				default: 'audio/l16;rate=16000',
 				description: 'The audio format Vonage streams to the WebSocket',
 			},
-			{ displayName: 'Headers (JSON)', name: 'headers', type: 'json', default: '{}', description: 'Headers Vonage sends when it opens the WebSocket, as a JSON object, e.g. {"customer": "42"}' },
-			{ displayName: 'URI', name: 'uri', type: 'string', default: '', placeholder: 'wss://example.com/socket', description: 'The ws:// or wss:// URL of the WebSocket server that calls to the user connect to' },
+			{
+				displayName: 'Headers (JSON)',
+				name: 'headers',
+				type: 'json',
+				default: '{}',
+				description:
+					'Headers Vonage sends when it opens the WebSocket, as a JSON object, e.g. {"customer": "42"}',
+			},
+			{
+				displayName: 'URI',
+				name: 'uri',
+				type: 'string',
+				default: '',
+				placeholder: 'wss://example.com/socket',
+				description:
+					'The ws:// or wss:// URL of the WebSocket server that calls to the user connect to',
+			},
 		] as INodeProperties[],
 	},
 	numberChannel('whatsapp', 'WhatsApp'),
@@ -75,24 +129,72 @@ const CHANNELS = [
 
 /** What PATCH /v1/users/{id} accepts: name, display name, image and channels. */
 const updatableUserFields: INodeProperties[] = [
-	{ displayName: 'Display Name', name: 'displayName', type: 'string', default: '', placeholder: 'Jamie Doe', description: 'The name other users see, e.g. in a Client SDK app' },
-	{ displayName: 'Image URL', name: 'imageUrl', type: 'string', default: '', placeholder: 'https://example.com/avatar.png', description: 'A public URL of the user’s picture' },
+	{
+		displayName: 'Display Name',
+		name: 'displayName',
+		type: 'string',
+		default: '',
+		placeholder: 'Jamie Doe',
+		description: 'The name other users see, e.g. in a Client SDK app',
+	},
+	{
+		displayName: 'Image URL',
+		name: 'imageUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://example.com/avatar.png',
+		description: 'A public URL of the user’s picture',
+	},
 ];
 
 /** Create also takes `properties` (custom data, TTL), which the update endpoint does not declare. */
 const userFields: INodeProperties[] = [
-	{ displayName: 'Custom Data (JSON)', name: 'customData', type: 'json', default: '{}', description: 'Stored as properties.custom_data. Set at creation only: the Users API cannot change it later.' },
+	{
+		displayName: 'Custom Data (JSON)',
+		name: 'customData',
+		type: 'json',
+		default: '{}',
+		description:
+			'Stored as properties.custom_data. Set at creation only: the Users API cannot change it later.',
+	},
 	...updatableUserFields,
-	{ displayName: 'TTL (Seconds)', name: 'ttl', type: 'number', typeOptions: { minValue: 1 }, default: 3600, description: 'How long the user lives (properties.ttl). Set at creation only.' },
+	{
+		displayName: 'TTL (Seconds)',
+		name: 'ttl',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 3600,
+		description: 'How long the user lives (properties.ttl). Set at creation only.',
+	},
 ];
 
 export const userDescription: INodeProperties[] = [
 	operationSelector('user', 'list', [
-		{ name: 'Create', value: 'create', action: 'Create a user', description: 'Create a user of the application, with its channels' },
-		{ name: 'Delete', value: 'delete', action: 'Delete a user', description: 'Delete a user by its ID' },
+		{
+			name: 'Create',
+			value: 'create',
+			action: 'Create a user',
+			description: 'Create a user of the application, with its channels',
+		},
+		{
+			name: 'Delete',
+			value: 'delete',
+			action: 'Delete a user',
+			description: 'Delete a user by its ID',
+		},
 		{ name: 'Get', value: 'get', action: 'Get a user', description: 'Read a user by its ID' },
-		{ name: 'List', value: 'list', action: 'List users', description: 'List the application’s users, page by page' },
-		{ name: 'Update', value: 'update', action: 'Update a user', description: 'Change a user’s name, display name, image or channels' },
+		{
+			name: 'List',
+			value: 'list',
+			action: 'List users',
+			description: 'List the application’s users, page by page',
+		},
+		{
+			name: 'Update',
+			value: 'update',
+			action: 'Update a user',
+			description: 'Change a user’s name, display name, image or channels',
+		},
 	]),
 	{
 		displayName: 'User ID',
@@ -101,7 +203,8 @@ export const userDescription: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'USR-82e028d9-5201-4f1e-8188-604b2d3471ec',
-		description: 'The ID of the user (starts USR-): the ID that Create a User or List Users outputs',
+		description:
+			'The ID of the user (starts USR-): the ID that Create a User or List Users outputs',
 		displayOptions: show(['get', 'update', 'delete']),
 	},
 	{
@@ -137,7 +240,13 @@ export const userDescription: INodeProperties[] = [
 		default: {},
 		displayOptions: show(['update']),
 		options: [
-			{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'The new unique name of the user, without spaces' },
+			{
+				displayName: 'Name',
+				name: 'name',
+				type: 'string',
+				default: '',
+				description: 'The new unique name of the user, without spaces',
+			},
 			...updatableUserFields,
 		],
 	},
@@ -161,7 +270,13 @@ export const userDescription: INodeProperties[] = [
 		default: {},
 		displayOptions: show(['list']),
 		options: [
-			{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'Only the user with this exact name' },
+			{
+				displayName: 'Name',
+				name: 'name',
+				type: 'string',
+				default: '',
+				description: 'Only the user with this exact name',
+			},
 			sortOrderOption,
 		],
 	},
@@ -170,7 +285,8 @@ export const userDescription: INodeProperties[] = [
 function parseJsonObject(value: unknown, label: string): IDataObject {
 	try {
 		const parsed = typeof value === 'string' ? JSON.parse(value || '{}') : value;
-		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as IDataObject;
+		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+			return parsed as IDataObject;
 	} catch {
 		// Not JSON: the error below names the field and says what was expected.
 	}
@@ -181,23 +297,34 @@ function userBody(context: IExecuteFunctions, fields: IDataObject, itemIndex: nu
 	const body: IDataObject = {};
 	if (fields.name) {
 		if (!/^\S{1,255}$/.test(String(fields.name))) {
-			throw new FieldError('Name', `expected 1 to 255 characters without spaces, got "${fields.name}"`);
+			throw new FieldError(
+				'Name',
+				`expected 1 to 255 characters without spaces, got "${fields.name}"`,
+			);
 		}
 		body.name = fields.name;
 	}
 	if (fields.displayName) body.display_name = fields.displayName;
 	if (fields.imageUrl) body.image_url = fields.imageUrl;
 	const properties: IDataObject = {};
-	if (fields.customData !== undefined) properties.custom_data = parseJsonObject(fields.customData, 'Custom Data (JSON)');
+	if (fields.customData !== undefined)
+		properties.custom_data = parseJsonObject(fields.customData, 'Custom Data (JSON)');
 	if (fields.ttl !== undefined) properties.ttl = fields.ttl;
 	if (Object.keys(properties).length) body.properties = properties;
 
-	const channelInput = context.getNodeParameter('channels', itemIndex, {}) as Record<string, IDataObject[]>;
+	const channelInput = context.getNodeParameter('channels', itemIndex, {}) as Record<
+		string,
+		IDataObject[]
+	>;
 	const channels: IDataObject = {};
 	for (const [type, entries] of Object.entries(channelInput)) {
 		channels[type] = entries.map((entry) =>
 			type === 'websocket'
-				? { uri: entry.uri, 'content-type': entry.contentType, headers: parseJsonObject(entry.headers, 'Channels → WebSocket → Headers') }
+				? {
+						uri: entry.uri,
+						'content-type': entry.contentType,
+						headers: parseJsonObject(entry.headers, 'Channels → WebSocket → Headers'),
+					}
 				: entry,
 		);
 	}
@@ -216,24 +343,53 @@ export const userOperations = {
 	},
 	async get(this: IExecuteFunctions, itemIndex: number) {
 		const id = requiredId(this, 'userId', 'User ID', itemIndex);
-		return await vonageRequest(this, { api: 'users', method: 'GET', path: apiPath`/v1/users/${id}`, itemIndex });
+		return await vonageRequest(this, {
+			api: 'users',
+			method: 'GET',
+			path: apiPath`/v1/users/${id}`,
+			itemIndex,
+		});
 	},
 	async delete(this: IExecuteFunctions, itemIndex: number) {
 		const id = requiredId(this, 'userId', 'User ID', itemIndex);
-		await vonageRequest(this, { api: 'users', method: 'DELETE', path: apiPath`/v1/users/${id}`, itemIndex });
+		await vonageRequest(this, {
+			api: 'users',
+			method: 'DELETE',
+			path: apiPath`/v1/users/${id}`,
+			itemIndex,
+		});
 		return { deleted: true, id };
 	},
 	async create(this: IExecuteFunctions, itemIndex: number) {
-		const fields = { ...(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject), name: this.getNodeParameter('name', itemIndex, '') };
+		const fields = {
+			...(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject),
+			name: this.getNodeParameter('name', itemIndex, ''),
+		};
 		const body = userBody(this, fields, itemIndex);
-		return await vonageRequest(this, { api: 'users', method: 'POST', path: '/v1/users', body, itemIndex });
+		return await vonageRequest(this, {
+			api: 'users',
+			method: 'POST',
+			path: '/v1/users',
+			body,
+			itemIndex,
+		});
 	},
 	async update(this: IExecuteFunctions, itemIndex: number) {
 		const id = requiredId(this, 'userId', 'User ID', itemIndex);
-		const body = userBody(this, this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject, itemIndex);
+		const body = userBody(
+			this,
+			this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject,
+			itemIndex,
+		);
 		if (!Object.keys(body).length) {
 			throw new FieldError('Update Fields', 'add at least one field or channel to change');
 		}
-		return await vonageRequest(this, { api: 'users', method: 'PATCH', path: apiPath`/v1/users/${id}`, body, itemIndex });
+		return await vonageRequest(this, {
+			api: 'users',
+			method: 'PATCH',
+			path: apiPath`/v1/users/${id}`,
+			body,
+			itemIndex,
+		});
 	},
 };

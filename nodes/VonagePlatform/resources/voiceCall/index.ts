@@ -16,7 +16,12 @@ export const voiceCallDescription: INodeProperties[] = [
 		},
 	]),
 	// Version 2 builds NCCOs from fields by default; version 1 nodes were saved with JSON NCCOs.
-	...createCallFields({ resource: 'voiceCall', operation: 'create', advancedMachineDetection: false, nccoVersions: { json: [1], build: 2 } }),
+	...createCallFields({
+		resource: 'voiceCall',
+		operation: 'create',
+		advancedMachineDetection: false,
+		nccoVersions: { json: [1], build: 2 },
+	}),
 ];
 
 export const voiceCallOperations = {

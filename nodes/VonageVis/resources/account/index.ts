@@ -9,13 +9,18 @@ export const accountDescription: INodeProperties[] = [
 			name: 'Get',
 			value: 'get',
 			action: 'Get the account',
-			description: "Get the VBC account of the signed-in user",
+			description: 'Get the VBC account of the signed-in user',
 		},
 	]),
 ];
 
 export const accountOperations = {
 	async get(this: IExecuteFunctions, itemIndex: number) {
-		return await vonageRequest(this, { api: 'vis', method: 'GET', path: '/self/account', itemIndex });
+		return await vonageRequest(this, {
+			api: 'vis',
+			method: 'GET',
+			path: '/self/account',
+			itemIndex,
+		});
 	},
 };

@@ -24,7 +24,9 @@ export const callIdDescription: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		displayOptions: { show: { resource: ['call'], operation: [...Object.keys(CALL_CONTROL), 'transfer'] } },
+		displayOptions: {
+			show: { resource: ['call'], operation: [...Object.keys(CALL_CONTROL), 'transfer'] },
+		},
 		placeholder: '1234567890',
 		description:
 			'The VIS ID of the call: the ID that Place a Call, List Active Calls or Get a Call outputs, usually mapped from the previous node with an expression',
@@ -36,7 +38,12 @@ function controlOperation(operation: keyof typeof CALL_CONTROL) {
 	return async function (this: IExecuteFunctions, itemIndex: number) {
 		const callId = requiredId(this, 'callId', 'Call ID', itemIndex);
 		// Get and End answer with an array holding the one call; the item loop outputs each element.
-		return await vonageRequest(this, { api: 'vis', method, path: apiPath`/self/calls/${callId}` + suffix, itemIndex });
+		return await vonageRequest(this, {
+			api: 'vis',
+			method,
+			path: apiPath`/self/calls/${callId}` + suffix,
+			itemIndex,
+		});
 	};
 }
 

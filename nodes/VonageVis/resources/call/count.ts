@@ -10,5 +10,11 @@ export const countDescription: INodeProperties[] = [
 
 export async function count(this: IExecuteFunctions, itemIndex: number) {
 	const query = filtersToQuery(this, itemIndex, ACTIVE_CALL_STATES);
-	return await vonageRequest(this, { api: 'vis', method: 'GET', path: '/self/calls/count', query, itemIndex });
+	return await vonageRequest(this, {
+		api: 'vis',
+		method: 'GET',
+		path: '/self/calls/count',
+		query,
+		itemIndex,
+	});
 }

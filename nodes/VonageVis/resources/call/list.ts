@@ -11,9 +11,14 @@ export const listDescription: INodeProperties[] = [
 ];
 
 export async function list(this: IExecuteFunctions, itemIndex: number) {
-	return await visPaginate(this, '/self/calls', filtersToQuery(this, itemIndex, ACTIVE_CALL_STATES), {
-		returnAll: this.getNodeParameter('returnAll', itemIndex, false) as boolean,
-		limit: this.getNodeParameter('limit', itemIndex, 50) as number,
-		itemIndex,
-	});
+	return await visPaginate(
+		this,
+		'/self/calls',
+		filtersToQuery(this, itemIndex, ACTIVE_CALL_STATES),
+		{
+			returnAll: this.getNodeParameter('returnAll', itemIndex, false) as boolean,
+			limit: this.getNodeParameter('limit', itemIndex, 50) as number,
+			itemIndex,
+		},
+	);
 }

@@ -20,5 +20,11 @@ export const placeDescription: INodeProperties[] = [
 /** Never retried by the transport: a repeated POST would ring the number twice. */
 export async function place(this: IExecuteFunctions, itemIndex: number) {
 	const phoneNumber = requiredPhoneNumber(this, 'phoneNumber', 'Phone Number', itemIndex);
-	return await vonageRequest(this, { api: 'vis', method: 'POST', path: '/self/calls', body: { phoneNumber }, itemIndex });
+	return await vonageRequest(this, {
+		api: 'vis',
+		method: 'POST',
+		path: '/self/calls',
+		body: { phoneNumber },
+		itemIndex,
+	});
 }

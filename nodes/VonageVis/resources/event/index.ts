@@ -11,9 +11,24 @@ import { filtersToQuery, listFilters } from '../filters';
 
 export const eventDescription: INodeProperties[] = [
 	operationSelector('event', 'list', [
-		{ name: 'Count', value: 'count', action: 'Count call events', description: 'Count events of calls still going on, optionally filtered' },
-		{ name: 'Get', value: 'get', action: 'Get a call event', description: 'Read one call event by its ID' },
-		{ name: 'List', value: 'list', action: 'List call events', description: 'List events of active and ended calls' },
+		{
+			name: 'Count',
+			value: 'count',
+			action: 'Count call events',
+			description: 'Count events of calls still going on, optionally filtered',
+		},
+		{
+			name: 'Get',
+			value: 'get',
+			action: 'Get a call event',
+			description: 'Read one call event by its ID',
+		},
+		{
+			name: 'List',
+			value: 'list',
+			action: 'List call events',
+			description: 'List events of active and ended calls',
+		},
 	]),
 	{
 		displayName: 'Event ID',
@@ -22,7 +37,8 @@ export const eventDescription: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: '522078',
-		description: 'The VIS ID of the call event: the ID of an item that List Call Events or the Vonage VIS Trigger outputs',
+		description:
+			'The VIS ID of the call event: the ID of an item that List Call Events or the Vonage VIS Trigger outputs',
 		displayOptions: { show: { resource: ['event'], operation: ['get'] } },
 	},
 	...returnAllAndLimit('event', 'list'),
@@ -46,10 +62,21 @@ export const eventOperations = {
 	},
 	async count(this: IExecuteFunctions, itemIndex: number) {
 		const query = filtersToQuery(this, itemIndex);
-		return await vonageRequest(this, { api: 'vis', method: 'GET', path: '/self/events/count', query, itemIndex });
+		return await vonageRequest(this, {
+			api: 'vis',
+			method: 'GET',
+			path: '/self/events/count',
+			query,
+			itemIndex,
+		});
 	},
 	async get(this: IExecuteFunctions, itemIndex: number) {
 		const eventId = requiredId(this, 'eventId', 'Event ID', itemIndex);
-		return await vonageRequest(this, { api: 'vis', method: 'GET', path: apiPath`/self/events/${eventId}`, itemIndex });
+		return await vonageRequest(this, {
+			api: 'vis',
+			method: 'GET',
+			path: apiPath`/self/events/${eventId}`,
+			itemIndex,
+		});
 	},
 };

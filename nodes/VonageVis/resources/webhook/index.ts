@@ -13,11 +13,36 @@ const MIN_SIGNING_KEY_LENGTH = 16;
 
 export const webhookDescription: INodeProperties[] = [
 	operationSelector('webhook', 'list', [
-		{ name: 'Create', value: 'create', action: 'Create a webhook', description: 'Register a URL to receive call events' },
-		{ name: 'Delete', value: 'delete', action: 'Delete a webhook', description: 'Stop VIS delivering events to a webhook' },
-		{ name: 'Get', value: 'get', action: 'Get a webhook', description: 'Read a webhook with its expiry and delivery statistics' },
-		{ name: 'List', value: 'list', action: 'List webhooks', description: 'List the webhooks registered by the signed-in user' },
-		{ name: 'Renew', value: 'renew', action: 'Renew a webhook', description: 'Extend its expiry and clear its failed flag' },
+		{
+			name: 'Create',
+			value: 'create',
+			action: 'Create a webhook',
+			description: 'Register a URL to receive call events',
+		},
+		{
+			name: 'Delete',
+			value: 'delete',
+			action: 'Delete a webhook',
+			description: 'Stop VIS delivering events to a webhook',
+		},
+		{
+			name: 'Get',
+			value: 'get',
+			action: 'Get a webhook',
+			description: 'Read a webhook with its expiry and delivery statistics',
+		},
+		{
+			name: 'List',
+			value: 'list',
+			action: 'List webhooks',
+			description: 'List the webhooks registered by the signed-in user',
+		},
+		{
+			name: 'Renew',
+			value: 'renew',
+			action: 'Renew a webhook',
+			description: 'Extend its expiry and clear its failed flag',
+		},
 	]),
 	{
 		displayName: 'Webhook ID',
@@ -43,7 +68,9 @@ export const webhookDescription: INodeProperties[] = [
 		displayName: 'Events',
 		name: 'events',
 		type: 'multiOptions',
-		options: [{ name: 'Call', value: 'CALL', description: 'A call on the user’s line changed state' }],
+		options: [
+			{ name: 'Call', value: 'CALL', description: 'A call on the user’s line changed state' },
+		],
 		default: ['CALL'],
 		displayOptions: show(['create']),
 		description: 'The kinds of event VIS sends to the URL (VIS has only call events)',
@@ -53,12 +80,21 @@ export const webhookDescription: INodeProperties[] = [
 		name: 'signingAlgo',
 		type: 'options',
 		options: [
-			{ name: 'HMAC SHA-256', value: 'HMAC_SHA256', description: 'VIS signs each delivery with the Signing Key' },
-			{ name: 'None', value: 'NONE', description: 'Deliveries are not signed: anyone who knows the URL can send fake events' },
+			{
+				name: 'HMAC SHA-256',
+				value: 'HMAC_SHA256',
+				description: 'VIS signs each delivery with the Signing Key',
+			},
+			{
+				name: 'None',
+				value: 'NONE',
+				description: 'Deliveries are not signed: anyone who knows the URL can send fake events',
+			},
 		],
 		default: 'HMAC_SHA256',
 		displayOptions: show(['create']),
-		description: 'Whether VIS signs each delivery, so the receiver can tell a real event from a forged one',
+		description:
+			'Whether VIS signs each delivery, so the receiver can tell a real event from a forged one',
 	},
 	{
 		displayName: 'Signing Key',
@@ -67,7 +103,9 @@ export const webhookDescription: INodeProperties[] = [
 		typeOptions: { password: true },
 		required: true,
 		default: '',
-		displayOptions: { show: { resource: ['webhook'], operation: ['create'], signingAlgo: ['HMAC_SHA256'] } },
+		displayOptions: {
+			show: { resource: ['webhook'], operation: ['create'], signingAlgo: ['HMAC_SHA256'] },
+		},
 		placeholder: 'e.g. the output of openssl rand -hex 32',
 		description:
 			'A random secret of at least 16 characters, made up by you, with which VIS signs each delivery (X-VON-Signature header). The receiver needs the same key to check the signature.',
@@ -91,12 +129,18 @@ export const webhookDescription: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		displayOptions: show(['create', 'get', 'list', 'renew']),
-		description: 'Whether to output the signing key in plain text. Off by default so that it does not end up in execution logs.',
+		description:
+			'Whether to output the signing key in plain text. Off by default so that it does not end up in execution logs.',
 	},
 ];
 
-function maskSigningKey(context: IExecuteFunctions, itemIndex: number, webhook: IDataObject): IDataObject {
-	if (context.getNodeParameter('showSigningKey', itemIndex, false) || !webhook?.signingKey) return webhook;
+function maskSigningKey(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	webhook: IDataObject,
+): IDataObject {
+	if (context.getNodeParameter('showSigningKey', itemIndex, false) || !webhook?.signingKey)
+		return webhook;
 	return { ...webhook, signingKey: '**hidden**' };
 }
 
@@ -108,7 +152,11 @@ export const webhookOperations = {
 			throw new FieldError('Events', 'choose at least one event type');
 		}
 		const signingAlgo = this.getNodeParameter('signingAlgo', itemIndex) as string;
-		const body: IDataObject = { url, events, metadataPolicy: this.getNodeParameter('metadataPolicy', itemIndex) };
+		const body: IDataObject = {
+			url,
+			events,
+			metadataPolicy: this.getNodeParameter('metadataPolicy', itemIndex),
+		};
 		if (signingAlgo === 'HMAC_SHA256') {
 			const signingKey = String(this.getNodeParameter('signingKey', itemIndex, ''));
 			if (signingKey.length < MIN_SIGNING_KEY_LENGTH) {
@@ -119,26 +167,52 @@ export const webhookOperations = {
 			}
 			Object.assign(body, { signingAlgo, signingKey });
 		}
-		const created = await vonageRequest(this, { api: 'vis', method: 'POST', path: '/self/webhooks', body, itemIndex });
+		const created = await vonageRequest(this, {
+			api: 'vis',
+			method: 'POST',
+			path: '/self/webhooks',
+			body,
+			itemIndex,
+		});
 		return maskSigningKey(this, itemIndex, created);
 	},
 	async list(this: IExecuteFunctions, itemIndex: number) {
-		const webhooks: IDataObject[] = await vonageRequest(this, { api: 'vis', method: 'GET', path: '/self/webhooks', itemIndex });
+		const webhooks: IDataObject[] = await vonageRequest(this, {
+			api: 'vis',
+			method: 'GET',
+			path: '/self/webhooks',
+			itemIndex,
+		});
 		return webhooks.map((webhook) => maskSigningKey(this, itemIndex, webhook));
 	},
 	async get(this: IExecuteFunctions, itemIndex: number) {
 		const webhookId = requiredId(this, 'webhookId', 'Webhook ID', itemIndex);
-		const webhook = await vonageRequest(this, { api: 'vis', method: 'GET', path: apiPath`/self/webhooks/${webhookId}`, itemIndex });
+		const webhook = await vonageRequest(this, {
+			api: 'vis',
+			method: 'GET',
+			path: apiPath`/self/webhooks/${webhookId}`,
+			itemIndex,
+		});
 		return maskSigningKey(this, itemIndex, webhook);
 	},
 	async delete(this: IExecuteFunctions, itemIndex: number) {
 		const webhookId = requiredId(this, 'webhookId', 'Webhook ID', itemIndex);
-		await vonageRequest(this, { api: 'vis', method: 'DELETE', path: apiPath`/self/webhooks/${webhookId}`, itemIndex });
+		await vonageRequest(this, {
+			api: 'vis',
+			method: 'DELETE',
+			path: apiPath`/self/webhooks/${webhookId}`,
+			itemIndex,
+		});
 		return { deleted: true, id: webhookId };
 	},
 	async renew(this: IExecuteFunctions, itemIndex: number) {
 		const webhookId = requiredId(this, 'webhookId', 'Webhook ID', itemIndex);
-		const webhook = await vonageRequest(this, { api: 'vis', method: 'PUT', path: apiPath`/self/webhooks/${webhookId}/renew`, itemIndex });
+		const webhook = await vonageRequest(this, {
+			api: 'vis',
+			method: 'PUT',
+			path: apiPath`/self/webhooks/${webhookId}/renew`,
+			itemIndex,
+		});
 		return maskSigningKey(this, itemIndex, webhook);
 	},
 };

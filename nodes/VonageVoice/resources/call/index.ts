@@ -11,13 +11,29 @@ import { createCallBody, createCallFields } from '../../../shared/voiceCallCreat
 import { callUuidField, callUuidOf } from '../callUuid';
 
 /** Statuses the v1 call list filters by (Voice API reference, GET /v1/calls). */
-const CALL_STATUSES = ['started', 'ringing', 'answered', 'machine', 'completed', 'busy', 'cancelled', 'failed', 'rejected', 'timeout', 'unanswered'];
+const CALL_STATUSES = [
+	'started',
+	'ringing',
+	'answered',
+	'machine',
+	'completed',
+	'busy',
+	'cancelled',
+	'failed',
+	'rejected',
+	'timeout',
+	'unanswered',
+];
 
 const UPDATE_ACTIONS = [
 	{ name: 'Earmuff', value: 'earmuff', description: 'Stop the caller hearing anything' },
 	{ name: 'Hang Up', value: 'hangup', description: 'End the call' },
 	{ name: 'Mute', value: 'mute', description: 'Stop sending the caller’s audio' },
-	{ name: 'Transfer', value: 'transfer', description: 'Move the call to a new NCCO, given here or fetched from a URL' },
+	{
+		name: 'Transfer',
+		value: 'transfer',
+		description: 'Move the call to a new NCCO, given here or fetched from a URL',
+	},
 	{ name: 'Unearmuff', value: 'unearmuff', description: 'Let the caller hear again' },
 	{ name: 'Unmute', value: 'unmute', description: 'Send the caller’s audio again' },
 ];
@@ -41,21 +57,47 @@ export const UPDATE_ACTION_SUBTITLE = {
 	then: `${JSON.stringify(UPDATE_ACTION_SUBTITLES)}[$parameter["action"]]`,
 };
 
-
-
-const show = (operation: string, extra: IDataObject = {}) => ({ show: { resource: ['call'], operation: [operation], ...extra } });
+const show = (operation: string, extra: IDataObject = {}) => ({
+	show: { resource: ['call'], operation: [operation], ...extra },
+});
 
 export const callDescription: INodeProperties[] = [
 	operationSelector('call', 'create', [
-		{ name: 'Get', value: 'get', action: 'Get a call', description: 'Read a call’s status, duration, price and legs' },
-		{ name: 'List', value: 'list', action: 'List calls', description: 'List calls, optionally by status, date or conversation' },
+		{
+			name: 'Get',
+			value: 'get',
+			action: 'Get a call',
+			description: 'Read a call’s status, duration, price and legs',
+		},
+		{
+			name: 'List',
+			value: 'list',
+			action: 'List calls',
+			description: 'List calls, optionally by status, date or conversation',
+		},
 		// "Place", as the VIS node says it; the value stays "create" so saved workflows keep working.
-		{ name: 'Place', value: 'create', action: 'Place a call', description: 'Place an outbound call for the application (Voice API v1) to a phone, SIP, WebSocket, VBC extension or app user' },
-		{ name: 'Update', value: 'update', action: 'Update a call', description: 'Hang up, mute, earmuff or transfer a call in progress' },
+		{
+			name: 'Place',
+			value: 'create',
+			action: 'Place a call',
+			description:
+				'Place an outbound call for the application (Voice API v1) to a phone, SIP, WebSocket, VBC extension or app user',
+		},
+		{
+			name: 'Update',
+			value: 'update',
+			action: 'Update a call',
+			description: 'Hang up, mute, earmuff or transfer a call in progress',
+		},
 	]),
 	// Version 3 builds NCCOs from fields by default; versions 1 and 2 were saved with JSON NCCOs,
 	// which n8n left out of the saved workflow when equal to the default, so they keep JSON.
-	...createCallFields({ resource: 'call', operation: 'create', advancedMachineDetection: true, nccoVersions: { json: [1, 2], build: 3 } }),
+	...createCallFields({
+		resource: 'call',
+		operation: 'create',
+		advancedMachineDetection: true,
+		nccoVersions: { json: [1, 2], build: 3 },
+	}),
 	callUuidField('call', ['get', 'update']),
 	// Version 1 defaulted to Hang Up, and n8n leaves a value equal to the default out of a saved
 	// workflow: a version-1 node saved without an action means Hang Up, and still does. From version 2
@@ -91,16 +133,30 @@ export const callDescription: INodeProperties[] = [
 		],
 		default: 'ncco',
 		displayOptions: show('update', { action: ['transfer'] }),
-		description: 'Where the call’s new flow comes from: the NCCO given here, or one that Vonage fetches from a URL',
+		description:
+			'Where the call’s new flow comes from: the NCCO given here, or one that Vonage fetches from a URL',
 	},
-	...nccoSourceFields('nccoSource', { resource: ['call'], operation: ['update'], action: ['transfer'], transferTo: ['ncco'] }, [1, 2], 3),
-	nccoActionsField('nccoActions', show('update', { action: ['transfer'], transferTo: ['ncco'], nccoSource: ['build'] }), 'Transferring you now'),
+	...nccoSourceFields(
+		'nccoSource',
+		{ resource: ['call'], operation: ['update'], action: ['transfer'], transferTo: ['ncco'] },
+		[1, 2],
+		3,
+	),
+	nccoActionsField(
+		'nccoActions',
+		show('update', { action: ['transfer'], transferTo: ['ncco'], nccoSource: ['build'] }),
+		'Transferring you now',
+	),
 	{
 		displayName: 'NCCO (JSON)',
 		name: 'transferNcco',
 		type: 'json',
 		default: '[{"action": "talk", "text": "Transferring you now"}]',
-		displayOptions: show('update', { action: ['transfer'], transferTo: ['ncco'], nccoSource: ['json'] }),
+		displayOptions: show('update', {
+			action: ['transfer'],
+			transferTo: ['ncco'],
+			nccoSource: ['json'],
+		}),
 		description:
 			'The new Call Control Object: a JSON array of actions that replaces what the call is doing now, e.g. [{"action": "connect", "endpoint": [{"type": "phone", "number": "14155550100"}]}]',
 	},
@@ -112,7 +168,8 @@ export const callDescription: INodeProperties[] = [
 		default: '',
 		placeholder: 'https://example.com/ncco',
 		displayOptions: show('update', { action: ['transfer'], transferTo: ['url'] }),
-		description: 'A public http(s) URL from which Vonage fetches the new NCCO (a JSON array of actions)',
+		description:
+			'A public http(s) URL from which Vonage fetches the new NCCO (a JSON array of actions)',
 	},
 	...returnAllAndLimit('call', 'list'),
 	{
@@ -129,18 +186,34 @@ export const callDescription: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'CON-f972836a-550f-45fa-956c-12a2ab5b7d22',
-				description: 'Only the calls of this conversation: the "conversation_uuid" of a call or of a Voice Trigger event',
+				description:
+					'Only the calls of this conversation: the "conversation_uuid" of a call or of a Voice Trigger event',
 			},
 			sortOrderOption,
 			// Named for what they bound: "From" and "To" read as phone numbers in a call node. The
 			// parameter names stay, so saved workflows keep their filters.
-			{ displayName: 'Started After', name: 'dateStart', type: 'dateTime', default: '', description: 'Only calls that started at or after this time. Empty means no lower bound.' },
-			{ displayName: 'Started Before', name: 'dateEnd', type: 'dateTime', default: '', description: 'Only calls that started at or before this time. Empty means no upper bound.' },
+			{
+				displayName: 'Started After',
+				name: 'dateStart',
+				type: 'dateTime',
+				default: '',
+				description: 'Only calls that started at or after this time. Empty means no lower bound.',
+			},
+			{
+				displayName: 'Started Before',
+				name: 'dateEnd',
+				type: 'dateTime',
+				default: '',
+				description: 'Only calls that started at or before this time. Empty means no upper bound.',
+			},
 			{
 				displayName: 'Status',
 				name: 'status',
 				type: 'options',
-				options: CALL_STATUSES.map((status) => ({ name: status.charAt(0).toUpperCase() + status.slice(1), value: status })),
+				options: CALL_STATUSES.map((status) => ({
+					name: status.charAt(0).toUpperCase() + status.slice(1),
+					value: status,
+				})),
 				default: 'completed',
 				description: 'Only calls whose current status is this one',
 			},
@@ -157,11 +230,22 @@ export const callOperations = {
 	/** Never retried (but after a 429): a repeated POST would ring the callee twice. */
 	async create(this: IExecuteFunctions, itemIndex: number) {
 		const body = createCallBody(this, itemIndex);
-		return await vonageRequest(this, { api: 'voice', method: 'POST', path: '/v1/calls', body, itemIndex });
+		return await vonageRequest(this, {
+			api: 'voice',
+			method: 'POST',
+			path: '/v1/calls',
+			body,
+			itemIndex,
+		});
 	},
 	async get(this: IExecuteFunctions, itemIndex: number) {
 		const uuid = callUuidOf(this, itemIndex);
-		return await vonageRequest(this, { api: 'voice', method: 'GET', path: apiPath`/v1/calls/${uuid}`, itemIndex });
+		return await vonageRequest(this, {
+			api: 'voice',
+			method: 'GET',
+			path: apiPath`/v1/calls/${uuid}`,
+			itemIndex,
+		});
 	},
 	async list(this: IExecuteFunctions, itemIndex: number) {
 		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
@@ -182,15 +266,24 @@ export const callOperations = {
 		const uuid = callUuidOf(this, itemIndex);
 		const action = String(this.getNodeParameter('action', itemIndex, ''));
 		if (!action) {
-			throw new FieldError('Action', `choose what to do to the call (${UPDATE_ACTIONS.map((a) => a.value).join(', ')}); none is preselected`);
+			throw new FieldError(
+				'Action',
+				`choose what to do to the call (${UPDATE_ACTIONS.map((a) => a.value).join(', ')}); none is preselected`,
+			);
 		}
 		if (!UPDATE_ACTIONS.some((known) => known.value === action)) {
-			throw new FieldError('Action', `expected one of ${UPDATE_ACTIONS.map((a) => a.value).join(', ')}, got "${action}"`);
+			throw new FieldError(
+				'Action',
+				`expected one of ${UPDATE_ACTIONS.map((a) => a.value).join(', ')}, got "${action}"`,
+			);
 		}
 		const body: IDataObject = { action };
 		if (action === 'transfer') {
 			if (this.getNodeParameter('transferTo', itemIndex) === 'url') {
-				body.destination = { type: 'ncco', url: [checkUrl('NCCO URL', this.getNodeParameter('transferUrl', itemIndex))] };
+				body.destination = {
+					type: 'ncco',
+					url: [checkUrl('NCCO URL', this.getNodeParameter('transferUrl', itemIndex))],
+				};
 			} else {
 				const ncco = nccoFrom(
 					this.getNodeParameter('nccoSource', itemIndex, 'json'),
@@ -201,7 +294,14 @@ export const callOperations = {
 				body.destination = { type: 'ncco', ncco };
 			}
 		}
-		await vonageRequest(this, { api: 'voice', method: 'PUT', path: apiPath`/v1/calls/${uuid}`, body, itemIndex, actsOnCall: true });
+		await vonageRequest(this, {
+			api: 'voice',
+			method: 'PUT',
+			path: apiPath`/v1/calls/${uuid}`,
+			body,
+			itemIndex,
+			actsOnCall: true,
+		});
 		// Voice answers 204 with no body: the output says what was done.
 		return { uuid, action, ...(body.destination ? { destination: body.destination } : {}) };
 	},

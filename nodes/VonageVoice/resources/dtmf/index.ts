@@ -7,7 +7,14 @@ import { checkDtmfDigits } from '../../../shared/validation';
 import { callUuidField, callUuidOf } from '../callUuid';
 
 export const dtmfDescription: INodeProperties[] = [
-	operationSelector('dtmf', 'send', [{ name: 'Send', value: 'send', action: 'Send DTMF digits into a call', description: 'Play keypad tones into a call in progress' }]),
+	operationSelector('dtmf', 'send', [
+		{
+			name: 'Send',
+			value: 'send',
+			action: 'Send DTMF digits into a call',
+			description: 'Play keypad tones into a call in progress',
+		},
+	]),
 	callUuidField('dtmf', ['send']),
 	{
 		displayName: 'Digits',
@@ -26,6 +33,13 @@ export const dtmfOperations = {
 	async send(this: IExecuteFunctions, itemIndex: number) {
 		const uuid = callUuidOf(this, itemIndex);
 		const digits = checkDtmfDigits('Digits', this.getNodeParameter('digits', itemIndex, ''));
-		return await vonageRequest(this, { api: 'voice', method: 'PUT', path: apiPath`/v1/calls/${uuid}/dtmf`, body: { digits }, itemIndex, actsOnCall: true });
+		return await vonageRequest(this, {
+			api: 'voice',
+			method: 'PUT',
+			path: apiPath`/v1/calls/${uuid}/dtmf`,
+			body: { digits },
+			itemIndex,
+			actsOnCall: true,
+		});
 	},
 };

@@ -14,7 +14,8 @@ export const nccoDescription: INodeProperties[] = [
 			name: 'Build',
 			value: 'build',
 			action: 'Build an NCCO',
-			description: 'Output an NCCO built from fields, e.g. to answer a call from a Vonage Voice Trigger workflow; sends nothing to Vonage',
+			description:
+				'Output an NCCO built from fields, e.g. to answer a call from a Vonage Voice Trigger workflow; sends nothing to Vonage',
 		},
 	]),
 	nccoActionsField('nccoActions', { show: { resource: ['ncco'], operation: ['build'] } }),
@@ -26,12 +27,14 @@ export const nccoDescription: INodeProperties[] = [
 			{
 				name: 'Each Item Is an Action',
 				value: 'eachItem',
-				description: 'One item per action, as the Voice Trigger’s "NCCO From: Each Item Is an Action" reads them',
+				description:
+					'One item per action, as the Voice Trigger’s "NCCO From: Each Item Is an Action" reads them',
 			},
 			{
 				name: 'Field "Ncco" of One Item',
 				value: 'nccoField',
-				description: 'One item whose "ncco" field is the whole NCCO array, as "NCCO From: Field Ncco of the First Item" reads it',
+				description:
+					'One item whose "ncco" field is the whole NCCO array, as "NCCO From: Field Ncco of the First Item" reads it',
 			},
 		],
 		default: 'eachItem',
@@ -43,6 +46,8 @@ export const nccoDescription: INodeProperties[] = [
 export const nccoOperations = {
 	async build(this: IExecuteFunctions, itemIndex: number) {
 		const ncco = buildNcco(this.getNodeParameter('nccoActions', itemIndex, {}));
-		return this.getNodeParameter('nccoOutput', itemIndex, 'eachItem') === 'nccoField' ? { ncco } : ncco;
+		return this.getNodeParameter('nccoOutput', itemIndex, 'eachItem') === 'nccoField'
+			? { ncco }
+			: ncco;
 	},
 };

@@ -34,7 +34,8 @@ export const recordingDescription: INodeProperties[] = [
 			name: 'Download',
 			value: 'download',
 			action: 'Download a recording',
-			description: 'Download a call recording as a file (binary data), from the recording_url of a record event',
+			description:
+				'Download a call recording as a file (binary data), from the recording_url of a record event',
 		},
 	]),
 	{
@@ -55,7 +56,8 @@ export const recordingDescription: INodeProperties[] = [
 		required: true,
 		default: 'data',
 		displayOptions: { show: { resource: ['recording'], operation: ['download'] } },
-		description: 'The name of the output binary field to put the audio in; n8n’s OpenAI (transcribe) and file nodes read "data" by default',
+		description:
+			'The name of the output binary field to put the audio in; n8n’s OpenAI (transcribe) and file nodes read "data" by default',
 	},
 	{
 		displayName: 'Options',
@@ -71,7 +73,8 @@ export const recordingDescription: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'call-recording.mp3',
-				description: 'The output file’s name. Not set: the name Vonage gives, else recording-ID with the extension of its type.',
+				description:
+					'The output file’s name. Not set: the name Vonage gives, else recording-ID with the extension of its type.',
 			},
 			sizeOption(DEFAULT_MAX_DOWNLOAD_MB),
 		],
@@ -84,7 +87,8 @@ export const transcriptionDescription: INodeProperties[] = [
 			name: 'Download',
 			value: 'download',
 			action: 'Download a transcript',
-			description: 'Download a recording’s transcript as JSON, from the transcription_url of a transcription event',
+			description:
+				'Download a recording’s transcript as JSON, from the transcription_url of a transcription event',
 		},
 	]),
 	{
@@ -124,7 +128,7 @@ const mediaType = (contentType: string) => contentType.split(';')[0].trim().toLo
 
 /** The file name a Content-Disposition header gives, without any directory part. */
 function dispositionName(header: unknown): string | undefined {
-	const value = String(Array.isArray(header) ? header[0] : header ?? '');
+	const value = String(Array.isArray(header) ? header[0] : (header ?? ''));
 	const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(value);
 	if (!match) return undefined;
 	let name = match[1];
@@ -154,28 +158,54 @@ export const recordingOperations = {
 	async download(this: IExecuteFunctions, itemIndex: number) {
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const property = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim();
-		if (!property) throw new FieldError('Put Output File in Field', 'required: the name of the output binary field, e.g. data');
+		if (!property)
+			throw new FieldError(
+				'Put Output File in Field',
+				'required: the name of the output binary field, e.g. data',
+			);
 		const maxBytes = maxBytesOf('Options → Max Size (MB)', options.maxSizeMb);
 		const file = (await vonageRequest(this, {
 			api: 'voice',
 			method: 'GET',
 			path: '',
 			itemIndex,
-			file: { url: this.getNodeParameter('recordingUrl', itemIndex, ''), label: 'Recording URL', maxBytes, what: 'The recording' },
+			file: {
+				url: this.getNodeParameter('recordingUrl', itemIndex, ''),
+				label: 'Recording URL',
+				maxBytes,
+				what: 'The recording',
+			},
 		})) as VonageFile;
 		const type = mediaType(file.contentType);
 		// A JSON or HTML answer is an error page or the wrong URL, not a recording.
 		if (!type.startsWith('audio/') && type !== 'application/octet-stream') {
 			file.body.destroy();
-			throw new FieldError('Recording URL', `Vonage answered with ${type || 'no content type'}, not audio: is this the recording_url of a record event (not the transcription_url)?`);
+			throw new FieldError(
+				'Recording URL',
+				`Vonage answered with ${type || 'no content type'}, not audio: is this the recording_url of a record event (not the transcription_url)?`,
+			);
 		}
 		const id = fileIdOf(file.url);
-		const fileName = String(options.fileName ?? '').trim() || dispositionName(file.headers['content-disposition']) || `recording-${id}.${EXTENSIONS[type] ?? 'bin'}`;
+		const fileName =
+			String(options.fileName ?? '').trim() ||
+			dispositionName(file.headers['content-disposition']) ||
+			`recording-${id}.${EXTENSIONS[type] ?? 'bin'}`;
 		// n8n's binary helpers take the stream: in filesystem or S3 mode it goes straight to storage.
-		const binary: IBinaryData = await this.helpers.prepareBinaryData(file.body as unknown as BinaryInput, fileName, type);
+		const binary: IBinaryData = await this.helpers.prepareBinaryData(
+			file.body as unknown as BinaryInput,
+			fileName,
+			type,
+		);
 		const size = Number(binary.bytes ?? file.contentLength);
 		return withBinary(
-			{ recording_url: file.url, fileName, mimeType: type, size, fileSize: binary.fileSize, binaryProperty: property },
+			{
+				recording_url: file.url,
+				fileName,
+				mimeType: type,
+				size,
+				fileSize: binary.fileSize,
+				binaryProperty: property,
+			},
 			{ [property]: binary },
 		);
 	},
@@ -190,12 +220,20 @@ export const transcriptionOperations = {
 			method: 'GET',
 			path: '',
 			itemIndex,
-			file: { url: this.getNodeParameter('transcriptionUrl', itemIndex, ''), label: 'Transcription URL', maxBytes, what: 'The transcript' },
+			file: {
+				url: this.getNodeParameter('transcriptionUrl', itemIndex, ''),
+				label: 'Transcription URL',
+				maxBytes,
+				what: 'The transcript',
+			},
 		})) as VonageFile;
 		const type = mediaType(file.contentType);
 		if (type !== 'application/json' && !type.endsWith('+json')) {
 			file.body.destroy();
-			throw new FieldError('Transcription URL', `Vonage answered with ${type || 'no content type'}, not JSON: is this the transcription_url of a transcription event (not the recording_url)?`);
+			throw new FieldError(
+				'Transcription URL',
+				`Vonage answered with ${type || 'no content type'}, not JSON: is this the transcription_url of a transcription event (not the recording_url)?`,
+			);
 		}
 		const text = await textOf(file);
 		let transcript: unknown;
@@ -206,9 +244,17 @@ export const transcriptionOperations = {
 			invalid = (error as Error).message;
 		}
 		if (invalid || !transcript || typeof transcript !== 'object') {
-			throw new FieldError('Transcription URL', `Vonage's answer is not a JSON transcript (${invalid || typeof transcript})`);
+			throw new FieldError(
+				'Transcription URL',
+				`Vonage's answer is not a JSON transcript (${invalid || typeof transcript})`,
+			);
 		}
-		const items = Array.isArray(transcript) ? (transcript as IDataObject[]) : [transcript as IDataObject];
-		return items.map((item) => ({ transcription_url: file.url, ...(item && typeof item === 'object' ? item : { value: item }) }));
+		const items = Array.isArray(transcript)
+			? (transcript as IDataObject[])
+			: [transcript as IDataObject];
+		return items.map((item) => ({
+			transcription_url: file.url,
+			...(item && typeof item === 'object' ? item : { value: item }),
+		}));
 	},
 };

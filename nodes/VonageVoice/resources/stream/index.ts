@@ -8,8 +8,18 @@ import { callUuidField, callUuidOf } from '../callUuid';
 
 export const streamDescription: INodeProperties[] = [
 	operationSelector('stream', 'play', [
-		{ name: 'Play', value: 'play', action: 'Play audio into a call', description: 'Play an audio file from a URL into a call in progress' },
-		{ name: 'Stop', value: 'stop', action: 'Stop audio in a call', description: 'Stop the audio playing into a call' },
+		{
+			name: 'Play',
+			value: 'play',
+			action: 'Play audio into a call',
+			description: 'Play an audio file from a URL into a call in progress',
+		},
+		{
+			name: 'Stop',
+			value: 'stop',
+			action: 'Stop audio in a call',
+			description: 'Stop the audio playing into a call',
+		},
 	]),
 	callUuidField('stream', ['play', 'stop']),
 	{
@@ -30,8 +40,22 @@ export const streamDescription: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { resource: ['stream'], operation: ['play'] } },
 		options: [
-			{ displayName: 'Level', name: 'level', type: 'number', typeOptions: { minValue: -1, maxValue: 1, numberPrecision: 1 }, default: 0, description: 'Volume from -1 to 1 in steps of 0.1' },
-			{ displayName: 'Loop', name: 'loop', type: 'number', typeOptions: { minValue: 0 }, default: 1, description: 'How many times to play it; 0 repeats until stopped' },
+			{
+				displayName: 'Level',
+				name: 'level',
+				type: 'number',
+				typeOptions: { minValue: -1, maxValue: 1, numberPrecision: 1 },
+				default: 0,
+				description: 'Volume from -1 to 1 in steps of 0.1',
+			},
+			{
+				displayName: 'Loop',
+				name: 'loop',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 1,
+				description: 'How many times to play it; 0 repeats until stopped',
+			},
 		],
 	},
 ];
@@ -41,13 +65,30 @@ export const streamOperations = {
 	async play(this: IExecuteFunctions, itemIndex: number) {
 		const uuid = callUuidOf(this, itemIndex);
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-		const body: IDataObject = { stream_url: [checkUrl('Audio URL', this.getNodeParameter('streamUrl', itemIndex))] };
-		if (options.loop !== undefined) body.loop = checkWholeNumber('Options → Loop', options.loop, 0, 1000);
-		if (options.level !== undefined) body.level = checkNumberInRange('Options → Level', options.level, -1, 1);
-		return await vonageRequest(this, { api: 'voice', method: 'PUT', path: apiPath`/v1/calls/${uuid}/stream`, body, itemIndex, actsOnCall: true });
+		const body: IDataObject = {
+			stream_url: [checkUrl('Audio URL', this.getNodeParameter('streamUrl', itemIndex))],
+		};
+		if (options.loop !== undefined)
+			body.loop = checkWholeNumber('Options → Loop', options.loop, 0, 1000);
+		if (options.level !== undefined)
+			body.level = checkNumberInRange('Options → Level', options.level, -1, 1);
+		return await vonageRequest(this, {
+			api: 'voice',
+			method: 'PUT',
+			path: apiPath`/v1/calls/${uuid}/stream`,
+			body,
+			itemIndex,
+			actsOnCall: true,
+		});
 	},
 	async stop(this: IExecuteFunctions, itemIndex: number) {
 		const uuid = callUuidOf(this, itemIndex);
-		return await vonageRequest(this, { api: 'voice', method: 'DELETE', path: apiPath`/v1/calls/${uuid}/stream`, itemIndex, actsOnCall: true });
+		return await vonageRequest(this, {
+			api: 'voice',
+			method: 'DELETE',
+			path: apiPath`/v1/calls/${uuid}/stream`,
+			itemIndex,
+			actsOnCall: true,
+		});
 	},
 };
