@@ -11,9 +11,13 @@
  *   5. the VIS OAuth2 credential connected through n8n's own OAuth2 routes, used, refreshed on 401;
  *   6. the Voice trigger answering calls with the workflow's NCCO (default NCCO via the fallback
  *      when the workflow fails), verifying signed events;
- *   7. Vonage Voice call control, heard by the Voice trigger;
- *   8. the Voice trigger deactivated: the application's webhooks restored;
- *   9. n8n restarted with the busy-line settings: 20 signed deliveries a second for 60 s into a
+ *   7. a call answered by the built NCCO (talk, input, record with transcription): the Voice
+ *      trigger hears its record and transcription events and hands them to
+ *      examples/voice-recording.json, which downloads the recording as n8n binary data (the
+ *      stand-in's exact bytes) and reads the transcript;
+ *   8. Vonage Voice call control, heard by the Voice trigger;
+ *   9. the Voice trigger deactivated: the application's webhooks restored;
+ *  10. n8n restarted with the busy-line settings: 20 signed deliveries a second for 60 s into a
  *      VIS Trigger → Handle event workflow, each answered within 2 s and run once (with
  *      VONAGE_LOAD=1 also n8n's Webhook node → Handle event beside it).
  * The steps run in this order, and the file holds them in this order.
@@ -46,6 +50,11 @@ const loadWorkflow = triggerOnlyWorkflow(triggerWorkflow, 'vonageVisLoad1');
 const productionUrl = `http://127.0.0.1:${PORT}/webhook/${triggerNode.webhookId}/vis-events`;
 const oauth2Workflow = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples/vis-oauth2.json'), 'utf8'));
 const voiceWorkflow = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples/voice-answer.json'), 'utf8'));
+// The example's greeting (talk, then record with a transcript) with an input action between them,
+// so that one answered call runs a built NCCO with talk, input and record.
+const greeting = voiceWorkflow.nodes.find((n) => n.name === 'Greet the caller').parameters.nccoActions.action;
+greeting.splice(1, 0, { type: 'input', inputTypes: ['dtmf'], dtmf: { maxDigits: 1, submitOnHash: true } });
+const recordingWorkflow = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples/voice-recording.json'), 'utf8'));
 const voiceWebhookBase = `http://127.0.0.1:${PORT}/webhook/${voiceWorkflow.nodes[0].webhookId}/`;
 
 const n8nUrl = `http://127.0.0.1:${PORT}`;
@@ -126,8 +135,13 @@ async function main() {
 	await cli('publish:workflow', `--id=${triggerWorkflow.id}`);
 	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/vis-oauth2.json')}`);
 	await cli('publish:workflow', `--id=${oauth2Workflow.id}`);
-	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/voice-answer.json')}`);
+	fs.writeFileSync(path.join(work, 'voice-answer.json'), JSON.stringify(voiceWorkflow));
+	await cli('import:workflow', `--input=${path.join(work, 'voice-answer.json')}`);
 	await cli('publish:workflow', `--id=${voiceWorkflow.id}`);
+	// The voice-answer example hands record and transcription events to it (published: a
+	// published workflow's sub-workflow runs its published version).
+	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/voice-recording.json')}`);
+	await cli('publish:workflow', `--id=${recordingWorkflow.id}`);
 	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/voice-control.json')}`);
 	await cli('publish:workflow', '--id=vonageVoiceControl1');
 	if (process.env.VONAGE_LOAD === '1') {
@@ -221,7 +235,8 @@ async function main() {
 	console.log('  deactivated → 0 registrations; reactivated → 1');
 
 	await oauth2ConnectAndRefresh();
-	await voiceAnswerAndEvents();
+	const greeted = await voiceAnswerAndEvents();
+	await recordedCall(greeted);
 	await callControl();
 	await voiceTriggerDeactivated(voiceHooksBefore);
 
@@ -328,12 +343,20 @@ async function voiceAnswerAndEvents() {
 	assert.deepEqual(hooks().answer_url, { address: `${voiceWebhookBase}voice-answer`, http_method: 'POST' });
 	assert.deepEqual(hooks().fallback_answer_url, { address: `${voiceWebhookBase}voice-fallback`, http_method: 'POST' });
 
+	const answeredAt = Date.now();
 	const greeted = await standin.answerCall(applicationId, { from: '14155550111' });
 	assert.equal(greeted.answeredBy, 'answer_url', JSON.stringify(greeted));
-	assert.deepEqual(greeted.ncco, [{ action: 'talk', text: 'Hello 14155550111, this call is answered by n8n.' }]);
+	assert.deepEqual(greeted.ncco, [
+		{ action: 'talk', text: 'Hello 14155550111, this call is answered by n8n. Please leave a message after the beep.' },
+		{ action: 'input', type: ['dtmf'], dtmf: { maxDigits: 1, submitOnHash: true } },
+		{ action: 'record', beepStart: true, endOnSilence: 3, transcription: { language: 'en-US' } },
+	]);
 	const failed = await standin.answerCall(applicationId, { from: '14155550999' });
 	assert.deepEqual(failed.attempts.map((a) => [a.webhook, a.status]), [['answer_url', 500], ['fallback_answer_url', 200]], JSON.stringify(failed));
 	assert.deepEqual(failed.ncco, [{ action: 'talk', text: 'Sorry, we cannot take your call right now.' }]);
+	// The greeted call's record and transcription events run the trigger too (step 7): let them
+	// finish first, so that the counts below are this step's alone. 4 runs: two answers, two events.
+	await finishedExecutions(sql, voiceWorkflow.id, 4);
 
 	const before = (await executionsOf(sql, voiceWorkflow.id)).length;
 	const event = standin.sampleVoiceEvent({ status: 'answered', direction: 'inbound' });
@@ -350,6 +373,51 @@ async function voiceAnswerAndEvents() {
 	assert.equal((await executionsOf(sql, voiceWorkflow.id)).length, before + 1, 'tampered and filtered-out events run nothing');
 	assert.ok(runs[runs.length - 1].data.includes(event.uuid), 'the execution carries the event');
 	console.log('  NCCO from the workflow; failing workflow → fallback default NCCO; 1 run for a signed event, tampered → 401, 3 replays → no run, unsigned answer → 401');
+	return { ...greeted, answeredAt };
+}
+
+/**
+ * The call of step 6 answered with talk, input and record: the stand-in recorded it and sent its
+ * record and transcription events to the application's event URL (the Voice trigger, whose
+ * Statuses list Recording Ready and Transcript Ready); the trigger hands each to
+ * examples/voice-recording.json, which downloads the recording as n8n binary data and the
+ * transcript as JSON and text. The bytes n8n stored are read back through n8n's own
+ * binary-data route and compared with what the stand-in serves.
+ */
+async function recordedCall(greeted) {
+	step('7. recorded call: record and transcription events heard by the trigger; recording downloaded as binary, transcript read');
+	assert.equal(greeted.recordings.length, 1, JSON.stringify(greeted.recordings));
+	const [{ recording, transcript }] = greeted.recordings;
+	assert.ok(transcript, 'the record action asked for a transcript');
+	const delivered = await waitFor('the record and transcription events', () => {
+		const mine = standin.state.deliveries.filter((d) => d.event?.recording_uuid === recording);
+		return mine.length === 2 ? mine : undefined;
+	});
+	assert.deepEqual(delivered.map((d) => [d.kind, d.status]).sort(), [['record', 200], ['transcription', 200]], JSON.stringify(delivered.map((d) => d.body)));
+	const runs = await finishedExecutions(sql, recordingWorkflow.id, 2);
+	assert.deepEqual(runs.map((r) => r.status), ['success', 'success'], JSON.stringify(runs.map((r) => String(r.data).slice(0, 600))));
+	// How long from the answer until both downloads had finished, as n8n timed its runs.
+	const times = await sql('SELECT "startedAt", "stoppedAt" FROM execution_entity WHERE "workflowId" = $1', [recordingWorkflow.id]);
+	const ms = (value) => (value instanceof Date ? value.getTime() : Date.parse(/Z|[+-]\d\d:?\d\d$/.test(value) ? value : `${String(value).replace(' ', 'T')}Z`));
+	const done = Math.max(...times.map((t) => ms(t.stoppedAt)));
+	const runMs = times.map((t) => ms(t.stoppedAt) - ms(t.startedAt));
+	assert.ok(Number.isFinite(done), `n8n's run times: ${JSON.stringify(times)}`);
+
+	const recordingRun = runs.find((r) => ranNode(r.data, 'Download the recording'));
+	const transcriptRun = runs.find((r) => ranNode(r.data, 'Transcript as text'));
+	assert.ok(recordingRun && transcriptRun && recordingRun !== transcriptRun, 'one run downloads the recording, the other the transcript');
+	assert.ok(recordingRun.data.includes(recording), 'the recording run carries its record event');
+	const binaryId = /"(filesystem(?:-v2)?:[^"]+)"/.exec(recordingRun.data)?.[1];
+	assert.ok(binaryId, `the recording is in n8n's binary data store, not the execution: ${String(recordingRun.data).slice(0, 600)}`);
+	assert.ok(recordingRun.data.includes('"audio/mpeg"'), 'its MIME type is kept');
+	const stored = await asBrowser(`${n8nUrl}/rest/binary-data?id=${encodeURIComponent(binaryId)}&action=download`);
+	assert.equal(stored.status, 200, `n8n's binary-data route answered ${stored.status}`);
+	const bytes = Buffer.from(await stored.arrayBuffer());
+	const served = standin.state.files.get(recording).body;
+	assert.equal(bytes.length, served.length, 'as many bytes as the stand-in serves');
+	assert.ok(bytes.equals(served), 'the same bytes as the stand-in serves');
+	assert.ok(transcriptRun.data.includes('Hello, this call was recorded by the Vonage sandbox.'), 'the transcript text reached "Transcript as text"');
+	console.log(`  answer → record + transcription events → trigger → both downloads done in ${done - greeted.answeredAt} ms (the sub-workflow runs took ${runMs.join(' and ')} ms); recording ${bytes.length} bytes in n8n's binary store (${binaryId.split(':')[0]}), equal to the stand-in's; transcript read`);
 }
 
 /**
@@ -358,7 +426,7 @@ async function voiceAnswerAndEvents() {
  * that call's signed events.
  */
 async function callControl() {
-	step('7. Vonage Voice: create a call, get it, speak into it, hang it up; the trigger hears it');
+	step('8. Vonage Voice: create a call, get it, speak into it, hang it up; the trigger hears it');
 	const before = (await executionsOf(sql, voiceWorkflow.id)).length;
 	const response = await fetch(`http://127.0.0.1:${PORT}/webhook/voice-call-control?to=14155550177`);
 	const text = await response.text();
@@ -382,7 +450,7 @@ async function callControl() {
 }
 
 async function voiceTriggerDeactivated(voiceHooksBefore) {
-	step("8. Voice trigger deactivated: the application's webhooks are put back");
+	step("9. Voice trigger deactivated: the application's webhooks are put back");
 	const hooks = () => standin.state.applications.get(standin.sandbox.applicationId).capabilities.voice.webhooks;
 	await rest('POST', `/workflows/${voiceWorkflow.id}/deactivate`, {});
 	await waitFor('the webhooks to be restored', () => hooks().event_url.address === voiceHooksBefore.event_url.address);
@@ -398,7 +466,7 @@ async function voiceTriggerDeactivated(voiceHooksBefore) {
  * side, and both are recorded in bench/delivery-load.json.
  */
 async function deliveryLoadRegularMode() {
-	step('9. load: 20 signed deliveries per second for 60 s into one n8n (regular mode), each answered within 2 s');
+	step('10. load: 20 signed deliveries per second for 60 s into one n8n (regular mode), each answered within 2 s');
 	await runtime.stopN8n(n8n);
 	fs.writeFileSync(path.join(work, 'load.json'), JSON.stringify(loadWorkflow));
 	await cli('import:workflow', `--input=${path.join(work, 'load.json')}`);
