@@ -268,7 +268,7 @@ describe('Voice trigger: call events', () => {
 	});
 
 	test('the Statuses option lists both kinds, so the editor offers them', () => {
-		const options = new VonageVoiceTrigger().description.properties.find((p) => p.name === 'options')!.options as IDataObject[];
+		const options = new VonageVoiceTrigger().description.properties.find((p) => p.name === 'options')!.options as unknown as IDataObject[];
 		const statuses = options.find((o) => o.name === 'statuses')!.options as IDataObject[];
 		expect(statuses.map((o) => o.value)).toEqual(expect.arrayContaining(['answered', 'completed', 'record', 'transcription']));
 	});
