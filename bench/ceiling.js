@@ -332,9 +332,10 @@ async function stepUp(setup, { baseUrl, hook, standin, count, pids }) {
 	return { ceilingPerSecond: ceiling, ratioVisToWebhook: ceiling.webhook ? Math.round((100 * ceiling.vis) / ceiling.webhook) / 100 : null, steps: results };
 }
 
-async function waitForRegistration(standin, webhookId) {
+/** The registration the n8n at baseUrl made (an earlier setup's, with its own key, may still be there). */
+async function waitForRegistration(standin, baseUrl, webhookId) {
 	for (let i = 0; i < 240; i++) {
-		const hook = [...standin.state.webhooks.values()].find((candidate) => candidate.url.includes(`/webhook/${webhookId}/vis-events`));
+		const hook = [...standin.state.webhooks.values()].find((candidate) => candidate.url === `${baseUrl}/webhook/${webhookId}/vis-events`);
 		if (hook) return hook;
 		await sleep(500);
 	}
@@ -358,7 +359,7 @@ async function regularMode(standin) {
 	await importAll(env, folder, standin);
 	const { child } = await runtime.startN8n(n8nBin, env, path.join(work, 'regular.log'));
 	processes.regular = child;
-	const hook = await waitForRegistration(standin, visWorkflow.nodes[0].webhookId);
+	const hook = await waitForRegistration(standin, `http://127.0.0.1:${PORTS.regular}`, visWorkflow.nodes[0].webhookId);
 	await sleep(3000);
 	const result = await stepUp('regular', { baseUrl: `http://127.0.0.1:${PORTS.regular}`, hook, standin, count: counter('sqlite'), pids: { n8n: child.pid } });
 	await runtime.stopN8n(child);
@@ -373,7 +374,7 @@ async function queueCluster(standin) {
 	const mainEnv = queueEnv('main', PORTS.main, ROLES.main.extra);
 	await importAll(mainEnv, path.join(work, 'main'), standin);
 	await startRole('main');
-	const hook = await waitForRegistration(standin, visWorkflow.nodes[0].webhookId);
+	const hook = await waitForRegistration(standin, `http://127.0.0.1:${PORTS.balancer}`, visWorkflow.nodes[0].webhookId);
 	await startRole('worker');
 	return { hook, count: counter('postgres') };
 }
