@@ -13,7 +13,8 @@ import type { JWTPayload } from '../shared/jose';
 
 import { directionFilter } from '../shared/descriptions';
 import { firstHeader } from '../shared/headers';
-import { nccoActionsField, nccoFrom, nccoSourceFields } from '../shared/nccoBuilder';
+import { nccoFrom } from '../shared/nccoBuilder';
+import { nccoActionsField, nccoSourceFields } from '../shared/nccoFields';
 import { applicationsPaginate } from '../shared/pagination';
 import {
 	pointWebhooksHere,

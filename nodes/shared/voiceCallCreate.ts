@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { requiredPhoneNumber } from './itemHelpers';
-import { nccoActionsField, nccoFrom, nccoSourceFields } from './nccoBuilder';
+import { nccoFrom } from './nccoBuilder';
+import { nccoActionsField, nccoSourceFields } from './nccoFields';
 import { checkUrl, checkWholeNumber, FieldError } from './validation';
 
 /**

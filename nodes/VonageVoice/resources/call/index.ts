@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { returnAllAndLimit, sortOrderOption } from '../../../shared/descriptions';
-import { nccoActionsField, nccoFrom, nccoSourceFields } from '../../../shared/nccoBuilder';
+import { nccoFrom } from '../../../shared/nccoBuilder';
+import { nccoActionsField, nccoSourceFields } from '../../../shared/nccoFields';
 import { operationSelector } from '../../../shared/operationSelector';
 import { voiceCallsPaginate } from '../../../shared/pagination';
 import { vonageRequest } from '../../../shared/transport';

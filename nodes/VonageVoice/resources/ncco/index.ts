@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { buildNcco, nccoActionsField } from '../../../shared/nccoBuilder';
+import { buildNcco } from '../../../shared/nccoBuilder';
+import { nccoActionsField } from '../../../shared/nccoFields';
 import { operationSelector } from '../../../shared/operationSelector';
 
 /**

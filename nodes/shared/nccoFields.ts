@@ -1,0 +1,784 @@
+import type { IDataObject, INodeProperties, INodePropertyCollection } from 'n8n-workflow';
+
+/**
+ * The fields of the NCCO builder (nccoBuilder.ts builds and checks the NCCO from them): a Call
+ * Control Object as an ordered list of actions, each with the fields Vonage's NCCO reference
+ * gives it (developer.vonage.com/en/voice/voice-api/ncco-reference). Data: one table per action.
+ *
+ * The actions are ONE ordered list whose entries each pick their action type. n8n keeps the
+ * entries of one fixedCollection option in order, but groups different options apart
+ * ({talk: [...], input: [...]}), so "one option per action type" would lose the order of
+ * talk → input → talk, and an NCCO's order is its call flow.
+ */
+
+export const NCCO_ACTION_TYPES = [
+	'talk',
+	'stream',
+	'input',
+	'record',
+	'connect',
+	'conversation',
+	'notify',
+] as const;
+export type ActionType = (typeof NCCO_ACTION_TYPES)[number];
+
+const HTTP_METHODS = [
+	{ name: 'GET', value: 'GET' },
+	{ name: 'POST', value: 'POST' },
+];
+
+const eventMethodField = (what: string): INodeProperties => ({
+	displayName: 'Event Method',
+	name: 'eventMethod',
+	type: 'options',
+	options: HTTP_METHODS,
+	default: 'POST',
+	description: `How Vonage sends ${what} to the Event URL`,
+});
+
+const eventUrlField = (what: string): INodeProperties => ({
+	displayName: 'Event URL',
+	name: 'eventUrl',
+	type: 'string',
+	default: '',
+	placeholder: 'https://example.com/events',
+	description: `Where Vonage sends ${what}. Not set: the call’s own event URL (the one the Vonage Voice Trigger sets).`,
+});
+
+const bargeInField: INodeProperties = {
+	displayName: 'Barge In',
+	name: 'bargeIn',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether a key press ends this action early; the next action that is not a talk or stream must then be an input',
+};
+
+const levelField: INodeProperties = {
+	displayName: 'Level',
+	name: 'level',
+	type: 'number',
+	typeOptions: { minValue: -1, maxValue: 1, numberPrecision: 1 },
+	default: 0,
+	description: 'Audio level from -1 to 1 in steps of 0.1; 0 is unchanged',
+};
+
+/** The fields of one action entry; each type's fields show only for that type. */
+function actionFields(): INodeProperties[] {
+	const only = (type: ActionType) => ({ show: { type: [type] } });
+	return [
+		{
+			displayName: 'Type',
+			name: 'type',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{
+					name: 'Connect',
+					value: 'connect',
+					description:
+						'Connect the call to a phone, app user, WebSocket, SIP address or VBC extension',
+				},
+				{
+					name: 'Conversation',
+					value: 'conversation',
+					description: 'Create or join a named conversation (a conference)',
+				},
+				{
+					name: 'Input',
+					value: 'input',
+					description: 'Collect keypad digits (DTMF) or speech from the caller',
+				},
+				{
+					name: 'Notify',
+					value: 'notify',
+					description: 'Send a request to your application to track progress through the NCCO',
+				},
+				{
+					name: 'Record',
+					value: 'record',
+					description: 'Record all or part of the call, optionally with a transcript',
+				},
+				{
+					name: 'Stream',
+					value: 'stream',
+					description: 'Play an audio file (MP3 or WAV) into the call',
+				},
+				{ name: 'Talk', value: 'talk', description: 'Read text aloud (text to speech)' },
+			],
+			default: 'talk',
+			description: 'The NCCO action this entry is; actions run in the order listed',
+		},
+		// ---------- talk ----------
+		{
+			displayName: 'Text',
+			name: 'text',
+			type: 'string',
+			typeOptions: { rows: 2 },
+			default: '',
+			placeholder: 'Hello, thanks for calling',
+			displayOptions: only('talk'),
+			description: 'What is said, up to 1,500 characters. SSML is accepted.',
+		},
+		{
+			displayName: 'Talk Options',
+			name: 'talkOptions',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			displayOptions: only('talk'),
+			options: [
+				bargeInField,
+				{
+					displayName: 'Language',
+					name: 'language',
+					type: 'string',
+					default: '',
+					placeholder: 'en-US',
+					description:
+						'The language of the text as a BCP-47 code, e.g. en-US or de-DE (Vonage’s text-to-speech guide lists them)',
+				},
+				levelField,
+				{
+					displayName: 'Loop',
+					name: 'loop',
+					type: 'number',
+					typeOptions: { minValue: 0 },
+					default: 1,
+					description: 'How many times the text is said; 0 repeats it until the call ends',
+				},
+				{
+					displayName: 'Premium',
+					name: 'premium',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether to use the premium (more natural, higher priced) voice of the language',
+				},
+				{
+					displayName: 'Style',
+					name: 'style',
+					type: 'number',
+					typeOptions: { minValue: 0 },
+					default: 0,
+					description:
+						'The vocal style of the language (its voice), as numbered in Vonage’s text-to-speech guide',
+				},
+			],
+		},
+		// ---------- stream ----------
+		{
+			displayName: 'Stream URL',
+			name: 'streamUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://example.com/music.mp3',
+			displayOptions: only('stream'),
+			description: 'A public http(s) URL of an MP3 or 16-bit WAV file to play into the call',
+		},
+		{
+			displayName: 'Stream Options',
+			name: 'streamOptions',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			displayOptions: only('stream'),
+			options: [
+				bargeInField,
+				levelField,
+				{
+					displayName: 'Loop',
+					name: 'loop',
+					type: 'number',
+					typeOptions: { minValue: 0 },
+					default: 1,
+					description: 'How many times the audio plays; 0 repeats it until the call ends',
+				},
+			],
+		},
+		// ---------- input ----------
+		{
+			displayName: 'Input Types',
+			name: 'inputTypes',
+			type: 'multiOptions',
+			options: [
+				{ name: 'DTMF (Keypad)', value: 'dtmf' },
+				{ name: 'Speech', value: 'speech' },
+			],
+			default: ['dtmf'],
+			displayOptions: only('input'),
+			description: 'What the caller may answer with: keypad digits, speech, or both',
+		},
+		{
+			displayName: 'DTMF Settings',
+			name: 'dtmf',
+			type: 'collection',
+			placeholder: 'Add Setting',
+			default: {},
+			displayOptions: only('input'),
+			description: 'Used when DTMF is an input type',
+			options: [
+				{
+					displayName: 'Max Digits',
+					name: 'maxDigits',
+					type: 'number',
+					typeOptions: { minValue: 1, maxValue: 20 },
+					default: 4,
+					description: 'How many digits the caller can press, 1 to 20',
+				},
+				{
+					displayName: 'Submit On Hash',
+					name: 'submitOnHash',
+					type: 'boolean',
+					default: false,
+					description: 'Whether pressing # sends the digits at once',
+				},
+				{
+					displayName: 'Time Out (Seconds)',
+					name: 'timeOut',
+					type: 'number',
+					typeOptions: { minValue: 0, maxValue: 10 },
+					default: 3,
+					description: '0 to 10: the digits are sent after this long without a key press',
+				},
+			],
+		},
+		{
+			displayName: 'Speech Settings',
+			name: 'speech',
+			type: 'collection',
+			placeholder: 'Add Setting',
+			default: {},
+			displayOptions: only('input'),
+			description: 'Used when speech is an input type',
+			options: [
+				{
+					displayName: 'Context',
+					name: 'context',
+					type: 'string',
+					default: '',
+					placeholder: 'sales, support, billing',
+					description:
+						'Words or phrases the caller is likely to say, comma-separated; they improve recognition',
+				},
+				{
+					displayName: 'End On Silence (Seconds)',
+					name: 'endOnSilence',
+					type: 'number',
+					typeOptions: { minValue: 0.4, maxValue: 10, numberPrecision: 1 },
+					default: 2,
+					description:
+						'0.4 to 10: the speech is taken as finished after this long without speaking',
+				},
+				{
+					displayName: 'Language',
+					name: 'language',
+					type: 'string',
+					default: '',
+					placeholder: 'en-US',
+					description: 'The language the caller speaks, as a BCP-47 code (default en-US)',
+				},
+				{
+					displayName: 'Leg UUID',
+					name: 'uuid',
+					type: 'string',
+					default: '',
+					placeholder: 'aaaaaaaa-bbbb-cccc-dddd-0123456789ab',
+					description: 'The call leg whose speech is captured. Not set: the leg that joined first.',
+				},
+				{
+					displayName: 'Max Duration (Seconds)',
+					name: 'maxDuration',
+					type: 'number',
+					typeOptions: { minValue: 1, maxValue: 60 },
+					default: 60,
+					description: '1 to 60: the longest the caller may speak',
+				},
+				{
+					displayName: 'Start Timeout (Seconds)',
+					name: 'startTimeout',
+					type: 'number',
+					typeOptions: { minValue: 1, maxValue: 60 },
+					default: 10,
+					description: '1 to 60: how long to wait for the caller to start speaking',
+				},
+			],
+		},
+		{
+			displayName: 'Input Options',
+			name: 'inputOptions',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			displayOptions: only('input'),
+			options: [
+				eventMethodField('the digits or speech'),
+				eventUrlField('the digits or speech, which can answer with the next NCCO'),
+			],
+		},
+		// ---------- record ----------
+		{
+			displayName: 'Record Options',
+			name: 'recordOptions',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			displayOptions: only('record'),
+			options: [
+				{
+					displayName: 'Beep Start',
+					name: 'beepStart',
+					type: 'boolean',
+					default: false,
+					description: 'Whether a beep plays when the recording starts',
+				},
+				{
+					displayName: 'Channels',
+					name: 'channels',
+					type: 'number',
+					typeOptions: { minValue: 1, maxValue: 32 },
+					default: 2,
+					description: '1 to 32 channels, one per participant; needs Split',
+				},
+				{
+					displayName: 'End On Key',
+					name: 'endOnKey',
+					type: 'string',
+					default: '',
+					placeholder: '#',
+					description: 'A key that stops the recording: a digit, * or #',
+				},
+				{
+					displayName: 'End On Silence (Seconds)',
+					name: 'endOnSilence',
+					type: 'number',
+					typeOptions: { minValue: 3, maxValue: 10 },
+					default: 3,
+					description: '3 to 10: the recording stops after this long of silence',
+				},
+				eventMethodField('the recording event'),
+				eventUrlField(
+					'the recording event (its recording_url is what Vonage Voice → Recording → Download takes)',
+				),
+				{
+					displayName: 'Format',
+					name: 'format',
+					type: 'options',
+					options: [
+						{ name: 'MP3', value: 'mp3' },
+						{ name: 'OGG', value: 'ogg' },
+						{ name: 'WAV', value: 'wav' },
+					],
+					default: 'mp3',
+					description:
+						'The file format of the recording (Vonage records WAV when there are more than 2 channels)',
+				},
+				{
+					displayName: 'Split',
+					name: 'split',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether each side of the conversation is recorded on its own channel (split: conversation)',
+				},
+				{
+					displayName: 'Time Out (Seconds)',
+					name: 'timeOut',
+					type: 'number',
+					typeOptions: { minValue: 3, maxValue: 7200 },
+					default: 7200,
+					description: '3 to 7200: the longest the recording runs',
+				},
+			],
+		},
+		{
+			displayName: 'Transcribe',
+			name: 'transcribe',
+			type: 'boolean',
+			default: false,
+			displayOptions: only('record'),
+			description:
+				'Whether Vonage also transcribes the recording; a transcription event then carries the transcript’s URL',
+		},
+		{
+			displayName: 'Transcription',
+			name: 'transcription',
+			type: 'collection',
+			placeholder: 'Add Setting',
+			default: {},
+			displayOptions: { show: { type: ['record'], transcribe: [true] } },
+			options: [
+				eventMethodField('the transcription event'),
+				eventUrlField(
+					'the transcription event (its transcription_url is what Vonage Voice → Transcription → Download takes)',
+				),
+				{
+					displayName: 'Language',
+					name: 'language',
+					type: 'string',
+					default: '',
+					placeholder: 'en-US',
+					description: 'The language spoken, as a BCP-47 code (default en-US)',
+				},
+				{
+					displayName: 'Sentiment Analysis',
+					name: 'sentimentAnalysis',
+					type: 'boolean',
+					default: false,
+					description: 'Whether the transcript includes a sentiment score',
+				},
+			],
+		},
+		// ---------- connect ----------
+		{
+			displayName: 'Endpoints',
+			name: 'endpoints',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			placeholder: 'Add Endpoint',
+			default: {},
+			displayOptions: only('connect'),
+			description: 'Where the call is connected to',
+			options: [
+				{
+					displayName: 'Endpoint',
+					name: 'endpoint',
+					values: [
+						{
+							displayName: 'Content Type',
+							name: 'contentType',
+							type: 'options',
+							options: [
+								{ name: '16 kHz Linear PCM', value: 'audio/l16;rate=16000' },
+								{ name: '8 kHz Linear PCM', value: 'audio/l16;rate=8000' },
+							],
+							default: 'audio/l16;rate=16000',
+							displayOptions: { show: { endpointType: ['websocket'] } },
+							description: 'The audio format sent over the WebSocket',
+						},
+						{
+							displayName: 'DTMF Answer',
+							name: 'dtmfAnswer',
+							type: 'string',
+							default: '',
+							placeholder: 'p*123#',
+							displayOptions: { show: { endpointType: ['phone'] } },
+							description:
+								'Keypad digits sent once the phone answers: 0-9, *, # and p (a 500 ms pause)',
+						},
+						{
+							displayName: 'Endpoint Type',
+							name: 'endpointType',
+							type: 'options',
+							options: [
+								{
+									name: 'App User',
+									value: 'app',
+									description: 'A user of the application, in a Client SDK app',
+								},
+								{ name: 'Phone', value: 'phone', description: 'A phone number' },
+								{ name: 'SIP', value: 'sip', description: 'A SIP address' },
+								{
+									name: 'VBC Extension',
+									value: 'vbc',
+									description: 'A Vonage Business Communications extension',
+								},
+								{
+									name: 'WebSocket',
+									value: 'websocket',
+									description: 'Your WebSocket server, which receives the call’s audio',
+								},
+							],
+							default: 'phone',
+							description: 'What kind of endpoint this is',
+						},
+						{
+							displayName: 'Extension',
+							name: 'extension',
+							type: 'string',
+							default: '',
+							placeholder: '1001',
+							displayOptions: { show: { endpointType: ['vbc'] } },
+							description: 'The VBC extension, digits only',
+						},
+						{
+							displayName: 'Number',
+							name: 'number',
+							type: 'string',
+							default: '',
+							placeholder: '14155550100',
+							displayOptions: { show: { endpointType: ['phone'] } },
+							description:
+								'The number in international format, 7 to 15 digits; a leading +, spaces and dashes are removed',
+						},
+						{
+							displayName: 'SIP URI',
+							name: 'sipUri',
+							type: 'string',
+							default: '',
+							placeholder: 'sip:rebekka@sip.example.com',
+							displayOptions: { show: { endpointType: ['sip'] } },
+							description: 'The SIP address, starting with sip: or sips:',
+						},
+						{
+							displayName: 'URI',
+							name: 'uri',
+							type: 'string',
+							default: '',
+							placeholder: 'wss://example.com/socket',
+							displayOptions: { show: { endpointType: ['websocket'] } },
+							description: 'The ws:// or wss:// URL of your WebSocket server',
+						},
+						{
+							displayName: 'User',
+							name: 'user',
+							type: 'string',
+							default: '',
+							placeholder: 'jamie',
+							displayOptions: { show: { endpointType: ['app'] } },
+							description: 'The name of a user of this application',
+						},
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Connect Options',
+			name: 'connectOptions',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			displayOptions: only('connect'),
+			options: [
+				eventMethodField('the connected leg’s events'),
+				{
+					displayName: 'Event Type Synchronous',
+					name: 'eventTypeSynchronous',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether the connect waits for the Event URL, which can then answer with an NCCO that replaces this one (eventType: synchronous)',
+				},
+				eventUrlField('the connected leg’s events'),
+				{
+					displayName: 'From',
+					name: 'from',
+					type: 'string',
+					default: '',
+					placeholder: '14155550100',
+					description:
+						'The caller ID the endpoint sees: one of your Vonage numbers, in international format',
+				},
+				{
+					displayName: 'Limit (Seconds)',
+					name: 'callLimit',
+					type: 'number',
+					typeOptions: { minValue: 1, maxValue: 7200 },
+					default: 7200,
+					description: '1 to 7200: the longest the connected call lasts',
+				},
+				{
+					displayName: 'Machine Detection',
+					name: 'machineDetection',
+					type: 'options',
+					options: [
+						{ name: 'Continue', value: 'continue' },
+						{ name: 'Hang Up', value: 'hangup' },
+					],
+					default: 'continue',
+					description: 'What Vonage does when a machine answers the phone',
+				},
+				{
+					displayName: 'Random From Number',
+					name: 'randomFromNumber',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether Vonage picks one of the application’s numbers as the caller ID (instead of From)',
+				},
+				{
+					displayName: 'Ringback Tone',
+					name: 'ringbackTone',
+					type: 'string',
+					default: '',
+					placeholder: 'https://example.com/ringback.mp3',
+					description: 'A URL of audio the caller hears while the endpoint rings',
+				},
+				{
+					displayName: 'Timeout (Seconds)',
+					name: 'timeout',
+					type: 'number',
+					typeOptions: { minValue: 3, maxValue: 7200 },
+					default: 60,
+					description: 'How long the endpoint may ring unanswered',
+				},
+			],
+		},
+		// ---------- conversation ----------
+		{
+			displayName: 'Conversation Name',
+			name: 'name',
+			type: 'string',
+			default: '',
+			placeholder: 'support-room-1',
+			displayOptions: only('conversation'),
+			description:
+				'The conversation to create or join; calls given the same name talk to each other',
+		},
+		{
+			displayName: 'Conversation Options',
+			name: 'conversationOptions',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			displayOptions: only('conversation'),
+			options: [
+				{
+					displayName: 'Can Hear',
+					name: 'canHear',
+					type: 'string',
+					default: '',
+					placeholder: 'leg UUIDs, comma-separated',
+					description: 'Only these call legs are heard by this one (comma-separated leg UUIDs)',
+				},
+				{
+					displayName: 'Can Speak',
+					name: 'canSpeak',
+					type: 'string',
+					default: '',
+					placeholder: 'leg UUIDs, comma-separated',
+					description: 'Only these call legs hear this one (comma-separated leg UUIDs)',
+				},
+				{
+					displayName: 'End On Exit',
+					name: 'endOnExit',
+					type: 'boolean',
+					default: false,
+					description: 'Whether the conversation ends when this (moderator) call leaves',
+				},
+				{
+					displayName: 'Music On Hold URL',
+					name: 'musicOnHoldUrl',
+					type: 'string',
+					default: '',
+					placeholder: 'https://example.com/hold.mp3',
+					description: 'Audio played until the conversation starts',
+				},
+				{
+					displayName: 'Mute',
+					name: 'mute',
+					type: 'boolean',
+					default: false,
+					description: 'Whether this call leg joins muted',
+				},
+				{
+					displayName: 'Record',
+					name: 'record',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether the conversation is recorded; the recording event goes to the call’s event URL',
+				},
+				{
+					displayName: 'Start On Enter',
+					name: 'startOnEnter',
+					type: 'boolean',
+					default: true,
+					description:
+						'Whether the conversation starts when this leg joins (off: others wait with music on hold)',
+				},
+			],
+		},
+		// ---------- notify ----------
+		{
+			displayName: 'Payload',
+			name: 'payload',
+			type: 'json',
+			default: '{}',
+			displayOptions: only('notify'),
+			description: 'A JSON object sent to the Event URL, e.g. {"step": "menu"}',
+		},
+		{
+			displayName: 'Notify Event URL',
+			name: 'notifyEventUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://example.com/progress',
+			displayOptions: only('notify'),
+			description: 'Where Vonage sends the payload (required for notify)',
+		},
+		{
+			displayName: 'Notify Options',
+			name: 'notifyOptions',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			displayOptions: only('notify'),
+			options: [eventMethodField('the payload')],
+		},
+	];
+}
+
+/** The "Actions" field: the NCCO as an ordered list of actions with their own fields. */
+export function nccoActionsField(
+	name: string,
+	displayOptions: INodeProperties['displayOptions'],
+	example = 'Hello from n8n',
+): INodeProperties {
+	const action: INodePropertyCollection = {
+		displayName: 'Action',
+		name: 'action',
+		values: actionFields(),
+	};
+	return {
+		displayName: 'Actions',
+		name,
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add Action',
+		default: { action: [{ type: 'talk', text: example }] },
+		displayOptions,
+		description:
+			'The NCCO’s actions, run in this order (Vonage’s NCCO reference describes each). Values can be expressions.',
+		options: [action],
+	};
+}
+
+/** The "NCCO Source" choice: Build from fields, or JSON as before. */
+export function nccoSourceField(
+	name: string,
+	defaultSource: 'build' | 'json',
+	displayOptions: INodeProperties['displayOptions'],
+): INodeProperties {
+	return {
+		displayName: 'NCCO Source',
+		name,
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Build', value: 'build', description: 'A list of actions with their own fields' },
+			{ name: 'JSON', value: 'json', description: 'The NCCO as a JSON array of actions' },
+		],
+		default: defaultSource,
+		displayOptions,
+		description: 'How the NCCO is given: built from fields, or written as JSON',
+	};
+}
+
+/**
+ * A version-dependent NCCO Source: nodes of `versions` (those saved before the choice existed,
+ * which n8n saved without the parameter) read JSON; newer versions default to Build.
+ */
+export function nccoSourceFields(
+	name: string,
+	show: IDataObject,
+	jsonVersions: number[],
+	firstBuildVersion: number,
+): INodeProperties[] {
+	return [
+		nccoSourceField(name, 'json', { show: { ...show, '@version': jsonVersions } }),
+		nccoSourceField(name, 'build', {
+			show: { ...show, '@version': [{ _cnd: { gte: firstBuildVersion } }] },
+		}),
+	];
+}
