@@ -213,8 +213,19 @@ function sandboxCredentials(url, sandbox, { oauthTokenData } = {}) {
  * its /authorize page, and the code is exchanged at /token with the consumer key and secret as HTTP
  * Basic auth. Returns the token answer, which n8n stores as a connected credential's oauthTokenData.
  */
+/** A loopback request, tried again once after a connection error (seen once on a busy machine). */
+async function localFetch(url, init) {
+	try {
+		return await fetch(url, init);
+	} catch (error) {
+		log(`${init?.method ?? 'GET'} ${url} failed (${error.cause?.code ?? error.message}); trying once more`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		return await fetch(url, init);
+	}
+}
+
 async function sandboxOAuth2TokenData(url, sandbox, redirectUri) {
-	const signIn = await fetch(`${url}/authorize`, {
+	const signIn = await localFetch(`${url}/authorize`, {
 		method: 'POST',
 		redirect: 'manual',
 		headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -222,7 +233,7 @@ async function sandboxOAuth2TokenData(url, sandbox, redirectUri) {
 	});
 	const code = signIn.status === 302 ? new URL(signIn.headers.get('location')).searchParams.get('code') : null;
 	if (!code) throw new Error(`signing the sandbox user in at ${url}/authorize failed (${signIn.status})`);
-	const exchange = await fetch(`${url}/token`, {
+	const exchange = await localFetch(`${url}/token`, {
 		method: 'POST',
 		headers: {
 			'content-type': 'application/x-www-form-urlencoded',

@@ -230,6 +230,8 @@ async function waitForRegistration(standin, urlPart, timeoutMs = 30_000) {
 }
 
 main().catch((error) => {
-	console.error(`npm start failed: ${error.message ?? error}`);
+	// fetch() says only "fetch failed"; its cause names the socket error and the address.
+	const cause = error.cause ? ` (${error.cause.code ?? ''} ${error.cause.message ?? error.cause})` : '';
+	console.error(`npm start failed: ${error.message ?? error}${cause}`);
 	process.exit(1);
 });
