@@ -1,4 +1,9 @@
-import type { IDataObject, INodeProperties, INodePropertyCollection } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeProperties,
+	INodePropertyCollection,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 
 /**
  * The fields of the NCCO builder (nccoBuilder.ts builds and checks the NCCO from them): a Call
@@ -10,6 +15,27 @@ import type { IDataObject, INodeProperties, INodePropertyCollection } from 'n8n-
  * ({talk: [...], input: [...]}), so "one option per action type" would lose the order of
  * talk → input → talk, and an NCCO's order is its call flow.
  */
+
+/** Where a call or a connect action goes: the endpoint types of Voice calls and of connect. */
+export const ENDPOINT_TYPE_OPTIONS: INodePropertyOptions[] = [
+	{
+		name: 'App User',
+		value: 'app',
+		description: 'A user of the application, in a Client SDK app',
+	},
+	{ name: 'Phone', value: 'phone', description: 'A phone number' },
+	{ name: 'SIP', value: 'sip', description: 'A SIP address, e.g. of a PBX or a SIP phone' },
+	{
+		name: 'VBC Extension',
+		value: 'vbc',
+		description: 'The extension of a Vonage Business Communications user',
+	},
+	{
+		name: 'WebSocket',
+		value: 'websocket',
+		description: 'Your WebSocket server, which receives the call’s audio',
+	},
+];
 
 export const NCCO_ACTION_TYPES = [
 	'talk',
@@ -470,25 +496,7 @@ function actionFields(): INodeProperties[] {
 							displayName: 'Endpoint Type',
 							name: 'endpointType',
 							type: 'options',
-							options: [
-								{
-									name: 'App User',
-									value: 'app',
-									description: 'A user of the application, in a Client SDK app',
-								},
-								{ name: 'Phone', value: 'phone', description: 'A phone number' },
-								{ name: 'SIP', value: 'sip', description: 'A SIP address' },
-								{
-									name: 'VBC Extension',
-									value: 'vbc',
-									description: 'A Vonage Business Communications extension',
-								},
-								{
-									name: 'WebSocket',
-									value: 'websocket',
-									description: 'Your WebSocket server, which receives the call’s audio',
-								},
-							],
+							options: ENDPOINT_TYPE_OPTIONS,
 							default: 'phone',
 							description: 'What kind of endpoint this is',
 						},

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { requiredPhoneNumber } from './itemHelpers';
 import { nccoFrom } from './nccoBuilder';
-import { nccoActionsField, nccoSourceFields } from './nccoFields';
+import { ENDPOINT_TYPE_OPTIONS, nccoActionsField, nccoSourceFields } from './nccoFields';
 import { checkUrl, checkWholeNumber, FieldError } from './validation';
 
 /**
@@ -48,25 +48,7 @@ export function createCallFields({
 			displayName: 'To',
 			name: 'toType',
 			type: 'options',
-			options: [
-				{
-					name: 'App User',
-					value: 'app',
-					description: 'A user of the application, in a Client SDK app',
-				},
-				{ name: 'Phone', value: 'phone', description: 'A phone number' },
-				{ name: 'SIP', value: 'sip', description: 'A SIP address, e.g. of a PBX or a SIP phone' },
-				{
-					name: 'VBC Extension',
-					value: 'vbc',
-					description: 'The extension of a Vonage Business Communications user',
-				},
-				{
-					name: 'WebSocket',
-					value: 'websocket',
-					description: 'Your WebSocket server, which receives the call’s audio',
-				},
-			],
+			options: ENDPOINT_TYPE_OPTIONS,
 			default: 'phone',
 			displayOptions: show(),
 			description: 'Who the call goes to',
