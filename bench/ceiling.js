@@ -22,15 +22,15 @@
  * Settings: CEILING_RATES (default 20,30,40,50,60,80,100,130,160,200), CEILING_STEP_S (60),
  * CEILING_SETUPS (regular,queue1,queue2). Needs Debian's postgresql and redis-server for queue mode.
  */
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
 const runtime = require('../scripts/n8n-runtime');
+const { queueCluster } = require('../scripts/queue-cluster');
 
 const PROFILE = process.env.CEILING_PROFILE === '1';
 if (process.env.VONAGE_CEILING !== '1' && !PROFILE) {
@@ -53,15 +53,13 @@ const STEP_S = Number(process.env.CEILING_STEP_S ?? 60);
 const SETUPS = (process.env.CEILING_SETUPS ?? 'regular,queue1,queue2').split(',');
 const DRAIN_MS = 60_000;
 const RESULTS = path.join(runtime.ROOT, 'bench', PROFILE ? 'webhook-processor-profile.json' : 'delivery-ceiling.json');
-const PG_BIN = fs.existsSync('/usr/lib/postgresql')
-	? fs.readdirSync('/usr/lib/postgresql').map((v) => `/usr/lib/postgresql/${v}/bin`).find((dir) => fs.existsSync(`${dir}/initdb`))
-	: undefined;
-const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((file) => fs.existsSync(file));
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-ceiling-'));
 fs.chmodSync(work, 0o755);
 const BASE = 8000 + Math.floor(Math.random() * 150) * 6;
-const PORTS = { regular: BASE, main: BASE + 1, worker: BASE + 2, webhookA: BASE + 3, webhookB: BASE + 4, balancer: BASE + 5, postgres: BASE + 2000, redis: BASE + 2001 };
+// Made only when a queue-mode setup runs: regular mode needs neither Postgres nor Redis.
+let cluster;
+const PORTS = { regular: BASE };
 const cleanups = [];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (message) => console.log(`[ceiling ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -69,7 +67,21 @@ const log = (message) => console.log(`[ceiling ${new Date().toISOString().slice(
 const example = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples', 'vis-trigger-queue.json'), 'utf8'));
 const visWorkflow = triggerOnlyWorkflow(example, 'ceilingVisTrigger1');
 const webhookWorkflow = referenceWebhookWorkflow('ceilingWebhookNode1');
-const TARGETS = { vis: visWorkflow, webhook: webhookWorkflow };
+/**
+ * n8n's Webhook node checking a header against a Header Auth credential: like the VIS Trigger, a
+ * start node with a credential, which n8n checks (a database query) before every execution.
+ */
+const HEADER_AUTH = { id: 'ceilingHeaderAuth', name: 'Load reference header', type: 'httpHeaderAuth', data: { name: 'x-load-token', value: crypto.randomBytes(16).toString('hex') } };
+const webhookAuthWorkflow = referenceWebhookWorkflow('ceilingWebhookAuth1');
+webhookAuthWorkflow.name = 'Load reference: n8n Webhook node with Header Auth';
+Object.assign(webhookAuthWorkflow.nodes[0], {
+	parameters: { ...webhookAuthWorkflow.nodes[0].parameters, path: 'load-reference-auth', authentication: 'headerAuth' },
+	credentials: { httpHeaderAuth: { id: HEADER_AUTH.id, name: HEADER_AUTH.name } },
+});
+const TARGETS = { vis: visWorkflow, webhook: webhookWorkflow, webhookAuth: webhookAuthWorkflow };
+const CPU_RATE = Number(process.env.CEILING_CPU_RATE ?? 40);
+const CPU_S = Number(process.env.CEILING_CPU_S ?? 30);
+const CPU_ROUNDS = Number(process.env.CEILING_CPU_ROUNDS ?? 3);
 
 /** CPU time (user + system) a process has used so far, in ms; Linux only. */
 function cpuMs(pid) {
@@ -81,84 +93,11 @@ function cpuMs(pid) {
 	}
 }
 
-function run(command, args) {
-	const result = spawnSync(command, args, { encoding: 'utf8' });
-	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr || result.stdout}`);
-}
-
-async function portOpen(port) {
-	return await new Promise((resolve) => {
-		const socket = net.connect(port, '127.0.0.1', () => {
-			socket.end();
-			resolve(true);
-		});
-		socket.on('error', () => resolve(false));
-	});
-}
-
-async function startPostgresAndRedis() {
-	if (!PG_BIN || !REDIS) throw new Error('queue mode needs Debian\'s postgresql and redis-server (apt-get install -y postgresql redis-server)');
-	const data = path.join(work, 'pg');
-	fs.mkdirSync(data);
-	run('chown', ['postgres', data]);
-	const asPostgres = (bin, args) => run('runuser', ['-u', 'postgres', '--', `${PG_BIN}/${bin}`, ...args]);
-	asPostgres('initdb', ['-D', data, '-U', 'n8n', '--auth=trust', '-E', 'UTF8']);
-	asPostgres('pg_ctl', ['-D', data, '-l', path.join(data, 'log'), '-w', '-o', `-p ${PORTS.postgres} -k ${data} -c listen_addresses=127.0.0.1`, 'start']);
-	cleanups.push(() => asPostgres('pg_ctl', ['-D', data, '-m', 'fast', 'stop']));
-	asPostgres('createdb', ['-h', '127.0.0.1', '-p', String(PORTS.postgres), '-U', 'n8n', 'n8n']);
-	const redis = spawn(REDIS, ['--port', String(PORTS.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-	cleanups.push(() => redis.kill('SIGTERM'));
-	for (let i = 0; i < 40 && !(await portOpen(PORTS.redis)); i++) await sleep(250);
-}
-
-/** Round-robin over the webhook processors, as a load balancer in front of them would. */
-function startBalancer() {
-	const targets = [PORTS.webhookA, PORTS.webhookB];
-	let next = 0;
-	const server = http.createServer((req, res) => {
-		// A connection per request, as from the sender: an idle kept-alive one that the processor has
-		// closed would fail the next request with "socket hang up", which is not what is measured.
-		const upstream = http.request({ host: '127.0.0.1', port: targets[next++ % targets.length], path: req.url, method: req.method, headers: req.headers, agent: false }, (answer) => {
-			res.writeHead(answer.statusCode, answer.headers);
-			answer.pipe(res);
-		});
-		upstream.on('error', (error) => res.writeHead(502).end(error.message));
-		req.pipe(upstream);
-	});
-	server.listen(PORTS.balancer, '127.0.0.1');
-	cleanups.push(() => server.close());
-}
-
-function queueEnv(name, port, extra = {}) {
-	return runtime.n8nEnv(path.join(work, name), port, {
-		DB_TYPE: 'postgresdb',
-		DB_POSTGRESDB_HOST: '127.0.0.1',
-		DB_POSTGRESDB_PORT: String(PORTS.postgres),
-		DB_POSTGRESDB_DATABASE: 'n8n',
-		DB_POSTGRESDB_USER: 'n8n',
-		DB_POSTGRESDB_PASSWORD: '',
-		DB_POSTGRESDB_POOL_SIZE: '10',
-		...runtime.BUSY_LINE_ENV,
-		EXECUTIONS_MODE: 'queue',
-		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-		QUEUE_BULL_REDIS_PORT: String(PORTS.redis),
-		N8N_WEBHOOK_URL: `http://127.0.0.1:${PORTS.balancer}/`,
-		N8N_RUNNERS_BROKER_PORT: String(port + 3000),
-		...extra,
-	});
-}
-
-const ROLES = {
-	main: { command: 'start', port: PORTS.main, extra: { N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' } },
-	worker: { command: 'worker', port: PORTS.worker, extra: { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(PORTS.worker) } },
-	webhookA: { command: 'webhook', port: PORTS.webhookA, extra: {} },
-	webhookB: { command: 'webhook', port: PORTS.webhookB, extra: {} },
-};
 const processes = {};
 
 async function startRole(name, extraEnv = {}) {
-	const role = ROLES[name];
-	const env = { ...queueEnv(name, role.port, role.extra), ...extraEnv };
+	const role = cluster.roles[name];
+	const env = cluster.roleEnv(name, extraEnv);
 	const { child } = await runtime.startN8n(n8nBin, env, path.join(work, `${name}.log`), 180_000, role.command, role.port);
 	processes[name] = child;
 	if (role.command === 'webhook') await servesWebhooks(role.port);
@@ -190,7 +129,7 @@ async function importAll(env, folder, standin) {
 	const credentials = runtime.sandboxCredentials(standin.url, standin.sandbox);
 	// Registration checks and renewals of every process: far above the default 10 VIS requests a minute.
 	credentials.find((c) => c.type === 'vonageVisPasswordApi').data.requestsPerMinute = 1000;
-	await runtime.importCredentials(n8nBin, env, folder, credentials);
+	await runtime.importCredentials(n8nBin, env, folder, [...credentials, HEADER_AUTH]);
 	for (const workflow of Object.values(TARGETS)) {
 		const file = path.join(work, `${workflow.id}.json`);
 		fs.writeFileSync(file, JSON.stringify(workflow));
@@ -238,8 +177,9 @@ function sender(target, baseUrl, hook, standin) {
 			return post(url, JSON.stringify({ event }), { 'x-von-signature': visSignature(hook, event), 'x-von-webhook-id': hook.id, 'x-von-delivery-id': crypto.randomUUID(), 'x-von-attempt': '1' });
 		};
 	}
-	const url = `${baseUrl}/webhook/load-reference`;
-	return () => post(url, JSON.stringify({ event: standin.sampleEvent({ state: 'RINGING' }) }), {});
+	const url = `${baseUrl}/webhook/${TARGETS[target].nodes[0].parameters.path}`;
+	const headers = target === 'webhookAuth' ? { [HEADER_AUTH.data.name]: HEADER_AUTH.data.value } : {};
+	return () => post(url, JSON.stringify({ event: standin.sampleEvent({ state: 'RINGING' }) }), headers);
 }
 
 /**
@@ -306,17 +246,55 @@ async function quiet(count) {
 	}
 }
 
+const median = (values) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/**
+ * CPU per delivery of the three targets at one rate, in CPU_ROUNDS rounds whose order rotates, so
+ * a noisy minute of the shared machine weighs on one run of one target, not on its figure: the
+ * figure is the median of its runs. "handling" is what the processes that take the deliveries
+ * spend (the one n8n in regular mode, the webhook processors in queue mode); "all" adds the main
+ * and the worker.
+ */
+async function cpuSideBySide(setup, { baseUrl, hook, standin, count, pids }) {
+	const handlingRoles = Object.keys(pids).filter((role) => role === 'n8n' || role.startsWith('webhook'));
+	const runs = Object.fromEntries(Object.keys(TARGETS).map((target) => [target, []]));
+	const targets = Object.keys(TARGETS);
+	for (let round = 0; round < CPU_ROUNDS; round++) {
+		for (let i = 0; i < targets.length; i++) {
+			const target = targets[(i + round) % targets.length];
+			await quiet(count);
+			const step = await loadStep({ send: sender(target, baseUrl, hook, standin), perSecond: CPU_RATE, seconds: CPU_S, count, workflowId: TARGETS[target].id, pids });
+			const sum = (roles) => Math.round(10 * roles.reduce((total, role) => total + step.cpuMsPerDelivery[role], 0)) / 10;
+			runs[target].push({ handling: sum(handlingRoles), all: sum(Object.keys(pids)), held: step.held, p99Ms: step.p99Ms });
+			log(`${setup} CPU round ${round + 1} ${target}: ${JSON.stringify(runs[target].at(-1))}`);
+		}
+	}
+	const figures = Object.fromEntries(targets.map((target) => [target, { handlingMsPerDelivery: median(runs[target].map((r) => r.handling)), allMsPerDelivery: median(runs[target].map((r) => r.all)), runs: runs[target] }]));
+	const ratio = (a, b) => Math.round((100 * a) / b) / 100;
+	return {
+		rule: `${CPU_RATE} deliveries/s for ${CPU_S} s, ${CPU_ROUNDS} rounds in rotating order; median CPU ms per delivery; handling = ${handlingRoles.join(' + ')}`,
+		...figures,
+		visToWebhook: { handling: ratio(figures.vis.handlingMsPerDelivery, figures.webhook.handlingMsPerDelivery), all: ratio(figures.vis.allMsPerDelivery, figures.webhook.allMsPerDelivery) },
+		visToWebhookWithHeaderAuth: { handling: ratio(figures.vis.handlingMsPerDelivery, figures.webhookAuth.handlingMsPerDelivery), all: ratio(figures.vis.allMsPerDelivery, figures.webhookAuth.allMsPerDelivery) },
+	};
+}
+
 /** Steps the rate up for both targets side by side (VIS, then Webhook, at each rate) until both fail. */
 async function stepUp(setup, { baseUrl, hook, standin, count, pids }) {
 	const results = { vis: [], webhook: [] };
 	const ceiling = { vis: 0, webhook: 0 };
 	const failed = { vis: false, webhook: false };
-	// Fresh processes compile n8n's webhook path on their first deliveries: both targets are warmed
+	// Fresh processes compile n8n's webhook path on their first deliveries: every target is warmed
 	// up first, and the order alternates from rate to rate, so neither pays for that alone.
-	for (const target of ['vis', 'webhook']) {
+	for (const target of Object.keys(TARGETS)) {
 		await quiet(count);
 		await loadStep({ send: sender(target, baseUrl, hook, standin), perSecond: 20, seconds: 15, count, workflowId: TARGETS[target].id, pids: {} });
 	}
+	const cpu = CPU_ROUNDS > 0 ? await cpuSideBySide(setup, { baseUrl, hook, standin, count, pids }) : undefined;
 	for (const [index, perSecond] of RATES.entries()) {
 		for (const target of index % 2 ? ['webhook', 'vis'] : ['vis', 'webhook']) {
 			if (failed[target]) continue;
@@ -329,7 +307,7 @@ async function stepUp(setup, { baseUrl, hook, standin, count, pids }) {
 		}
 		if (failed.vis && failed.webhook) break;
 	}
-	return { ceilingPerSecond: ceiling, ratioVisToWebhook: ceiling.webhook ? Math.round((100 * ceiling.vis) / ceiling.webhook) / 100 : null, steps: results };
+	return { ceilingPerSecond: ceiling, ratioVisToWebhook: ceiling.webhook ? Math.round((100 * ceiling.vis) / ceiling.webhook) / 100 : null, cpuSideBySide: cpu, steps: results };
 }
 
 /** The registration the n8n at baseUrl made (an earlier setup's, with its own key, may still be there). */
@@ -367,12 +345,15 @@ async function regularMode(standin) {
 	return { setup: 'regular mode: one n8n process (SQLite)', ...result };
 }
 
-async function queueCluster(standin) {
-	await startPostgresAndRedis();
-	startBalancer();
-	for (const name of ['main', 'worker', 'webhookA', 'webhookB']) installInto(path.join(work, name));
-	const mainEnv = queueEnv('main', PORTS.main, ROLES.main.extra);
-	await importAll(mainEnv, path.join(work, 'main'), standin);
+async function startQueueMode(standin) {
+	cluster = queueCluster(work, BASE + 1);
+	Object.assign(PORTS, cluster.ports);
+	cleanups.push(() => cluster.stop());
+	await cluster.startPostgres();
+	await cluster.startRedis();
+	cluster.startBalancer({ connectionPerRequest: true });
+	for (const name of Object.keys(cluster.roles)) installInto(path.join(work, name));
+	await importAll(cluster.roleEnv('main'), path.join(work, 'main'), standin);
 	await startRole('main');
 	const hook = await waitForRegistration(standin, `http://127.0.0.1:${PORTS.balancer}`, visWorkflow.nodes[0].webhookId);
 	await startRole('worker');
@@ -403,7 +384,7 @@ function selfTimes(file, fromEndMs, toEndMs) {
 }
 
 async function profileProcessor(standin) {
-	const { hook, count } = await queueCluster(standin);
+	const { hook, count } = await startQueueMode(standin);
 	const PROFILE_S = Number(process.env.CEILING_PROFILE_S ?? 30);
 	const perSecond = 20;
 	const out = {};
@@ -457,7 +438,7 @@ async function ceiling(standin) {
 		save();
 	}
 	if (SETUPS.includes('queue1') || SETUPS.includes('queue2')) {
-		const { hook, count } = await queueCluster(standin);
+		const { hook, count } = await startQueueMode(standin);
 		const webhookA = await startRole('webhookA');
 		if (SETUPS.includes('queue1')) {
 			const pids = { main: processes.main.pid, worker: processes.worker.pid, webhookA: webhookA.pid };
@@ -474,7 +455,7 @@ async function ceiling(standin) {
 			save();
 		}
 	}
-	return { saved: RESULTS, setups: setups.map((s) => ({ setup: s.setup, ceilingPerSecond: s.ceilingPerSecond, ratioVisToWebhook: s.ratioVisToWebhook, gainFromSecondProcessor: s.gainFromSecondProcessor })) };
+	return { saved: RESULTS, setups: setups.map((s) => ({ setup: s.setup, ceilingPerSecond: s.ceilingPerSecond, ratioVisToWebhook: s.ratioVisToWebhook, gainFromSecondProcessor: s.gainFromSecondProcessor, cpu: s.cpuSideBySide && { visToWebhook: s.cpuSideBySide.visToWebhook, visToWebhookWithHeaderAuth: s.cpuSideBySide.visToWebhookWithHeaderAuth } })) };
 }
 
 async function main() {
@@ -514,7 +495,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 main()
 	.catch((error) => {
 		console.error(`ceiling FAILED: ${error.stack ?? error}`);
-		for (const name of ['regular', ...Object.keys(ROLES)]) {
+		for (const name of ['regular', 'main', 'worker', 'webhookA', 'webhookB']) {
 			if (fs.existsSync(path.join(work, `${name}.log`))) console.error(`--- ${name} log ---\n${runtime.tail(path.join(work, `${name}.log`), 30)}`);
 		}
 		process.exitCode = 1;

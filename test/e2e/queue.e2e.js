@@ -19,10 +19,8 @@
  * installs them and their absence fails.
  */
 const assert = require('node:assert/strict');
-const { spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -30,10 +28,9 @@ const runtime = require('../../scripts/n8n-runtime');
 const { deliveryLoad, referenceWebhookWorkflow, triggerOnlyWorkflow, postToReferenceWebhook } = require('./deliveryLoad');
 const { finishedExecutions, loadOutcome, n8nBrowser, ranNode, sleep, step, underN8nNode, visSignature, waitFor } = require('./helpers');
 
-const PG_BIN = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').map((v) => `/usr/lib/postgresql/${v}/bin`).find((dir) => fs.existsSync(`${dir}/initdb`)) : undefined;
-const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((file) => fs.existsSync(file));
-if (!PG_BIN || !REDIS) {
-	const banner = `\n${'!'.repeat(78)}\n!! queue-mode end-to-end suite NOT RUN: it needs Debian's postgresql and redis-server\n!! (apt-get install -y postgresql redis-server). .ci/run installs them.\n${'!'.repeat(78)}\n`;
+const { queueCluster, MISSING } = require('../../scripts/queue-cluster');
+if (MISSING) {
+	const banner = `\n${'!'.repeat(78)}\n!! queue-mode end-to-end suite NOT RUN: it needs ${MISSING}.\n!! .ci/run installs them.\n${'!'.repeat(78)}\n`;
 	console.log(banner);
 	process.exit(process.env.CI ? 1 : 0);
 }
@@ -45,8 +42,9 @@ const { createStandin } = require('../../sandbox/server');
 const n8nBin = process.env.E2E_N8N_BIN;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-queue-'));
 fs.chmodSync(work, 0o755);
-const BASE = 7000 + Math.floor(Math.random() * 200) * 5;
-const PORTS = { main: BASE, worker: BASE + 1, webhookA: BASE + 2, webhookB: BASE + 3, balancer: BASE + 4, postgres: BASE + 2000, redis: BASE + 2001 };
+const cluster = queueCluster(work, 7000 + Math.floor(Math.random() * 200) * 5);
+const PORTS = cluster.ports;
+const ROLES = cluster.roles;
 const examples = (file) => JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples', file), 'utf8'));
 const triggerWorkflow = examples('vis-trigger-queue.json');
 const voiceWorkflow = examples('voice-answer-queue.json');
@@ -55,92 +53,12 @@ const loadWorkflow = triggerOnlyWorkflow(triggerWorkflow, 'vonageVisLoadQ1');
 // Registrations of 60 s instead of VIS's 10 days: renewed in their last 12 s, longer than a main
 // restart takes here, as VIS's 48-hour renewal window is far longer than any restart.
 const WEBHOOK_TTL_MS = 60_000;
-const services = [];
 const processes = {};
 let standin;
 
-function run(command, args, options = {}) {
-	const result = spawnSync(command, args, { encoding: 'utf8', ...options });
-	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr || result.stdout}`);
-	return result.stdout;
-}
-
-async function startPostgres() {
-	const data = path.join(work, 'pg');
-	fs.mkdirSync(data);
-	run('chown', ['postgres', data]);
-	const asPostgres = (bin, args) => run('runuser', ['-u', 'postgres', '--', `${PG_BIN}/${bin}`, ...args]);
-	asPostgres('initdb', ['-D', data, '-U', 'n8n', '--auth=trust', '-E', 'UTF8']);
-	asPostgres('pg_ctl', ['-D', data, '-l', path.join(data, 'log'), '-w', '-o', `-p ${PORTS.postgres} -k ${data} -c listen_addresses=127.0.0.1`, 'start']);
-	services.push(() => asPostgres('pg_ctl', ['-D', data, '-m', 'fast', 'stop']));
-	asPostgres('createdb', ['-h', '127.0.0.1', '-p', String(PORTS.postgres), '-U', 'n8n', 'n8n']);
-}
-
-async function startRedis() {
-	const child = spawn(REDIS, ['--port', String(PORTS.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-	services.push(() => child.kill('SIGTERM'));
-	await waitFor('redis', () => new Promise((resolve) => {
-		const socket = require('node:net').connect(PORTS.redis, '127.0.0.1', () => {
-			socket.end();
-			resolve(true);
-		});
-		socket.on('error', () => resolve(false));
-	}));
-}
-
-/** Round-robin over the two webhook processors; counts who served what. */
-function startBalancer() {
-	const targets = [PORTS.webhookA, PORTS.webhookB];
-	const served = { [PORTS.webhookA]: 0, [PORTS.webhookB]: 0 };
-	let next = 0;
-	const server = http.createServer((req, res) => {
-		const port = targets[next++ % targets.length];
-		served[port]++;
-		const upstream = http.request({ host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-			res.writeHead(answer.statusCode, answer.headers);
-			answer.pipe(res);
-		});
-		upstream.on('error', (error) => res.writeHead(502).end(error.message));
-		req.pipe(upstream);
-	});
-	server.listen(PORTS.balancer, '127.0.0.1');
-	services.push(() => server.close());
-	return served;
-}
-
-function envFor(name, port, extra = {}) {
-	const folder = path.join(work, name);
-	return runtime.n8nEnv(folder, port, {
-		DB_TYPE: 'postgresdb',
-		DB_POSTGRESDB_HOST: '127.0.0.1',
-		DB_POSTGRESDB_PORT: String(PORTS.postgres),
-		DB_POSTGRESDB_DATABASE: 'n8n',
-		DB_POSTGRESDB_USER: 'n8n',
-		DB_POSTGRESDB_PASSWORD: '',
-		// n8n's default of 2 connections is used up under load, its health ping times out, and the
-		// webhook processors answer 503 "Database is not ready" (seen at 20 deliveries/s).
-		DB_POSTGRESDB_POOL_SIZE: '10',
-		...runtime.BUSY_LINE_ENV,
-		EXECUTIONS_MODE: 'queue',
-		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-		QUEUE_BULL_REDIS_PORT: String(PORTS.redis),
-		N8N_WEBHOOK_URL: `http://127.0.0.1:${PORTS.balancer}/`,
-		N8N_RUNNERS_BROKER_PORT: String(port + 3000),
-		...extra,
-	});
-}
-
-const ROLES = {
-	main: { command: 'start', port: PORTS.main, extra: { N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' } },
-	worker: { command: 'worker', port: PORTS.worker, extra: { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(PORTS.worker) } },
-	webhookA: { command: 'webhook', port: PORTS.webhookA, extra: {} },
-	webhookB: { command: 'webhook', port: PORTS.webhookB, extra: {} },
-};
-
 async function start(name) {
 	const role = ROLES[name];
-	const env = envFor(name, role.port, role.extra);
-	const { child } = await runtime.startN8n(n8nBin, env, path.join(work, `${name}.log`), 180_000, role.command, role.port);
+	const { child } = await runtime.startN8n(n8nBin, cluster.roleEnv(name), path.join(work, `${name}.log`), 180_000, role.command, role.port);
 	processes[name] = child;
 }
 
@@ -308,10 +226,10 @@ async function outage(hook) {
 }
 
 async function main() {
-	step(`queue mode: Postgres ${path.basename(path.dirname(PG_BIN))}, Redis, main + worker + 2 webhook processors in ${work}`);
-	await startPostgres();
-	await startRedis();
-	const served = startBalancer();
+	step(`queue mode: Postgres ${cluster.postgresVersion}, Redis, main + worker + 2 webhook processors in ${work}`);
+	await cluster.startPostgres();
+	await cluster.startRedis();
+	const served = cluster.startBalancer();
 	// VIS's pause between delivery retries shrunk from 10 s to 0.25 s, for the outage step.
 	standin = createStandin({ webhookTtlMs: WEBHOOK_TTL_MS, deliveryTimeScale: 0.025 });
 	standin.seedEvents(5);
@@ -325,7 +243,7 @@ async function main() {
 	for (const name of ['worker', 'webhookA', 'webhookB']) {
 		fs.cpSync(path.join(work, 'main', '.n8n', 'nodes'), path.join(work, name, '.n8n', 'nodes'), { recursive: true });
 	}
-	const mainEnv = envFor('main', PORTS.main, ROLES.main.extra);
+	const mainEnv = cluster.roleEnv('main');
 	const credentials = runtime.sandboxCredentials(standin.url, standin.sandbox);
 	// 60-second registrations are checked every 3 s: more VIS requests than the default quota of
 	// 10 a minute the nodes pace themselves to.
@@ -494,10 +412,6 @@ main()
 	.finally(async () => {
 		await stopAll().catch(() => undefined);
 		if (standin) await standin.close();
-		for (const stop of services.reverse()) {
-			try {
-				stop();
-			} catch {}
-		}
+		cluster.stop();
 		if (!process.exitCode && !process.env.E2E_KEEP) fs.rmSync(work, { recursive: true, force: true });
 	});
