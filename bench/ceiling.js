@@ -1,7 +1,7 @@
 'use strict';
 /**
  * How many signed VIS deliveries a second n8n can take on this machine, beside n8n's own Webhook
- * node. Opt-in and slow (about an hour); never part of npm test or CI:
+ * node. Opt-in and slow (about 80 minutes); never part of npm test or CI:
  *
  *   VONAGE_CEILING=1 node bench/ceiling.js
  *
@@ -17,10 +17,17 @@
  * Instead CPU-profiles one webhook processor (queue mode) under 20 deliveries a second for 30 s,
  * a new processor for each of the two workflows, and writes the functions whose self time per
  * delivery differs most to bench/webhook-processor-profile.json (the .cpuprofile files stay in
- * the work folder, which it prints).
+ * the work folder, which it prints). CEILING_PROFILE=regular does the same for the one n8n of
+ * regular mode at 60 a second, into bench/regular-mode-profile.json.
+ *
+ * Before stepping up, each setup measures CPU per delivery side by side at CEILING_CPU_RATE (40)
+ * for CEILING_CPU_S (30) seconds, CEILING_CPU_ROUNDS (3, 0 skips it) rounds in rotating order:
+ * the VIS Trigger, n8n's Webhook node, and n8n's Webhook node with a Header Auth credential.
  *
  * Settings: CEILING_RATES (default 20,30,40,50,60,80,100,130,160,200), CEILING_STEP_S (60),
- * CEILING_SETUPS (regular,queue1,queue2). Needs Debian's postgresql and redis-server for queue mode.
+ * CEILING_SETUPS (regular,queue1,queue2), CEILING_TARGETS (vis,webhook; add webhookAuth to step
+ * the Header Auth Webhook node too), CEILING_RESULTS (another file for the figures),
+ * CEILING_PROFILE_RATE, CEILING_PROFILE_S. Needs Debian's postgresql and redis-server for queue mode.
  */
 const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -32,9 +39,11 @@ const path = require('node:path');
 const runtime = require('../scripts/n8n-runtime');
 const { queueCluster } = require('../scripts/queue-cluster');
 
-const PROFILE = process.env.CEILING_PROFILE === '1';
+// CEILING_PROFILE=1 (or queue) profiles a queue-mode webhook processor; =regular the one n8n of regular mode.
+const PROFILE_MODE = process.env.CEILING_PROFILE;
+const PROFILE = ['1', 'queue', 'regular'].includes(PROFILE_MODE);
 if (process.env.VONAGE_CEILING !== '1' && !PROFILE) {
-	console.log('bench/ceiling.js is opt-in: VONAGE_CEILING=1 (the ceiling, about an hour) or CEILING_PROFILE=1 (a webhook processor profiled).');
+	console.log('bench/ceiling.js is opt-in: VONAGE_CEILING=1 (the ceiling, about 80 minutes) or CEILING_PROFILE=1|regular (a webhook processor, or regular mode\'s n8n, profiled).');
 	process.exit(0);
 }
 if (!process.versions.node.startsWith('24.')) {
@@ -52,7 +61,9 @@ const RATES = (process.env.CEILING_RATES ?? '20,30,40,50,60,80,100,130,160,200')
 const STEP_S = Number(process.env.CEILING_STEP_S ?? 60);
 const SETUPS = (process.env.CEILING_SETUPS ?? 'regular,queue1,queue2').split(',');
 const DRAIN_MS = 60_000;
-const RESULTS = path.join(runtime.ROOT, 'bench', PROFILE ? 'webhook-processor-profile.json' : 'delivery-ceiling.json');
+const RESULTS = process.env.CEILING_RESULTS
+	? path.resolve(process.env.CEILING_RESULTS)
+	: path.join(runtime.ROOT, 'bench', !PROFILE ? 'delivery-ceiling.json' : PROFILE_MODE === 'regular' ? 'regular-mode-profile.json' : 'webhook-processor-profile.json');
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-ceiling-'));
 fs.chmodSync(work, 0o755);
@@ -82,6 +93,9 @@ const TARGETS = { vis: visWorkflow, webhook: webhookWorkflow, webhookAuth: webho
 const CPU_RATE = Number(process.env.CEILING_CPU_RATE ?? 40);
 const CPU_S = Number(process.env.CEILING_CPU_S ?? 30);
 const CPU_ROUNDS = Number(process.env.CEILING_CPU_ROUNDS ?? 3);
+/** Whose ceiling is stepped for: the VIS Trigger and the Webhook node, or also the Header Auth one. */
+const CEILING_TARGETS = (process.env.CEILING_TARGETS ?? 'vis,webhook').split(',');
+for (const target of CEILING_TARGETS) if (!TARGETS[target]) throw new Error(`CEILING_TARGETS: unknown target ${target}; known: ${Object.keys(TARGETS).join(', ')}`);
 
 /** CPU time (user + system) a process has used so far, in ms; Linux only. */
 function cpuMs(pid) {
@@ -91,6 +105,32 @@ function cpuMs(pid) {
 	} catch {
 		return Number.NaN;
 	}
+}
+
+/** CPU time (user + system) of a process's children that have exited and been waited for, in ms. */
+function exitedChildrenCpuMs(pid) {
+	try {
+		const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+	} catch {
+		return 0;
+	}
+}
+
+/**
+ * The CPU of what is not n8n but works for each delivery too: Postgres and Redis in queue mode,
+ * and this process, which sends the deliveries and is the stand-in. On a machine this small they
+ * share the cores with n8n, so they bear on the ceiling. Postgres serves each connection in a
+ * process of its own, and n8n's pool closes idle ones: the postmaster's exited children count
+ * too, so a backend that ends between two readings is not lost.
+ */
+function othersCpuMs() {
+	const pidsOf = (args) => (spawnSync('pgrep', args, { encoding: 'utf8' }).stdout || '').split('\n').filter(Boolean);
+	const sum = (pids) => pids.reduce((total, pid) => total + (cpuMs(pid) || 0), 0);
+	const postmaster = pidsOf(['-o', '-u', 'postgres', '-x', 'postgres'])[0];
+	const postgres = postmaster ? (cpuMs(postmaster) || 0) + exitedChildrenCpuMs(postmaster) + sum(pidsOf(['-P', postmaster])) : 0;
+	const usage = process.cpuUsage();
+	return { postgres, redis: sum(pidsOf(['-x', 'redis-server'])), bench: (usage.user + usage.system) / 1000 };
 }
 
 const processes = {};
@@ -189,6 +229,7 @@ function sender(target, baseUrl, hook, standin) {
 async function loadStep({ send, perSecond, seconds = STEP_S, count, workflowId, pids }) {
 	const before = await count(workflowId);
 	const cpuBefore = Object.fromEntries(Object.entries(pids).map(([role, pid]) => [role, cpuMs(pid)]));
+	const othersBefore = othersCpuMs();
 	const total = perSecond * seconds;
 	const latencies = [];
 	const failures = [];
@@ -215,6 +256,8 @@ async function loadStep({ send, perSecond, seconds = STEP_S, count, workflowId, 
 	latencies.sort((a, b) => a - b);
 	const quantile = (q) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
 	const cpuMsPerDelivery = Object.fromEntries(Object.entries(pids).map(([role, pid]) => [role, Math.round((10 * (cpuMs(pid) - cpuBefore[role])) / total) / 10]));
+	const othersAfter = othersCpuMs();
+	const othersCpuMsPerDelivery = Object.fromEntries(Object.keys(othersAfter).map((what) => [what, Math.round((10 * (othersAfter[what] - othersBefore[what])) / total) / 10]));
 	const figures = {
 		perSecond,
 		deliveries: total,
@@ -227,6 +270,7 @@ async function loadStep({ send, perSecond, seconds = STEP_S, count, workflowId, 
 		succeeded: now.ok - before.ok,
 		executedWithinS: drainedAfterS,
 		cpuMsPerDelivery,
+		othersCpuMsPerDelivery,
 	};
 	const reasons = [];
 	if (failures.length) reasons.push(`${failures.length} not answered 200 (${[...new Set(failures)].slice(0, 3).join(', ')})`);
@@ -269,45 +313,54 @@ async function cpuSideBySide(setup, { baseUrl, hook, standin, count, pids }) {
 			await quiet(count);
 			const step = await loadStep({ send: sender(target, baseUrl, hook, standin), perSecond: CPU_RATE, seconds: CPU_S, count, workflowId: TARGETS[target].id, pids });
 			const sum = (roles) => Math.round(10 * roles.reduce((total, role) => total + step.cpuMsPerDelivery[role], 0)) / 10;
-			runs[target].push({ handling: sum(handlingRoles), all: sum(Object.keys(pids)), held: step.held, p99Ms: step.p99Ms });
+			const others = Object.values(step.othersCpuMsPerDelivery).reduce((total, ms) => total + ms, 0);
+			runs[target].push({ handling: sum(handlingRoles), all: sum(Object.keys(pids)), machine: Math.round(10 * (sum(Object.keys(pids)) + others)) / 10, held: step.held, p99Ms: step.p99Ms });
 			log(`${setup} CPU round ${round + 1} ${target}: ${JSON.stringify(runs[target].at(-1))}`);
 		}
 	}
-	const figures = Object.fromEntries(targets.map((target) => [target, { handlingMsPerDelivery: median(runs[target].map((r) => r.handling)), allMsPerDelivery: median(runs[target].map((r) => r.all)), runs: runs[target] }]));
+	const figures = Object.fromEntries(targets.map((target) => [target, { handlingMsPerDelivery: median(runs[target].map((r) => r.handling)), allMsPerDelivery: median(runs[target].map((r) => r.all)), machineMsPerDelivery: median(runs[target].map((r) => r.machine)), runs: runs[target] }]));
 	const ratio = (a, b) => Math.round((100 * a) / b) / 100;
 	return {
-		rule: `${CPU_RATE} deliveries/s for ${CPU_S} s, ${CPU_ROUNDS} rounds in rotating order; median CPU ms per delivery; handling = ${handlingRoles.join(' + ')}`,
+		rule: `${CPU_RATE} deliveries/s for ${CPU_S} s, ${CPU_ROUNDS} rounds in rotating order; median CPU ms per delivery; handling = ${handlingRoles.join(' + ')}; all = every n8n process; machine = all + Postgres + Redis + the sending bench process`,
 		...figures,
-		visToWebhook: { handling: ratio(figures.vis.handlingMsPerDelivery, figures.webhook.handlingMsPerDelivery), all: ratio(figures.vis.allMsPerDelivery, figures.webhook.allMsPerDelivery) },
-		visToWebhookWithHeaderAuth: { handling: ratio(figures.vis.handlingMsPerDelivery, figures.webhookAuth.handlingMsPerDelivery), all: ratio(figures.vis.allMsPerDelivery, figures.webhookAuth.allMsPerDelivery) },
+		visToWebhook: { handling: ratio(figures.vis.handlingMsPerDelivery, figures.webhook.handlingMsPerDelivery), all: ratio(figures.vis.allMsPerDelivery, figures.webhook.allMsPerDelivery), machine: ratio(figures.vis.machineMsPerDelivery, figures.webhook.machineMsPerDelivery) },
+		visToWebhookWithHeaderAuth: { handling: ratio(figures.vis.handlingMsPerDelivery, figures.webhookAuth.handlingMsPerDelivery), all: ratio(figures.vis.allMsPerDelivery, figures.webhookAuth.allMsPerDelivery), machine: ratio(figures.vis.machineMsPerDelivery, figures.webhookAuth.machineMsPerDelivery) },
 	};
 }
 
 /** Steps the rate up for both targets side by side (VIS, then Webhook, at each rate) until both fail. */
 async function stepUp(setup, { baseUrl, hook, standin, count, pids }) {
-	const results = { vis: [], webhook: [] };
-	const ceiling = { vis: 0, webhook: 0 };
-	const failed = { vis: false, webhook: false };
+	const results = Object.fromEntries(CEILING_TARGETS.map((target) => [target, []]));
+	const ceiling = Object.fromEntries(CEILING_TARGETS.map((target) => [target, 0]));
+	const failed = new Set();
 	// Fresh processes compile n8n's webhook path on their first deliveries: every target is warmed
-	// up first, and the order alternates from rate to rate, so neither pays for that alone.
+	// up first, and the order rotates from rate to rate, so none pays for that alone.
 	for (const target of Object.keys(TARGETS)) {
 		await quiet(count);
 		await loadStep({ send: sender(target, baseUrl, hook, standin), perSecond: 20, seconds: 15, count, workflowId: TARGETS[target].id, pids: {} });
 	}
 	const cpu = CPU_ROUNDS > 0 ? await cpuSideBySide(setup, { baseUrl, hook, standin, count, pids }) : undefined;
 	for (const [index, perSecond] of RATES.entries()) {
-		for (const target of index % 2 ? ['webhook', 'vis'] : ['vis', 'webhook']) {
-			if (failed[target]) continue;
+		const order = CEILING_TARGETS.map((_, i) => CEILING_TARGETS[(i + index) % CEILING_TARGETS.length]);
+		for (const target of order) {
+			if (failed.has(target)) continue;
 			await quiet(count);
 			const step = await loadStep({ send: sender(target, baseUrl, hook, standin), perSecond, count, workflowId: TARGETS[target].id, pids });
 			results[target].push(step);
-			log(`${setup} ${target} ${perSecond}/s: ${step.held ? 'held' : `FAILED (${step.failedBecause})`}; p99 ${step.p99Ms} ms, max ${step.maxMs} ms, executed within ${step.executedWithinS} s, CPU ms/delivery ${JSON.stringify(step.cpuMsPerDelivery)}`);
+			log(`${setup} ${target} ${perSecond}/s: ${step.held ? 'held' : `FAILED (${step.failedBecause})`}; p99 ${step.p99Ms} ms, max ${step.maxMs} ms, executed within ${step.executedWithinS} s, CPU ms/delivery ${JSON.stringify({ ...step.cpuMsPerDelivery, ...step.othersCpuMsPerDelivery })}`);
 			if (step.held) ceiling[target] = perSecond;
-			else failed[target] = true;
+			else failed.add(target);
 		}
-		if (failed.vis && failed.webhook) break;
+		if (failed.size === CEILING_TARGETS.length) break;
 	}
-	return { ceilingPerSecond: ceiling, ratioVisToWebhook: ceiling.webhook ? Math.round((100 * ceiling.vis) / ceiling.webhook) / 100 : null, cpuSideBySide: cpu, steps: results };
+	const ratio = (other) => (ceiling[other] ? Math.round((100 * ceiling.vis) / ceiling[other]) / 100 : null);
+	return {
+		ceilingPerSecond: ceiling,
+		ratioVisToWebhook: ratio('webhook'),
+		...(CEILING_TARGETS.includes('webhookAuth') ? { ratioVisToWebhookWithHeaderAuth: ratio('webhookAuth') } : {}),
+		cpuSideBySide: cpu,
+		steps: results,
+	};
 }
 
 /** The registration the n8n at baseUrl made (an earlier setup's, with its own key, may still be there). */
@@ -383,21 +436,48 @@ function selfTimes(file, fromEndMs, toEndMs) {
 	return times;
 }
 
-async function profileProcessor(standin) {
-	const { hook, count } = await startQueueMode(standin);
+/**
+ * CPU-profiles the process that takes the deliveries, a fresh one for each workflow: one webhook
+ * processor in queue mode, or the one n8n in regular mode (CEILING_PROFILE=regular).
+ */
+async function profileTargets(standin) {
+	const regular = PROFILE_MODE === 'regular';
+	let hook;
+	let count;
+	let startProfiled;
+	if (regular) {
+		const folder = path.join(work, 'regular');
+		installInto(folder);
+		const env = { ...runtime.n8nEnv(folder, PORTS.regular), ...runtime.BUSY_LINE_ENV };
+		await importAll(env, folder, standin);
+		count = counter('sqlite');
+		startProfiled = async (target, extraEnv) => {
+			const { child } = await runtime.startN8n(n8nBin, { ...env, ...extraEnv }, path.join(work, `regular-${target}.log`));
+			processes.regular = child;
+			hook = await waitForRegistration(standin, `http://127.0.0.1:${PORTS.regular}`, visWorkflow.nodes[0].webhookId);
+			await servesWebhooks(PORTS.regular);
+			return { child, name: 'regular', baseUrl: `http://127.0.0.1:${PORTS.regular}`, pids: { n8n: child.pid } };
+		};
+	} else {
+		({ hook, count } = await startQueueMode(standin));
+		startProfiled = async (target, extraEnv) => {
+			const child = await startRole('webhookA', extraEnv);
+			return { child, name: 'webhookA', baseUrl: `http://127.0.0.1:${PORTS.webhookA}`, pids: { webhookA: child.pid, worker: processes.worker.pid } };
+		};
+	}
 	const PROFILE_S = Number(process.env.CEILING_PROFILE_S ?? 30);
-	const perSecond = 20;
+	const perSecond = Number(process.env.CEILING_PROFILE_RATE ?? (regular ? 60 : 20));
 	const out = {};
 	for (const target of ['vis', 'webhook']) {
 		const dir = path.join(work, `profile-${target}`);
 		fs.mkdirSync(dir);
-		// The task runner n8n starts inherits NODE_OPTIONS and writes its own profile: the processor's is the one named with its pid.
-		const child = await startRole('webhookA', { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` });
+		// The task runner n8n starts inherits NODE_OPTIONS and writes its own profile: the profiled process's is the one named with its pid.
+		const { child, name, baseUrl, pids } = await startProfiled(target, { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` });
 		await sleep(3000);
 		// Warm-up: the first deliveries compile code paths that the profile should not weigh.
-		await loadStep({ send: sender(target, `http://127.0.0.1:${PORTS.webhookA}`, hook, standin), perSecond, seconds: 5, count, workflowId: TARGETS[target].id, pids: {} });
+		await loadStep({ send: sender(target, baseUrl, hook, standin), perSecond, seconds: 5, count, workflowId: TARGETS[target].id, pids: {} });
 		const loadStarted = Date.now();
-		const step = await loadStep({ send: sender(target, `http://127.0.0.1:${PORTS.webhookA}`, hook, standin), perSecond, seconds: PROFILE_S, count, workflowId: TARGETS[target].id, pids: { webhookA: child.pid, worker: processes.worker.pid } });
+		const step = await loadStep({ send: sender(target, baseUrl, hook, standin), perSecond, seconds: PROFILE_S, count, workflowId: TARGETS[target].id, pids });
 		const loadEnded = Date.now();
 		log(`profiled ${target}: ${JSON.stringify(step)}`);
 		await quiet(count);
@@ -405,8 +485,8 @@ async function profileProcessor(standin) {
 		// and the profile is written; a kill before that would lose it.
 		await runtime.stopN8n(child, 90_000);
 		const exited = Date.now();
-		delete processes.webhookA;
-		const file = path.join(dir, fs.readdirSync(dir).find((name) => name.includes(`.${child.pid}.0.`)));
+		delete processes[name];
+		const file = path.join(dir, fs.readdirSync(dir).find((fileName) => fileName.includes(`.${child.pid}.0.`)));
 		out[target] = { step, file, window: { fromEndMs: exited - loadStarted, toEndMs: exited - loadEnded }, times: selfTimes(file, exited - loadStarted, exited - loadEnded), deliveries: step.deliveries };
 	}
 	const names = new Set([...out.vis.times.keys(), ...out.webhook.times.keys()]);
@@ -419,9 +499,10 @@ async function profileProcessor(standin) {
 		.map((row) => ({ function: row.function, visMsPerDelivery: +row.visMs.toFixed(3), webhookMsPerDelivery: +row.webhookMs.toFixed(3), differenceMs: +row.differenceMs.toFixed(3) }));
 	for (const target of ['vis', 'webhook']) out[target].times.delete('(idle) (native)');
 	const total = (target) => [...out[target].times.values()].reduce((sum, ms) => sum + ms, 0) / out[target].deliveries;
+	const profiled = regular ? 'The one n8n process (regular mode, SQLite)' : 'One webhook processor (queue mode)';
 	return {
 		measuredAt: new Date().toISOString(),
-		note: `One webhook processor (queue mode) profiled with --cpu-prof under ${perSecond} deliveries/s for ${PROFILE_S} s (after 5 s of warm-up), a new processor for each workflow; self time per delivery of the samples taken during the measured load (idle time excluded). Machine shared with other work: compare the two columns, not the absolute figures.`,
+		note: `${profiled} profiled with --cpu-prof under ${perSecond} deliveries/s for ${PROFILE_S} s (after 5 s of warm-up), a new process for each workflow; self time per delivery of the samples taken during the measured load (idle time excluded). Compare the two columns rather than the absolute figures: the profiler adds its own cost.`,
 		profiledMsPerDelivery: { vis: +total('vis').toFixed(2), webhook: +total('webhook').toFixed(2) },
 		loads: { vis: out.vis.step, webhook: out.webhook.step },
 		profiles: { vis: { file: out.vis.file, ...out.vis.window }, webhook: { file: out.webhook.file, ...out.webhook.window } },
@@ -455,7 +536,7 @@ async function ceiling(standin) {
 			save();
 		}
 	}
-	return { saved: RESULTS, setups: setups.map((s) => ({ setup: s.setup, ceilingPerSecond: s.ceilingPerSecond, ratioVisToWebhook: s.ratioVisToWebhook, gainFromSecondProcessor: s.gainFromSecondProcessor, cpu: s.cpuSideBySide && { visToWebhook: s.cpuSideBySide.visToWebhook, visToWebhookWithHeaderAuth: s.cpuSideBySide.visToWebhookWithHeaderAuth } })) };
+	return { saved: RESULTS, setups: setups.map((s) => ({ setup: s.setup, ceilingPerSecond: s.ceilingPerSecond, ratioVisToWebhook: s.ratioVisToWebhook, ratioVisToWebhookWithHeaderAuth: s.ratioVisToWebhookWithHeaderAuth, gainFromSecondProcessor: s.gainFromSecondProcessor, cpu: s.cpuSideBySide && { visToWebhook: s.cpuSideBySide.visToWebhook, visToWebhookWithHeaderAuth: s.cpuSideBySide.visToWebhookWithHeaderAuth } })) };
 }
 
 async function main() {
@@ -464,7 +545,7 @@ async function main() {
 	await standin.listen();
 	cleanups.push(() => standin.close());
 	if (PROFILE) {
-		const result = await profileProcessor(standin);
+		const result = await profileTargets(standin);
 		fs.writeFileSync(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
 		console.log(JSON.stringify({ ...result, largestDifferences: result.largestDifferences.slice(0, 20) }, null, 2));
 	} else {
