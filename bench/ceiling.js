@@ -301,7 +301,7 @@ const median = (values) => {
  * a noisy minute of the shared machine weighs on one run of one target, not on its figure: the
  * figure is the median of its runs. "handling" is what the processes that take the deliveries
  * spend (the one n8n in regular mode, the webhook processors in queue mode); "all" adds the main
- * and the worker.
+ * and the worker; "machine" adds Postgres, Redis and this process (othersCpuMs).
  */
 async function cpuSideBySide(setup, { baseUrl, hook, standin, count, pids }) {
 	const handlingRoles = Object.keys(pids).filter((role) => role === 'n8n' || role.startsWith('webhook'));
