@@ -52,9 +52,8 @@ if (!process.versions.node.startsWith('24.')) {
 	process.exit(result.status ?? 1);
 }
 
-const { createStandin } = require('../sandbox/server');
-const { referenceWebhookWorkflow, triggerOnlyWorkflow } = require('../test/e2e/deliveryLoad');
-const { visSignature } = require('../test/e2e/helpers');
+const { createStandin, visSignature } = require('../sandbox/server');
+const { referenceWebhookWorkflow, triggerOnlyWorkflow } = require('../scripts/load-workflows');
 
 const n8nBin = process.env.CEILING_N8N_BIN;
 const RATES = (process.env.CEILING_RATES ?? '20,30,40,50,60,80,100,130,160,200').split(',').map(Number);
@@ -214,7 +213,7 @@ function sender(target, baseUrl, hook, standin) {
 		const url = `${baseUrl}/webhook/${visWorkflow.nodes[0].webhookId}/vis-events`;
 		return () => {
 			const event = standin.sampleEvent({ state: 'RINGING' });
-			return post(url, JSON.stringify({ event }), { 'x-von-signature': visSignature(hook, event), 'x-von-webhook-id': hook.id, 'x-von-delivery-id': crypto.randomUUID(), 'x-von-attempt': '1' });
+			return post(url, JSON.stringify({ event }), { 'x-von-signature': visSignature(hook.signingKey, event), 'x-von-webhook-id': hook.id, 'x-von-delivery-id': crypto.randomUUID(), 'x-von-attempt': '1' });
 		};
 	}
 	const url = `${baseUrl}/webhook/${TARGETS[target].nodes[0].parameters.path}`;

@@ -17,6 +17,11 @@ function canonicalJson(value) {
 	return JSON.stringify(value);
 }
 
+/** The X-VON-Signature of an event: HMAC-SHA256 of its canonical JSON with the registration's key. */
+function visSignature(signingKey, event) {
+	return crypto.createHmac('sha256', signingKey).update(canonicalJson(event)).digest('hex');
+}
+
 /** VIS's delivery rules (vis-webhooks-concepts.md): a 200 within 2 s, else 5 retries 10 s apart. */
 const DELIVERY_TIMEOUT_MS = 2000;
 const DELIVERY_RETRIES = 5;
@@ -38,7 +43,7 @@ function createDeliveries({ options, clock, sandbox, state, visUser, newId, save
 		const deliveryId = opts.deliveryId ?? crypto.randomUUID();
 		const attempt = opts.attempt ?? 1;
 		const key = opts.signingKey ?? hook.signingKey;
-		const signature = crypto.createHmac('sha256', key).update(canonicalJson(event)).digest('hex');
+		const signature = visSignature(key, event);
 		const metadata = { attempt, deliveryId, signature, webhookId: opts.webhookIdHeader ?? hook.id };
 		const sentEvent = opts.tamper ? opts.tamper(structuredClone(event)) : event;
 		const headers = { 'content-type': 'application/json' };
@@ -204,4 +209,4 @@ function createDeliveries({ options, clock, sandbox, state, visUser, newId, save
 	return { deliverEvent, publishCallEvent, deliveriesSettled, sampleEvent, deliverVoiceEvent, sampleVoiceEvent, answerCall, signedCallbackHeader };
 }
 
-module.exports = { createDeliveries, canonicalJson };
+module.exports = { createDeliveries, canonicalJson, visSignature };

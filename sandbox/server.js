@@ -8,7 +8,7 @@
  * webhook events, and plays Voice's side of an application's webhooks (signed call events,
  * answer_url with fallback_answer_url). Test code drives it directly; other processes use the /_standin API.
  */
-const { canonicalJson, createDeliveries } = require('./deliveries');
+const { canonicalJson, createDeliveries, visSignature } = require('./deliveries');
 const { createApplications } = require('./applications');
 const { createAuth } = require('./auth');
 const { createControl } = require('./control');
@@ -78,4 +78,4 @@ function createStandin(options = {}) {
 	};
 }
 
-module.exports = { createStandin, canonicalJson, VIS_PATH };
+module.exports = { createStandin, canonicalJson, visSignature, VIS_PATH };

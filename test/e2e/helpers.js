@@ -5,11 +5,10 @@
  * n8n's REST API called as the signed-in owner's browser calls it.
  */
 const { spawnSync } = require('node:child_process');
-const crypto = require('node:crypto');
 const path = require('node:path');
 
 const runtime = require('../../scripts/n8n-runtime');
-const { canonicalJson } = require('../../sandbox/server');
+const { visSignature: signatureWith } = require('../../sandbox/server');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -74,9 +73,9 @@ function loadOutcome(rows) {
 	return { executions: rows.length, handledOnce: rows.filter((row) => row.status === 'success' && ranNode(row.data, 'Handle event')).length };
 }
 
-/** The x-von-signature VIS sends with an event: HMAC-SHA256 of its canonical JSON with the registration's key. */
+/** The x-von-signature VIS sends with an event to this registration (the sandbox signs the same way). */
 function visSignature(hook, event) {
-	return crypto.createHmac('sha256', hook.signingKey).update(canonicalJson(event)).digest('hex');
+	return signatureWith(hook.signingKey, event);
 }
 
 /** Waits until n8n's REST routes answer: /healthz answers before they are mounted. */

@@ -17,7 +17,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const runtime = require('../../scripts/n8n-runtime');
-const { triggerOnlyWorkflow } = require('./deliveryLoad');
+const { triggerOnlyWorkflow } = require('../../scripts/load-workflows');
 const { step, waitFor, executionsOf, ranNode, restApiUp, sleep, underN8nNode } = require('./helpers');
 
 underN8nNode(__filename);

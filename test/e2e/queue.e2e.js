@@ -25,7 +25,8 @@ const os = require('node:os');
 const path = require('node:path');
 
 const runtime = require('../../scripts/n8n-runtime');
-const { deliveryLoad, referenceWebhookWorkflow, triggerOnlyWorkflow, postToReferenceWebhook } = require('./deliveryLoad');
+const { deliveryLoad, postToReferenceWebhook } = require('./deliveryLoad');
+const { referenceWebhookWorkflow, triggerOnlyWorkflow } = require('../../scripts/load-workflows');
 const { finishedExecutions, loadOutcome, n8nBrowser, ranNode, sleep, step, underN8nNode, visSignature, waitFor } = require('./helpers');
 
 const { queueCluster, MISSING } = require('../../scripts/queue-cluster');
