@@ -11,6 +11,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 import type { JWTPayload } from '../shared/jose';
 
+import { VOICE_EVENT_STATUSES, voiceStatusOptions } from '../shared/callStates';
 import { directionFilter } from '../shared/descriptions';
 import { firstHeader } from '../shared/headers';
 import { nccoFrom } from '../shared/nccoBuilder';
@@ -29,22 +30,6 @@ import { SIGNED_CALLBACK_MAX_AGE_SECONDS, verifySignedCallback } from './signedC
 
 /** Per trigger; a token is valid for minutes, so 20,000 is far above any real callback rate. */
 const acceptedCallbacks = new ReplayWindows(10 * 60_000, 20_000);
-
-/** Call statuses Voice reports to event_url. */
-const CALL_STATUSES = [
-	'started',
-	'ringing',
-	'answered',
-	'machine',
-	'human',
-	'completed',
-	'busy',
-	'cancelled',
-	'failed',
-	'rejected',
-	'timeout',
-	'unanswered',
-];
 
 /**
  * Events that are not a call's status: a record action's recording is ready (recording_url), or its
@@ -237,13 +222,7 @@ export class VonageVoiceTrigger implements INodeType {
 						displayName: 'Statuses',
 						name: 'statuses',
 						type: 'multiOptions',
-						options: [
-							...CALL_STATUSES.map((status) => ({
-								name: status.charAt(0).toUpperCase() + status.slice(1),
-								value: status,
-							})),
-							...FILE_EVENTS,
-						],
+						options: [...voiceStatusOptions(VOICE_EVENT_STATUSES), ...FILE_EVENTS],
 						default: [],
 						description:
 							'Start only for events with these statuses. Empty means all. Record and transcription events carry no status: choose Recording Ready and Transcript Ready to get them with a filter (Direction does not apply to them then).',

@@ -26,3 +26,36 @@ export function callStateOptions(states: readonly string[]) {
 		value: state,
 	}));
 }
+
+/**
+ * Statuses of a Vonage Voice API call, as GET /v1/calls filters by them and as the Voice
+ * Trigger's Statuses filter offers them. "human" is only ever an event (machine detection found
+ * a person), so only the event list has it.
+ */
+export const VOICE_CALL_STATUSES = [
+	'started',
+	'ringing',
+	'answered',
+	'machine',
+	'completed',
+	'busy',
+	'cancelled',
+	'failed',
+	'rejected',
+	'timeout',
+	'unanswered',
+] as const;
+/** What Voice reports to an application's event_url: a call's status, or "human". */
+export const VOICE_EVENT_STATUSES = [
+	...VOICE_CALL_STATUSES.slice(0, 4),
+	'human',
+	...VOICE_CALL_STATUSES.slice(4),
+] as const;
+
+/** Options for a Voice status picker: "cancelled" is shown as "Cancelled". */
+export function voiceStatusOptions(statuses: readonly string[]) {
+	return statuses.map((status) => ({
+		name: status.charAt(0).toUpperCase() + status.slice(1),
+		value: status,
+	}));
+}

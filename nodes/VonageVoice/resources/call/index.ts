@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { VOICE_CALL_STATUSES, voiceStatusOptions } from '../../../shared/callStates';
 import { returnAllAndLimit, sortOrderOption } from '../../../shared/descriptions';
 import { nccoFrom } from '../../../shared/nccoBuilder';
 import { nccoActionsField, nccoSourceFields } from '../../../shared/nccoFields';
@@ -10,21 +11,6 @@ import { apiPath } from '../../../shared/urlPath';
 import { checkDateTime, checkUrl, FieldError } from '../../../shared/validation';
 import { createCallBody, createCallFields } from '../../../shared/voiceCallCreate';
 import { callUuidField, callUuidOf } from '../callUuid';
-
-/** Statuses the v1 call list filters by (Voice API reference, GET /v1/calls). */
-const CALL_STATUSES = [
-	'started',
-	'ringing',
-	'answered',
-	'machine',
-	'completed',
-	'busy',
-	'cancelled',
-	'failed',
-	'rejected',
-	'timeout',
-	'unanswered',
-];
 
 const UPDATE_ACTIONS = [
 	{ name: 'Earmuff', value: 'earmuff', description: 'Stop the caller hearing anything' },
@@ -211,10 +197,7 @@ export const callDescription: INodeProperties[] = [
 				displayName: 'Status',
 				name: 'status',
 				type: 'options',
-				options: CALL_STATUSES.map((status) => ({
-					name: status.charAt(0).toUpperCase() + status.slice(1),
-					value: status,
-				})),
+				options: voiceStatusOptions(VOICE_CALL_STATUSES),
 				default: 'completed',
 				description: 'Only calls whose current status is this one',
 			},
