@@ -6,19 +6,21 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
 import { PollContext } from 'n8n-core';
 import type { IDataObject, INodeExecutionData, ITriggerResponse } from 'n8n-workflow';
 
 import { eventsRun, acceptedDeliveries } from '../nodes/VonageVisTrigger/deliveries';
-import { keeperClock } from '../nodes/VonageVisTrigger/keeper';
+import { confirmedUntil, keeperClock } from '../nodes/VonageVisTrigger/keeper';
 import { pollClock } from '../nodes/VonageVisPollTrigger/poll';
 import { VonageVisTrigger } from '../nodes/VonageVisTrigger/VonageVisTrigger.node';
-import { catchUpWindowMs } from '../nodes/shared/visEvents';
+import { catchUpWindowMs, stateTime } from '../nodes/shared/visEvents';
 import { MAX_PAGES } from '../nodes/shared/pagination';
 import { VonageVisPollTrigger } from '../nodes/VonageVisPollTrigger/VonageVisPollTrigger.node';
 import { additionalDataFor, workflowWith } from '../scripts/harness/n8n';
 import { credentialsFor, slept, startStandin, type Standin } from './helpers/standin';
-import { hostTrigger, startTrigger, type TriggerHarness } from './helpers/trigger';
+import { hostTrigger, startTrigger, type Emitted, type TriggerHarness } from './helpers/trigger';
 
 const HOUR = 3_600_000;
 let standin: Standin;
@@ -354,6 +356,133 @@ function pollHarness(options: IDataObject = {}, staticData: IDataObject = {}) {
 	};
 }
 const keys = (result: INodeExecutionData[][] | null) => (result?.[0] ?? []).map((item) => item.json.eventKey);
+
+describe('VIS Trigger: a catch-up cut short by a crash', () => {
+	const keyOf = (emit: Emitted) => String(emit.items[0].json.eventKey);
+	const timeOf = (emit: Emitted) => stateTime(emit.items[0].json);
+	async function emittedCount(count: number) {
+		for (let waited = 0; trigger!.emitted.length < count && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(trigger!.emitted).toHaveLength(count);
+	}
+	async function outageOf(count: number) {
+		const hook = await publishedTrigger();
+		await trigger!.close();
+		const missed = callsHappen(count);
+		await standin.deliveriesSettled();
+		now += 60_000;
+		trigger!.autoConfirm = false;
+		return { hook, missedKeys: missed.map((call) => `${call.eventId}:MISSED`) };
+	}
+
+	test('confirmedUntil passes only a prefix of confirmed events, never splitting events of one time', () => {
+		expect(confirmedUntil([1, 2, 3], [false, true, true])).toBeUndefined();
+		expect(confirmedUntil([1, 2, 3], [true, false, true])).toBe(1);
+		expect(confirmedUntil([1, 2, 2, 3], [true, true, false, true])).toBe(1);
+		expect(confirmedUntil([2, 2], [true, false])).toBeUndefined();
+		expect(confirmedUntil([1, 2, 2], [true, true, true])).toBe(2);
+		expect(confirmedUntil([], [])).toBeUndefined();
+	});
+
+	test('what n8n saves on each emit never has the gap start past an event it has not confirmed, and at most 5 wait at once', async () => {
+		const { missedKeys } = await outageOf(12);
+		const keeper = trigger!.startTrigger('init');
+		keepers.push(await keeper);
+		await emittedCount(5);
+		let confirmedCount = 0;
+		while (confirmedCount < 12) {
+			trigger!.emitted[confirmedCount++].confirm();
+			await emittedCount(Math.min(12, confirmedCount + 5));
+		}
+		for (const [index, emit] of trigger!.emitted.entries()) {
+			const saved = emit.savedStaticData.missed as IDataObject;
+			expect(saved).toBeDefined();
+			expect(saved.afterMs as number).toBeLessThan(timeOf(emit));
+			// Every event before it that n8n confirmed by then is passed: 5 are in flight at most.
+			if (index >= 5) expect(saved.afterMs).toBe(timeOf(trigger!.emitted[index - 5]));
+		}
+		for (let waited = 0; trigger!.staticData().missed && waited < 2000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+		expect(trigger!.staticData().missed).toBeUndefined();
+		expect(trigger!.emitted.map(keyOf)).toEqual(missedKeys);
+	});
+
+	test.each([0, 1, 4, 7, 11, 12])('killed after %p of 12 executions were confirmed: the restart runs the rest once, and none twice', async (confirmedBeforeKill) => {
+		const { missedKeys } = await outageOf(12);
+		keepers.push(await trigger!.startTrigger('init'));
+		for (let index = 0; index < confirmedBeforeKill; index++) {
+			await emittedCount(Math.min(12, index + 5));
+			trigger!.emitted[index].confirm();
+		}
+		await emittedCount(Math.min(12, confirmedBeforeKill + 5));
+		// kill -9: what n8n saved is the static data of the last emit; the executions emitted are
+		// stored (their rows keep their deduplication keys); this process's memory is gone.
+		const firstRun = [...trigger!.emitted];
+		const saved = firstRun[firstRun.length - 1].savedStaticData;
+		const data = trigger!.staticData();
+		for (const key of Object.keys(data)) delete data[key];
+		Object.assign(data, saved);
+		eventsRun.clear();
+		trigger!.autoConfirm = true;
+		await startKeeper('init');
+		const rerun = trigger!.emitted.slice(firstRun.length);
+		expect([...firstRun, ...rerun].map(keyOf)).toEqual(missedKeys);
+		expect(trigger!.refused.length).toBeLessThanOrEqual(5);
+		expect(trigger!.staticData().missed).toBeUndefined();
+	});
+
+	test('an execution n8n could not store stops the catch-up there; the next check runs it and what follows, once', async () => {
+		const { missedKeys } = await outageOf(8);
+		await trigger!.startTrigger('init').then((keeper) => keepers.push(keeper));
+		await emittedCount(5);
+		trigger!.emitted[0].confirm();
+		trigger!.emitted[1].fail(new Error('the database is not answering'));
+		for (const emit of trigger!.emitted.slice(2)) emit.confirm();
+		for (let waited = 0; !pauses.length && waited < 2000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+		expect(trigger!.emitted).toHaveLength(5);
+		expect((trigger!.staticData().missed as IDataObject).afterMs).toBe(timeOf(trigger!.emitted[0]));
+		trigger!.autoConfirm = true;
+		await nextCheck();
+		const stored = trigger!.emitted.filter((_emit, index) => index !== 1).map(keyOf);
+		expect([...stored].sort()).toEqual([...missedKeys].sort());
+		// This process remembers that 2 to 4 ran, so it does not even offer them to n8n again.
+		expect(trigger!.refused).toHaveLength(0);
+		expect(trigger!.staticData().missed).toBeUndefined();
+	});
+});
+
+describe('VIS Trigger: a restart', () => {
+	test('n8n’s registration check and the keeper’s first check at one start renew the registration once, and the gap still runs', async () => {
+		const hook = await publishedTrigger();
+		await trigger!.close();
+		const missed = callsHappen(3);
+		await standin.deliveriesSettled();
+		expect(statistics(hook).failed).toBe(true);
+		now += 60_000;
+		const [exists, keeper] = await Promise.all([trigger!.hook('checkExists'), trigger!.startTrigger('init')]);
+		keepers.push(keeper);
+		expect(exists).toBe(true);
+		for (let waited = 0; trigger!.emitted.length < 3 && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+		expect(standin.requests({ method: 'PUT' }).filter((request) => String(request.path).endsWith('/renew'))).toHaveLength(1);
+		expect(emittedJson().map((event) => event.eventKey)).toEqual(missed.map((call) => `${call.eventId}:MISSED`));
+	});
+
+	test('with Catch-Up Window 0 the gap it skips is logged, and nothing runs', async () => {
+		const warn = jest.spyOn(Container.get(Logger), 'warn');
+		const hook = await publishedTrigger({ catchUpHours: 0 });
+		await trigger!.close();
+		callsHappen(2);
+		await standin.deliveriesSettled();
+		expect(statistics(hook).failed).toBe(true);
+		now += 60_000;
+		await startKeeper('init');
+		expect(trigger!.emitted).toHaveLength(0);
+		expect(warn.mock.calls.map(([message]) => String(message))).toContainEqual(
+			expect.stringMatching(/catch-up is off \(Catch-Up Window 0\), so call events VIS did not deliver \(failed\) between \S+Z and \S+Z are not run/),
+		);
+		expect(trigger!.staticData().missed).toBeUndefined();
+		warn.mockRestore();
+	});
+});
 
 describe('VIS Poll Trigger', () => {
 	test('each new or changed call event is emitted once, in the trigger’s shape, and a restart catches up', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { IDataObject, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
+import type { IDataObject, IRun, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import {
@@ -53,11 +53,31 @@ function deduplicationKey(context: ITriggerFunctions, key: string): string {
 		: `vonage-vis:${createHash('sha256').update(readable).digest('hex')}`;
 }
 
+/** Catch-up executions waiting to be confirmed at a time; paces a long catch-up. */
+const IN_FLIGHT = 5;
+
+/**
+ * Where a catch-up may resume: after the last event whose execution n8n confirmed, and before
+ * the first it did not. Events that share a time move together, since the gap's start excludes
+ * its own time. Undefined while nothing can be passed yet.
+ */
+export function confirmedUntil(times: number[], confirmed: boolean[]): number | undefined {
+	let first = confirmed.indexOf(false);
+	if (first === -1) first = times.length;
+	for (let last = first - 1; last >= 0; last--)
+		if (first === times.length || times[last] < times[first]) return times[last];
+	return undefined;
+}
+
 /**
  * Runs the events VIS dropped during a gap, oldest first, each as its own execution as a delivery
  * would be. The window is bounded by the node's Catch-Up Window; a longer gap is reported as a
- * failed execution so the loss is visible. The cursor advances with each event, and n8n's
- * deduplication key refuses an event that already ran (a restart mid catch-up, another leader).
+ * failed execution so the loss is visible.
+ *
+ * n8n saves static data when a trigger emits, not when the execution exists, so the gap's start
+ * moves only past events n8n has confirmed (stored and run), and is written before the next
+ * emit. After a crash the catch-up goes on from there, and n8n's deduplication key refuses what
+ * it already stored.
  */
 export async function catchUp(
 	context: ITriggerFunctions,
@@ -67,8 +87,13 @@ export async function catchUp(
 ): Promise<number> {
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	const windowMs = catchUpWindowMs(options.catchUpHours);
+	const span = (afterMs: number) =>
+		`between ${new Date(afterMs).toISOString()} and ${new Date(gap.untilMs).toISOString()}`;
 	if (windowMs === 0) {
-		delete data.missed;
+		context.logger.warn(
+			`Vonage VIS Trigger: catch-up is off (Catch-Up Window 0), so call events VIS did not deliver (${gap.reason}) ${span(gap.afterMs)} are not run`,
+		);
+		finish(data, gap);
 		return 0;
 	}
 	const floor = keeperClock.now() - windowMs;
@@ -99,29 +124,84 @@ export async function catchUp(
 	// credential's quota: a deactivated workflow must not run, and the listing may be partial. The
 	// gap stays in static data for the next activation.
 	if (stopped.aborted) return 0;
+	const { emitted, complete } = await emitConfirmed(context, data, gap, events, stopped);
+	if (complete) finish(data, gap);
+	context.logger.info(
+		complete
+			? `Vonage VIS Trigger caught up ${emitted} call event(s) VIS did not deliver (${gap.reason}) ${span(afterMs)}`
+			: `Vonage VIS Trigger ran ${emitted} of ${events.length} call event(s) VIS did not deliver ${span(afterMs)}; the rest are run at its next check`,
+	);
+	return emitted;
+}
+
+/** The gap is done: the cursor passes it, unless a renewal meanwhile widened it for the next. */
+function finish(data: RegistrationData, gap: DeliveryGap) {
+	data.coveredUntil = Math.max(data.coveredUntil ?? 0, gap.untilMs);
+	if (data.missed?.untilMs === gap.untilMs) delete data.missed;
+}
+
+/**
+ * Emits the events with at most IN_FLIGHT unconfirmed, and moves the gap's start past those
+ * confirmed. An event n8n could not store (its database down, say) stops the emitting; it and
+ * what follows are run at the next check.
+ */
+async function emitConfirmed(
+	context: ITriggerFunctions,
+	data: RegistrationData,
+	gap: DeliveryGap,
+	events: IDataObject[],
+	stopped: AbortSignal,
+): Promise<{ emitted: number; complete: boolean }> {
 	const seen = eventsRun.for(triggerNodeKey(context.getWorkflow().id, context.getNode().id));
+	const times = events.map(stateTime);
+	const confirmed = events.map(() => false);
+	const pending = new Set<Promise<void>>();
+	let failed = false;
 	let emitted = 0;
-	for (const event of events) {
+	const advance = () => {
+		const until = confirmedUntil(times, confirmed);
+		// Only this catch-up's gap moves; one widened by a renewal meanwhile keeps its start.
+		if (until === undefined || data.missed?.untilMs !== gap.untilMs) return;
+		data.missed = { ...data.missed, afterMs: Math.max(data.missed.afterMs, until) };
+		data.coveredUntil = Math.max(data.coveredUntil ?? 0, until);
+	};
+	for (const [index, event] of events.entries()) {
+		while (pending.size >= IN_FLIGHT) await Promise.race(pending);
+		if (failed || stopped.aborted) break;
 		const key = eventKey(event);
-		data.coveredUntil = Math.max(data.coveredUntil ?? 0, stateTime(event));
-		if (!seen.firstTime(key, keeperClock.now())) continue;
-		// Emitting saves static data, so the cursor above is saved with the event that moved it.
+		// A delivery to this process already ran it.
+		if (!seen.firstTime(key, keeperClock.now())) {
+			confirmed[index] = true;
+			continue;
+		}
+		advance();
+		const done = context.helpers.createDeferredPromise<IRun>();
+		const settled: Promise<void> = done.promise.then(
+			() => {
+				confirmed[index] = true;
+				pending.delete(settled);
+			},
+			(error: Error) => {
+				failed = true;
+				seen.forget(key);
+				pending.delete(settled);
+				context.logger.error(
+					`Vonage VIS Trigger could not run caught-up call event ${key}: ${error.message}`,
+				);
+			},
+		);
+		pending.add(settled);
 		context.emit(
 			[[{ json: eventItem(event, 'catch-up', { webhookId: data.webhookId }) }]],
 			undefined,
-			undefined,
+			done,
 			deduplicationKey(context, key),
 		);
 		emitted++;
 	}
-	data.coveredUntil = Math.max(data.coveredUntil ?? 0, gap.untilMs);
-	// Done: a gap noted since (a renewal while this ran) widened data.missed, and stays for the next.
-	if (data.missed?.untilMs === gap.untilMs && data.missed.afterMs === gap.afterMs)
-		delete data.missed;
-	context.logger.info(
-		`Vonage VIS Trigger caught up ${emitted} call event(s) VIS did not deliver (${gap.reason}) between ${new Date(afterMs).toISOString()} and ${new Date(gap.untilMs).toISOString()}`,
-	);
-	return emitted;
+	await Promise.all(pending);
+	advance();
+	return { emitted, complete: confirmed.every(Boolean) };
 }
 
 /** The trigger() of the VIS Trigger: checks now on a start, then at an interval until closed. */

@@ -35,6 +35,11 @@ export class ReplayWindow {
 		return true;
 	}
 
+	/** Forgets a key whose work did not happen after all, so that it can be tried again. */
+	forget(key: string): void {
+		this.seenUntil.delete(key);
+	}
+
 	private evict(now: number) {
 		while (this.head < this.order.length) {
 			const { key, until } = this.order[this.head];

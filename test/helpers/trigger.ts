@@ -11,6 +11,7 @@ import type {
 	IDataObject,
 	INodeExecutionData,
 	INodeType,
+	IRun,
 	ITriggerResponse,
 	IWebhookData,
 	WorkflowActivateMode,
@@ -40,6 +41,15 @@ export function parseBodyAsN8nDoes(contentTypeHeader: string | undefined, rawBod
 	return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 }
 
+export interface Emitted {
+	items: INodeExecutionData[];
+	deduplicationKey?: string;
+	savedStaticData: IDataObject;
+	confirm(): void;
+	/** n8n could not store it (its database down): no row, so the key is free again. */
+	fail(error: Error): void;
+}
+
 export interface TriggerHarness {
 	url: string;
 	/** First output of each started run. */
@@ -50,8 +60,15 @@ export interface TriggerHarness {
 	webhookMs: number[];
 	staticData: () => IDataObject;
 	hook(method: 'checkExists' | 'create' | 'delete'): Promise<boolean>;
-	/** Items the node's trigger() emitted, each as one execution, and n8n's deduplication key. */
-	emitted: Array<{ items: INodeExecutionData[]; deduplicationKey?: string }>;
+	/**
+	 * Items the node's trigger() emitted, each as one execution, with n8n's deduplication key, the
+	 * node's static data as n8n saves it on that emit, and the settling of the emit's done promise.
+	 */
+	emitted: Emitted[];
+	/** Emits n8n refused as duplicates of a stored execution (by deduplication key). */
+	refused: string[];
+	/** When false, an emit's execution is confirmed (stored and run) only when the test says so. */
+	autoConfirm: boolean;
 	/** Errors the node's trigger() reported as failed executions. */
 	failedExecutions: Error[];
 	/** Runs trigger() in n8n's TriggerContext, as n8n does on start ('init') or publication. */
@@ -85,7 +102,8 @@ export async function hostTrigger(
 	credentials: Record<string, ICredentialDataDecryptedObject>,
 ): Promise<TriggerHarness> {
 	const executions: INodeExecutionData[][] = [];
-	const emitted: TriggerHarness['emitted'] = [];
+	const emitted: Emitted[] = [];
+	const refused: string[] = [];
 	const failedExecutions: Error[] = [];
 	// n8n's execution table has a unique index on the deduplication key.
 	const deduplicationKeys = new Set<string>();
@@ -167,6 +185,8 @@ export async function hostTrigger(
 		webhookMs,
 		staticData: () => workflow.getStaticData('node', node),
 		emitted,
+		refused,
+		autoConfirm: true,
 		failedExecutions,
 		startTrigger: async (activation) =>
 			(await nodeType.trigger!.call(
@@ -176,12 +196,31 @@ export async function hostTrigger(
 					additionalData,
 					'trigger',
 					activation,
-					(data, _response, _done, deduplicationKey) => {
+					(data, _response, done, deduplicationKey) => {
+						// n8n starts saving static data as the trigger emits, and writes the live object after a
+						// database round trip, before the execution exists.
+						const savedStaticData: IDataObject = {};
+						setTimeout(() => Object.assign(savedStaticData, JSON.parse(JSON.stringify(harness.staticData()))), 1);
 						if (deduplicationKey !== undefined) {
-							if (deduplicationKeys.has(deduplicationKey)) return;
+							if (deduplicationKeys.has(deduplicationKey)) {
+								refused.push(deduplicationKey);
+								done?.resolve(undefined as unknown as IRun);
+								return;
+							}
 							deduplicationKeys.add(deduplicationKey);
 						}
-						emitted.push({ items: data[0], deduplicationKey });
+						const entry: Emitted = {
+							items: data[0],
+							deduplicationKey,
+							savedStaticData,
+							confirm: () => done?.resolve({} as IRun),
+							fail: (error) => {
+								if (deduplicationKey !== undefined) deduplicationKeys.delete(deduplicationKey);
+								done?.reject(error);
+							},
+						};
+						emitted.push(entry);
+						if (harness.autoConfirm) entry.confirm();
 					},
 					() => undefined,
 					(error) => failedExecutions.push(error),
