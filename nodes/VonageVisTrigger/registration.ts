@@ -285,6 +285,31 @@ export async function ensureDelivering(
 	url: string,
 	now: () => number = Date.now,
 ): Promise<IDataObject> {
+	return await oneCheckAtATime(url, async () => await findOrRegister(context, data, url, now));
+}
+
+/**
+ * At a start n8n's registration check and the keeper's first check run together; one after the
+ * other, the second finds the registration already renewed instead of renewing it again.
+ */
+const checking = new Map<string, Promise<unknown>>();
+async function oneCheckAtATime<T>(url: string, check: () => Promise<T>): Promise<T> {
+	const previous = checking.get(url) ?? Promise.resolve();
+	const next = previous.catch(() => undefined).then(check);
+	checking.set(url, next);
+	try {
+		return await next;
+	} finally {
+		if (checking.get(url) === next) checking.delete(url);
+	}
+}
+
+async function findOrRegister(
+	context: Context,
+	data: RegistrationData,
+	url: string,
+	now: () => number,
+): Promise<IDataObject> {
 	let hook = await findRegistration(context, data, url);
 	if (hook) {
 		hook = await renewWhenDue(context, data, hook, now());
@@ -310,15 +335,17 @@ export async function checkRegistration(context: IHookFunctions): Promise<boolea
 	const data = context.getWorkflowStaticData('node') as RegistrationData;
 	const url = context.getNodeWebhookUrl('default') as string;
 	repairRegistrationData(context, data, Date.now());
-	let hook = await findRegistration(context, data, url);
-	if (!hook) {
-		clear(data);
-		return false;
-	}
-	hook = await renewWhenDue(context, data, hook, Date.now());
-	// Written during activation, which n8n saves; the keeper then runs what VIS dropped.
-	keep(data, hook);
-	return true;
+	return await oneCheckAtATime(url, async () => {
+		let hook = await findRegistration(context, data, url);
+		if (!hook) {
+			clear(data);
+			return false;
+		}
+		hook = await renewWhenDue(context, data, hook, Date.now());
+		// Written during activation, which n8n saves; the keeper then runs what VIS dropped.
+		keep(data, hook);
+		return true;
+	});
 }
 
 export async function createRegistration(context: IHookFunctions): Promise<boolean> {
