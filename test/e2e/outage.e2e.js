@@ -8,7 +8,9 @@
  *      registration delivers again within 60 s and the 20 missed calls run once each;
  *   2. a webhook failed while n8n runs (n8n refused 6 attempts) is back within the scaled 5
  *      minutes (60 s), and the calls it dropped run once each;
- *   3. the VIS Poll Trigger in an n8n whose N8N_WEBHOOK_URL points nowhere: each call once, and
+ *   3. n8n killed (kill -9) twice while it catches up 60 dropped events: each event ends with one
+ *      execution, successful or crashed, none twice (crashCatchUp.js);
+ *   4. the VIS Poll Trigger in an n8n whose N8N_WEBHOOK_URL points nowhere: each call once, and
  *      the calls made while n8n was stopped after its restart.
  */
 const assert = require('node:assert/strict');
@@ -19,6 +21,7 @@ const path = require('node:path');
 const runtime = require('../../scripts/n8n-runtime');
 const { triggerOnlyWorkflow } = require('../../scripts/load-workflows');
 const { step, waitFor, executionsOf, ranNode, restApiUp, sleep, underN8nNode } = require('./helpers');
+const { crashDuringCatchUp, slowCatchUpWorkflow } = require('./crashCatchUp');
 
 underN8nNode(__filename);
 
@@ -31,6 +34,7 @@ const PORT = 5900 + Math.floor(Math.random() * 90);
 const env = runtime.n8nEnv(work, PORT);
 const example = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples/vis-trigger.json'), 'utf8'));
 const triggerWorkflow = triggerOnlyWorkflow(example, 'vonageVisOutage1');
+const crashWorkflow = slowCatchUpWorkflow(triggerOnlyWorkflow(example, 'vonageVisCrash1'), 'vonageVisCrash1');
 const pollWorkflow = {
 	...triggerWorkflow,
 	id: 'vonageVisPolling1',
@@ -78,7 +82,15 @@ function callsHappen(count, states = ['RINGING', 'MISSED']) {
 	return Array.from({ length: count }, () => standin.callHappens({ states }));
 }
 
-const registration = () => [...standin.state.webhooks.values()].find((hook) => hook.url.includes(triggerWorkflow.nodes[0].webhookId));
+const registrationOf = (workflow) => [...standin.state.webhooks.values()].find((hook) => hook.url.includes(workflow.nodes[0].webhookId));
+const registration = () => registrationOf(triggerWorkflow);
+
+async function killN8n() {
+	if (n8n.exitCode !== null) return;
+	const exited = new Promise((resolve) => n8n.once('exit', resolve));
+	n8n.kill('SIGKILL');
+	await exited;
+}
 
 async function main() {
 	step(`n8n ${runtime.N8N_VERSION} in ${work}`);
@@ -86,7 +98,7 @@ async function main() {
 	standin = createStandin({ deliverCallEvents: true, deliveryTimeScale: 0.025, webhookTtlMs: 10 * 60_000 });
 	const standinUrl = await standin.listen();
 	await runtime.importCredentials(n8nBin, env, work, runtime.sandboxCredentials(standinUrl, standin.sandbox));
-	for (const workflow of [triggerWorkflow, pollWorkflow]) {
+	for (const workflow of [triggerWorkflow, crashWorkflow, pollWorkflow]) {
 		fs.writeFileSync(path.join(work, `${workflow.id}.json`), JSON.stringify(workflow));
 		await cli('import:workflow', `--input=${path.join(work, `${workflow.id}.json`)}`);
 	}
@@ -135,9 +147,29 @@ async function main() {
 	assert.deepEqual([...(await waitFor('finished executions', () => handledEvents(triggerWorkflow.id)))].sort(), [...expectedAfterFailure].sort());
 	console.log(`  renewed ${(renewedAfter / 1000).toFixed(1)} s after VIS marked it failed; the refused and the 2 dropped calls ran once each`);
 
-	step('3. VIS Poll Trigger with N8N_WEBHOOK_URL pointing nowhere: each call once, also across a restart');
+	step('3. kill -9 twice during a catch-up of 60 events: each ends with one execution, successful or crashed');
 	await runtime.stopN8n(n8n);
 	await cli('unpublish:workflow', `--id=${triggerWorkflow.id}`);
+	await cli('publish:workflow', `--id=${crashWorkflow.id}`);
+	n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
+	await waitFor('the registration of the workflow killed mid catch-up', () => registrationOf(crashWorkflow));
+	const crash = await crashDuringCatchUp({
+		standin,
+		sql,
+		workflowId: crashWorkflow.id,
+		registration: () => registrationOf(crashWorkflow),
+		startMain: async () => {
+			n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
+		},
+		killMain: killN8n,
+		mainLog: () => fs.readFileSync(logFile, 'utf8'),
+	});
+	standin.deliverCallEvents(true);
+	console.log(`  killed after ${crash.killedAfter.join(' and ')} of 60 executions were stored; outcome ${JSON.stringify(crash.statuses)}`);
+
+	step('4. VIS Poll Trigger with N8N_WEBHOOK_URL pointing nowhere: each call once, also across a restart');
+	await runtime.stopN8n(n8n);
+	await cli('unpublish:workflow', `--id=${crashWorkflow.id}`);
 	await cli('publish:workflow', `--id=${pollWorkflow.id}`);
 	const unreachable = { ...env, N8N_WEBHOOK_URL: 'http://127.0.0.1:9/' };
 	n8n = (await runtime.startN8n(n8nBin, unreachable, logFile)).child;
@@ -156,7 +188,7 @@ async function main() {
 	await waitFor('the calls made while n8n was stopped', async () => (await handledEvents(pollWorkflow.id))?.length >= pollExpected.length, 90_000);
 	await sleep(3000);
 	assert.deepEqual([...(await waitFor('finished executions', () => handledEvents(pollWorkflow.id)))].sort(), [...pollExpected].sort(), 'each call once, in its final state');
-	assert.equal(standin.requests({ method: 'POST', path: '/t/vbc.prod/vis/v1/self/webhooks' }).length, 1, 'polling registers nothing at VIS');
+	assert.equal(standin.requests({ method: 'POST', path: '/t/vbc.prod/vis/v1/self/webhooks' }).length, 2, 'polling registers nothing at VIS (the two triggers did)');
 	console.log(`  ${pollExpected.length} calls polled once each (3 live, 2 made while n8n was stopped)`);
 
 	const log = fs.readFileSync(logFile, 'utf8');

@@ -28,6 +28,7 @@ const runtime = require('../../scripts/n8n-runtime');
 const { deliveryLoad, postToReferenceWebhook } = require('./deliveryLoad');
 const { referenceWebhookWorkflow, triggerOnlyWorkflow } = require('../../scripts/load-workflows');
 const { finishedExecutions, loadOutcome, n8nBrowser, ranNode, sleep, step, underN8nNode, visSignature, waitFor } = require('./helpers');
+const { crashDuringCatchUp, slowCatchUpWorkflow } = require('./crashCatchUp');
 
 const { queueCluster, MISSING } = require('../../scripts/queue-cluster');
 if (MISSING) {
@@ -51,6 +52,7 @@ const triggerWorkflow = examples('vis-trigger-queue.json');
 const voiceWorkflow = examples('voice-answer-queue.json');
 // Published only for the load step, so the earlier steps see exactly one registration.
 const loadWorkflow = triggerOnlyWorkflow(triggerWorkflow, 'vonageVisLoadQ1');
+const crashWorkflow = slowCatchUpWorkflow(triggerOnlyWorkflow(triggerWorkflow, 'vonageVisCrashQ1'), 'vonageVisCrashQ1');
 // Registrations of 60 s instead of VIS's 10 days: renewed in their last 12 s, longer than a main
 // restart takes here, as VIS's 48-hour renewal window is far longer than any restart.
 const WEBHOOK_TTL_MS = 60_000;
@@ -367,6 +369,32 @@ async function main() {
 
 	step(`renewal: a quiet ${QUIET_MS / 1000} s with ${WEBHOOK_TTL_MS / 1000} s registrations, the main restarted half-way`);
 	await quietPeriod(hook);
+
+	step('the main killed (kill -9) twice during a catch-up of 60 events: each ends with one execution');
+	const crashFile = path.join(work, `${crashWorkflow.id}.json`);
+	fs.writeFileSync(crashFile, JSON.stringify(crashWorkflow));
+	await runtime.n8nCli(n8nBin, mainEnv, ['import:workflow', `--input=${crashFile}`]);
+	await setActive(crashWorkflow.id, true);
+	const crashUrl = `http://127.0.0.1:${PORTS.balancer}/webhook/${crashWorkflow.nodes[0].webhookId}/vis-events`;
+	const crashHook = await waitFor('the registration of the workflow killed mid catch-up', () => registrations().find((r) => r.url === crashUrl));
+	const crash = await crashDuringCatchUp({
+		standin,
+		sql,
+		workflowId: crashWorkflow.id,
+		registration: () => crashHook,
+		startMain: () => start('main'),
+		killMain: async () => {
+			const main = processes.main;
+			if (!main || main.exitCode !== null) return;
+			const exited = new Promise((resolve) => main.once('exit', resolve));
+			main.kill('SIGKILL');
+			await exited;
+			delete processes.main;
+		},
+		mainLog: () => fs.readFileSync(path.join(work, 'main.log'), 'utf8'),
+	});
+	await setActive(crashWorkflow.id, false);
+	console.log(`  killed after ${crash.killedAfter.join(' and ')} of 60 executions were stored; outcome ${JSON.stringify(crash.statuses)}`);
 
 	step('load: 20 signed deliveries per second for 60 s through the webhook processors, each answered within 2 s');
 	const loadFile = path.join(work, `${loadWorkflow.id}.json`);
