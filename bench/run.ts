@@ -20,11 +20,11 @@ import { retryPolicy } from '../nodes/shared/retry';
 import { visAccessToken } from '../nodes/shared/visToken';
 import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
 import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
-import { signedEventForms } from '../nodes/VonageVisTrigger/canonicalJson';
-import * as deliveries from '../nodes/VonageVisTrigger/deliveries';
+import { signedEventForms } from '../nodes/VonageVis/trigger/canonicalJson';
+import * as deliveries from '../nodes/VonageVis/trigger/deliveries';
 import { ReplayWindows } from '../nodes/shared/replayGuard';
-import { matchingSignedForm } from '../nodes/VonageVisTrigger/signature';
-import { VonageVisTrigger } from '../nodes/VonageVisTrigger/VonageVisTrigger.node';
+import { matchingSignedForm } from '../nodes/VonageVis/trigger/signature';
+import { VonageVisTrigger } from '../nodes/VonageVis/VonageVisTrigger.node';
 import { fetchAsHttpRequest } from '../scripts/harness/fetchHttp';
 import { additionalDataFor, runNode, workflowWith } from '../scripts/harness/n8n';
 

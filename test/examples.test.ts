@@ -9,7 +9,7 @@ import type { INodeType } from 'n8n-workflow';
 
 import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
 import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
-import { VonageVisTrigger } from '../nodes/VonageVisTrigger/VonageVisTrigger.node';
+import { VonageVisTrigger } from '../nodes/VonageVis/VonageVisTrigger.node';
 import { VonageVoice } from '../nodes/VonageVoice/VonageVoice.node';
 import { VonageVoiceTrigger } from '../nodes/VonageVoiceTrigger/VonageVoiceTrigger.node';
 

@@ -2,8 +2,8 @@ import * as crypto from 'node:crypto';
 
 import * as fc from 'fast-check';
 
-import { MalformedJsonError, signedEventForms, type SignedEventForms } from '../nodes/VonageVisTrigger/canonicalJson';
-import { matchingSignedForm } from '../nodes/VonageVisTrigger/signature';
+import { MalformedJsonError, signedEventForms, type SignedEventForms } from '../nodes/VonageVis/trigger/canonicalJson';
+import { matchingSignedForm } from '../nodes/VonageVis/trigger/signature';
 import { startStandin, type Standin } from './helpers/standin';
 import { startTrigger, type TriggerHarness } from './helpers/trigger';
 

@@ -5,9 +5,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { ReplayWindow, ReplayWindows } from '../nodes/shared/replayGuard';
 import { readWebhookBody } from '../nodes/shared/webhookBody';
-import { MalformedJsonError, signedEventForms } from '../nodes/VonageVisTrigger/canonicalJson';
-import { acceptedDeliveries, eventsRun } from '../nodes/VonageVisTrigger/deliveries';
-import { matchingSignedForm } from '../nodes/VonageVisTrigger/signature';
+import { MalformedJsonError, signedEventForms } from '../nodes/VonageVis/trigger/canonicalJson';
+import { acceptedDeliveries, eventsRun } from '../nodes/VonageVis/trigger/deliveries';
+import { matchingSignedForm } from '../nodes/VonageVis/trigger/signature';
 import { startStandin, type Standin } from './helpers/standin';
 import { startTrigger, type TriggerHarness } from './helpers/trigger';
 

@@ -10,11 +10,11 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { requestOptions, visAuthentication, visCredentials } from '../shared/descriptions';
 import { actionSubtitle, resourceSelector } from '../shared/operationSelector';
 import { routeOperations } from '../shared/router';
-import { accountDescription, accountOperations } from './resources/account';
-import { callDescription, callOperations } from './resources/call';
-import { eventDescription, eventOperations } from './resources/event';
-import { userDescription, userOperations } from './resources/user';
-import { webhookDescription, webhookOperations } from './resources/webhook';
+import { accountDescription, accountOperations } from './actions/account';
+import { callDescription, callOperations } from './actions/call';
+import { eventDescription, eventOperations } from './actions/event';
+import { userDescription, userOperations } from './actions/user';
+import { webhookDescription, webhookOperations } from './actions/webhook';
 
 const properties: INodeProperties[] = [
 	visAuthentication,

@@ -17,7 +17,7 @@ import type {
 	WorkflowActivateMode,
 } from 'n8n-workflow';
 
-import { VonageVisTrigger } from '../../nodes/VonageVisTrigger/VonageVisTrigger.node';
+import { VonageVisTrigger } from '../../nodes/VonageVis/VonageVisTrigger.node';
 import { additionalDataFor, workflowWith } from '../../scripts/harness/n8n';
 import { credentialsFor, type Standin } from './standin';
 

@@ -7,7 +7,7 @@ import {
 	isWanted,
 	stateTime,
 	type EventFilter,
-} from '../shared/visEvents';
+} from '../events';
 
 /**
  * What the VIS Poll Trigger keeps in static data between polls. n8n saves it when a poll emits,

@@ -14,7 +14,7 @@ import {
 	eventItem,
 	eventOptions,
 	listChangedEvents,
-} from '../shared/visEvents';
+} from './events';
 import {
 	advance,
 	MIN_POLL_WINDOW_MS,
@@ -23,7 +23,7 @@ import {
 	repairCursor,
 	startedFrom,
 	type PollCursor,
-} from './poll';
+} from './poll/poll';
 
 export class VonageVisPollTrigger implements INodeType {
 	description: INodeTypeDescription = {

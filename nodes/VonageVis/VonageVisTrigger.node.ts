@@ -15,17 +15,21 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { visAuthentication, visCredentials } from '../shared/descriptions';
 import { firstHeader } from '../shared/headers';
 import { readWebhookBody } from '../shared/webhookBody';
-import { MalformedJsonError, signedEventForms, type SignedEventForms } from './canonicalJson';
-import { eventFilterOf, eventItem, eventKey, eventOptions, isWanted } from '../shared/visEvents';
-import { acceptedDeliveries, eventsRun, triggerNodeKey } from './deliveries';
-import { keepDelivering } from './keeper';
+import {
+	MalformedJsonError,
+	signedEventForms,
+	type SignedEventForms,
+} from './trigger/canonicalJson';
+import { eventFilterOf, eventItem, eventKey, eventOptions, isWanted } from './events';
+import { acceptedDeliveries, eventsRun, triggerNodeKey } from './trigger/deliveries';
+import { keepDelivering } from './trigger/keeper';
 import {
 	checkRegistration,
 	createRegistration,
 	deleteRegistration,
 	type RegistrationData,
-} from './registration';
-import { matchingSignedForm } from './signature';
+} from './trigger/registration';
+import { matchingSignedForm } from './trigger/signature';
 
 export class VonageVisTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -185,7 +189,7 @@ export class VonageVisTrigger implements INodeType {
 
 	/**
 	 * Runs on the process that runs triggers, on n8n's start and on publication: keeps VIS
-	 * delivering and catches up what it dropped (keeper.ts). It emits nothing else.
+	 * delivering and catches up what it dropped (trigger/keeper.ts). It emits nothing else.
 	 */
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		return await keepDelivering(this);

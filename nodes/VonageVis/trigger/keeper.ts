@@ -9,7 +9,7 @@ import {
 	eventKey,
 	listChangedEvents,
 	stateTime,
-} from '../shared/visEvents';
+} from '../events';
 import { eventsRun, triggerNodeKey } from './deliveries';
 import {
 	DEFAULT_LIFETIME_MS,
