@@ -13,7 +13,7 @@ import { NodeHelpers, Workflow, type IDataObject, type INode, type INodeType } f
 import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
 import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
 import { VonageVoice } from '../nodes/VonageVoice/VonageVoice.node';
-import { UPDATE_ACTION_SUBTITLES } from '../nodes/VonageVoice/resources/call';
+import { UPDATE_ACTION_SUBTITLES } from '../nodes/VonageVoice/actions/call';
 import { nodeTypesOf, runNode } from '../scripts/harness/n8n';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
 

@@ -6,11 +6,11 @@
 import type { IDataObject, INode, INodeType } from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { buildNcco } from '../nodes/shared/nccoBuilder';
-import { MAX_NCCO_ACTIONS } from '../nodes/shared/ncco';
+import { buildNcco } from '../nodes/VonageVoice/ncco/builder';
+import { MAX_NCCO_ACTIONS } from '../nodes/VonageVoice/ncco/parse';
 import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
 import { VonageVoice } from '../nodes/VonageVoice/VonageVoice.node';
-import { VonageVoiceTrigger } from '../nodes/VonageVoiceTrigger/VonageVoiceTrigger.node';
+import { VonageVoiceTrigger } from '../nodes/VonageVoice/VonageVoiceTrigger.node';
 import { nodeTypesOf, runNode } from '../scripts/harness/n8n';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
 import { hostTrigger, type TriggerHarness } from './helpers/trigger';

@@ -5,7 +5,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { VonageVoice } from '../nodes/VonageVoice/VonageVoice.node';
-import { VonageVoiceTrigger } from '../nodes/VonageVoiceTrigger/VonageVoiceTrigger.node';
+import { VonageVoiceTrigger } from '../nodes/VonageVoice/VonageVoiceTrigger.node';
 import { runNode } from '../scripts/harness/n8n';
 import { credentialsFor, slept, startStandin, type Standin } from './helpers/standin';
 import { hostTrigger } from './helpers/trigger';

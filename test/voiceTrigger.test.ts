@@ -7,8 +7,8 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { LoadOptionsContext } from 'n8n-core';
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { verifySignedCallback } from '../nodes/VonageVoiceTrigger/signedCallback';
-import { VonageVoiceTrigger } from '../nodes/VonageVoiceTrigger/VonageVoiceTrigger.node';
+import { verifySignedCallback } from '../nodes/VonageVoice/trigger/signedCallback';
+import { VonageVoiceTrigger } from '../nodes/VonageVoice/VonageVoiceTrigger.node';
 import { additionalDataFor, workflowWith } from '../scripts/harness/n8n';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
 import { hostTrigger, type TriggerHarness } from './helpers/trigger';

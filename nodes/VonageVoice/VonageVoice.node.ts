@@ -10,17 +10,17 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { requestOptions } from '../shared/descriptions';
 import { actionSubtitle, resourceSelector } from '../shared/operationSelector';
 import { routeOperations } from '../shared/router';
-import { callDescription, callOperations, UPDATE_ACTION_SUBTITLE } from './resources/call';
-import { dtmfDescription, dtmfOperations } from './resources/dtmf';
-import { nccoDescription, nccoOperations } from './resources/ncco';
+import { callDescription, callOperations, UPDATE_ACTION_SUBTITLE } from './actions/call';
+import { dtmfDescription, dtmfOperations } from './actions/dtmf';
+import { nccoDescription, nccoOperations } from './actions/ncco';
 import {
 	recordingDescription,
 	recordingOperations,
 	transcriptionDescription,
 	transcriptionOperations,
-} from './resources/recording';
-import { streamDescription, streamOperations } from './resources/stream';
-import { talkDescription, talkOperations } from './resources/talk';
+} from './actions/recording';
+import { streamDescription, streamOperations } from './actions/stream';
+import { talkDescription, talkOperations } from './actions/talk';
 
 const properties: INodeProperties[] = [
 	resourceSelector('call', [

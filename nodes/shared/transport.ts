@@ -29,7 +29,12 @@ import {
 	retryPolicy,
 	withDeadline,
 } from './retry';
-import { checkVonageFileUrl, formatBytes, limitBytes, type BodyStream } from './vonageFiles';
+import {
+	checkVonageFileUrl,
+	formatBytes,
+	limitBytes,
+	type BodyStream,
+} from '../VonageVoice/vonageFiles';
 import { DEFAULT_VIS_REQUESTS_PER_MINUTE, takeVisTurn, visQuotaKey } from './visQuota';
 import { visHost, VIS_API_PATH } from './visToken';
 

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { operationSelector } from '../../../shared/operationSelector';
 import { vonageRequest } from '../../../shared/transport';
-import { createCallBody, createCallFields } from '../../../shared/voiceCallCreate';
+import { createCallBody, createCallFields } from '../../../VonageVoice/callCreate';
 
 export const voiceCallDescription: INodeProperties[] = [
 	operationSelector('voiceCall', 'create', [

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { buildNcco } from '../../../shared/nccoBuilder';
-import { nccoActionsField } from '../../../shared/nccoFields';
+import { buildNcco } from '../../ncco/builder';
+import { nccoActionsField } from '../../ncco/fields';
 import { operationSelector } from '../../../shared/operationSelector';
 
 /**

@@ -1,12 +1,17 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { parseNcco } from './ncco';
-import { NCCO_ACTION_TYPES, type ActionType } from './nccoFields';
-import { normalizePhoneNumber } from './phoneNumber';
-import { checkNumberInRange, checkUrl, checkWholeNumber, FieldError } from './validation';
+import { parseNcco } from './parse';
+import { NCCO_ACTION_TYPES, type ActionType } from './fields';
+import { normalizePhoneNumber } from '../../shared/phoneNumber';
+import {
+	checkNumberInRange,
+	checkUrl,
+	checkWholeNumber,
+	FieldError,
+} from '../../shared/validation';
 
 /**
- * The NCCO builder: a Call Control Object from the fields of nccoFields.ts instead of JSON,
+ * The NCCO builder: a Call Control Object from the fields of fields.ts instead of JSON,
  * shared by every place that takes an NCCO (Voice → Place a call and Transfer, Platform → Place a
  * call, the Voice Trigger's Default NCCO, and Voice → NCCO → Build for answer workflows). Each
  * action is checked as it is built, and errors name it ("Actions → 2 (Talk) → Text").

@@ -14,8 +14,8 @@ import type { JWTPayload } from '../shared/jose';
 import { VOICE_EVENT_STATUSES, voiceStatusOptions } from '../shared/callStates';
 import { directionFilter } from '../shared/descriptions';
 import { firstHeader } from '../shared/headers';
-import { nccoFrom } from '../shared/nccoBuilder';
-import { nccoActionsField, nccoSourceFields } from '../shared/nccoFields';
+import { nccoFrom } from './ncco/builder';
+import { nccoActionsField, nccoSourceFields } from './ncco/fields';
 import { applicationsPaginate } from '../shared/pagination';
 import {
 	pointWebhooksHere,
@@ -23,10 +23,10 @@ import {
 	WEBHOOK_PATH,
 	webhooksPointHere,
 	type VoiceTriggerData,
-} from './applicationWebhooks';
+} from './trigger/applicationWebhooks';
 import { ReplayWindows } from '../shared/replayGuard';
 import { readWebhookBody } from '../shared/webhookBody';
-import { SIGNED_CALLBACK_MAX_AGE_SECONDS, verifySignedCallback } from './signedCallback';
+import { SIGNED_CALLBACK_MAX_AGE_SECONDS, verifySignedCallback } from './trigger/signedCallback';
 
 /** Per trigger; a token is valid for minutes, so 20,000 is far above any real callback rate. */
 const acceptedCallbacks = new ReplayWindows(10 * 60_000, 20_000);

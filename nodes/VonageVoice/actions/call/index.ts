@@ -2,14 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { VOICE_CALL_STATUSES, voiceStatusOptions } from '../../../shared/callStates';
 import { returnAllAndLimit, sortOrderOption } from '../../../shared/descriptions';
-import { nccoFrom } from '../../../shared/nccoBuilder';
-import { nccoActionsField, nccoSourceFields } from '../../../shared/nccoFields';
+import { nccoFrom } from '../../ncco/builder';
+import { nccoActionsField, nccoSourceFields } from '../../ncco/fields';
 import { operationSelector } from '../../../shared/operationSelector';
 import { voiceCallsPaginate } from '../../../shared/pagination';
 import { vonageRequest } from '../../../shared/transport';
 import { apiPath } from '../../../shared/urlPath';
 import { checkDateTime, checkUrl, FieldError } from '../../../shared/validation';
-import { createCallBody, createCallFields } from '../../../shared/voiceCallCreate';
+import { createCallBody, createCallFields } from '../../callCreate';
 import { callUuidField, callUuidOf } from '../callUuid';
 
 const UPDATE_ACTIONS = [

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 /**
- * The fields of the NCCO builder (nccoBuilder.ts builds and checks the NCCO from them): a Call
+ * The fields of the NCCO builder (builder.ts builds and checks the NCCO from them): a Call
  * Control Object as an ordered list of actions, each with the fields Vonage's NCCO reference
  * gives it (developer.vonage.com/en/voice/voice-api/ncco-reference). Data: one table per action.
  *

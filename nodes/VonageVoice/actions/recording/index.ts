@@ -4,7 +4,7 @@ import { operationSelector } from '../../../shared/operationSelector';
 import { withBinary } from '../../../shared/router';
 import { vonageRequest, type VonageFile } from '../../../shared/transport';
 import { FieldError } from '../../../shared/validation';
-import { DEFAULT_MAX_DOWNLOAD_MB, maxBytesOf } from '../../../shared/vonageFiles';
+import { DEFAULT_MAX_DOWNLOAD_MB, maxBytesOf } from '../../vonageFiles';
 
 /**
  * Recording → Download and Transcription → Download: the files behind the URLs a record action's
