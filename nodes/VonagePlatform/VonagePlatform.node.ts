@@ -10,9 +10,9 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { requestOptions } from '../shared/descriptions';
 import { actionSubtitle, resourceSelector } from '../shared/operationSelector';
 import { routeOperations } from '../shared/router';
-import { applicationDescription, applicationOperations } from './resources/application';
-import { userDescription, userOperations } from './resources/user';
-import { voiceCallDescription, voiceCallOperations } from './resources/voiceCall';
+import { applicationDescription, applicationOperations } from './actions/application';
+import { userDescription, userOperations } from './actions/user';
+import { voiceCallDescription, voiceCallOperations } from './actions/voiceCall';
 
 const properties: INodeProperties[] = [
 	resourceSelector('application', [
