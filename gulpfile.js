@@ -10,14 +10,14 @@ task('build:icons', () =>
 
 /**
  * n8n's verification refuses runtime dependencies, so jose (a devDependency) is bundled: the
- * compiled nodes/shared/jose.js, the only module that imports it, is replaced by a bundle of
+ * compiled nodes/shared/auth/jose.js, the only module that imports it, is replaced by a bundle of
  * that module with jose inside. Nothing else in dist/ requires jose.
  */
 task('build:bundle', async () => {
 	const esbuild = require('esbuild');
-	const outfile = path.join(__dirname, 'dist', 'nodes', 'shared', 'jose.js');
+	const outfile = path.join(__dirname, 'dist', 'nodes', 'shared', 'auth', 'jose.js');
 	const result = await esbuild.build({
-		entryPoints: [path.join(__dirname, 'nodes', 'shared', 'jose.ts')],
+		entryPoints: [path.join(__dirname, 'nodes', 'shared', 'auth', 'jose.ts')],
 		outfile,
 		bundle: true,
 		platform: 'node',

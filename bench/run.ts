@@ -15,14 +15,14 @@ import { Vonage } from '@vonage/server-sdk';
 import { WebhookContext } from 'n8n-core';
 import type { IDataObject, IWebhookData } from 'n8n-workflow';
 
-import { applicationJwt } from '../nodes/shared/applicationJwt';
-import { retryPolicy } from '../nodes/shared/retry';
-import { visAccessToken } from '../nodes/shared/visToken';
+import { applicationJwt } from '../nodes/shared/auth/applicationJwt';
+import { retryPolicy } from '../nodes/shared/request/retry';
+import { visAccessToken } from '../nodes/shared/auth/visToken';
 import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
 import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
 import { signedEventForms } from '../nodes/VonageVis/trigger/canonicalJson';
 import * as deliveries from '../nodes/VonageVis/trigger/deliveries';
-import { ReplayWindows } from '../nodes/shared/replayGuard';
+import { ReplayWindows } from '../nodes/shared/webhook/replayGuard';
 import { matchingSignedForm } from '../nodes/VonageVis/trigger/signature';
 import { VonageVisTrigger } from '../nodes/VonageVis/VonageVisTrigger.node';
 import { fetchAsHttpRequest } from '../scripts/harness/fetchHttp';
@@ -326,8 +326,8 @@ function coldLoad() {
 	const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 	const files = [...pkg.n8n.nodes, ...pkg.n8n.credentials].map((f: string) => path.join(ROOT, f));
 	// n8n has n8n-workflow loaded before it loads community nodes, so both variants preload it.
-	// jose is bundled into dist/nodes/shared/jose.js; preloading that file isolates its share.
-	const bundle = JSON.stringify(path.join(ROOT, 'dist', 'nodes', 'shared', 'jose.js'));
+	// jose is bundled into dist/nodes/shared/auth/jose.js; preloading that file isolates its share.
+	const bundle = JSON.stringify(path.join(ROOT, 'dist', 'nodes', 'shared', 'auth', 'jose.js'));
 	const script = (preloadJose: boolean) =>
 		`require('n8n-workflow');${preloadJose ? `require(${bundle});` : ''}const t=process.hrtime.bigint();for(const f of ${JSON.stringify(files)})require(f);process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
 	const measure = (preload: boolean) =>

@@ -7,7 +7,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { applicationJwt, type JwtCredentialFields } from '../nodes/shared/applicationJwt';
+import { applicationJwt, type JwtCredentialFields } from '../nodes/shared/auth/applicationJwt';
 
 /** A Vonage application's private key, used to sign RS256 JWTs for the Users and Voice APIs. */
 export class VonageJwtApi implements ICredentialType {

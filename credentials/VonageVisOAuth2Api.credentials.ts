@@ -1,7 +1,7 @@
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-import { DEFAULT_VIS_HOST } from '../nodes/shared/visToken';
-import { visRequestsPerMinuteField } from '../nodes/shared/visQuota';
+import { DEFAULT_VIS_HOST } from '../nodes/shared/auth/visToken';
+import { visRequestsPerMinuteField } from '../nodes/shared/request/visQuota';
 
 const HOST = `($self["baseUrl"] || "${DEFAULT_VIS_HOST}").replace(/\\/+$/, "")`;
 

@@ -13,8 +13,8 @@ import {
 	freshVisAccessToken,
 	VIS_API_PATH,
 	type VisCredentialFields,
-} from '../nodes/shared/visToken';
-import { visRequestsPerMinuteField } from '../nodes/shared/visQuota';
+} from '../nodes/shared/auth/visToken';
+import { visRequestsPerMinuteField } from '../nodes/shared/request/visQuota';
 
 /**
  * VIS (Vonage Business Communications call control) with the OAuth2 password grant.

@@ -59,10 +59,10 @@ try {
 
 	// The bundled jose, loaded from the unpacked tarball with nothing installed beside it, must
 	// sign an application JWT.
-	const bundle = path.join(packageDir, 'dist', 'nodes', 'shared', 'jose.js');
+	const bundle = path.join(packageDir, 'dist', 'nodes', 'shared', 'auth', 'jose.js');
 	const probe = `
 		const started = process.hrtime.bigint();
-		const { applicationJwt } = require(${JSON.stringify(path.join(packageDir, 'dist', 'nodes', 'shared', 'applicationJwt.js'))});
+		const { applicationJwt } = require(${JSON.stringify(path.join(packageDir, 'dist', 'nodes', 'shared', 'auth', 'applicationJwt.js'))});
 		const loadMs = Number(process.hrtime.bigint() - started) / 1e6;
 		const { privateKey } = require('node:crypto').generateKeyPairSync('rsa', { modulusLength: 2048 });
 		applicationJwt({ applicationId: 'scan', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) }).then((jwt) => {

@@ -2,18 +2,18 @@ import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, verify } from 'node:crypto';
 import * as path from 'node:path';
 
-import { applicationJwt, clearJwtCache } from '../nodes/shared/applicationJwt';
-import { describeApiError } from '../nodes/shared/errors';
-import { nextCursor } from '../nodes/shared/pagination';
-import { loadRsaPrivateKey, normalizePrivateKeyPem } from '../nodes/shared/privateKey';
-import { retryAfterMs } from '../nodes/shared/retry';
-import { apiPath } from '../nodes/shared/urlPath';
+import { applicationJwt, clearJwtCache } from '../nodes/shared/auth/applicationJwt';
+import { describeApiError } from '../nodes/shared/request/errors';
+import { nextCursor } from '../nodes/shared/request/pagination';
+import { loadRsaPrivateKey, normalizePrivateKeyPem } from '../nodes/shared/auth/privateKey';
+import { retryAfterMs } from '../nodes/shared/request/retry';
+import { apiPath } from '../nodes/shared/request/urlPath';
 import {
 	clearVisTokenCache,
 	visAccessToken,
 	visUsername,
 	VIS_TOKEN_REFRESH_MARGIN_MS,
-} from '../nodes/shared/visToken';
+} from '../nodes/shared/auth/visToken';
 import { fetchAsHttpRequest } from '../scripts/harness/fetchHttp';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
 
@@ -92,7 +92,7 @@ describe('application JWT', () => {
 	});
 
 	test('jose loads through plain require() from the built package (what n8n does)', () => {
-		const built = path.resolve(__dirname, '../dist/nodes/shared/applicationJwt.js');
+		const built = path.resolve(__dirname, '../dist/nodes/shared/auth/applicationJwt.js');
 		const script = `require(${JSON.stringify(built)}).applicationJwt({applicationId:'a',privateKey:process.env.KEY}).then(t=>process.stdout.write(t.split('.').length+''))`;
 		const out = execFileSync(process.execPath, ['-e', script], { env: { ...process.env, KEY: pkcs8 } }).toString();
 		expect(out).toBe('3');

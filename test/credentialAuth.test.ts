@@ -1,5 +1,5 @@
 /**
- * The nodes build their Authorization header in one place (nodes/shared/requestAuth.ts); n8n's
+ * The nodes build their Authorization header in one place (nodes/shared/auth/requestAuth.ts); n8n's
  * credential test (the Test button) builds it from each credential's own `authenticate`, resolved
  * the way n8n's CredentialsHelper resolves it. Both must send the same header, or a credential
  * could pass its test and fail in every node (or the other way round).

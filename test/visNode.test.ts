@@ -256,7 +256,7 @@ describe('VIS node: errors and retries', () => {
 	});
 
 	test('429 on a read is retried after Retry-After, then succeeds', async () => {
-		const { retryPolicy } = await import('../nodes/shared/retry');
+		const { retryPolicy } = await import('../nodes/shared/request/retry');
 		const waits: number[] = [];
 		retryPolicy.sleep = async (ms) => void waits.push(ms);
 		standin.failNext(1, 429, { retryAfter: 2, pathPrefix: VIS });

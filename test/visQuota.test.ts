@@ -1,4 +1,4 @@
-import { clearVisQuota, MAX_EARLY_WAKES, takeVisTurn, VisQuotaWaitError, type QuotaClock } from '../nodes/shared/visQuota';
+import { clearVisQuota, MAX_EARLY_WAKES, takeVisTurn, VisQuotaWaitError, type QuotaClock } from '../nodes/shared/request/visQuota';
 
 /**
  * The pacer waits through whatever sleep it is given. These clocks misbehave on purpose: a sleep

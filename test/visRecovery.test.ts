@@ -16,7 +16,7 @@ import { confirmedUntil, keeperClock } from '../nodes/VonageVis/trigger/keeper';
 import { pollClock } from '../nodes/VonageVis/poll/poll';
 import { VonageVisTrigger } from '../nodes/VonageVis/VonageVisTrigger.node';
 import { catchUpWindowMs, stateTime } from '../nodes/VonageVis/events';
-import { MAX_PAGES } from '../nodes/shared/pagination';
+import { MAX_PAGES } from '../nodes/shared/request/pagination';
 import { VonageVisPollTrigger } from '../nodes/VonageVis/VonageVisPollTrigger.node';
 import { additionalDataFor, workflowWith } from '../scripts/harness/n8n';
 import { credentialsFor, slept, startStandin, type Standin } from './helpers/standin';

@@ -3,8 +3,8 @@ import { createHmac } from 'node:crypto';
 import * as fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { ReplayWindow, ReplayWindows } from '../nodes/shared/replayGuard';
-import { readWebhookBody } from '../nodes/shared/webhookBody';
+import { ReplayWindow, ReplayWindows } from '../nodes/shared/webhook/replayGuard';
+import { readWebhookBody } from '../nodes/shared/webhook/webhookBody';
 import { MalformedJsonError, signedEventForms } from '../nodes/VonageVis/trigger/canonicalJson';
 import { acceptedDeliveries, eventsRun } from '../nodes/VonageVis/trigger/deliveries';
 import { matchingSignedForm } from '../nodes/VonageVis/trigger/signature';

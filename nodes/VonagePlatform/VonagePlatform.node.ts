@@ -7,9 +7,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { requestOptions } from '../shared/descriptions';
-import { actionSubtitle, resourceSelector } from '../shared/operationSelector';
-import { routeOperations } from '../shared/router';
+import { requestOptions } from '../shared/kit/descriptions';
+import { actionSubtitle, resourceSelector } from '../shared/kit/operationSelector';
+import { routeOperations } from '../shared/kit/router';
 import { applicationDescription, applicationOperations } from './actions/application';
 import { userDescription, userOperations } from './actions/user';
 import { voiceCallDescription, voiceCallOperations } from './actions/voiceCall';

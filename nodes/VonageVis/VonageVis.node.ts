@@ -7,9 +7,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { requestOptions, visAuthentication, visCredentials } from '../shared/descriptions';
-import { actionSubtitle, resourceSelector } from '../shared/operationSelector';
-import { routeOperations } from '../shared/router';
+import { requestOptions, visAuthentication, visCredentials } from '../shared/kit/descriptions';
+import { actionSubtitle, resourceSelector } from '../shared/kit/operationSelector';
+import { routeOperations } from '../shared/kit/router';
 import { accountDescription, accountOperations } from './actions/account';
 import { callDescription, callOperations } from './actions/call';
 import { eventDescription, eventOperations } from './actions/event';

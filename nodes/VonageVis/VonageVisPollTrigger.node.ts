@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { visAuthentication, visCredentials } from '../shared/descriptions';
+import { visAuthentication, visCredentials } from '../shared/kit/descriptions';
 import {
 	catchUpWindowMs,
 	eventFilterOf,

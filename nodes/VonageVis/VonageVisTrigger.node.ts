@@ -12,9 +12,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { visAuthentication, visCredentials } from '../shared/descriptions';
-import { firstHeader } from '../shared/headers';
-import { readWebhookBody } from '../shared/webhookBody';
+import { visAuthentication, visCredentials } from '../shared/kit/descriptions';
+import { firstHeader } from '../shared/webhook/headers';
+import { readWebhookBody } from '../shared/webhook/webhookBody';
 import {
 	MalformedJsonError,
 	signedEventForms,

@@ -1,9 +1,9 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { callStateOptions, CALL_STATES } from '../shared/callStates';
-import { directionFilter } from '../shared/descriptions';
-import { visPaginate } from '../shared/pagination';
-import type { VonageContext } from '../shared/transport';
+import { callStateOptions, CALL_STATES } from '../shared/kit/callStates';
+import { directionFilter } from '../shared/kit/descriptions';
+import { visPaginate } from '../shared/request/pagination';
+import type { VonageContext } from '../shared/request/transport';
 
 /**
  * Reading call events back from VIS (`GET /self/events`), for the two paths that do not get them

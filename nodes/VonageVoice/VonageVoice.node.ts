@@ -7,9 +7,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { requestOptions } from '../shared/descriptions';
-import { actionSubtitle, resourceSelector } from '../shared/operationSelector';
-import { routeOperations } from '../shared/router';
+import { requestOptions } from '../shared/kit/descriptions';
+import { actionSubtitle, resourceSelector } from '../shared/kit/operationSelector';
+import { routeOperations } from '../shared/kit/router';
 import { callDescription, callOperations, UPDATE_ACTION_SUBTITLE } from './actions/call';
 import { dtmfDescription, dtmfOperations } from './actions/dtmf';
 import { nccoDescription, nccoOperations } from './actions/ncco';

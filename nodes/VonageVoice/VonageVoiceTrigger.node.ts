@@ -9,14 +9,14 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import type { JWTPayload } from '../shared/jose';
+import type { JWTPayload } from '../shared/auth/jose';
 
-import { VOICE_EVENT_STATUSES, voiceStatusOptions } from '../shared/callStates';
-import { directionFilter } from '../shared/descriptions';
-import { firstHeader } from '../shared/headers';
+import { VOICE_EVENT_STATUSES, voiceStatusOptions } from '../shared/kit/callStates';
+import { directionFilter } from '../shared/kit/descriptions';
+import { firstHeader } from '../shared/webhook/headers';
 import { nccoFrom } from './ncco/builder';
 import { nccoActionsField, nccoSourceFields } from './ncco/fields';
-import { applicationsPaginate } from '../shared/pagination';
+import { applicationsPaginate } from '../shared/request/pagination';
 import {
 	pointWebhooksHere,
 	restoreWebhooks,
@@ -24,8 +24,8 @@ import {
 	webhooksPointHere,
 	type VoiceTriggerData,
 } from './trigger/applicationWebhooks';
-import { ReplayWindows } from '../shared/replayGuard';
-import { readWebhookBody } from '../shared/webhookBody';
+import { ReplayWindows } from '../shared/webhook/replayGuard';
+import { readWebhookBody } from '../shared/webhook/webhookBody';
 import { SIGNED_CALLBACK_MAX_AGE_SECONDS, verifySignedCallback } from './trigger/signedCallback';
 
 /** Per trigger; a token is valid for minutes, so 20,000 is far above any real callback rate. */

@@ -1,9 +1,9 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { clearJwtCache } from '../../nodes/shared/applicationJwt';
-import { retryPolicy } from '../../nodes/shared/retry';
-import { clearVisTokenCache } from '../../nodes/shared/visToken';
-import { clearVisQuota } from '../../nodes/shared/visQuota';
+import { clearJwtCache } from '../../nodes/shared/auth/applicationJwt';
+import { retryPolicy } from '../../nodes/shared/request/retry';
+import { clearVisTokenCache } from '../../nodes/shared/auth/visToken';
+import { clearVisQuota } from '../../nodes/shared/request/visQuota';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { createStandin } = require('../../sandbox/server');

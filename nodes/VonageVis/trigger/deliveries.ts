@@ -1,4 +1,4 @@
-import { ReplayWindows } from '../../shared/replayGuard';
+import { ReplayWindows } from '../../shared/webhook/replayGuard';
 
 /**
  * Deliveries already accepted, per VIS registration, keyed by their verified signature. VIS

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { IDataObject, IHookFunctions, ITriggerFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { vonageRequest } from '../../shared/transport';
-import { apiPath } from '../../shared/urlPath';
+import { vonageRequest } from '../../shared/request/transport';
+import { apiPath } from '../../shared/request/urlPath';
 
 /**
  * What the trigger keeps in the node's static data about its VIS registration. n8n saves it after

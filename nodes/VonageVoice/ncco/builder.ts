@@ -2,13 +2,13 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { parseNcco } from './parse';
 import { NCCO_ACTION_TYPES, type ActionType } from './fields';
-import { normalizePhoneNumber } from '../../shared/phoneNumber';
+import { normalizePhoneNumber } from '../../shared/kit/phoneNumber';
 import {
 	checkNumberInRange,
 	checkUrl,
 	checkWholeNumber,
 	FieldError,
-} from '../../shared/validation';
+} from '../../shared/kit/validation';
 
 /**
  * The NCCO builder: a Call Control Object from the fields of fields.ts instead of JSON,

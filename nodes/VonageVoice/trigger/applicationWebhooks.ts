@@ -1,8 +1,8 @@
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { vonageRequest } from '../../shared/transport';
-import { apiPath } from '../../shared/urlPath';
+import { vonageRequest } from '../../shared/request/transport';
+import { apiPath } from '../../shared/request/urlPath';
 
 /** The application's voice webhooks this trigger may point at itself. */
 export type VoiceWebhookName = 'event_url' | 'answer_url' | 'fallback_answer_url';

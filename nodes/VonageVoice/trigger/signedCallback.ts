@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { errors as joseErrors, jwtVerify, type JWTPayload } from '../../shared/jose';
+import { errors as joseErrors, jwtVerify, type JWTPayload } from '../../shared/auth/jose';
 
 /** Clock skew allowed between Vonage and this n8n host. */
 const SIGNED_CALLBACK_LEEWAY_SECONDS = 60;

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { checkUrl, checkWholeNumber, FieldError } from '../../../shared/validation';
+import { checkUrl, checkWholeNumber, FieldError } from '../../../shared/kit/validation';
 
 /**
  * The capabilities of an application, described once and used three ways: to build the

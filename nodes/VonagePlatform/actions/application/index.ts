@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { returnAllAndLimit } from '../../../shared/descriptions';
-import { requiredId } from '../../../shared/itemHelpers';
-import { operationSelector } from '../../../shared/operationSelector';
-import { applicationsPaginate } from '../../../shared/pagination';
-import { vonageRequest } from '../../../shared/transport';
-import { apiPath } from '../../../shared/urlPath';
-import { FieldError } from '../../../shared/validation';
+import { returnAllAndLimit } from '../../../shared/kit/descriptions';
+import { requiredId } from '../../../shared/kit/itemHelpers';
+import { operationSelector } from '../../../shared/kit/operationSelector';
+import { applicationsPaginate } from '../../../shared/request/pagination';
+import { vonageRequest } from '../../../shared/request/transport';
+import { apiPath } from '../../../shared/request/urlPath';
+import { FieldError } from '../../../shared/kit/validation';
 import {
 	CAPABILITIES,
 	capabilitiesFromFields,

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { operationSelector } from '../../../shared/operationSelector';
-import { vonageRequest } from '../../../shared/transport';
+import { operationSelector } from '../../../shared/kit/operationSelector';
+import { vonageRequest } from '../../../shared/request/transport';
 import { createCallBody, createCallFields } from '../../../VonageVoice/callCreate';
 
 export const voiceCallDescription: INodeProperties[] = [

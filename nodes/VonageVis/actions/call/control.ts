@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, IHttpRequestMethods, INodeProperties } from 'n8n-workflow';
 
-import { requiredId } from '../../../shared/itemHelpers';
-import { vonageRequest } from '../../../shared/transport';
-import { apiPath } from '../../../shared/urlPath';
+import { requiredId } from '../../../shared/kit/itemHelpers';
+import { vonageRequest } from '../../../shared/request/transport';
+import { apiPath } from '../../../shared/request/urlPath';
 
 /**
  * Operations that act on one call by ID and send no body. They differ only in method and

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { ACTIVE_CALL_STATES } from '../../../shared/callStates';
-import { vonageRequest } from '../../../shared/transport';
+import { ACTIVE_CALL_STATES } from '../../../shared/kit/callStates';
+import { vonageRequest } from '../../../shared/request/transport';
 import { filtersToQuery, listFilters } from '../filters';
 
 export const countDescription: INodeProperties[] = [

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { operationSelector } from '../../../shared/operationSelector';
+import { operationSelector } from '../../../shared/kit/operationSelector';
 import { callIdDescription, controlOperations } from './control';
 import { count, countDescription } from './count';
 import { list, listDescription } from './list';

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { ACTIVE_CALL_STATES } from '../../../shared/callStates';
-import { returnAllAndLimit } from '../../../shared/descriptions';
-import { visPaginate } from '../../../shared/pagination';
+import { ACTIVE_CALL_STATES } from '../../../shared/kit/callStates';
+import { returnAllAndLimit } from '../../../shared/kit/descriptions';
+import { visPaginate } from '../../../shared/request/pagination';
 import { filtersToQuery, listFilters } from '../filters';
 
 export const listDescription: INodeProperties[] = [

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { requiredPhoneNumber } from '../../../shared/itemHelpers';
-import { vonageRequest } from '../../../shared/transport';
+import { requiredPhoneNumber } from '../../../shared/kit/itemHelpers';
+import { vonageRequest } from '../../../shared/request/transport';
 
 export const placeDescription: INodeProperties[] = [
 	{

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { requiredId, requiredPhoneNumber } from '../../../shared/itemHelpers';
-import { vonageRequest } from '../../../shared/transport';
-import { apiPath } from '../../../shared/urlPath';
+import { requiredId, requiredPhoneNumber } from '../../../shared/kit/itemHelpers';
+import { vonageRequest } from '../../../shared/request/transport';
+import { apiPath } from '../../../shared/request/urlPath';
 
 /** Uses the Call ID and Phone Number fields declared by the control and place operations. */
 export async function transfer(this: IExecuteFunctions, itemIndex: number) {

@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { ACTIVE_CALL_STATES, CALL_STATES } from '../../../shared/callStates';
-import { returnAllAndLimit } from '../../../shared/descriptions';
-import { requiredId } from '../../../shared/itemHelpers';
-import { operationSelector } from '../../../shared/operationSelector';
-import { visPaginate } from '../../../shared/pagination';
-import { vonageRequest } from '../../../shared/transport';
-import { apiPath } from '../../../shared/urlPath';
+import { ACTIVE_CALL_STATES, CALL_STATES } from '../../../shared/kit/callStates';
+import { returnAllAndLimit } from '../../../shared/kit/descriptions';
+import { requiredId } from '../../../shared/kit/itemHelpers';
+import { operationSelector } from '../../../shared/kit/operationSelector';
+import { visPaginate } from '../../../shared/request/pagination';
+import { vonageRequest } from '../../../shared/request/transport';
+import { apiPath } from '../../../shared/request/urlPath';
 import { filtersToQuery, listFilters } from '../filters';
 
 export const eventDescription: INodeProperties[] = [

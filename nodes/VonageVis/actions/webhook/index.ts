@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { requiredId } from '../../../shared/itemHelpers';
-import { operationSelector } from '../../../shared/operationSelector';
-import { vonageRequest } from '../../../shared/transport';
-import { apiPath } from '../../../shared/urlPath';
-import { checkUrl, FieldError } from '../../../shared/validation';
+import { requiredId } from '../../../shared/kit/itemHelpers';
+import { operationSelector } from '../../../shared/kit/operationSelector';
+import { vonageRequest } from '../../../shared/request/transport';
+import { apiPath } from '../../../shared/request/urlPath';
+import { checkUrl, FieldError } from '../../../shared/kit/validation';
 
 const show = (operation: string[]) => ({ show: { resource: ['webhook'], operation } });
 

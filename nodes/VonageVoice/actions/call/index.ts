@@ -1,14 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { VOICE_CALL_STATUSES, voiceStatusOptions } from '../../../shared/callStates';
-import { returnAllAndLimit, sortOrderOption } from '../../../shared/descriptions';
+import { VOICE_CALL_STATUSES, voiceStatusOptions } from '../../../shared/kit/callStates';
+import { returnAllAndLimit, sortOrderOption } from '../../../shared/kit/descriptions';
 import { nccoFrom } from '../../ncco/builder';
 import { nccoActionsField, nccoSourceFields } from '../../ncco/fields';
-import { operationSelector } from '../../../shared/operationSelector';
-import { voiceCallsPaginate } from '../../../shared/pagination';
-import { vonageRequest } from '../../../shared/transport';
-import { apiPath } from '../../../shared/urlPath';
-import { checkDateTime, checkUrl, FieldError } from '../../../shared/validation';
+import { operationSelector } from '../../../shared/kit/operationSelector';
+import { voiceCallsPaginate } from '../../../shared/request/pagination';
+import { vonageRequest } from '../../../shared/request/transport';
+import { apiPath } from '../../../shared/request/urlPath';
+import { checkDateTime, checkUrl, FieldError } from '../../../shared/kit/validation';
 import { createCallBody, createCallFields } from '../../callCreate';
 import { callUuidField, callUuidOf } from '../callUuid';
 

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { buildNcco } from '../../ncco/builder';
 import { nccoActionsField } from '../../ncco/fields';
-import { operationSelector } from '../../../shared/operationSelector';
+import { operationSelector } from '../../../shared/kit/operationSelector';
 
 /**
  * NCCO → Build: the last node of an answer workflow (Vonage Voice Trigger, Answer Calls With This

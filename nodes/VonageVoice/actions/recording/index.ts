@@ -1,9 +1,9 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { operationSelector } from '../../../shared/operationSelector';
-import { withBinary } from '../../../shared/router';
-import { vonageRequest, type VonageFile } from '../../../shared/transport';
-import { FieldError } from '../../../shared/validation';
+import { operationSelector } from '../../../shared/kit/operationSelector';
+import { withBinary } from '../../../shared/kit/router';
+import { vonageRequest, type VonageFile } from '../../../shared/request/transport';
+import { FieldError } from '../../../shared/kit/validation';
 import { DEFAULT_MAX_DOWNLOAD_MB, maxBytesOf } from '../../vonageFiles';
 
 /**

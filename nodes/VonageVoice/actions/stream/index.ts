@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { operationSelector } from '../../../shared/operationSelector';
-import { vonageRequest } from '../../../shared/transport';
-import { apiPath } from '../../../shared/urlPath';
-import { checkNumberInRange, checkUrl, checkWholeNumber } from '../../../shared/validation';
+import { operationSelector } from '../../../shared/kit/operationSelector';
+import { vonageRequest } from '../../../shared/request/transport';
+import { apiPath } from '../../../shared/request/urlPath';
+import { checkNumberInRange, checkUrl, checkWholeNumber } from '../../../shared/kit/validation';
 import { callUuidField, callUuidOf } from '../callUuid';
 
 export const streamDescription: INodeProperties[] = [

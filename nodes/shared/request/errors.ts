@@ -1,11 +1,11 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { PrivateKeyError } from './privateKey';
+import { PrivateKeyError } from '../auth/privateKey';
 import { redactSecrets, secretForms } from './redact';
-import { bearerOf, CREDENTIAL_LABEL } from './requestAuth';
+import { bearerOf, CREDENTIAL_LABEL } from '../auth/requestAuth';
 import { DeadlineError } from './retry';
-import { VisSignInError } from './visToken';
+import { VisSignInError } from '../auth/visToken';
 
 /** Error body shapes: VIS `{errorCode, errorMessage, errors[]}` and Nexmo RFC 7807 problems. */
 interface VisErrorBody {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
-import { checkedBaseUrl } from './baseUrl';
+import { checkedBaseUrl } from '../request/baseUrl';
 
 export interface VisCredentialFields {
 	baseUrl?: string;

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { normalizePhoneNumber } from './phoneNumber';
-import { unsafePathSegmentReason } from './urlPath';
+import { unsafePathSegmentReason } from '../request/urlPath';
 import { FieldError } from './validation';
 
 /** Reads a required ID parameter and refuses values that would not address one resource. */

@@ -19,7 +19,7 @@ import {
 	VIS_CODE_GRANT_CREDENTIAL,
 	type Send,
 	type VonageApi,
-} from './requestAuth';
+} from '../auth/requestAuth';
 import {
 	backoffMs,
 	DeadlineError,
@@ -34,11 +34,11 @@ import {
 	formatBytes,
 	limitBytes,
 	type BodyStream,
-} from '../VonageVoice/vonageFiles';
+} from '../../VonageVoice/vonageFiles';
 import { DEFAULT_VIS_REQUESTS_PER_MINUTE, takeVisTurn, visQuotaKey } from './visQuota';
-import { visHost, VIS_API_PATH } from './visToken';
+import { visHost, VIS_API_PATH } from '../auth/visToken';
 
-export type { VonageApi } from './requestAuth';
+export type { VonageApi } from '../auth/requestAuth';
 
 export type VonageContext =
 	| IExecuteFunctions
