@@ -4,7 +4,7 @@
  * VIS dropped 60 call events (the webhook failed while the main was down); the restarted main
  * catches them up, and is killed twice while it does: once after a few executions were stored,
  * once about half-way. After the third start every event has run: once successfully, or as a
- * crashed execution that holds the event for a retry. None runs twice, none is missing.
+ * crashed execution whose Retry runs it. None runs twice, none is missing.
  */
 const assert = require('node:assert/strict');
 
@@ -49,10 +49,10 @@ async function executionsByEvent(sql, workflowId, afterId) {
 
 /**
  * options: standin, sql(query, params), workflowId, registration() (the sandbox's webhook record),
- * startMain(), killMain() (SIGKILL), mainLog() (the main's log text so far). Leaves the sandbox
- * not delivering call events.
+ * startMain(), killMain() (SIGKILL), mainLog() (the main's log text so far), retry(executionId)
+ * (n8n's Retry, as the owner). Leaves the sandbox not delivering call events.
  */
-async function crashDuringCatchUp({ standin, sql, workflowId, registration, startMain, killMain, mainLog }) {
+async function crashDuringCatchUp({ standin, sql, workflowId, registration, startMain, killMain, mainLog, retry }) {
 	const [{ last }] = await sql('SELECT coalesce(max(id), 0) AS last FROM execution_entity');
 	const hook = registration();
 	// What VIS does after a delivery it could not make: the webhook is failed, nothing is delivered.
@@ -90,6 +90,16 @@ async function crashDuringCatchUp({ standin, sql, workflowId, registration, star
 	for (const row of settled) statuses[row.status] = (statuses[row.status] ?? 0) + 1;
 	assert.ok(settled.every((row) => ['success', 'crashed'].includes(row.status)), JSON.stringify(statuses));
 	assert.ok(settled.every((row) => row.key?.startsWith('vonage-vis:')), 'every caught-up execution has its deduplication key');
+	// What the README tells the user: Retry on each crashed execution runs its event.
+	const crashed = settled.filter((row) => row.status === 'crashed');
+	for (const row of crashed) await retry(row.id);
+	const retried = await sql('SELECT e.id, e.status, e."retryOf" AS "retryOf", d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 AND e."retryOf" IS NOT NULL AND e.id > $2', [workflowId, last]);
+	assert.equal(retried.length, crashed.length, 'one retry per crashed execution');
+	for (const row of retried) {
+		const original = crashed.find((candidate) => String(candidate.id) === String(row.retryOf));
+		assert.equal(row.status, 'success', `the retry of execution ${row.retryOf} succeeded`);
+		assert.ok(row.data.includes(`"${original.event}"`), `the retry of execution ${row.retryOf} ran its event ${original.event}`);
+	}
 	return { killedAfter, statuses };
 }
 

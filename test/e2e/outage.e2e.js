@@ -20,7 +20,7 @@ const path = require('node:path');
 
 const runtime = require('../../scripts/n8n-runtime');
 const { triggerOnlyWorkflow } = require('../../scripts/load-workflows');
-const { step, waitFor, executionsOf, ranNode, restApiUp, sleep, underN8nNode } = require('./helpers');
+const { step, waitFor, executionsOf, n8nBrowser, ranNode, restApiUp, sleep, underN8nNode } = require('./helpers');
 const { crashDuringCatchUp, slowCatchUpWorkflow } = require('./crashCatchUp');
 
 underN8nNode(__filename);
@@ -84,6 +84,9 @@ function callsHappen(count, states = ['RINGING', 'MISSED']) {
 
 const registrationOf = (workflow) => [...standin.state.webhooks.values()].find((hook) => hook.url.includes(workflow.nodes[0].webhookId));
 const registration = () => registrationOf(triggerWorkflow);
+
+const owner = n8nBrowser(`http://127.0.0.1:${PORT}`, 'outage-e2e');
+let ownerSetUp = false;
 
 async function killN8n() {
 	if (n8n.exitCode !== null) return;
@@ -163,6 +166,12 @@ async function main() {
 		},
 		killMain: killN8n,
 		mainLog: () => fs.readFileSync(logFile, 'utf8'),
+		retry: async (executionId) => {
+			await restApiUp(`http://127.0.0.1:${PORT}`);
+			if (!ownerSetUp) await owner.rest('POST', '/owner/setup', { email: 'outage@example.com', firstName: 'Outage', lastName: 'Test', password: 'Outage-password-123' });
+			ownerSetUp = true;
+			await owner.rest('POST', `/executions/${executionId}/retry`, { loadWorkflow: false });
+		},
 	});
 	standin.deliverCallEvents(true);
 	console.log(`  killed after ${crash.killedAfter.join(' and ')} of 60 executions were stored; outcome ${JSON.stringify(crash.statuses)}`);

@@ -392,6 +392,7 @@ async function main() {
 			delete processes.main;
 		},
 		mainLog: () => fs.readFileSync(path.join(work, 'main.log'), 'utf8'),
+		retry: async (executionId) => await owner.rest('POST', `/executions/${executionId}/retry`, { loadWorkflow: false }),
 	});
 	await setActive(crashWorkflow.id, false);
 	console.log(`  killed after ${crash.killedAfter.join(' and ')} of 60 executions were stored; outcome ${JSON.stringify(crash.statuses)}`);
