@@ -140,6 +140,64 @@ describe('Voice trigger: activation points the application here, deactivation pu
 	});
 });
 
+describe('Voice trigger: the application still points here', () => {
+	async function firstCheck(t: TriggerHarness, failures = 1) {
+		const keeper = await t.startTrigger('init');
+		for (let waited = 0; t.failedExecutions.length < failures && waited < 3000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		await keeper.closeFunction?.();
+	}
+
+	test('a URL changed behind its back is reported as a failed execution that names it, and left as it is', async () => {
+		const t = await start();
+		await t.activate();
+		voiceHooks().event_url.address = 'https://elsewhere.example/events';
+		await firstCheck(t);
+		expect(t.failedExecutions.map((error) => error.message)).toEqual([
+			expect.stringContaining('were changed: event_url now points at https://elsewhere.example/events'),
+		]);
+		expect(voiceHooks().event_url.address).toBe('https://elsewhere.example/events');
+		expect(puts()).toHaveLength(1);
+	});
+
+	test('with Point It Back, the changed URL is pointed here again and the report says so', async () => {
+		const t = await start({ answerCalls: true, options: { whenApplicationChanges: 'pointBack' } });
+		await t.activate();
+		const ours = voiceHooks().answer_url.address;
+		voiceHooks().answer_url = { address: 'https://elsewhere.example/answer', http_method: 'GET', socket_timeout: 3000 };
+		await firstCheck(t);
+		expect(voiceHooks().answer_url).toEqual({ address: ours, http_method: 'POST', socket_timeout: 3000 });
+		expect(t.failedExecutions[0].message).toMatch(/answer_url now points at https:\/\/elsewhere\.example\/answer\. They were pointed back/);
+		// What unpublishing restores is still what the application had before publication.
+		await t.hook('delete');
+		expect(voiceHooks().answer_url).toEqual(ORIGINAL_ANSWER_URL);
+	});
+
+	test('an application that still points here is not reported and not written', async () => {
+		const t = await start();
+		await t.activate();
+		await firstCheck(t, 0);
+		expect(t.failedExecutions).toHaveLength(0);
+		expect(puts()).toHaveLength(1);
+	});
+
+	test('publishing for an application that another workflow of this n8n receives is refused, and changes nothing', async () => {
+		const t = await start();
+		const other = t.url.replace(/\/webhook\/[^/]+\/voice-events$/, '/webhook/another-workflows-id/voice-events');
+		voiceHooks().event_url.address = other;
+		await expect(t.activate()).rejects.toThrow(`already sends its calls to another published workflow of this n8n (its event_url is ${other})`);
+		expect(puts()).toHaveLength(0);
+		expect(voiceHooks().event_url.address).toBe(other);
+	});
+
+	test('with Take Over From Another Workflow, publishing moves the application here', async () => {
+		const t = await start({ options: { takeOverApplication: true } });
+		voiceHooks().event_url.address = t.url.replace(/\/webhook\/[^/]+\//, '/webhook/another-workflows-id/');
+		await t.activate();
+		expect(voiceHooks().event_url.address).toBe(t.url);
+	});
+});
+
 describe('Voice trigger: call events', () => {
 	test('without a Signature Secret, events of an unsigned application start the workflow as sent', async () => {
 		const t = await start({}, keySecret({ signatureSecret: '' }));

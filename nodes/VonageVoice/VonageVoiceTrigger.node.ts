@@ -1,6 +1,10 @@
 import type {
 	IDataObject,
+	IExecuteFunctions,
 	IHookFunctions,
+	INodeExecutionData,
+	ITriggerFunctions,
+	ITriggerResponse,
 	ILoadOptionsFunctions,
 	INodePropertyOptions,
 	INodeType,
@@ -27,6 +31,7 @@ import {
 import { ReplayWindows } from '../shared/webhook/replayGuard';
 import { readWebhookBody } from '../shared/webhook/webhookBody';
 import { SIGNED_CALLBACK_MAX_AGE_SECONDS, verifySignedCallback } from './trigger/signedCallback';
+import { applicationWatchOptions, watchApplication } from './trigger/watch';
 
 /** Per trigger; a token is valid for minutes, so 20,000 is far above any real callback rate. */
 const acceptedCallbacks = new ReplayWindows(10 * 60_000, 20_000);
@@ -227,6 +232,7 @@ export class VonageVoiceTrigger implements INodeType {
 						description:
 							'Start only for events with these statuses. Empty means all. Record and transcription events carry no status: choose Recording Ready and Transcript Ready to get them with a filter (Direction does not apply to them then).',
 					},
+					...applicationWatchOptions,
 				],
 			},
 		],
@@ -332,6 +338,20 @@ export class VonageVoiceTrigger implements INodeType {
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		if (!wantedVoiceEvent(call, options)) return { webhookResponse: { status: 'filtered out' } };
 		return { webhookResponse: { status: 'accepted' }, workflowData: [[{ json: call }]] };
+	}
+
+	/** Runs on the process that runs triggers: watches that the application still points here. */
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		return await watchApplication(this);
+	}
+
+	/**
+	 * Passes the call on, on the output webhook() chose. Without it n8n would call trigger() again
+	 * when it runs this node inside an execution; n8n runs execute() first when a node has one.
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const outputs = this.getNodeParameter('answerCalls', 0, false) ? 2 : 1;
+		return Array.from({ length: outputs }, (_output, index) => this.getInputData(index));
 	}
 }
 

@@ -1,4 +1,4 @@
-import type { IDataObject, IHookFunctions } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, ITriggerFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { vonageRequest } from '../../shared/request/transport';
@@ -52,8 +52,8 @@ function wantedWebhooks(context: IHookFunctions): Partial<Record<VoiceWebhookNam
 	return Object.fromEntries(names.map((name) => [name, base + WEBHOOK_PATH[name]]));
 }
 
-async function readApplication(
-	context: IHookFunctions,
+export async function readApplication(
+	context: IHookFunctions | ITriggerFunctions,
 	id: string,
 	options: { notFoundIsUndefined?: boolean } = {},
 ): Promise<IDataObject> {
@@ -65,15 +65,15 @@ async function readApplication(
 	});
 }
 
-function voiceWebhooksOf(application: IDataObject): IDataObject {
+export function voiceWebhooksOf(application: IDataObject): IDataObject {
 	const voice = (application.capabilities as IDataObject | undefined)?.voice as
 		IDataObject | undefined;
 	return (voice?.webhooks as IDataObject | undefined) ?? {};
 }
 
 /** PUT replaces the whole application, so everything but the voice webhooks is sent back as read. */
-async function writeVoiceWebhooks(
-	context: IHookFunctions,
+export async function writeVoiceWebhooks(
+	context: IHookFunctions | ITriggerFunctions,
 	application: IDataObject,
 	webhooks: IDataObject,
 ) {
@@ -102,6 +102,39 @@ export async function webhooksPointHere(context: IHookFunctions): Promise<boolea
 }
 
 /**
+ * Another published Voice Trigger of this n8n already receives the application's calls: taking
+ * them silently would leave that workflow published but deaf. The user chooses.
+ */
+function refuseAnotherWorkflowsApplication(
+	context: IHookFunctions,
+	application: IDataObject,
+	current: IDataObject,
+	wanted: Partial<Record<VoiceWebhookName, string>>,
+) {
+	const options = context.getNodeParameter('options', {}) as IDataObject;
+	if (options.takeOverApplication === true || context.getMode() === 'manual') return;
+	const ours = String(wanted.event_url);
+	// n8n's production URLs are <base>webhook/<webhook id>/<path>: the same base, another id.
+	const webhookBase = ours.slice(
+		0,
+		ours.lastIndexOf('/', ours.length - WEBHOOK_PATH.event_url.length - 2) + 1,
+	);
+	for (const [name, address] of Object.entries(wanted) as Array<[VoiceWebhookName, string]>) {
+		const existing = String((current[name] as IDataObject | undefined)?.address ?? '');
+		if (existing === address || !existing.startsWith(webhookBase)) continue;
+		if (!existing.endsWith(`/${WEBHOOK_PATH[name]}`)) continue;
+		throw new NodeOperationError(
+			context.getNode(),
+			`Application: "${String(application.name)}" (${String(application.id)}) already sends its calls to another published workflow of this n8n (its ${name} is ${existing})`,
+			{
+				description:
+					'Unpublish the workflow whose Vonage Voice Trigger has that URL, then publish this one; or turn on Options → Take Over From Another Workflow to move the application here (that workflow then reports the change).',
+			},
+		);
+	}
+}
+
+/**
  * Points the chosen application's voice webhooks here with one PUT, keeping every other
  * capability and each webhook's other settings (method, timeouts), and remembers what was there.
  * Everything that can be refused is checked before the PUT, so a refusal changes nothing.
@@ -127,6 +160,7 @@ export async function pointWebhooksHere(
 	const sameApplication = data.applicationId === applicationId;
 	const current = voiceWebhooksOf(application);
 	const wanted = wantedWebhooks(context);
+	refuseAnotherWorkflowsApplication(context, application, current, wanted);
 	const previous: VoiceTriggerData['previous'] = {};
 	const webhooks: IDataObject = { ...current };
 	for (const [name, address] of Object.entries(wanted) as Array<[VoiceWebhookName, string]>) {
