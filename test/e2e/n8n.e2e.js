@@ -239,6 +239,7 @@ async function main() {
 	const greeted = await voiceAnswerAndEvents();
 	await recordedCall(greeted);
 	await callControl();
+	await applicationChangedWhileStopped();
 	await voiceTriggerDeactivated(voiceHooksBefore);
 
 	await deliveryLoadRegularMode();
@@ -448,6 +449,29 @@ async function callControl() {
 	});
 	assert.equal(runs.length, 2);
 	console.log(`  call ${call.uuid}: created, read, spoken into, hung up; the trigger ran for its answered and completed events`);
+}
+
+/**
+ * Someone points the application elsewhere while n8n is stopped: the trigger's first check after
+ * the start records a failed execution that names the URL, and changes nothing.
+ */
+async function applicationChangedWhileStopped() {
+	step('8b. the application changed while n8n was stopped: reported at the first check after the start');
+	const hooks = () => standin.state.applications.get(standin.sandbox.applicationId).capabilities.voice.webhooks;
+	const ours = hooks().event_url.address;
+	await runtime.stopN8n(n8n);
+	hooks().event_url.address = 'https://elsewhere.example/events';
+	const started = Date.now();
+	n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
+	await restApiUp(n8nUrl);
+	const [report] = await waitFor('the change to be reported', async () => {
+		const rows = await sql('SELECT e.id, d.data FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 AND e.status = $2', [voiceWorkflow.id, 'error']);
+		return rows.filter((row) => row.data.includes('event_url now points at https://elsewhere.example/events')).length && rows;
+	});
+	assert.ok(report, 'a failed execution names the changed URL');
+	assert.equal(hooks().event_url.address, 'https://elsewhere.example/events', 'reporting changes nothing');
+	hooks().event_url.address = ours;
+	console.log(`  reported ${((Date.now() - started) / 1000).toFixed(1)} s after n8n was started, as a failed execution naming the new URL`);
 }
 
 async function voiceTriggerDeactivated(voiceHooksBefore) {
