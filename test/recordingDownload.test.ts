@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { checkVonageFileUrl, VONAGE_API_HOSTS } from '../nodes/VonageVoice/vonageFiles';
+import { checkVonageFileUrl, VONAGE_API_HOSTS } from '../nodes/shared/request/files';
 import { VonageVoice } from '../nodes/VonageVoice/VonageVoice.node';
 import { runNode } from '../scripts/harness/n8n';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';

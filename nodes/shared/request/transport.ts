@@ -29,12 +29,7 @@ import {
 	retryPolicy,
 	withDeadline,
 } from './retry';
-import {
-	checkVonageFileUrl,
-	formatBytes,
-	limitBytes,
-	type BodyStream,
-} from '../../VonageVoice/vonageFiles';
+import { checkVonageFileUrl, formatBytes, limitBytes, type BodyStream } from './files';
 import { DEFAULT_VIS_REQUESTS_PER_MINUTE, takeVisTurn, visQuotaKey } from './visQuota';
 import { visHost, VIS_API_PATH } from '../auth/visToken';
 

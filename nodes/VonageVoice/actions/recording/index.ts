@@ -4,7 +4,7 @@ import { operationSelector } from '../../../shared/kit/operationSelector';
 import { withBinary } from '../../../shared/kit/router';
 import { vonageRequest, type VonageFile } from '../../../shared/request/transport';
 import { FieldError } from '../../../shared/kit/validation';
-import { DEFAULT_MAX_DOWNLOAD_MB, maxBytesOf } from '../../vonageFiles';
+import { DEFAULT_MAX_DOWNLOAD_MB, maxBytesOf } from '../../../shared/request/files';
 
 /**
  * Recording → Download and Transcription → Download: the files behind the URLs a record action's

@@ -1,4 +1,4 @@
-import { FieldError } from '../shared/kit/validation';
+import { FieldError } from '../kit/validation';
 
 /** What is used of a download's body stream (a Node.js Readable from n8n's HTTP helper). */
 export interface BodyStream {
