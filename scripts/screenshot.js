@@ -133,7 +133,7 @@ async function main() {
 		});
 		await shoot('vonageDocsPanels', 'Vonage VIS Trigger', 'Make or take a call', 'vis-trigger-panel.png', async () => {
 			await page.getByText('When will this node trigger my flow?').first().click();
-			await page.getByText(/In the npm start sandbox/).first().waitFor({ timeout: 5_000 });
+			await page.getByText(/Once you’re happy with your workflow/).first().waitFor({ timeout: 5_000 });
 		});
 	} catch (error) {
 		const pages = browser?.contexts()[0]?.pages() ?? [];

@@ -70,8 +70,7 @@ export class VonageVisPollTrigger implements INodeType {
 					this.getNode(),
 					'No call event on this VBC line matches the options yet',
 					{
-						description:
-							'Make or take a call on the line (or, in the npm start sandbox, POST /_standin/calls-happen), then fetch again.',
+						description: 'Make or take a call on the line, then fetch again.',
 					},
 				);
 			}

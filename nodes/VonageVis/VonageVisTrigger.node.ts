@@ -54,9 +54,9 @@ export class VonageVisTrigger implements INodeType {
 				// n8n 2.41 labels the button "Execute step" for every trigger but its own Webhook node, and
 				// an empty output "Test this trigger".
 				inactive:
-					'<b>While building your workflow</b>, click "Execute step" (or "Test this trigger"), then make or take a call on the VBC user’s line: the node registers a test webhook at VIS and shows the first call event here.<br /><br /><b>In the npm start sandbox</b>, which has no phone line, send the listening node a signed test event: <code>curl -X POST http://127.0.0.1:5680/_standin/deliver</code> (use the sandbox address npm start printed, if it differs). Without a webhook ID the sandbox delivers to the newest registration, which is this test’s.<br /><br /><b>Once you’re happy with your workflow</b>, publish it: it then runs on every call event of the line.',
+					'<b>While building your workflow</b>, click "Execute step" (or "Test this trigger"), then make or take a call on the VBC user’s line: the node registers a test webhook at VIS and shows the first call event here.<br /><br /><b>Once you’re happy with your workflow</b>, publish it: it then runs on every call event of the line.',
 				active:
-					'<b>The workflow is published</b>: it runs on every call event VIS delivers to its registered webhook. The node renews the registration before it expires and removes it when the workflow is unpublished.<br /><br /><b>To test changes</b>, click "Execute step" and make or take a call, or in the npm start sandbox run <code>curl -X POST http://127.0.0.1:5680/_standin/deliver</code> while the node listens: the test registration is the newest, so it gets the event.',
+					'<b>The workflow is published</b>: it runs on every call event VIS delivers to its registered webhook. The node renews the registration before it expires and removes it when the workflow is unpublished.<br /><br /><b>To test changes</b>, click "Execute step" and make or take a call on the line: the node shows the first call event here.',
 			},
 			activationHint:
 				'Publish the workflow to register its webhook at VIS and run it on every call event.',

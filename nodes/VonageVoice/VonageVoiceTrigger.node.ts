@@ -112,9 +112,9 @@ export class VonageVoiceTrigger implements INodeType {
 				// n8n 2.41 labels the button "Execute step" for every trigger but its own Webhook node, and
 				// an empty output "Test this trigger".
 				inactive:
-					'<b>While building your workflow</b>, click "Execute step" (or "Test this trigger"), then call a number linked to the application: for the test, the node points the application’s webhooks at n8n and shows the first call event here.<br /><br /><b>In the npm start sandbox</b>, choose "Sandbox application" and send the listening node a signed call event: <code>curl -X POST http://127.0.0.1:5680/_standin/voice-event</code>, or ring it (with Answer Calls With This Workflow on): <code>curl -X POST http://127.0.0.1:5680/_standin/voice-answer</code>. Use the sandbox address npm start printed, if it differs. Without an application ID the sandbox picks the application a trigger being tested points at.<br /><br /><b>Once you’re happy with your workflow</b>, publish it: it then runs on every call of the application.',
+					'<b>While building your workflow</b>, click "Execute step" (or "Test this trigger"), then call a number linked to the application: for the test, the node points the application’s webhooks at n8n and shows the first call event here.<br /><br /><b>Once you’re happy with your workflow</b>, publish it: it then runs on every call of the application.',
 				active:
-					'<b>The workflow is published</b>: it runs on the application’s call events (and answers its calls when set to). Unpublishing puts the application’s previous webhooks back.<br /><br /><b>To test changes</b>, click "Execute step" and call a number linked to the application, or in the npm start sandbox run <code>curl -X POST http://127.0.0.1:5680/_standin/voice-event</code> while the node listens.',
+					'<b>The workflow is published</b>: it runs on the application’s call events (and answers its calls when set to). Unpublishing puts the application’s previous webhooks back.<br /><br /><b>To test changes</b>, click "Execute step" and call a number linked to the application: the node shows the first call event here.',
 			},
 			activationHint: "Publish the workflow to point the application's voice webhooks at it.",
 		},
