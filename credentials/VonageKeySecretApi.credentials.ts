@@ -52,7 +52,7 @@ export class VonageKeySecretApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://api.nexmo.com',
-			description: 'Change it only for a regional host or a local sandbox',
+			description: 'Change it only for a regional host or a proxy',
 		},
 	];
 

@@ -44,7 +44,7 @@ export class VonageVisOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: DEFAULT_VIS_HOST,
 			description:
-				'Host that serves /authorize, /token and the VIS API. Change it only for a regional host or a local sandbox.',
+				'Host that serves /authorize, /token and the VIS API. Change it only for a regional host or a proxy.',
 		},
 		{
 			displayName: 'Authorization URL',

@@ -82,7 +82,7 @@ export class VonageVisPasswordApi implements ICredentialType {
 			type: 'string',
 			default: DEFAULT_VIS_HOST,
 			description:
-				'Host that serves /token and the VIS API. Change it only for a regional host or a local sandbox.',
+				'Host that serves /token and the VIS API. Change it only for a regional host or a proxy.',
 		},
 		{
 			displayName: 'Access Token',
