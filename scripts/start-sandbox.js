@@ -70,10 +70,22 @@ async function choosePort(variable, fallback, alsoNeeds = () => []) {
 	throw new Error(`no free port near ${wanted}; set ${variable} to a free one`);
 }
 
-/** The examples as this install imports them: each webhook gets its own random id, once. */
-function exampleForThisInstall(file) {
+/** The addresses the examples' sticky notes name; this install's replace them when a port was taken. */
+const NOTE_SANDBOX_URL = 'http://127.0.0.1:5680';
+const NOTE_N8N_URL = 'http://127.0.0.1:5678';
+
+/**
+ * The examples as this install imports them: each webhook gets its own random id, once, and the
+ * sticky notes (how to try each example in the sandbox) name this install's n8n and sandbox.
+ */
+function exampleForThisInstall(file, { n8nUrl, sandboxUrl }) {
 	const workflow = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples', file), 'utf8'));
-	for (const node of workflow.nodes) if (node.webhookId) node.webhookId = crypto.randomUUID();
+	for (const node of workflow.nodes) {
+		if (node.webhookId) node.webhookId = crypto.randomUUID();
+		if (node.type === 'n8n-nodes-base.stickyNote') {
+			node.parameters.content = node.parameters.content.replaceAll(NOTE_SANDBOX_URL, sandboxUrl).replaceAll(NOTE_N8N_URL, n8nUrl);
+		}
+	}
 	return workflow;
 }
 
@@ -110,7 +122,8 @@ async function main() {
 	if (credentialIds.has(OAUTH2_CREDENTIAL_ID) && !fs.existsSync(oauth2Checked)) await connectOAuth2MadeEarlier(n8nBin, env, sandboxUrl, connected);
 	fs.writeFileSync(oauth2Checked, new Date().toISOString());
 	const workflowIds = new Set((await runtime.queryN8nDb(n8nBin, userFolder, 'SELECT id FROM workflow_entity')).map((row) => row.id));
-	const missing = EXAMPLES.map(exampleForThisInstall).filter((workflow) => !workflowIds.has(workflow.id));
+	const addresses = { n8nUrl: `http://127.0.0.1:${n8nPort}`, sandboxUrl };
+	const missing = EXAMPLES.map((file) => exampleForThisInstall(file, addresses)).filter((workflow) => !workflowIds.has(workflow.id));
 	if (missing.length) {
 		const folder = fs.mkdtempSync(path.join(userFolder, 'import-'));
 		try {
@@ -133,7 +146,7 @@ async function main() {
 	const oauth2Path = (await workflowNode(n8nBin, 'vonageVisOAuth2Self', 'n8n-nodes-base.webhook'))?.parameters?.path ?? 'vis-oauth2-self';
 	const json = (value) => `'${JSON.stringify(value)}'`;
 	// The names in full, as the Workflows list shows them.
-	const names = Object.fromEntries(EXAMPLES.map(exampleForThisInstall).map((workflow) => [workflow.id, workflow.name]));
+	const names = Object.fromEntries(EXAMPLES.map((file) => exampleForThisInstall(file, addresses)).map((workflow) => [workflow.id, workflow.name]));
 
 	console.log(`
 n8n with n8n-nodes-vonage is running: ${url}
@@ -168,6 +181,12 @@ n8n with n8n-nodes-vonage is running: ${url}
   delivers to the newest VIS registration, or to the application a trigger being tested points at:
         curl -X POST ${sandboxUrl}/_standin/deliver
         curl -X POST ${sandboxUrl}/_standin/voice-event
+  With Answer Calls With This Workflow on, ring the Voice Trigger that listens:
+        curl -X POST ${sandboxUrl}/_standin/voice-answer
+  A Vonage VIS Poll Trigger reads the sandbox line's calls: make one happen (its events also go
+  to every VIS registration), then click "Execute step" on the poll trigger:
+        curl -X POST ${sandboxUrl}/_standin/calls-happen
+  Each example workflow has a sticky note that says how to try it.
   Sandbox Vonage (local stand-in): ${sandboxUrl}   state: ${sandboxUrl}/_standin/state
   Credentials "… (sandbox)" point at it, and each works as n8n preselects it for a new node.
   To use real Vonage, open a credential, set Base URL to
