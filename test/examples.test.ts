@@ -18,6 +18,7 @@ interface ExampleNode {
 	type: string;
 	typeVersion: number;
 	webhookId?: string;
+	parameters?: { content?: unknown; height?: unknown; width?: unknown };
 }
 interface Example {
 	id: string;
@@ -29,6 +30,18 @@ const folder = join(__dirname, '..', 'examples');
 const examples = readdirSync(folder)
 	.filter((file) => file.endsWith('.json'))
 	.map((file) => ({ file, workflow: JSON.parse(readFileSync(join(folder, file), 'utf8')) as Example }));
+
+const root = join(__dirname, '..');
+const startSandbox = readFileSync(join(root, 'scripts', 'start-sandbox.js'), 'utf8');
+/** The examples `npm start` imports, read from its EXAMPLES as test/e2e/start.e2e.js reads them. */
+const importedByStart = JSON.parse(/const EXAMPLES = (\[[^\]]*\])/.exec(startSandbox)![1].replace(/'/g, '"')) as string[];
+/** The addresses in sticky notes that `npm start` replaces with its own n8n's and sandbox's. */
+const noteAddresses = ['NOTE_SANDBOX_URL', 'NOTE_N8N_URL'].map(
+	(name) => new RegExp(`const ${name} = '([^']+)'`).exec(startSandbox)![1],
+);
+/** The sandbox's control routes (sandbox/control.js), which the notes' curl lines may name. */
+const controlRoutes = [...readFileSync(join(root, 'sandbox', 'control.js'), 'utf8').matchAll(/path === '\/([\w-]+)'/g)].map((m) => m[1]);
+const stickyNotes = (workflow: Example) => workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote');
 
 const packageNodes = new Map<string, INodeType>(
 	[new VonageVis(), new VonageVisTrigger(), new VonagePlatform(), new VonageVoice(), new VonageVoiceTrigger()].map((node) => [
@@ -57,6 +70,15 @@ describe.each(examples)('$file', ({ workflow }) => {
 		}
 	});
 
+	test('its sticky notes are version 1, with content, height and width', () => {
+		for (const note of stickyNotes(workflow)) {
+			expect([note.name, note.typeVersion]).toEqual([note.name, 1]);
+			expect(typeof note.parameters?.content).toBe('string');
+			expect(note.parameters?.height).toEqual(expect.any(Number));
+			expect(note.parameters?.width).toEqual(expect.any(Number));
+		}
+	});
+
 	test("this package's nodes are at their newest version", () => {
 		for (const node of workflow.nodes.filter((n) => n.type.startsWith('n8n-nodes-vonage.'))) {
 			const nodeType = packageNodes.get(node.type);
@@ -65,6 +87,31 @@ describe.each(examples)('$file', ({ workflow }) => {
 			expect([node.name, node.typeVersion]).toEqual([node.name, Math.max(...versions)]);
 		}
 	});
+});
+
+test.each(importedByStart)('%s, which npm start imports, has a sticky note that says how to try it', (file) => {
+	const example = examples.find((candidate) => candidate.file === file);
+	expect(example).toBeDefined();
+	const notes = stickyNotes(example!.workflow).map((node) => String(node.parameters?.content));
+	expect(notes.some((content) => content.includes('`npm start`'))).toBe(true);
+});
+
+test('the sticky notes name the sandbox and n8n only at the addresses npm start fills in', () => {
+	expect(noteAddresses).toEqual(['http://127.0.0.1:5680', 'http://127.0.0.1:5678']);
+	expect(controlRoutes).toEqual(expect.arrayContaining(['deliver', 'voice-event', 'voice-answer', 'calls-happen', 'state']));
+	const strays: string[] = [];
+	for (const { file, workflow } of examples) {
+		for (const note of stickyNotes(workflow)) {
+			const content = String(note.parameters?.content);
+			for (const [address] of content.matchAll(/(https?:\/\/)?(127\.0\.0\.1|localhost|0\.0\.0\.0)(:\d+)?/g)) {
+				if (!noteAddresses.includes(address)) strays.push(`${file}: address ${address}`);
+			}
+			for (const [, route] of content.matchAll(/\/_standin\/([\w-]+)/g)) {
+				if (!controlRoutes.includes(route)) strays.push(`${file}: no control route /_standin/${route}`);
+			}
+		}
+	}
+	expect(strays).toEqual([]);
 });
 
 test('no two examples share a workflow id or a webhook id', () => {
