@@ -3,7 +3,8 @@
  * source (the files `n8n-node lint` covers) and on the `npm pack` tarball, as n8n's verification
  * runs it. Its verdict counts errors only, so the same ESLint config is run once more here to
  * count warnings too: both legs must have none. Then the built package must not require jose
- * (it is bundled), and the bundled jose must sign; its size and load time are printed.
+ * (it is bundled), the bundled jose must sign (its size and load time are printed), and no file of
+ * the tarball may hold the sandbox's addresses or control paths.
  * Run after `npm run build`.
  */
 import { spawnSync } from 'node:child_process';
@@ -18,6 +19,30 @@ import { analyzePackage, buildScanConfig, SOURCE_FILE_PATTERNS } from '@n8n/scan
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 let failed = false;
+
+/**
+ * What only `npm start`'s sandbox understands, which a user of the published package has not got:
+ * its addresses and its /_standin/ control paths. The trigger panels once told every user to curl
+ * them; they belong in `npm start`'s banner and the example workflows' sticky notes.
+ */
+const DEVELOPMENT_TEXT = /_standin|127\.0\.0\.1:5680|localhost:5680|\b5680\b|npm start sandbox/gi;
+
+/** Prints each file of the unpacked tarball and line that holds development text; true when any does. */
+function reportDevelopmentText(packageDir) {
+	const found = [];
+	for (const file of glob.sync('**/*', { cwd: packageDir, dot: true, onlyFiles: true })) {
+		const lines = fs.readFileSync(path.join(packageDir, file), 'latin1').split('\n');
+		lines.forEach((line, index) => {
+			for (const match of line.matchAll(DEVELOPMENT_TEXT)) {
+				const context = line.slice(Math.max(0, match.index - 40), match.index + match[0].length + 40).trim();
+				found.push(`  ${file}:${index + 1}: "${match[0]}" in …${context}…`);
+			}
+		});
+	}
+	if (found.length) console.log(`the tarball holds sandbox addresses or control paths (development text):\n${found.join('\n')}`);
+	else console.log('tarball: no sandbox address or control path in any file');
+	return found.length > 0;
+}
 
 async function leg(name, dir, patterns = ['**/*.js', '**/*.ts', '**/*.json']) {
 	const verdict = await analyzePackage(dir, patterns);
@@ -51,6 +76,8 @@ try {
 		failed = true;
 		console.log(`the package still requires jose at run time: ${requiresJose.map((f) => path.relative(packageDir, f)).join(', ')}`);
 	}
+	failed = reportDevelopmentText(packageDir) || failed;
+
 	const packageJson = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
 	if (Object.keys(packageJson.dependencies ?? {}).length) {
 		failed = true;
