@@ -14,7 +14,9 @@ function createState(options = {}) {
 	const webhookTtlMs = options.webhookTtlMs ?? 10 * DAY;
 	const tokenTtlSeconds = options.tokenTtlSeconds ?? 86_400;
 	const sandbox = {
-		consumerKey: 'sandbox-consumer-key',
+		// Tests give each stand-in a key of its own, so that no token or quota pacing the nodes
+		// keep in memory for one stand-in's credential is taken for another's.
+		consumerKey: options.consumerKey ?? 'sandbox-consumer-key',
 		consumerSecret: 'sandbox-consumer-secret',
 		username: 'sandbox.user',
 		password: 'sandbox-password',

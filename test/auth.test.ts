@@ -2,14 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, verify } from 'node:crypto';
 import * as path from 'node:path';
 
-import { applicationJwt, clearJwtCache } from '../nodes/shared/auth/applicationJwt';
+import { applicationJwt } from '../nodes/shared/auth/applicationJwt';
 import { describeApiError } from '../nodes/shared/request/errors';
 import { nextCursor } from '../nodes/shared/request/pagination';
 import { loadRsaPrivateKey, normalizePrivateKeyPem } from '../nodes/shared/auth/privateKey';
 import { retryAfterMs } from '../nodes/shared/request/retry';
 import { apiPath } from '../nodes/shared/request/urlPath';
 import {
-	clearVisTokenCache,
 	visAccessToken,
 	visUsername,
 	VIS_TOKEN_REFRESH_MARGIN_MS,
@@ -30,9 +29,9 @@ function decode(token: string) {
 	};
 }
 
+// Signed tokens are cached per application id, key, lifetime, subject and ACL for the life of the
+// process: a test that counts signatures signs for an application id of its own.
 describe('application JWT', () => {
-	beforeEach(() => clearJwtCache());
-
 	test.each([
 		['PKCS#8', pkcs8],
 		['PKCS#1', pkcs1],
@@ -79,9 +78,10 @@ describe('application JWT', () => {
 	test('a token is reused until 60 s before it expires, then re-signed', async () => {
 		const t0 = 1_700_000_000_000;
 		// Every signature carries a new random jti, so the same string means it was not signed again.
-		const first = await applicationJwt({ applicationId: 'app', privateKey: pkcs8 }, t0);
-		expect(await applicationJwt({ applicationId: 'app', privateKey: pkcs8 }, t0 + 839_000)).toBe(first);
-		const second = await applicationJwt({ applicationId: 'app', privateKey: pkcs8 }, t0 + 841_000);
+		const fields = { applicationId: 'app-reused', privateKey: pkcs8 };
+		const first = await applicationJwt(fields, t0);
+		expect(await applicationJwt(fields, t0 + 839_000)).toBe(first);
+		const second = await applicationJwt(fields, t0 + 841_000);
 		expect(second).not.toBe(first);
 		expect(JSON.parse(Buffer.from(second.split('.')[1], 'base64url').toString()).jti).not.toBe(JSON.parse(Buffer.from(first.split('.')[1], 'base64url').toString()).jti);
 	});
@@ -133,7 +133,7 @@ describe('VIS access token', () => {
 	});
 
 	test('concurrent callers share one token request', async () => {
-		clearVisTokenCache();
+		// This stand-in's consumer key is its own: no token is cached for it yet.
 		const fields = credentialsFor(standin).vonageVisPasswordApi as any;
 		const tokens = await Promise.all(Array.from({ length: 10 }, () => visAccessToken(http, fields)));
 		expect(new Set(tokens).size).toBe(1);

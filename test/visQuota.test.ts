@@ -1,4 +1,4 @@
-import { clearVisQuota, MAX_EARLY_WAKES, takeVisTurn, VisQuotaWaitError, type QuotaClock } from '../nodes/shared/request/visQuota';
+import { MAX_EARLY_WAKES, takeVisTurn, VisQuotaWaitError, type QuotaClock } from '../nodes/shared/request/visQuota';
 
 /**
  * The pacer waits through whatever sleep it is given. These clocks misbehave on purpose: a sleep
@@ -22,14 +22,20 @@ function clockWithSleep(advance: (ms: number) => number, start = 1_000_000) {
 	return { clock, sleeps, now: () => now };
 }
 
-beforeEach(() => clearVisQuota());
+// The pacer keeps what each credential sent for the life of the process: every test paces a
+// credential (key) of its own.
+let key: string;
+let tests = 0;
+beforeEach(() => {
+	key = `credential-${++tests}`;
+});
 
 describe('VIS quota pacer', () => {
 	test('a sleep that returns at once and a clock that does not move: bounded, then VisQuotaWaitError', async () => {
 		const { clock, sleeps } = clockWithSleep(() => 0);
 		const told: number[] = [];
-		for (let i = 0; i < 2; i++) await takeVisTurn('k', 2, clock, (ms) => told.push(ms));
-		await expect(takeVisTurn('k', 2, clock, (ms) => told.push(ms))).rejects.toBeInstanceOf(VisQuotaWaitError);
+		for (let i = 0; i < 2; i++) await takeVisTurn(key, 2, clock, (ms) => told.push(ms));
+		await expect(takeVisTurn(key, 2, clock, (ms) => told.push(ms))).rejects.toBeInstanceOf(VisQuotaWaitError);
 		expect(sleeps.length).toBe(MAX_EARLY_WAKES + 1);
 		// Told once for the turn, not once per wake.
 		expect(told).toEqual([60_001]);
@@ -44,8 +50,8 @@ describe('VIS quota pacer', () => {
 			},
 		};
 		const started = Date.now();
-		await takeVisTurn('real', 1, clock, () => undefined);
-		await expect(takeVisTurn('real', 1, clock, () => undefined)).rejects.toBeInstanceOf(VisQuotaWaitError);
+		await takeVisTurn(key, 1, clock, () => undefined);
+		await expect(takeVisTurn(key, 1, clock, () => undefined)).rejects.toBeInstanceOf(VisQuotaWaitError);
 		expect(sleeps).toBe(MAX_EARLY_WAKES + 1);
 		expect(Date.now() - started).toBeLessThan(1000);
 	});
@@ -54,8 +60,8 @@ describe('VIS quota pacer', () => {
 		// Each sleep ends a second before it should: the turn still comes after the full minute.
 		const { clock, sleeps, now } = clockWithSleep((ms) => (ms > 1000 ? ms - 1000 : ms));
 		const start = now();
-		await takeVisTurn('k', 1, clock, () => undefined);
-		const waited = await takeVisTurn('k', 1, clock, () => undefined);
+		await takeVisTurn(key, 1, clock, () => undefined);
+		const waited = await takeVisTurn(key, 1, clock, () => undefined);
 		expect(now() - start).toBeGreaterThan(60_000);
 		expect(waited).toBe(now() - start);
 		// The second sleep asks only for what was still left.
@@ -66,7 +72,7 @@ describe('VIS quota pacer', () => {
 		const { clock, sleeps, now } = clockWithSleep((ms) => ms);
 		const sentAt: number[] = [];
 		for (let i = 0; i < 25; i++) {
-			await takeVisTurn('k', 10, clock, () => undefined);
+			await takeVisTurn(key, 10, clock, () => undefined);
 			sentAt.push(now());
 		}
 		for (let i = 10; i < sentAt.length; i++) expect(sentAt[i] - sentAt[i - 10]).toBeGreaterThan(60_000);
@@ -76,8 +82,8 @@ describe('VIS quota pacer', () => {
 
 	test('a quota lowered below what was already sent waits for each counted request to leave the minute', async () => {
 		const { clock, sleeps } = clockWithSleep((ms) => ms);
-		for (let i = 0; i < 5; i++) await takeVisTurn('k', 10, clock, () => undefined);
-		await takeVisTurn('k', 1, clock, () => undefined);
+		for (let i = 0; i < 5; i++) await takeVisTurn(key, 10, clock, () => undefined);
+		await takeVisTurn(key, 1, clock, () => undefined);
 		// All five sent at the same moment leave together: one lasting wait, no early-wake failure.
 		expect(sleeps).toEqual([60_001]);
 	});

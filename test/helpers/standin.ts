@@ -1,9 +1,6 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { clearJwtCache } from '../../nodes/shared/auth/applicationJwt';
 import { retryPolicy } from '../../nodes/shared/request/retry';
-import { clearVisTokenCache } from '../../nodes/shared/auth/visToken';
-import { clearVisQuota } from '../../nodes/shared/request/visQuota';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { createStandin } = require('../../sandbox/server');
@@ -39,13 +36,16 @@ export interface Standin {
 	close(): Promise<void>;
 }
 
-/** Starts a fresh stand-in, empties the token caches, and makes retries wait 1 ms instead of seconds. */
+/**
+ * Starts a fresh stand-in and makes waits take no real time. The nodes keep VIS tokens, VIS
+ * request pacing and application JWTs in memory per credential, for the life of the process: each
+ * stand-in has a consumer key (VIS) and a private key (JWT) of its own, so nothing one test cached
+ * is used in another.
+ */
+let started = 0;
 export async function startStandin(options: Record<string, unknown> = {}): Promise<Standin> {
-	const standin: Standin = createStandin(options);
+	const standin: Standin = createStandin({ consumerKey: `sandbox-consumer-key-${++started}`, ...options });
 	await standin.listen();
-	clearVisTokenCache();
-	clearJwtCache();
-	clearVisQuota();
 	useVirtualWaits();
 	return standin;
 }

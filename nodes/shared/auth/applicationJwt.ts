@@ -28,11 +28,6 @@ interface CachedJwt {
 const keyCache = new Map<string, KeyObject>();
 const tokenCache = new Map<string, CachedJwt>();
 
-export function clearJwtCache(): void {
-	tokenCache.clear();
-	keyCache.clear();
-}
-
 function fingerprint(...parts: unknown[]): string {
 	return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }

@@ -52,11 +52,6 @@ interface TokenSet {
 const tokens = new Map<string, TokenSet>();
 const pending = new Map<string, Promise<TokenSet>>();
 
-export function clearVisTokenCache(): void {
-	tokens.clear();
-	pending.clear();
-}
-
 /** Throws BaseUrlError when the credential's Base URL is not a plain http(s) URL. */
 export function visHost(fields: { baseUrl?: unknown }): string {
 	return checkedBaseUrl(fields.baseUrl, DEFAULT_VIS_HOST);

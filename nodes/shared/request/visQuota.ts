@@ -33,11 +33,6 @@ export function visQuotaKey(parts: unknown[]): string {
 	return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
-export function clearVisQuota(): void {
-	sentAt.clear();
-	queues.clear();
-}
-
 /** Raised when the injected sleep keeps returning before the clock reaches the quota's next turn. */
 export class VisQuotaWaitError extends Error {}
 
