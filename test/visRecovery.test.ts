@@ -12,8 +12,7 @@ import { PollContext } from 'n8n-core';
 import type { IDataObject, INodeExecutionData, ITriggerResponse } from 'n8n-workflow';
 
 import { eventsRun, acceptedDeliveries } from '../nodes/VonageVis/trigger/deliveries';
-import { confirmedUntil, keeperClock } from '../nodes/VonageVis/trigger/keeper';
-import { pollClock } from '../nodes/VonageVis/poll/poll';
+import { confirmedUntil } from '../nodes/VonageVis/trigger/keeper';
 import { VonageVisTrigger } from '../nodes/VonageVis/VonageVisTrigger.node';
 import { catchUpWindowMs, stateTime } from '../nodes/VonageVis/events';
 import { MAX_PAGES } from '../nodes/shared/request/pagination';
@@ -22,46 +21,54 @@ import { additionalDataFor, workflowWith } from '../scripts/harness/n8n';
 import { credentialsFor, slept, startStandin, type Standin } from './helpers/standin';
 import { hostTrigger, startTrigger, type Emitted, type TriggerHarness } from './helpers/trigger';
 
+// The keeper waits between checks with n8n's sleep(). Here each wait is held until the test lets
+// the next check run (nextCheck), so that checks happen one by one, when the test says. (The
+// transport's retry and quota waits do not come here: helpers/standin.ts makes them virtual.)
+jest.mock('n8n-workflow', () => ({
+	...jest.requireActual<object>('n8n-workflow'),
+	sleep: async (_ms: number, signal?: AbortSignal) => await heldUntilNextCheck(signal),
+}));
+
 const HOUR = 3_600_000;
 let standin: Standin;
 let trigger: TriggerHarness | undefined;
 let keepers: ITriggerResponse[] = [];
+/** VIS's clock (the stand-in's), moved by the tests; n8n's is Date.now(), which follows it. */
 let now: number;
 
-/** The keeper's pauses, resolved by the test: each entry is a pending wait for the next check. */
+/** n8n's clock: Date.now() reads `now`, or `skew` ms off it (VIS's clock ahead or behind). */
+const n8nClock = (skew = 0) => jest.spyOn(Date, 'now').mockImplementation(() => now + skew);
+
+/** The keeper's waits, resolved by the test: each entry is a pending wait for the next check. */
 let pauses: Array<() => void> = [];
-const realPause = keeperClock.pause;
-const realNow = keeperClock.now;
+function heldUntilNextCheck(signal?: AbortSignal): Promise<void> {
+	return new Promise<void>((resolve, reject) => {
+		const entry = () => resolve();
+		pauses.push(entry);
+		signal?.addEventListener('abort', () => {
+			pauses = pauses.filter((other) => other !== entry);
+			reject(new Error('aborted'));
+		});
+	});
+}
 
 beforeEach(async () => {
 	now = Date.now();
+	n8nClock();
 	pauses = [];
-	keeperClock.now = () => now;
-	pollClock.now = () => now;
-	keeperClock.pause = (_ms, signal) =>
-		new Promise<void>((resolve, reject) => {
-			const entry = () => resolve();
-			pauses.push(entry);
-			signal.addEventListener('abort', () => {
-				pauses = pauses.filter((other) => other !== entry);
-				reject(new Error('aborted'));
-			});
-		});
 	standin = await startStandin({ clock: () => now, deliverCallEvents: true, deliveryTimeScale: 0.001 });
 });
 
 afterEach(async () => {
 	for (const keeper of keepers) await keeper.closeFunction?.();
 	keepers = [];
-	keeperClock.pause = realPause;
-	keeperClock.now = realNow;
-	pollClock.now = realNow;
 	acceptedDeliveries.clear();
 	eventsRun.clear();
 	await trigger?.close();
 	trigger = undefined;
 	await standin.deliveriesSettled();
 	await standin.close();
+	jest.restoreAllMocks();
 });
 
 const webhooks = (): IDataObject[] => [...standin.state.webhooks.values()];
@@ -769,7 +776,7 @@ describe('attacks', () => {
 		['ahead of', 5 * 60_000],
 		['behind', -5 * 60_000],
 	])('VIS’s clock %s n8n’s by 5 minutes: every missed event runs once, and a restart runs none again', async (_name, skew) => {
-		keeperClock.now = () => now - skew;
+		n8nClock(-skew);
 		const { missedKeys } = await outage(5);
 		await startKeeper('init');
 		expect(emittedKeys()).toEqual(missedKeys);
@@ -978,7 +985,7 @@ describe('attacks on the VIS Poll Trigger', () => {
 		['behind', 5 * 60_000],
 		['ahead of', -5 * 60_000],
 	])('VIS’s clock %s n8n’s by 5 minutes: every call after publication is emitted once, none from before', async (_name, skew) => {
-		pollClock.now = () => now + skew;
+		n8nClock(skew);
 		const [before] = callsHappen(1);
 		now += 1000;
 		const harness = pollHarness();

@@ -18,7 +18,6 @@ import {
 import {
 	advance,
 	MIN_POLL_WINDOW_MS,
-	pollClock,
 	POLL_OVERLAP_MS,
 	repairCursor,
 	startedFrom,
@@ -56,7 +55,7 @@ export class VonageVisPollTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const filter = eventFilterOf(options);
-		const now = pollClock.now();
+		const now = Date.now();
 		// Every poll reads what happened since the last one: a window of 0 (catch-up off) would leave
 		// nothing to read, so it bounds only a longer absence, and never below an hour.
 		const windowMs = Math.max(catchUpWindowMs(options.catchUpHours), MIN_POLL_WINDOW_MS);

@@ -24,9 +24,6 @@ export interface PollCursor extends IDataObject {
 	open?: Record<string, number>;
 }
 
-/** The poll's clock, replaceable in tests. */
-export const pollClock = { now: () => Date.now() };
-
 /**
  * Each poll reads again this far before the last one: VIS may list an event a while after the
  * time it happened, and stamps it with its own clock, which may be minutes behind n8n's (a laptop

@@ -39,12 +39,6 @@ const CHECK_JITTER = 0.1;
 const checkEveryMs = (lifetimeMs: number) =>
 	Math.max(1000, Math.min(MAX_CHECK_EVERY_MS, lifetimeMs / 20));
 
-/** Clock and pause, replaceable in tests. */
-export const keeperClock = {
-	now: () => Date.now(),
-	pause: async (ms: number, signal: AbortSignal) => await sleep(ms, signal),
-};
-
 /** n8n's execution deduplication key (unique in its database, at most 255 characters). */
 function deduplicationKey(context: ITriggerFunctions, key: string): string {
 	const readable = `vonage-vis:${context.getWorkflow().id ?? ''}:${context.getNode().id}:${key}`;
@@ -96,7 +90,7 @@ export async function catchUp(
 		finish(data, gap);
 		return 0;
 	}
-	const floor = keeperClock.now() - windowMs;
+	const floor = Date.now() - windowMs;
 	// VIS's own recipe: everything that happened after lastSuccess. An event before it was
 	// delivered (VIS delivers in order and stops at the first delivery it cannot make), and
 	// reading it again would run it twice after a restart, when no memory of it is left.
@@ -170,7 +164,7 @@ async function emitConfirmed(
 		if (failed || stopped.aborted) break;
 		const key = eventKey(event);
 		// A delivery to this process already ran it.
-		if (!seen.firstTime(key, keeperClock.now())) {
+		if (!seen.firstTime(key, Date.now())) {
 			confirmed[index] = true;
 			continue;
 		}
@@ -214,8 +208,8 @@ export async function keepDelivering(context: ITriggerFunctions): Promise<ITrigg
 	const check = async () => {
 		if (!data.url) return;
 		try {
-			repairRegistrationData(context, data, keeperClock.now());
-			const hook = await ensureDelivering(context, data, data.url, keeperClock.now);
+			repairRegistrationData(context, data, Date.now());
+			const hook = await ensureDelivering(context, data, data.url);
 			lifetime = lifetimeOf(hook);
 			if (data.missed && !stopped.signal.aborted)
 				await catchUp(context, data, { ...data.missed }, stopped.signal);
@@ -231,7 +225,7 @@ export async function keepDelivering(context: ITriggerFunctions): Promise<ITrigg
 		while (!stopped.signal.aborted) {
 			const jitter = 1 + (Math.random() * 2 - 1) * CHECK_JITTER;
 			try {
-				await keeperClock.pause(checkEveryMs(lifetime) * jitter, stopped.signal);
+				await sleep(checkEveryMs(lifetime) * jitter, stopped.signal);
 			} catch {
 				return;
 			}

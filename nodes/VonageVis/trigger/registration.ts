@@ -283,9 +283,8 @@ export async function ensureDelivering(
 	context: Context,
 	data: RegistrationData,
 	url: string,
-	now: () => number = Date.now,
 ): Promise<IDataObject> {
-	return await oneCheckAtATime(url, async () => await findOrRegister(context, data, url, now));
+	return await oneCheckAtATime(url, async () => await findOrRegister(context, data, url));
 }
 
 /**
@@ -308,11 +307,10 @@ async function findOrRegister(
 	context: Context,
 	data: RegistrationData,
 	url: string,
-	now: () => number,
 ): Promise<IDataObject> {
 	let hook = await findRegistration(context, data, url);
 	if (hook) {
-		hook = await renewWhenDue(context, data, hook, now());
+		hook = await renewWhenDue(context, data, hook, Date.now());
 	} else {
 		const covered = data.coveredUntil;
 		hook = await createWebhook(context, url, data.signingKey || randomBytes(32).toString('hex'));
@@ -322,7 +320,7 @@ async function findOrRegister(
 		if (covered)
 			noteMissed(data, {
 				afterMs: covered,
-				untilMs: visTime(hook.createdAt) ?? now(),
+				untilMs: visTime(hook.createdAt) ?? Date.now(),
 				reason: 'recreated',
 			});
 	}
