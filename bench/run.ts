@@ -21,8 +21,8 @@ import { visAccessToken } from '../nodes/shared/auth/visToken';
 import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
 import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
 import { signedEventForms } from '../nodes/VonageVis/trigger/canonicalJson';
-import * as deliveries from '../nodes/VonageVis/trigger/deliveries';
-import { ReplayWindows } from '../nodes/shared/webhook/replayGuard';
+import { acceptedDeliveries, eventsRun, triggerNodeKey } from '../nodes/VonageVis/trigger/deliveries';
+import { eventKey } from '../nodes/VonageVis/events';
 import { matchingSignedForm } from '../nodes/VonageVis/trigger/signature';
 import { VonageVisTrigger } from '../nodes/VonageVis/VonageVisTrigger.node';
 import { fetchAsHttpRequest } from '../scripts/harness/fetchHttp';
@@ -296,9 +296,11 @@ async function verification() {
 	};
 	const node_ = await perSecond(async (i) => {
 		request.headers['x-von-delivery-id'] = `d-${i}`;
-		// The same signed event every time: forget it, or a replay guard answers "duplicate" (every
-		// one the trigger keeps: by signature, and by event id and state).
-		for (const guard of Object.values(deliveries)) if (guard instanceof ReplayWindows) guard.clear();
+		// The same signed event every time: forget it, or a replay guard answers "duplicate" (both
+		// the trigger keeps: by signature, and by event id and state).
+		const owner = triggerNodeKey(workflow.id, node.id);
+		acceptedDeliveries.for(owner).forget(signature);
+		eventsRun.for(owner).forget(eventKey(event));
 		const result = await nodeType.webhook.call(new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], null));
 		return Boolean(result.workflowData);
 	});

@@ -9,9 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 import { PollContext } from 'n8n-core';
-import type { IDataObject, INodeExecutionData, ITriggerResponse } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeType, ITriggerResponse } from 'n8n-workflow';
 
-import { eventsRun, acceptedDeliveries } from '../nodes/VonageVis/trigger/deliveries';
 import { confirmedUntil } from '../nodes/VonageVis/trigger/keeper';
 import { VonageVisTrigger } from '../nodes/VonageVis/VonageVisTrigger.node';
 import { catchUpWindowMs, stateTime } from '../nodes/VonageVis/events';
@@ -62,8 +61,6 @@ beforeEach(async () => {
 afterEach(async () => {
 	for (const keeper of keepers) await keeper.closeFunction?.();
 	keepers = [];
-	acceptedDeliveries.clear();
-	eventsRun.clear();
 	await trigger?.close();
 	trigger = undefined;
 	await standin.deliveriesSettled();
@@ -182,10 +179,13 @@ async function publishedTrigger(options: IDataObject = {}) {
 	return webhooks()[0];
 }
 
-/** Starts trigger() as n8n does, and waits until its first check (if any) has finished. */
-async function startKeeper(activation: 'init' | 'activate' | 'leadershipChange' = 'init') {
+/**
+ * Starts trigger() as n8n does, and waits until its first check (if any) has finished; in
+ * `restarted` (see restartedProcess) when given.
+ */
+async function startKeeper(activation: 'init' | 'activate' | 'leadershipChange' = 'init', restarted?: INodeType) {
 	const before = pauses.length;
-	const keeper = await trigger!.startTrigger(activation);
+	const keeper = await trigger!.startTrigger(activation, restarted);
 	keepers.push(keeper);
 	for (let waited = 0; pauses.length === before && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
 	return keeper;
@@ -364,6 +364,19 @@ function pollHarness(options: IDataObject = {}, staticData: IDataObject = {}) {
 }
 const keys = (result: INodeExecutionData[][] | null) => (result?.[0] ?? []).map((item) => item.json.eventKey);
 
+/**
+ * The VIS Trigger as a new n8n process has it: its modules loaded afresh, so nothing this process
+ * remembers (the events it ran, its VIS token) is there.
+ */
+function restartedProcess(): INodeType {
+	let node: INodeType | undefined;
+	jest.isolateModules(() => {
+		const loaded = require('../nodes/VonageVis/VonageVisTrigger.node') as typeof import('../nodes/VonageVis/VonageVisTrigger.node');
+		node = new loaded.VonageVisTrigger();
+	});
+	return node!;
+}
+
 describe('VIS Trigger: a catch-up cut short by a crash', () => {
 	const keyOf = (emit: Emitted) => String(emit.items[0].json.eventKey);
 	const timeOf = (emit: Emitted) => stateTime(emit.items[0].json);
@@ -428,9 +441,8 @@ describe('VIS Trigger: a catch-up cut short by a crash', () => {
 		const data = trigger!.staticData();
 		for (const key of Object.keys(data)) delete data[key];
 		Object.assign(data, saved);
-		eventsRun.clear();
 		trigger!.autoConfirm = true;
-		await startKeeper('init');
+		await startKeeper('init', restartedProcess());
 		const rerun = trigger!.emitted.slice(firstRun.length);
 		expect([...firstRun, ...rerun].map(keyOf)).toEqual(missedKeys);
 		expect(trigger!.refused.length).toBeLessThanOrEqual(5);

@@ -6,7 +6,6 @@ import type { IDataObject } from 'n8n-workflow';
 import { ReplayWindow, ReplayWindows } from '../nodes/shared/webhook/replayGuard';
 import { readWebhookBody } from '../nodes/shared/webhook/webhookBody';
 import { MalformedJsonError, signedEventForms } from '../nodes/VonageVis/trigger/canonicalJson';
-import { acceptedDeliveries, eventsRun } from '../nodes/VonageVis/trigger/deliveries';
 import { matchingSignedForm } from '../nodes/VonageVis/trigger/signature';
 import { startStandin, type Standin } from './helpers/standin';
 import { startTrigger, type TriggerHarness } from './helpers/trigger';
@@ -26,9 +25,6 @@ beforeEach(async () => {
 	standin = await startStandin({ clock: () => now });
 });
 afterEach(async () => {
-	// Every test hosts the same workflow and node ids; what one ran is not another's.
-	acceptedDeliveries.clear();
-	eventsRun.clear();
 	await trigger?.close();
 	await standin.close();
 });

@@ -69,6 +69,11 @@ export function additionalDataFor(credentials: Record<string, ICredentialDataDec
 	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
+/**
+ * Each workflow gets an id of its own: what the triggers remember in the process's memory per
+ * workflow and node (deliveries and events already run) is then never another test's.
+ */
+let workflows = 0;
 export function workflowWith(nodeType: INodeType, parameters: IDataObject, credentials: string[], staticData?: IDataObject, typeVersion = 1) {
 	const node: INode = {
 		id: 'node-under-test',
@@ -81,7 +86,7 @@ export function workflowWith(nodeType: INodeType, parameters: IDataObject, crede
 		webhookId: 'test-webhook-id',
 	};
 	const workflow = new Workflow({
-		id: 'test-workflow',
+		id: `test-workflow-${++workflows}`,
 		name: 'test',
 		nodes: [node],
 		connections: {},

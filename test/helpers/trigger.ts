@@ -71,8 +71,11 @@ export interface TriggerHarness {
 	autoConfirm: boolean;
 	/** Errors the node's trigger() reported as failed executions. */
 	failedExecutions: Error[];
-	/** Runs trigger() in n8n's TriggerContext, as n8n does on start ('init') or publication. */
-	startTrigger(activation: WorkflowActivateMode): Promise<ITriggerResponse>;
+	/**
+	 * Runs trigger() in n8n's TriggerContext, as n8n does on start ('init') or publication: the
+	 * hosted node's, or that of `loadedAfresh`, the same node type as another n8n process has it.
+	 */
+	startTrigger(activation: WorkflowActivateMode, loadedAfresh?: INodeType): Promise<ITriggerResponse>;
 	/** Runs checkExists and, when it says no, create: what n8n does on activation. */
 	activate(): Promise<void>;
 	close(): Promise<void>;
@@ -188,8 +191,8 @@ export async function hostTrigger(
 		refused,
 		autoConfirm: true,
 		failedExecutions,
-		startTrigger: async (activation) =>
-			(await nodeType.trigger!.call(
+		startTrigger: async (activation, loadedAfresh) =>
+			(await (loadedAfresh ?? nodeType).trigger!.call(
 				new TriggerContext(
 					workflow,
 					node,

@@ -79,8 +79,4 @@ export class ReplayWindows {
 	forget(owner: string): void {
 		this.windows.delete(owner);
 	}
-
-	clear(): void {
-		this.windows.clear();
-	}
 }
