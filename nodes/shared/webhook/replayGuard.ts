@@ -75,8 +75,4 @@ export class ReplayWindows {
 		}
 		return window;
 	}
-
-	forget(owner: string): void {
-		this.windows.delete(owner);
-	}
 }
