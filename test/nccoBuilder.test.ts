@@ -6,7 +6,10 @@
 import type { IDataObject, INode, INodeType } from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
+import type { INodeProperties } from 'n8n-workflow';
+
 import { buildNcco } from '../nodes/VonageVoice/ncco/builder';
+import { NCCO_ACTION_TYPES, nccoActionsField } from '../nodes/VonageVoice/ncco/fields';
 import { MAX_NCCO_ACTIONS } from '../nodes/VonageVoice/ncco/parse';
 import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
 import { VonageVoice } from '../nodes/VonageVoice/VonageVoice.node';
@@ -113,6 +116,7 @@ describe('each action from its fields', () => {
 			{ type: 'notify', payload: '{"step":"menu"}', notifyEventUrl: 'https://example.com/n', notifyOptions: { eventMethod: 'GET' } },
 			{ action: 'notify', payload: { step: 'menu' }, eventUrl: ['https://example.com/n'], eventMethod: 'GET' },
 		],
+		['connect with a random caller ID', { type: 'connect', endpoints: { endpoint: [{ number: '14155550100' }] }, connectOptions: { randomFromNumber: true } }, { action: 'connect', endpoint: [{ type: 'phone', number: '14155550100' }], randomFromNumber: true }],
 		['notify with an object payload', { type: 'notify', payload: { crm: 42 }, notifyEventUrl: 'https://example.com/n' }, { action: 'notify', payload: { crm: 42 }, eventUrl: ['https://example.com/n'] }],
 	])('%s', (_case, entry, expected) => {
 		expect(one(entry)).toEqual(expected);
@@ -127,6 +131,72 @@ describe('each action from its fields', () => {
 			],
 		});
 		expect(ncco.map((a) => a.action)).toEqual(['talk', 'input', 'talk']);
+	});
+});
+
+describe('every action, with every option at the default its field offers, builds', () => {
+	const entryFields = (nccoActionsField('a', undefined).options as Array<{ values: INodeProperties[] }>)[0].values;
+	const [typeField, ...fields] = entryFields;
+	const shownFor = (type: string) => fields.filter((field) => (field.displayOptions?.show?.type as string[]).includes(type));
+	/** What an action needs besides defaults: required fields that default to empty, and what turns on its other settings. */
+	const required: Record<string, IDataObject> = {
+		talk: { text: 'Hi' },
+		stream: { streamUrl: 'https://example.com/a.mp3' },
+		input: { inputTypes: ['dtmf', 'speech'] },
+		record: { transcribe: true },
+		connect: { endpoints: { endpoint: [{ endpointType: 'phone', number: '14155550100' }] } },
+		conversation: { name: 'room-1' },
+		notify: { notifyEventUrl: 'https://example.com/n' },
+	};
+	/** Options that are only accepted together with another. */
+	const needs: Record<string, IDataObject> = { channels: { split: true } };
+	const collections = (type: string) => shownFor(type).filter((field) => field.type === 'collection');
+	const defaults = (type: string) => Object.fromEntries(shownFor(type).map((field) => [field.name, field.default]));
+
+	test('the Type field offers exactly the actions the builder builds, and every other field shows for one of them', () => {
+		expect((typeField.options as Array<{ value: string }>).map((option) => option.value).sort()).toEqual([...NCCO_ACTION_TYPES].sort());
+		for (const field of fields) expect(field.displayOptions?.show?.type).toHaveLength(1);
+		expect(Object.keys(required).sort()).toEqual([...NCCO_ACTION_TYPES].sort());
+	});
+
+	test.each([...NCCO_ACTION_TYPES])('%s: its fields at their defaults', (type) => {
+		const [action] = buildNcco({ action: [{ type, ...defaults(type), ...required[type] }] });
+		expect(action.action).toBe(type);
+	});
+
+	test.each([...NCCO_ACTION_TYPES])('%s: each option alone, and all together, at its default', (type) => {
+		const all: IDataObject = {};
+		for (const collection of collections(type)) {
+			const options = collection.options as INodeProperties[];
+			for (const option of options) {
+				const settings = { [option.name]: option.default, ...needs[option.name] };
+				const [action] = buildNcco({ action: [{ type, ...defaults(type), ...required[type], [collection.name]: settings }] });
+				expect(action.action).toBe(type);
+			}
+			all[collection.name] = Object.fromEntries(options.map((option) => [option.name, option.default]));
+			for (const option of options) Object.assign(all[collection.name] as IDataObject, needs[option.name]);
+		}
+		const [action] = buildNcco({ action: [{ type, ...defaults(type), ...required[type], ...all }] });
+		expect(action.action).toBe(type);
+	});
+
+	test('connect: every endpoint type with its fields at their defaults', () => {
+		const endpoint = (fields.find((field) => field.name === 'endpoints')!.options as Array<{ values: INodeProperties[] }>)[0].values;
+		const types = (endpoint.find((field) => field.name === 'endpointType')!.options as Array<{ value: string }>).map((option) => option.value);
+		const given: Record<string, IDataObject> = {
+			phone: { number: '14155550100' },
+			app: { user: 'jamie' },
+			websocket: { uri: 'wss://example.com/socket' },
+			sip: { sipUri: 'sip:alice@example.com' },
+			vbc: { extension: '1001' },
+		};
+		expect(types.sort()).toEqual(Object.keys(given).sort());
+		for (const endpointType of types) {
+			const shown = endpoint.filter((field) => !field.displayOptions || (field.displayOptions.show?.endpointType as string[]).includes(endpointType));
+			const values = { ...Object.fromEntries(shown.map((field) => [field.name, field.default])), endpointType, ...given[endpointType] };
+			const [action] = buildNcco({ action: [{ type: 'connect', endpoints: { endpoint: [values] } }] });
+			expect(action.endpoint).toEqual([expect.objectContaining({ type: endpointType })]);
+		}
 	});
 });
 
@@ -160,6 +230,17 @@ describe('bad input is refused, naming the action and the field', () => {
 		[{ type: 'notify', payload: '{nope', notifyEventUrl: 'https://example.com/n' }, /^Actions → 2 \(Notify\) → Payload: not valid JSON/],
 		[{ type: 'notify', payload: '[1]', notifyEventUrl: 'https://example.com/n' }, /Payload: expected a JSON object/],
 		[{ type: 'notify', payload: '{}' }, /^Actions → 2 \(Notify\) → Notify Event URL: required/],
+		[{ type: 'input', inputTypes: ['dtmf', 'fax'] }, /^Actions → 2 \(Input\) → Input Types: expected dtmf or speech, got "fax"$/],
+		[{ type: 'input', inputTypes: ['dtmf'], inputOptions: { eventMethod: 'PUT' } }, /^Actions → 2 \(Input\) → Input Options → Event Method: expected GET or POST, got "PUT"$/],
+		[{ type: 'record', recordOptions: { format: 'flac' } }, /^Actions → 2 \(Record\) → Record Options → Format: expected mp3, wav or ogg, got "flac"$/],
+		[{ type: 'connect', endpoints: { endpoint: [{ number: '14155550100' }] }, connectOptions: { from: '12' } }, /^Actions → 2 \(Connect\) → Connect Options → From: expected a phone number of 7 to 15 digits, got "12"$/],
+		[{ type: 'connect', endpoints: { endpoint: [{ number: '14155550100' }] }, connectOptions: { machineDetection: 'beep' } }, /Connect Options → Machine Detection: expected continue or hangup, got "beep"$/],
+		[{ type: 'connect', endpoints: { endpoint: [{ number: '14155550100' }] }, connectOptions: { ringbackTone: 'ring.mp3' } }, /Connect Options → Ringback Tone: expected an address starting with http/],
+		[{ type: 'connect', endpoints: { endpoint: [{ number: '14155550100', dtmfAnswer: '12x' }] } }, /Endpoints → 1 → DTMF Answer: expected 0-9, \*, # and p \(a pause\), got "12x"$/],
+		[{ type: 'connect', endpoints: { endpoint: [{ endpointType: 'websocket', uri: 'wss://example.com/s', contentType: 'audio/l16;rate=44100' }] } }, /Endpoints → 1 → Content Type: expected audio\/l16;rate=16000 or audio\/l16;rate=8000/],
+		[{ type: 'conversation', name: 'room', conversationOptions: { musicOnHoldUrl: 'hold.mp3' } }, /^Actions → 2 \(Conversation\) → Conversation Options → Music On Hold URL: expected an address/],
+		[{ type: 'notify', payload: '{}', notifyEventUrl: 'example.com' }, /^Actions → 2 \(Notify\) → Notify Event URL: expected an address starting with http/],
+		[{ type: 'notify', payload: '{}', notifyEventUrl: 'https://example.com/n', notifyOptions: { eventMethod: 'PUT' } }, /Notify Options → Event Method: expected GET or POST, got "PUT"$/],
 	])('%j', (entry, message) => {
 		expect(() => buildNcco({ action: [{ type: 'talk', text: 'first' }, entry] })).toThrow(message);
 	});
