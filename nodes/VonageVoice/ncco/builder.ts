@@ -1,8 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { parseNcco } from './parse';
+import { actionAt } from './action';
+import { readAudio, readEvents, readLanguage } from './common';
 import { NCCO_ACTION_TYPES, type ActionType } from './fields';
-import { normalizePhoneNumber } from '../../shared/kit/phoneNumber';
+import { parseNcco } from './parse';
+import { checkMethod, checkPhoneNumber, copyFlags, isSet, list, settingsOf, text } from './values';
 import {
 	checkNumberInRange,
 	checkUrl,
@@ -16,23 +18,6 @@ import {
  * call, the Voice Trigger's Default NCCO, and Voice → NCCO → Build for answer workflows). Each
  * action is checked as it is built, and errors name it ("Actions → 2 (Talk) → Text").
  */
-
-/** A value of a text field, trimmed; numbers arrive as numbers from expressions. */
-function text(value: unknown): string {
-	return value === undefined || value === null ? '' : String(value).trim();
-}
-
-function isSet(value: unknown): boolean {
-	return value !== undefined && value !== null && value !== '';
-}
-
-function list(value: unknown): string[] {
-	if (Array.isArray(value)) return value.map(text).filter(Boolean);
-	return text(value)
-		.split(',')
-		.map((part) => part.trim())
-		.filter(Boolean);
-}
 
 const TYPE_LABEL: Record<ActionType, string> = {
 	talk: 'Talk',
@@ -52,23 +37,11 @@ function buildAction(entry: IDataObject, at: string): IDataObject {
 			`${at} → Type`,
 			`expected one of ${NCCO_ACTION_TYPES.join(', ')}, got "${text(entry.type)}"`,
 		);
-	const label = `${at} (${TYPE_LABEL[type]})`;
-	const field = (name: string) => `${label} → ${name}`;
-	const options = (name: string) =>
-		entry[name] && typeof entry[name] === 'object' ? (entry[name] as IDataObject) : {};
-	const events = (action: IDataObject, settings: IDataObject, prefix: string) => {
-		if (isSet(settings.eventUrl))
-			action.eventUrl = [checkUrl(field(`${prefix}Event URL`), settings.eventUrl)];
-		if (isSet(settings.eventMethod))
-			action.eventMethod = checkMethod(field(`${prefix}Event Method`), settings.eventMethod);
-	};
-	const audio = (action: IDataObject, settings: IDataObject, prefix: string) => {
-		if (settings.bargeIn !== undefined) action.bargeIn = settings.bargeIn === true;
-		if (isSet(settings.level))
-			action.level = checkNumberInRange(field(`${prefix}Level`), settings.level, -1, 1);
-		if (isSet(settings.loop))
-			action.loop = checkWholeNumber(field(`${prefix}Loop`), settings.loop, 0, 1000);
-	};
+	const where = actionAt(`${at} (${TYPE_LABEL[type]})`);
+	const { label, field } = where;
+	const options = (name: string) => settingsOf(entry, name);
+	const events = (action: IDataObject, settings: IDataObject, prefix: string) =>
+		readEvents(action, settings, where, prefix);
 
 	switch (type) {
 		case 'talk': {
@@ -81,10 +54,9 @@ function buildAction(entry: IDataObject, at: string): IDataObject {
 				);
 			const action: IDataObject = { action: 'talk', text: value };
 			const settings = options('talkOptions');
-			audio(action, settings, 'Talk Options → ');
-			if (isSet(settings.language))
-				action.language = checkLanguage(field('Talk Options → Language'), settings.language);
-			if (settings.premium !== undefined) action.premium = settings.premium === true;
+			readAudio(action, settings, where, 'Talk Options → ');
+			readLanguage(action, settings, where, 'Talk Options → ');
+			copyFlags(action, settings, ['premium']);
 			if (isSet(settings.style))
 				action.style = checkWholeNumber(field('Talk Options → Style'), settings.style, 0, 100);
 			return action;
@@ -94,7 +66,7 @@ function buildAction(entry: IDataObject, at: string): IDataObject {
 				action: 'stream',
 				streamUrl: [checkUrl(field('Stream URL'), entry.streamUrl)],
 			};
-			audio(action, options('streamOptions'), 'Stream Options → ');
+			readAudio(action, options('streamOptions'), where, 'Stream Options → ');
 			return action;
 		}
 		case 'input': {
@@ -114,7 +86,7 @@ function buildAction(entry: IDataObject, at: string): IDataObject {
 						1,
 						20,
 					);
-				if (dtmf.submitOnHash !== undefined) settings.submitOnHash = dtmf.submitOnHash === true;
+				copyFlags(settings, dtmf, ['submitOnHash']);
 				if (isSet(dtmf.timeOut))
 					settings.timeOut = checkWholeNumber(
 						field('DTMF Settings → Time Out'),
@@ -135,8 +107,7 @@ function buildAction(entry: IDataObject, at: string): IDataObject {
 						0.4,
 						10,
 					);
-				if (isSet(speech.language))
-					settings.language = checkLanguage(field('Speech Settings → Language'), speech.language);
+				readLanguage(settings, speech, where, 'Speech Settings → ');
 				if (isSet(speech.context)) settings.context = list(speech.context);
 				if (isSet(speech.startTimeout))
 					settings.startTimeout = checkWholeNumber(
@@ -207,15 +178,13 @@ function buildAction(entry: IDataObject, at: string): IDataObject {
 					3,
 					7200,
 				);
-			if (settings.beepStart !== undefined) action.beepStart = settings.beepStart === true;
+			copyFlags(action, settings, ['beepStart']);
 			events(action, settings, 'Record Options → ');
 			if (entry.transcribe === true) {
 				const transcription = options('transcription');
 				const out: IDataObject = {};
-				if (isSet(transcription.language))
-					out.language = checkLanguage(field('Transcription → Language'), transcription.language);
-				if (transcription.sentimentAnalysis !== undefined)
-					out.sentimentAnalysis = transcription.sentimentAnalysis === true;
+				readLanguage(out, transcription, where, 'Transcription → ');
+				copyFlags(out, transcription, ['sentimentAnalysis']);
 				events(out, transcription, 'Transcription → ');
 				action.transcription = out;
 			}
@@ -233,15 +202,8 @@ function buildAction(entry: IDataObject, at: string): IDataObject {
 				),
 			};
 			const settings = options('connectOptions');
-			if (isSet(settings.from)) {
-				const from = normalizePhoneNumber(settings.from);
-				if (!from)
-					throw new FieldError(
-						field('Connect Options → From'),
-						`expected a phone number of 7 to 15 digits, got "${text(settings.from)}"`,
-					);
-				action.from = from.replace(/^\+/, '');
-			}
+			if (isSet(settings.from))
+				action.from = checkPhoneNumber(field('Connect Options → From'), settings.from);
 			if (settings.randomFromNumber === true) {
 				if (action.from)
 					throw new FieldError(
@@ -295,9 +257,7 @@ function buildAction(entry: IDataObject, at: string): IDataObject {
 				action.musicOnHoldUrl = [
 					checkUrl(field('Conversation Options → Music On Hold URL'), settings.musicOnHoldUrl),
 				];
-			for (const flag of ['startOnEnter', 'endOnExit', 'record', 'mute'] as const) {
-				if (settings[flag] !== undefined) action[flag] = settings[flag] === true;
-			}
+			copyFlags(action, settings, ['startOnEnter', 'endOnExit', 'record', 'mute']);
 			if (isSet(settings.canSpeak)) action.canSpeak = list(settings.canSpeak);
 			if (isSet(settings.canHear)) action.canHear = list(settings.canHear);
 			return action;
@@ -334,13 +294,8 @@ function buildEndpoint(endpoint: IDataObject, at: string): IDataObject {
 	const type = text(endpoint.endpointType) || 'phone';
 	switch (type) {
 		case 'phone': {
-			const number = normalizePhoneNumber(endpoint.number);
-			if (!number)
-				throw new FieldError(
-					`${at} → Number`,
-					`expected a phone number of 7 to 15 digits, got "${text(endpoint.number)}"`,
-				);
-			const out: IDataObject = { type: 'phone', number: number.replace(/^\+/, '') };
+			const number = checkPhoneNumber(`${at} → Number`, endpoint.number);
+			const out: IDataObject = { type: 'phone', number };
 			if (isSet(endpoint.dtmfAnswer)) {
 				const digits = text(endpoint.dtmfAnswer);
 				if (!/^[0-9*#p]{1,100}$/.test(digits))
@@ -385,20 +340,6 @@ function buildEndpoint(endpoint: IDataObject, at: string): IDataObject {
 				`expected app, phone, sip, vbc or websocket, got "${type}"`,
 			);
 	}
-}
-
-function checkMethod(label: string, value: unknown): string {
-	const method = text(value).toUpperCase();
-	if (method !== 'GET' && method !== 'POST')
-		throw new FieldError(label, `expected GET or POST, got "${text(value)}"`);
-	return method;
-}
-
-function checkLanguage(label: string, value: unknown): string {
-	const language = text(value);
-	if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(language))
-		throw new FieldError(label, `expected a BCP-47 language code such as en-US, got "${language}"`);
-	return language;
 }
 
 /**

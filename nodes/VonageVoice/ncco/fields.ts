@@ -5,6 +5,15 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
+import {
+	bargeInField,
+	eventMethodField,
+	eventUrlField,
+	languageField,
+	levelField,
+	loopField,
+} from './common';
+
 /**
  * The fields of the NCCO builder (builder.ts builds and checks the NCCO from them): a Call
  * Control Object as an ordered list of actions, each with the fields Vonage's NCCO reference
@@ -47,47 +56,6 @@ export const NCCO_ACTION_TYPES = [
 	'notify',
 ] as const;
 export type ActionType = (typeof NCCO_ACTION_TYPES)[number];
-
-const HTTP_METHODS = [
-	{ name: 'GET', value: 'GET' },
-	{ name: 'POST', value: 'POST' },
-];
-
-const eventMethodField = (what: string): INodeProperties => ({
-	displayName: 'Event Method',
-	name: 'eventMethod',
-	type: 'options',
-	options: HTTP_METHODS,
-	default: 'POST',
-	description: `How Vonage sends ${what} to the Event URL`,
-});
-
-const eventUrlField = (what: string): INodeProperties => ({
-	displayName: 'Event URL',
-	name: 'eventUrl',
-	type: 'string',
-	default: '',
-	placeholder: 'https://example.com/events',
-	description: `Where Vonage sends ${what}. Not set: the call’s own event URL (the one the Vonage Voice Trigger sets).`,
-});
-
-const bargeInField: INodeProperties = {
-	displayName: 'Barge In',
-	name: 'bargeIn',
-	type: 'boolean',
-	default: false,
-	description:
-		'Whether a key press ends this action early; the next action that is not a talk or stream must then be an input',
-};
-
-const levelField: INodeProperties = {
-	displayName: 'Level',
-	name: 'level',
-	type: 'number',
-	typeOptions: { minValue: -1, maxValue: 1, numberPrecision: 1 },
-	default: 0,
-	description: 'Audio level from -1 to 1 in steps of 0.1; 0 is unchanged',
-};
 
 /** The fields of one action entry; each type's fields show only for that type. */
 function actionFields(): INodeProperties[] {
@@ -155,24 +123,11 @@ function actionFields(): INodeProperties[] {
 			displayOptions: only('talk'),
 			options: [
 				bargeInField,
-				{
-					displayName: 'Language',
-					name: 'language',
-					type: 'string',
-					default: '',
-					placeholder: 'en-US',
-					description:
-						'The language of the text as a BCP-47 code, e.g. en-US or de-DE (Vonage’s text-to-speech guide lists them)',
-				},
+				languageField(
+					'The language of the text as a BCP-47 code, e.g. en-US or de-DE (Vonage’s text-to-speech guide lists them)',
+				),
 				levelField,
-				{
-					displayName: 'Loop',
-					name: 'loop',
-					type: 'number',
-					typeOptions: { minValue: 0 },
-					default: 1,
-					description: 'How many times the text is said; 0 repeats it until the call ends',
-				},
+				loopField('the text is said'),
 				{
 					displayName: 'Premium',
 					name: 'premium',
@@ -209,18 +164,7 @@ function actionFields(): INodeProperties[] {
 			placeholder: 'Add Option',
 			default: {},
 			displayOptions: only('stream'),
-			options: [
-				bargeInField,
-				levelField,
-				{
-					displayName: 'Loop',
-					name: 'loop',
-					type: 'number',
-					typeOptions: { minValue: 0 },
-					default: 1,
-					description: 'How many times the audio plays; 0 repeats it until the call ends',
-				},
-			],
+			options: [bargeInField, levelField, loopField('the audio plays')],
 		},
 		// ---------- input ----------
 		{
@@ -296,14 +240,7 @@ function actionFields(): INodeProperties[] {
 					description:
 						'0.4 to 10: the speech is taken as finished after this long without speaking',
 				},
-				{
-					displayName: 'Language',
-					name: 'language',
-					type: 'string',
-					default: '',
-					placeholder: 'en-US',
-					description: 'The language the caller speaks, as a BCP-47 code (default en-US)',
-				},
+				languageField('The language the caller speaks, as a BCP-47 code (default en-US)'),
 				{
 					displayName: 'Leg UUID',
 					name: 'uuid',
@@ -438,14 +375,7 @@ function actionFields(): INodeProperties[] {
 				eventUrlField(
 					'the transcription event (its transcription_url is what Vonage Voice → Transcription → Download takes)',
 				),
-				{
-					displayName: 'Language',
-					name: 'language',
-					type: 'string',
-					default: '',
-					placeholder: 'en-US',
-					description: 'The language spoken, as a BCP-47 code (default en-US)',
-				},
+				languageField('The language spoken, as a BCP-47 code (default en-US)'),
 				{
 					displayName: 'Sentiment Analysis',
 					name: 'sentimentAnalysis',
