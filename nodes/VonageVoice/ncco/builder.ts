@@ -1,7 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { actionAt } from './action';
-import { readAudio, readEvents, readLanguage } from './common';
+import { stream } from './actions/stream';
+import { talk } from './actions/talk';
+import { readEvents, readLanguage } from './common';
 import { NCCO_ACTION_TYPES, type ActionType } from './fields';
 import { parseNcco } from './parse';
 import { checkMethod, checkPhoneNumber, copyFlags, isSet, list, settingsOf, text } from './values';
@@ -44,31 +46,10 @@ function buildAction(entry: IDataObject, at: string): IDataObject {
 		readEvents(action, settings, where, prefix);
 
 	switch (type) {
-		case 'talk': {
-			const value = text(entry.text);
-			if (!value) throw new FieldError(field('Text'), 'required: what is said');
-			if (value.length > 1500)
-				throw new FieldError(
-					field('Text'),
-					`${value.length} characters; at most 1500 are accepted`,
-				);
-			const action: IDataObject = { action: 'talk', text: value };
-			const settings = options('talkOptions');
-			readAudio(action, settings, where, 'Talk Options → ');
-			readLanguage(action, settings, where, 'Talk Options → ');
-			copyFlags(action, settings, ['premium']);
-			if (isSet(settings.style))
-				action.style = checkWholeNumber(field('Talk Options → Style'), settings.style, 0, 100);
-			return action;
-		}
-		case 'stream': {
-			const action: IDataObject = {
-				action: 'stream',
-				streamUrl: [checkUrl(field('Stream URL'), entry.streamUrl)],
-			};
-			readAudio(action, options('streamOptions'), where, 'Stream Options → ');
-			return action;
-		}
+		case 'talk':
+			return talk.build(entry, where);
+		case 'stream':
+			return stream.build(entry, where);
 		case 'input': {
 			const types = list(entry.inputTypes);
 			if (!types.length) throw new FieldError(field('Input Types'), 'choose DTMF, Speech or both');

@@ -5,14 +5,9 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import {
-	bargeInField,
-	eventMethodField,
-	eventUrlField,
-	languageField,
-	levelField,
-	loopField,
-} from './common';
+import { eventMethodField, eventUrlField, languageField } from './common';
+import { stream } from './actions/stream';
+import { talk } from './actions/talk';
 
 /**
  * The fields of the NCCO builder (builder.ts builds and checks the NCCO from them): a Call
@@ -103,69 +98,8 @@ function actionFields(): INodeProperties[] {
 			default: 'talk',
 			description: 'The NCCO action this entry is; actions run in the order listed',
 		},
-		// ---------- talk ----------
-		{
-			displayName: 'Text',
-			name: 'text',
-			type: 'string',
-			typeOptions: { rows: 2 },
-			default: '',
-			placeholder: 'Hello, thanks for calling',
-			displayOptions: only('talk'),
-			description: 'What is said, up to 1,500 characters. SSML is accepted.',
-		},
-		{
-			displayName: 'Talk Options',
-			name: 'talkOptions',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			displayOptions: only('talk'),
-			options: [
-				bargeInField,
-				languageField(
-					'The language of the text as a BCP-47 code, e.g. en-US or de-DE (Vonage’s text-to-speech guide lists them)',
-				),
-				levelField,
-				loopField('the text is said'),
-				{
-					displayName: 'Premium',
-					name: 'premium',
-					type: 'boolean',
-					default: false,
-					description:
-						'Whether to use the premium (more natural, higher priced) voice of the language',
-				},
-				{
-					displayName: 'Style',
-					name: 'style',
-					type: 'number',
-					typeOptions: { minValue: 0 },
-					default: 0,
-					description:
-						'The vocal style of the language (its voice), as numbered in Vonage’s text-to-speech guide',
-				},
-			],
-		},
-		// ---------- stream ----------
-		{
-			displayName: 'Stream URL',
-			name: 'streamUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://example.com/music.mp3',
-			displayOptions: only('stream'),
-			description: 'A public http(s) URL of an MP3 or 16-bit WAV file to play into the call',
-		},
-		{
-			displayName: 'Stream Options',
-			name: 'streamOptions',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			displayOptions: only('stream'),
-			options: [bargeInField, levelField, loopField('the audio plays')],
-		},
+		...talk.fields(),
+		...stream.fields(),
 		// ---------- input ----------
 		{
 			displayName: 'Input Types',
