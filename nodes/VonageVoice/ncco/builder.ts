@@ -1,18 +1,15 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { actionAt } from './action';
+import { input } from './actions/input';
+import { record } from './actions/record';
 import { stream } from './actions/stream';
 import { talk } from './actions/talk';
-import { readEvents, readLanguage } from './common';
+import { readEvents } from './common';
 import { NCCO_ACTION_TYPES, type ActionType } from './fields';
 import { parseNcco } from './parse';
 import { checkMethod, checkPhoneNumber, copyFlags, isSet, list, settingsOf, text } from './values';
-import {
-	checkNumberInRange,
-	checkUrl,
-	checkWholeNumber,
-	FieldError,
-} from '../../shared/kit/validation';
+import { checkUrl, checkWholeNumber, FieldError } from '../../shared/kit/validation';
 
 /**
  * The NCCO builder: a Call Control Object from the fields of fields.ts instead of JSON,
@@ -50,127 +47,10 @@ function buildAction(entry: IDataObject, at: string): IDataObject {
 			return talk.build(entry, where);
 		case 'stream':
 			return stream.build(entry, where);
-		case 'input': {
-			const types = list(entry.inputTypes);
-			if (!types.length) throw new FieldError(field('Input Types'), 'choose DTMF, Speech or both');
-			const unknown = types.find((t) => t !== 'dtmf' && t !== 'speech');
-			if (unknown)
-				throw new FieldError(field('Input Types'), `expected dtmf or speech, got "${unknown}"`);
-			const action: IDataObject = { action: 'input', type: types };
-			const dtmf = options('dtmf');
-			if (types.includes('dtmf')) {
-				const settings: IDataObject = {};
-				if (isSet(dtmf.maxDigits))
-					settings.maxDigits = checkWholeNumber(
-						field('DTMF Settings → Max Digits'),
-						dtmf.maxDigits,
-						1,
-						20,
-					);
-				copyFlags(settings, dtmf, ['submitOnHash']);
-				if (isSet(dtmf.timeOut))
-					settings.timeOut = checkWholeNumber(
-						field('DTMF Settings → Time Out'),
-						dtmf.timeOut,
-						0,
-						10,
-					);
-				if (Object.keys(settings).length) action.dtmf = settings;
-			}
-			const speech = options('speech');
-			if (types.includes('speech')) {
-				const settings: IDataObject = {};
-				if (isSet(speech.uuid)) settings.uuid = [text(speech.uuid)];
-				if (isSet(speech.endOnSilence))
-					settings.endOnSilence = checkNumberInRange(
-						field('Speech Settings → End On Silence'),
-						speech.endOnSilence,
-						0.4,
-						10,
-					);
-				readLanguage(settings, speech, where, 'Speech Settings → ');
-				if (isSet(speech.context)) settings.context = list(speech.context);
-				if (isSet(speech.startTimeout))
-					settings.startTimeout = checkWholeNumber(
-						field('Speech Settings → Start Timeout'),
-						speech.startTimeout,
-						1,
-						60,
-					);
-				if (isSet(speech.maxDuration))
-					settings.maxDuration = checkWholeNumber(
-						field('Speech Settings → Max Duration'),
-						speech.maxDuration,
-						1,
-						60,
-					);
-				// Vonage needs the speech object to listen for speech, even empty.
-				action.speech = settings;
-			}
-			events(action, options('inputOptions'), 'Input Options → ');
-			return action;
-		}
-		case 'record': {
-			const action: IDataObject = { action: 'record' };
-			const settings = options('recordOptions');
-			if (isSet(settings.format)) {
-				const format = text(settings.format);
-				if (!['mp3', 'wav', 'ogg'].includes(format))
-					throw new FieldError(
-						field('Record Options → Format'),
-						`expected mp3, wav or ogg, got "${format}"`,
-					);
-				action.format = format;
-			}
-			if (settings.split === true) action.split = 'conversation';
-			if (isSet(settings.channels)) {
-				if (settings.split !== true)
-					throw new FieldError(
-						field('Record Options → Channels'),
-						'needs Split on: channels are the split sides of the conversation',
-					);
-				action.channels = checkWholeNumber(
-					field('Record Options → Channels'),
-					settings.channels,
-					1,
-					32,
-				);
-			}
-			if (isSet(settings.endOnSilence))
-				action.endOnSilence = checkWholeNumber(
-					field('Record Options → End On Silence'),
-					settings.endOnSilence,
-					3,
-					10,
-				);
-			if (isSet(settings.endOnKey)) {
-				const key = text(settings.endOnKey);
-				if (!/^[0-9*#]$/.test(key))
-					throw new FieldError(
-						field('Record Options → End On Key'),
-						`expected one key: a digit, * or #, got "${key}"`,
-					);
-				action.endOnKey = key;
-			}
-			if (isSet(settings.timeOut))
-				action.timeOut = checkWholeNumber(
-					field('Record Options → Time Out'),
-					settings.timeOut,
-					3,
-					7200,
-				);
-			copyFlags(action, settings, ['beepStart']);
-			events(action, settings, 'Record Options → ');
-			if (entry.transcribe === true) {
-				const transcription = options('transcription');
-				const out: IDataObject = {};
-				readLanguage(out, transcription, where, 'Transcription → ');
-				copyFlags(out, transcription, ['sentimentAnalysis']);
-				events(out, transcription, 'Transcription → ');
-				action.transcription = out;
-			}
-			return action;
-		}
+		case 'input':
+			return input.build(entry, where);
+		case 'record':
+			return record.build(entry, where);
 		case 'connect': {
 			const raw = options('endpoints').endpoint;
 			const endpoints = Array.isArray(raw) ? (raw as IDataObject[]) : [];
