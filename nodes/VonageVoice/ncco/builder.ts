@@ -1,15 +1,15 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { actionAt } from './action';
+import { connect } from './actions/connect';
 import { input } from './actions/input';
 import { record } from './actions/record';
 import { stream } from './actions/stream';
 import { talk } from './actions/talk';
-import { readEvents } from './common';
 import { NCCO_ACTION_TYPES, type ActionType } from './fields';
 import { parseNcco } from './parse';
-import { checkMethod, checkPhoneNumber, copyFlags, isSet, list, settingsOf, text } from './values';
-import { checkUrl, checkWholeNumber, FieldError } from '../../shared/kit/validation';
+import { checkMethod, copyFlags, isSet, list, settingsOf, text } from './values';
+import { checkUrl, FieldError } from '../../shared/kit/validation';
 
 /**
  * The NCCO builder: a Call Control Object from the fields of fields.ts instead of JSON,
@@ -37,10 +37,8 @@ function buildAction(entry: IDataObject, at: string): IDataObject {
 			`expected one of ${NCCO_ACTION_TYPES.join(', ')}, got "${text(entry.type)}"`,
 		);
 	const where = actionAt(`${at} (${TYPE_LABEL[type]})`);
-	const { label, field } = where;
+	const { field } = where;
 	const options = (name: string) => settingsOf(entry, name);
-	const events = (action: IDataObject, settings: IDataObject, prefix: string) =>
-		readEvents(action, settings, where, prefix);
 
 	switch (type) {
 		case 'talk':
@@ -51,60 +49,8 @@ function buildAction(entry: IDataObject, at: string): IDataObject {
 			return input.build(entry, where);
 		case 'record':
 			return record.build(entry, where);
-		case 'connect': {
-			const raw = options('endpoints').endpoint;
-			const endpoints = Array.isArray(raw) ? (raw as IDataObject[]) : [];
-			if (!endpoints.length)
-				throw new FieldError(field('Endpoints'), 'add the endpoint to connect to');
-			const action: IDataObject = {
-				action: 'connect',
-				endpoint: endpoints.map((endpoint, index) =>
-					buildEndpoint(endpoint, `${label} → Endpoints → ${index + 1}`),
-				),
-			};
-			const settings = options('connectOptions');
-			if (isSet(settings.from))
-				action.from = checkPhoneNumber(field('Connect Options → From'), settings.from);
-			if (settings.randomFromNumber === true) {
-				if (action.from)
-					throw new FieldError(
-						field('Connect Options → Random From Number'),
-						'give either From or Random From Number, not both',
-					);
-				action.randomFromNumber = true;
-			}
-			if (settings.eventTypeSynchronous === true) action.eventType = 'synchronous';
-			if (isSet(settings.timeout))
-				action.timeout = checkWholeNumber(
-					field('Connect Options → Timeout'),
-					settings.timeout,
-					3,
-					7200,
-				);
-			if (isSet(settings.callLimit))
-				action.limit = checkWholeNumber(
-					field('Connect Options → Limit'),
-					settings.callLimit,
-					1,
-					7200,
-				);
-			if (isSet(settings.machineDetection)) {
-				const behavior = text(settings.machineDetection);
-				if (behavior !== 'continue' && behavior !== 'hangup')
-					throw new FieldError(
-						field('Connect Options → Machine Detection'),
-						`expected continue or hangup, got "${behavior}"`,
-					);
-				action.machineDetection = behavior;
-			}
-			if (isSet(settings.ringbackTone))
-				action.ringbackTone = checkUrl(
-					field('Connect Options → Ringback Tone'),
-					settings.ringbackTone,
-				);
-			events(action, settings, 'Connect Options → ');
-			return action;
-		}
+		case 'connect':
+			return connect.build(entry, where);
 		case 'conversation': {
 			const name = text(entry.name);
 			if (!name)
@@ -148,58 +94,6 @@ function buildAction(entry: IDataObject, at: string): IDataObject {
 				action.eventMethod = checkMethod(field('Notify Options → Event Method'), method);
 			return action;
 		}
-	}
-}
-
-function buildEndpoint(endpoint: IDataObject, at: string): IDataObject {
-	const type = text(endpoint.endpointType) || 'phone';
-	switch (type) {
-		case 'phone': {
-			const number = checkPhoneNumber(`${at} → Number`, endpoint.number);
-			const out: IDataObject = { type: 'phone', number };
-			if (isSet(endpoint.dtmfAnswer)) {
-				const digits = text(endpoint.dtmfAnswer);
-				if (!/^[0-9*#p]{1,100}$/.test(digits))
-					throw new FieldError(
-						`${at} → DTMF Answer`,
-						`expected 0-9, *, # and p (a pause), got "${digits}"`,
-					);
-				out.dtmfAnswer = digits;
-			}
-			return out;
-		}
-		case 'app': {
-			const user = text(endpoint.user);
-			if (!user)
-				throw new FieldError(`${at} → User`, 'required: the name of a user of the application');
-			return { type: 'app', user };
-		}
-		case 'websocket': {
-			const contentType = text(endpoint.contentType) || 'audio/l16;rate=16000';
-			if (!/^audio\/l16;rate=(8000|16000)$/.test(contentType))
-				throw new FieldError(
-					`${at} → Content Type`,
-					`expected audio/l16;rate=16000 or audio/l16;rate=8000, got "${contentType}"`,
-				);
-			return {
-				type: 'websocket',
-				uri: checkUrl(`${at} → URI`, endpoint.uri, ['ws:', 'wss:']),
-				'content-type': contentType,
-			};
-		}
-		case 'sip':
-			return { type: 'sip', uri: checkUrl(`${at} → SIP URI`, endpoint.sipUri, ['sip:', 'sips:']) };
-		case 'vbc': {
-			const extension = text(endpoint.extension);
-			if (!/^\d+$/.test(extension))
-				throw new FieldError(`${at} → Extension`, `expected digits, got "${extension}"`);
-			return { type: 'vbc', extension };
-		}
-		default:
-			throw new FieldError(
-				`${at} → Endpoint Type`,
-				`expected app, phone, sip, vbc or websocket, got "${type}"`,
-			);
 	}
 }
 

@@ -1,15 +1,13 @@
-import type {
-	IDataObject,
-	INodeProperties,
-	INodePropertyCollection,
-	INodePropertyOptions,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties, INodePropertyCollection } from 'n8n-workflow';
 
-import { eventMethodField, eventUrlField } from './common';
+import { connect } from './actions/connect';
 import { input } from './actions/input';
 import { record } from './actions/record';
 import { stream } from './actions/stream';
 import { talk } from './actions/talk';
+import { eventMethodField } from './common';
+
+export { ENDPOINT_TYPE_OPTIONS } from './endpoint';
 
 /**
  * The fields of the NCCO builder (builder.ts builds and checks the NCCO from them): a Call
@@ -21,27 +19,6 @@ import { talk } from './actions/talk';
  * ({talk: [...], input: [...]}), so "one option per action type" would lose the order of
  * talk → input → talk, and an NCCO's order is its call flow.
  */
-
-/** Where a call or a connect action goes: the endpoint types of Voice calls and of connect. */
-export const ENDPOINT_TYPE_OPTIONS: INodePropertyOptions[] = [
-	{
-		name: 'App User',
-		value: 'app',
-		description: 'A user of the application, in a Client SDK app',
-	},
-	{ name: 'Phone', value: 'phone', description: 'A phone number' },
-	{ name: 'SIP', value: 'sip', description: 'A SIP address, e.g. of a PBX or a SIP phone' },
-	{
-		name: 'VBC Extension',
-		value: 'vbc',
-		description: 'The extension of a Vonage Business Communications user',
-	},
-	{
-		name: 'WebSocket',
-		value: 'websocket',
-		description: 'Your WebSocket server, which receives the call’s audio',
-	},
-];
 
 export const NCCO_ACTION_TYPES = [
 	'talk',
@@ -104,173 +81,7 @@ function actionFields(): INodeProperties[] {
 		...stream.fields(),
 		...input.fields(),
 		...record.fields(),
-		// ---------- connect ----------
-		{
-			displayName: 'Endpoints',
-			name: 'endpoints',
-			type: 'fixedCollection',
-			typeOptions: { multipleValues: true },
-			placeholder: 'Add Endpoint',
-			default: {},
-			displayOptions: only('connect'),
-			description: 'Where the call is connected to',
-			options: [
-				{
-					displayName: 'Endpoint',
-					name: 'endpoint',
-					values: [
-						{
-							displayName: 'Content Type',
-							name: 'contentType',
-							type: 'options',
-							options: [
-								{ name: '16 kHz Linear PCM', value: 'audio/l16;rate=16000' },
-								{ name: '8 kHz Linear PCM', value: 'audio/l16;rate=8000' },
-							],
-							default: 'audio/l16;rate=16000',
-							displayOptions: { show: { endpointType: ['websocket'] } },
-							description: 'The audio format sent over the WebSocket',
-						},
-						{
-							displayName: 'DTMF Answer',
-							name: 'dtmfAnswer',
-							type: 'string',
-							default: '',
-							placeholder: 'p*123#',
-							displayOptions: { show: { endpointType: ['phone'] } },
-							description:
-								'Keypad digits sent once the phone answers: 0-9, *, # and p (a 500 ms pause)',
-						},
-						{
-							displayName: 'Endpoint Type',
-							name: 'endpointType',
-							type: 'options',
-							options: ENDPOINT_TYPE_OPTIONS,
-							default: 'phone',
-							description: 'What kind of endpoint this is',
-						},
-						{
-							displayName: 'Extension',
-							name: 'extension',
-							type: 'string',
-							default: '',
-							placeholder: '1001',
-							displayOptions: { show: { endpointType: ['vbc'] } },
-							description: 'The VBC extension, digits only',
-						},
-						{
-							displayName: 'Number',
-							name: 'number',
-							type: 'string',
-							default: '',
-							placeholder: '14155550100',
-							displayOptions: { show: { endpointType: ['phone'] } },
-							description:
-								'The number in international format, 7 to 15 digits; a leading +, spaces and dashes are removed',
-						},
-						{
-							displayName: 'SIP URI',
-							name: 'sipUri',
-							type: 'string',
-							default: '',
-							placeholder: 'sip:rebekka@sip.example.com',
-							displayOptions: { show: { endpointType: ['sip'] } },
-							description: 'The SIP address, starting with sip: or sips:',
-						},
-						{
-							displayName: 'URI',
-							name: 'uri',
-							type: 'string',
-							default: '',
-							placeholder: 'wss://example.com/socket',
-							displayOptions: { show: { endpointType: ['websocket'] } },
-							description: 'The ws:// or wss:// URL of your WebSocket server',
-						},
-						{
-							displayName: 'User',
-							name: 'user',
-							type: 'string',
-							default: '',
-							placeholder: 'jamie',
-							displayOptions: { show: { endpointType: ['app'] } },
-							description: 'The name of a user of this application',
-						},
-					],
-				},
-			],
-		},
-		{
-			displayName: 'Connect Options',
-			name: 'connectOptions',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			displayOptions: only('connect'),
-			options: [
-				eventMethodField('the connected leg’s events'),
-				{
-					displayName: 'Event Type Synchronous',
-					name: 'eventTypeSynchronous',
-					type: 'boolean',
-					default: false,
-					description:
-						'Whether the connect waits for the Event URL, which can then answer with an NCCO that replaces this one (eventType: synchronous)',
-				},
-				eventUrlField('the connected leg’s events'),
-				{
-					displayName: 'From',
-					name: 'from',
-					type: 'string',
-					default: '',
-					placeholder: '14155550100',
-					description:
-						'The caller ID the endpoint sees: one of your Vonage numbers, in international format',
-				},
-				{
-					displayName: 'Limit (Seconds)',
-					name: 'callLimit',
-					type: 'number',
-					typeOptions: { minValue: 1, maxValue: 7200 },
-					default: 7200,
-					description: '1 to 7200: the longest the connected call lasts',
-				},
-				{
-					displayName: 'Machine Detection',
-					name: 'machineDetection',
-					type: 'options',
-					options: [
-						{ name: 'Continue', value: 'continue' },
-						{ name: 'Hang Up', value: 'hangup' },
-					],
-					default: 'continue',
-					description: 'What Vonage does when a machine answers the phone',
-				},
-				{
-					displayName: 'Random From Number',
-					name: 'randomFromNumber',
-					type: 'boolean',
-					default: false,
-					description:
-						'Whether Vonage picks one of the application’s numbers as the caller ID (instead of From)',
-				},
-				{
-					displayName: 'Ringback Tone',
-					name: 'ringbackTone',
-					type: 'string',
-					default: '',
-					placeholder: 'https://example.com/ringback.mp3',
-					description: 'A URL of audio the caller hears while the endpoint rings',
-				},
-				{
-					displayName: 'Timeout (Seconds)',
-					name: 'timeout',
-					type: 'number',
-					typeOptions: { minValue: 3, maxValue: 7200 },
-					default: 60,
-					description: 'How long the endpoint may ring unanswered',
-				},
-			],
-		},
+		...connect.fields(),
 		// ---------- conversation ----------
 		{
 			displayName: 'Conversation Name',
