@@ -1,14 +1,13 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-/** How an action is named in errors: "Actions → 2 (Talk)", and its fields under it. */
+/** How an action's errors name its fields: "Actions → 2 (Talk) → Text" for `field('Text')`. */
 export interface ActionAt {
-	readonly label: string;
-	/** "Actions → 2 (Talk) → Text" for `field('Text')`. */
 	field(name: string): string;
 }
 
+/** `label` names the action: "Actions → 2 (Talk)". */
 export function actionAt(label: string): ActionAt {
-	return { label, field: (name) => `${label} → ${name}` };
+	return { field: (name) => `${label} → ${name}` };
 }
 
 /** The displayOptions of a field that belongs to one action type. */
