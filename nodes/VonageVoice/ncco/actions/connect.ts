@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { only, type ActionAt, type NccoAction } from '../action';
 import { eventMethodField, eventUrlField, readEvents } from '../common';
@@ -29,78 +29,7 @@ export const connect: NccoAction<'connect'> = {
 				},
 			],
 		},
-		{
-			displayName: 'Connect Options',
-			name: 'connectOptions',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			displayOptions: only('connect'),
-			options: [
-				eventMethodField('the connected leg’s events'),
-				{
-					displayName: 'Event Type Synchronous',
-					name: 'eventTypeSynchronous',
-					type: 'boolean',
-					default: false,
-					description:
-						'Whether the connect waits for the Event URL, which can then answer with an NCCO that replaces this one (eventType: synchronous)',
-				},
-				eventUrlField('the connected leg’s events'),
-				{
-					displayName: 'From',
-					name: 'from',
-					type: 'string',
-					default: '',
-					placeholder: '14155550100',
-					description:
-						'The caller ID the endpoint sees: one of your Vonage numbers, in international format',
-				},
-				{
-					displayName: 'Limit (Seconds)',
-					name: 'callLimit',
-					type: 'number',
-					typeOptions: { minValue: 1, maxValue: 7200 },
-					default: 7200,
-					description: '1 to 7200: the longest the connected call lasts',
-				},
-				{
-					displayName: 'Machine Detection',
-					name: 'machineDetection',
-					type: 'options',
-					options: [
-						{ name: 'Continue', value: 'continue' },
-						{ name: 'Hang Up', value: 'hangup' },
-					],
-					default: 'continue',
-					description: 'What Vonage does when a machine answers the phone',
-				},
-				{
-					displayName: 'Random From Number',
-					name: 'randomFromNumber',
-					type: 'boolean',
-					default: false,
-					description:
-						'Whether Vonage picks one of the application’s numbers as the caller ID (instead of From)',
-				},
-				{
-					displayName: 'Ringback Tone',
-					name: 'ringbackTone',
-					type: 'string',
-					default: '',
-					placeholder: 'https://example.com/ringback.mp3',
-					description: 'A URL of audio the caller hears while the endpoint rings',
-				},
-				{
-					displayName: 'Timeout (Seconds)',
-					name: 'timeout',
-					type: 'number',
-					typeOptions: { minValue: 3, maxValue: 7200 },
-					default: 60,
-					description: 'How long the endpoint may ring unanswered',
-				},
-			],
-		},
+		connectOptionsField(),
 	],
 	build(entry, at) {
 		const raw = settingsOf(entry, 'endpoints').endpoint;
@@ -117,6 +46,82 @@ export const connect: NccoAction<'connect'> = {
 		return action;
 	},
 };
+
+/** Connect Options: caller ID, limits, machine detection and events. */
+function connectOptionsField(): INodeProperties {
+	return {
+		displayName: 'Connect Options',
+		name: 'connectOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: only('connect'),
+		options: [
+			eventMethodField('the connected leg’s events'),
+			{
+				displayName: 'Event Type Synchronous',
+				name: 'eventTypeSynchronous',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether the connect waits for the Event URL, which can then answer with an NCCO that replaces this one (eventType: synchronous)',
+			},
+			eventUrlField('the connected leg’s events'),
+			{
+				displayName: 'From',
+				name: 'from',
+				type: 'string',
+				default: '',
+				placeholder: '14155550100',
+				description:
+					'The caller ID the endpoint sees: one of your Vonage numbers, in international format',
+			},
+			{
+				displayName: 'Limit (Seconds)',
+				name: 'callLimit',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 7200 },
+				default: 7200,
+				description: '1 to 7200: the longest the connected call lasts',
+			},
+			{
+				displayName: 'Machine Detection',
+				name: 'machineDetection',
+				type: 'options',
+				options: [
+					{ name: 'Continue', value: 'continue' },
+					{ name: 'Hang Up', value: 'hangup' },
+				],
+				default: 'continue',
+				description: 'What Vonage does when a machine answers the phone',
+			},
+			{
+				displayName: 'Random From Number',
+				name: 'randomFromNumber',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether Vonage picks one of the application’s numbers as the caller ID (instead of From)',
+			},
+			{
+				displayName: 'Ringback Tone',
+				name: 'ringbackTone',
+				type: 'string',
+				default: '',
+				placeholder: 'https://example.com/ringback.mp3',
+				description: 'A URL of audio the caller hears while the endpoint rings',
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 3, maxValue: 7200 },
+				default: 60,
+				description: 'How long the endpoint may ring unanswered',
+			},
+		],
+	};
+}
 
 function readConnectOptions(action: IDataObject, settings: IDataObject, at: ActionAt): void {
 	const field = (name: string) => at.field(`Connect Options → ${name}`);

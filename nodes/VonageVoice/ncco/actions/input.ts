@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { only, type ActionAt, type NccoAction } from '../action';
 import {
@@ -29,94 +29,8 @@ export const input: NccoAction<'input'> = {
 			displayOptions: only('input'),
 			description: 'What the caller may answer with: keypad digits, speech, or both',
 		},
-		{
-			displayName: 'DTMF Settings',
-			name: 'dtmf',
-			type: 'collection',
-			placeholder: 'Add Setting',
-			default: {},
-			displayOptions: only('input'),
-			description: 'Used when DTMF is an input type',
-			options: [
-				{
-					displayName: 'Max Digits',
-					name: 'maxDigits',
-					type: 'number',
-					typeOptions: { minValue: 1, maxValue: 20 },
-					default: 4,
-					description: 'How many digits the caller can press, 1 to 20',
-				},
-				{
-					displayName: 'Submit On Hash',
-					name: 'submitOnHash',
-					type: 'boolean',
-					default: false,
-					description: 'Whether pressing # sends the digits at once',
-				},
-				{
-					displayName: 'Time Out (Seconds)',
-					name: 'timeOut',
-					type: 'number',
-					typeOptions: { minValue: 0, maxValue: 10 },
-					default: 3,
-					description: '0 to 10: the digits are sent after this long without a key press',
-				},
-			],
-		},
-		{
-			displayName: 'Speech Settings',
-			name: 'speech',
-			type: 'collection',
-			placeholder: 'Add Setting',
-			default: {},
-			displayOptions: only('input'),
-			description: 'Used when speech is an input type',
-			options: [
-				{
-					displayName: 'Context',
-					name: 'context',
-					type: 'string',
-					default: '',
-					placeholder: 'sales, support, billing',
-					description:
-						'Words or phrases the caller is likely to say, comma-separated; they improve recognition',
-				},
-				{
-					displayName: 'End On Silence (Seconds)',
-					name: 'endOnSilence',
-					type: 'number',
-					typeOptions: { minValue: 0.4, maxValue: 10, numberPrecision: 1 },
-					default: 2,
-					description:
-						'0.4 to 10: the speech is taken as finished after this long without speaking',
-				},
-				languageField('The language the caller speaks, as a BCP-47 code (default en-US)'),
-				{
-					displayName: 'Leg UUID',
-					name: 'uuid',
-					type: 'string',
-					default: '',
-					placeholder: 'aaaaaaaa-bbbb-cccc-dddd-0123456789ab',
-					description: 'The call leg whose speech is captured. Not set: the leg that joined first.',
-				},
-				{
-					displayName: 'Max Duration (Seconds)',
-					name: 'maxDuration',
-					type: 'number',
-					typeOptions: { minValue: 1, maxValue: 60 },
-					default: 60,
-					description: '1 to 60: the longest the caller may speak',
-				},
-				{
-					displayName: 'Start Timeout (Seconds)',
-					name: 'startTimeout',
-					type: 'number',
-					typeOptions: { minValue: 1, maxValue: 60 },
-					default: 10,
-					description: '1 to 60: how long to wait for the caller to start speaking',
-				},
-			],
-		},
+		dtmfSettingsField(),
+		speechSettingsField(),
 		{
 			displayName: 'Input Options',
 			name: 'inputOptions',
@@ -147,6 +61,101 @@ export const input: NccoAction<'input'> = {
 		return action;
 	},
 };
+
+/** DTMF Settings: how keypad digits are collected. */
+function dtmfSettingsField(): INodeProperties {
+	return {
+		displayName: 'DTMF Settings',
+		name: 'dtmf',
+		type: 'collection',
+		placeholder: 'Add Setting',
+		default: {},
+		displayOptions: only('input'),
+		description: 'Used when DTMF is an input type',
+		options: [
+			{
+				displayName: 'Max Digits',
+				name: 'maxDigits',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 20 },
+				default: 4,
+				description: 'How many digits the caller can press, 1 to 20',
+			},
+			{
+				displayName: 'Submit On Hash',
+				name: 'submitOnHash',
+				type: 'boolean',
+				default: false,
+				description: 'Whether pressing # sends the digits at once',
+			},
+			{
+				displayName: 'Time Out (Seconds)',
+				name: 'timeOut',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10 },
+				default: 3,
+				description: '0 to 10: the digits are sent after this long without a key press',
+			},
+		],
+	};
+}
+
+/** Speech Settings: how speech is listened for. */
+function speechSettingsField(): INodeProperties {
+	return {
+		displayName: 'Speech Settings',
+		name: 'speech',
+		type: 'collection',
+		placeholder: 'Add Setting',
+		default: {},
+		displayOptions: only('input'),
+		description: 'Used when speech is an input type',
+		options: [
+			{
+				displayName: 'Context',
+				name: 'context',
+				type: 'string',
+				default: '',
+				placeholder: 'sales, support, billing',
+				description:
+					'Words or phrases the caller is likely to say, comma-separated; they improve recognition',
+			},
+			{
+				displayName: 'End On Silence (Seconds)',
+				name: 'endOnSilence',
+				type: 'number',
+				typeOptions: { minValue: 0.4, maxValue: 10, numberPrecision: 1 },
+				default: 2,
+				description: '0.4 to 10: the speech is taken as finished after this long without speaking',
+			},
+			languageField('The language the caller speaks, as a BCP-47 code (default en-US)'),
+			{
+				displayName: 'Leg UUID',
+				name: 'uuid',
+				type: 'string',
+				default: '',
+				placeholder: 'aaaaaaaa-bbbb-cccc-dddd-0123456789ab',
+				description: 'The call leg whose speech is captured. Not set: the leg that joined first.',
+			},
+			{
+				displayName: 'Max Duration (Seconds)',
+				name: 'maxDuration',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 60 },
+				default: 60,
+				description: '1 to 60: the longest the caller may speak',
+			},
+			{
+				displayName: 'Start Timeout (Seconds)',
+				name: 'startTimeout',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 60 },
+				default: 10,
+				description: '1 to 60: how long to wait for the caller to start speaking',
+			},
+		],
+	};
+}
 
 function readDtmf(dtmf: IDataObject, at: ActionAt): IDataObject {
 	const settings: IDataObject = {};

@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { only, type ActionAt, type NccoAction } from '../action';
 import {
@@ -17,80 +17,7 @@ export const record: NccoAction<'record'> = {
 	name: 'Record',
 	description: 'Record all or part of the call, optionally with a transcript',
 	fields: () => [
-		{
-			displayName: 'Record Options',
-			name: 'recordOptions',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			displayOptions: only('record'),
-			options: [
-				{
-					displayName: 'Beep Start',
-					name: 'beepStart',
-					type: 'boolean',
-					default: false,
-					description: 'Whether a beep plays when the recording starts',
-				},
-				{
-					displayName: 'Channels',
-					name: 'channels',
-					type: 'number',
-					typeOptions: { minValue: 1, maxValue: 32 },
-					default: 2,
-					description: '1 to 32 channels, one per participant; needs Split',
-				},
-				{
-					displayName: 'End On Key',
-					name: 'endOnKey',
-					type: 'string',
-					default: '',
-					placeholder: '#',
-					description: 'A key that stops the recording: a digit, * or #',
-				},
-				{
-					displayName: 'End On Silence (Seconds)',
-					name: 'endOnSilence',
-					type: 'number',
-					typeOptions: { minValue: 3, maxValue: 10 },
-					default: 3,
-					description: '3 to 10: the recording stops after this long of silence',
-				},
-				eventMethodField('the recording event'),
-				eventUrlField(
-					'the recording event (its recording_url is what Vonage Voice → Recording → Download takes)',
-				),
-				{
-					displayName: 'Format',
-					name: 'format',
-					type: 'options',
-					options: [
-						{ name: 'MP3', value: 'mp3' },
-						{ name: 'OGG', value: 'ogg' },
-						{ name: 'WAV', value: 'wav' },
-					],
-					default: 'mp3',
-					description:
-						'The file format of the recording (Vonage records WAV when there are more than 2 channels)',
-				},
-				{
-					displayName: 'Split',
-					name: 'split',
-					type: 'boolean',
-					default: false,
-					description:
-						'Whether each side of the conversation is recorded on its own channel (split: conversation)',
-				},
-				{
-					displayName: 'Time Out (Seconds)',
-					name: 'timeOut',
-					type: 'number',
-					typeOptions: { minValue: 3, maxValue: 7200 },
-					default: 7200,
-					description: '3 to 7200: the longest the recording runs',
-				},
-			],
-		},
+		recordOptionsField(),
 		{
 			displayName: 'Transcribe',
 			name: 'transcribe',
@@ -162,6 +89,84 @@ export const record: NccoAction<'record'> = {
 		return action;
 	},
 };
+
+/** Record Options: what is recorded, how, and until when. */
+function recordOptionsField(): INodeProperties {
+	return {
+		displayName: 'Record Options',
+		name: 'recordOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: only('record'),
+		options: [
+			{
+				displayName: 'Beep Start',
+				name: 'beepStart',
+				type: 'boolean',
+				default: false,
+				description: 'Whether a beep plays when the recording starts',
+			},
+			{
+				displayName: 'Channels',
+				name: 'channels',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 32 },
+				default: 2,
+				description: '1 to 32 channels, one per participant; needs Split',
+			},
+			{
+				displayName: 'End On Key',
+				name: 'endOnKey',
+				type: 'string',
+				default: '',
+				placeholder: '#',
+				description: 'A key that stops the recording: a digit, * or #',
+			},
+			{
+				displayName: 'End On Silence (Seconds)',
+				name: 'endOnSilence',
+				type: 'number',
+				typeOptions: { minValue: 3, maxValue: 10 },
+				default: 3,
+				description: '3 to 10: the recording stops after this long of silence',
+			},
+			eventMethodField('the recording event'),
+			eventUrlField(
+				'the recording event (its recording_url is what Vonage Voice → Recording → Download takes)',
+			),
+			{
+				displayName: 'Format',
+				name: 'format',
+				type: 'options',
+				options: [
+					{ name: 'MP3', value: 'mp3' },
+					{ name: 'OGG', value: 'ogg' },
+					{ name: 'WAV', value: 'wav' },
+				],
+				default: 'mp3',
+				description:
+					'The file format of the recording (Vonage records WAV when there are more than 2 channels)',
+			},
+			{
+				displayName: 'Split',
+				name: 'split',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether each side of the conversation is recorded on its own channel (split: conversation)',
+			},
+			{
+				displayName: 'Time Out (Seconds)',
+				name: 'timeOut',
+				type: 'number',
+				typeOptions: { minValue: 3, maxValue: 7200 },
+				default: 7200,
+				description: '3 to 7200: the longest the recording runs',
+			},
+		],
+	};
+}
 
 function readTranscription(transcription: IDataObject, at: ActionAt): IDataObject {
 	const out: IDataObject = {};
