@@ -224,6 +224,8 @@ describe('bad input is refused, naming the action and the field', () => {
 		[{ type: 'connect', endpoints: { endpoint: [{ endpointType: 'vbc', extension: '10a' }] } }, /Endpoints → 1 → Extension: expected digits/],
 		[{ type: 'connect', endpoints: { endpoint: [{ endpointType: 'app', user: '' }] } }, /Endpoints → 1 → User: required/],
 		[{ type: 'connect', endpoints: { endpoint: [{ endpointType: 'fax' }] } }, /Endpoints → 1 → Endpoint Type: expected app, phone, sip, vbc or websocket/],
+		[{ type: 'connect', endpoints: { endpoint: [null] } }, /^Actions → 2 \(Connect\) → Endpoints → 1: expected an endpoint with its fields/],
+		[{ type: 'connect', endpoints: { endpoint: ['14155550100'] } }, /Endpoints → 1: expected an endpoint with its fields/],
 		[{ type: 'connect', endpoints: { endpoint: [{ number: '14155550100' }] }, connectOptions: { from: '14155550105', randomFromNumber: true } }, /Random From Number: give either From or Random From Number/],
 		[{ type: 'connect', endpoints: { endpoint: [{ number: '14155550100' }] }, connectOptions: { callLimit: 0 } }, /Connect Options → Limit: expected a whole number from 1 to 7200/],
 		[{ type: 'conversation', name: '' }, /^Actions → 2 \(Conversation\) → Conversation Name: required/],

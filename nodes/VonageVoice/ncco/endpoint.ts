@@ -107,6 +107,9 @@ export const endpointFields = (): INodeProperties[] => [
 
 /** One endpoint of a connect action; `at` names it in errors ("… → Endpoints → 2"). */
 export function buildEndpoint(endpoint: IDataObject, at: string): IDataObject {
+	// An expression can put anything in the list; only an object of fields is an endpoint.
+	if (!endpoint || typeof endpoint !== 'object' || Array.isArray(endpoint))
+		throw new FieldError(at, 'expected an endpoint with its fields (Type, Number, …)');
 	const type = text(endpoint.endpointType) || 'phone';
 	switch (type) {
 		case 'phone': {
