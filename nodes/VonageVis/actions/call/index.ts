@@ -2,10 +2,10 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { operationSelector } from '../../../shared/kit/operationSelector';
 import { callIdDescription, controlOperations } from './control';
-import { count, countDescription } from './count';
-import { list, listDescription } from './list';
-import { place, placeDescription } from './place';
-import { transfer } from './transfer';
+import { count, countDescription } from './count.operation';
+import { list, listDescription } from './list.operation';
+import { place, placeDescription } from './place.operation';
+import { transfer } from './transfer.operation';
 
 export const callDescription: INodeProperties[] = [
 	operationSelector('call', 'place', [

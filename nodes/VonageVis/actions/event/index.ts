@@ -7,7 +7,7 @@ import { operationSelector } from '../../../shared/kit/operationSelector';
 import { visPaginate } from '../../../shared/request/pagination';
 import { vonageRequest } from '../../../shared/request/transport';
 import { apiPath } from '../../../shared/request/urlPath';
-import { filtersToQuery, listFilters } from '../filters';
+import { filtersToQuery, listFilters } from '../fields/listFilters';
 
 export const eventDescription: INodeProperties[] = [
 	operationSelector('event', 'list', [

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { ACTIVE_CALL_STATES } from '../../../shared/kit/callStates';
 import { returnAllAndLimit } from '../../../shared/kit/descriptions';
 import { visPaginate } from '../../../shared/request/pagination';
-import { filtersToQuery, listFilters } from '../filters';
+import { filtersToQuery, listFilters } from '../fields/listFilters';
 
 export const listDescription: INodeProperties[] = [
 	...returnAllAndLimit('call', 'list'),

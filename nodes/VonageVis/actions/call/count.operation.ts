@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ACTIVE_CALL_STATES } from '../../../shared/kit/callStates';
 import { vonageRequest } from '../../../shared/request/transport';
-import { filtersToQuery, listFilters } from '../filters';
+import { filtersToQuery, listFilters } from '../fields/listFilters';
 
 export const countDescription: INodeProperties[] = [
 	listFilters({ resource: ['call'], operation: ['count'] }, ACTIVE_CALL_STATES, false),

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { callStateOptions } from '../../shared/kit/callStates';
-import { checkDateTime } from '../../shared/kit/validation';
+import { callStateOptions } from '../../../shared/kit/callStates';
+import { checkDateTime } from '../../../shared/kit/validation';
 
 /** The Filters collection shared by the list and count operations of calls and events. */
 export function listFilters(
