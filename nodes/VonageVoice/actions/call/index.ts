@@ -10,7 +10,7 @@ import { vonageRequest } from '../../../shared/request/transport';
 import { apiPath } from '../../../shared/request/urlPath';
 import { checkDateTime, checkUrl, FieldError } from '../../../shared/kit/validation';
 import { createCallBody, createCallFields } from '../../callCreate';
-import { callUuidField, callUuidOf } from '../callUuid';
+import { callUuidField, callUuidOf } from '../fields/callUuid';
 
 const UPDATE_ACTIONS = [
 	{ name: 'Earmuff', value: 'earmuff', description: 'Stop the caller hearing anything' },

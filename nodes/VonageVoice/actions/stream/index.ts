@@ -4,7 +4,7 @@ import { operationSelector } from '../../../shared/kit/operationSelector';
 import { vonageRequest } from '../../../shared/request/transport';
 import { apiPath } from '../../../shared/request/urlPath';
 import { checkNumberInRange, checkUrl, checkWholeNumber } from '../../../shared/kit/validation';
-import { callUuidField, callUuidOf } from '../callUuid';
+import { callUuidField, callUuidOf } from '../fields/callUuid';
 
 export const streamDescription: INodeProperties[] = [
 	operationSelector('stream', 'play', [

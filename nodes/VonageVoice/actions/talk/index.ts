@@ -4,7 +4,7 @@ import { operationSelector } from '../../../shared/kit/operationSelector';
 import { vonageRequest } from '../../../shared/request/transport';
 import { apiPath } from '../../../shared/request/urlPath';
 import { checkNumberInRange, checkWholeNumber, FieldError } from '../../../shared/kit/validation';
-import { callUuidField, callUuidOf } from '../callUuid';
+import { callUuidField, callUuidOf } from '../fields/callUuid';
 
 /** Voice reads at most this much text in one talk action. */
 const MAX_TALK_CHARACTERS = 1500;

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { checkCallUuid } from '../../shared/kit/validation';
+import { checkCallUuid } from '../../../shared/kit/validation';
 
 /** The Call UUID field of every operation that acts on one call. */
 export function callUuidField(resource: string, operations: string[]): INodeProperties {

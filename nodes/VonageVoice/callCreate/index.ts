@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { requiredPhoneNumber } from '../shared/kit/itemHelpers';
-import { nccoFrom } from './ncco/builder';
-import { ENDPOINT_TYPE_OPTIONS, nccoActionsField, nccoSourceFields } from './ncco/fields';
-import { checkUrl, checkWholeNumber, FieldError } from '../shared/kit/validation';
+import { requiredPhoneNumber } from '../../shared/kit/itemHelpers';
+import { nccoFrom } from '../ncco/builder';
+import { ENDPOINT_TYPE_OPTIONS, nccoActionsField, nccoSourceFields } from '../ncco/fields';
+import { checkUrl, checkWholeNumber, FieldError } from '../../shared/kit/validation';
 
 /**
  * Placing a Voice API call: the fields and the request body shared by Voice v1 (Vonage Voice
