@@ -4,11 +4,11 @@ import { ACTIVE_CALL_STATES } from '../../../shared/kit/callStates';
 import { vonageRequest } from '../../../shared/request/transport';
 import { filtersToQuery, listFilters } from '../fields/listFilters';
 
-export const countDescription: INodeProperties[] = [
+export const description: INodeProperties[] = [
 	listFilters({ resource: ['call'], operation: ['count'] }, ACTIVE_CALL_STATES, false),
 ];
 
-export async function count(this: IExecuteFunctions, itemIndex: number) {
+export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	const query = filtersToQuery(this, itemIndex, ACTIVE_CALL_STATES);
 	return await vonageRequest(this, {
 		api: 'vis',

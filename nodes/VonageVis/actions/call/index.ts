@@ -1,11 +1,17 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { operationSelector } from '../../../shared/kit/operationSelector';
-import { callIdDescription, controlOperations } from './control';
-import { count, countDescription } from './count.operation';
-import { list, listDescription } from './list.operation';
-import { place, placeDescription } from './place.operation';
-import { transfer } from './transfer.operation';
+import * as answer from './answer.operation';
+import { callFields } from './common';
+import * as count from './count.operation';
+import * as end from './end.operation';
+import * as get from './get.operation';
+import * as hold from './hold.operation';
+import * as list from './list.operation';
+import * as place from './place.operation';
+import * as transfer from './transfer.operation';
+import * as unhold from './unhold.operation';
+import * as voicemail from './voicemail.operation';
 
 export const callDescription: INodeProperties[] = [
 	operationSelector('call', 'place', [
@@ -61,10 +67,29 @@ export const callDescription: INodeProperties[] = [
 			description: 'Resume a held call',
 		},
 	]),
-	...callIdDescription,
-	...placeDescription,
-	...listDescription,
-	...countDescription,
+	...callFields,
+	// Then each operation's own fields, List's before Count's, as the description has always had them.
+	...answer.description,
+	...end.description,
+	...get.description,
+	...hold.description,
+	...place.description,
+	...list.description,
+	...count.description,
+	...transfer.description,
+	...unhold.description,
+	...voicemail.description,
 ];
 
-export const callOperations = { ...controlOperations, count, list, place, transfer };
+export const callOperations = {
+	answer: answer.execute,
+	count: count.execute,
+	end: end.execute,
+	get: get.execute,
+	hold: hold.execute,
+	list: list.execute,
+	place: place.execute,
+	transfer: transfer.execute,
+	unhold: unhold.execute,
+	voicemail: voicemail.execute,
+};

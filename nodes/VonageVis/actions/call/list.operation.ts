@@ -5,12 +5,12 @@ import { returnAllAndLimit } from '../../../shared/kit/descriptions';
 import { visPaginate } from '../../../shared/request/pagination';
 import { filtersToQuery, listFilters } from '../fields/listFilters';
 
-export const listDescription: INodeProperties[] = [
+export const description: INodeProperties[] = [
 	...returnAllAndLimit('call', 'list'),
 	listFilters({ resource: ['call'], operation: ['list'] }, ACTIVE_CALL_STATES, true),
 ];
 
-export async function list(this: IExecuteFunctions, itemIndex: number) {
+export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	return await visPaginate(
 		this,
 		'/self/calls',

@@ -1,11 +1,13 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { requiredId, requiredPhoneNumber } from '../../../shared/kit/itemHelpers';
 import { vonageRequest } from '../../../shared/request/transport';
 import { apiPath } from '../../../shared/request/urlPath';
 
-/** Uses the Call ID and Phone Number fields declared by the control and place operations. */
-export async function transfer(this: IExecuteFunctions, itemIndex: number) {
+/** Takes the Call ID and the Phone Number (common.ts). */
+export const description: INodeProperties[] = [];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	const callId = requiredId(this, 'callId', 'Call ID', itemIndex);
 	const phoneNumber = requiredPhoneNumber(this, 'phoneNumber', 'Phone Number', itemIndex);
 	return await vonageRequest(this, {
