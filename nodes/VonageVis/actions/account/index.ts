@@ -1,7 +1,7 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { operationSelector } from '../../../shared/kit/operationSelector';
-import { vonageRequest } from '../../../shared/request/transport';
+import * as get from './get.operation';
 
 export const accountDescription: INodeProperties[] = [
 	operationSelector('account', 'get', [
@@ -12,15 +12,7 @@ export const accountDescription: INodeProperties[] = [
 			description: 'Get the VBC account of the signed-in user',
 		},
 	]),
+	...get.description,
 ];
 
-export const accountOperations = {
-	async get(this: IExecuteFunctions, itemIndex: number) {
-		return await vonageRequest(this, {
-			api: 'vis',
-			method: 'GET',
-			path: '/self/account',
-			itemIndex,
-		});
-	},
-};
+export const accountOperations = { get: get.execute };

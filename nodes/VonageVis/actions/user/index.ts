@@ -1,7 +1,7 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { operationSelector } from '../../../shared/kit/operationSelector';
-import { vonageRequest } from '../../../shared/request/transport';
+import * as get from './get.operation';
 
 export const userDescription: INodeProperties[] = [
 	operationSelector('user', 'get', [
@@ -12,10 +12,7 @@ export const userDescription: INodeProperties[] = [
 			description: 'Get the VBC user the credential signs in as',
 		},
 	]),
+	...get.description,
 ];
 
-export const userOperations = {
-	async get(this: IExecuteFunctions, itemIndex: number) {
-		return await vonageRequest(this, { api: 'vis', method: 'GET', path: '/self', itemIndex });
-	},
-};
+export const userOperations = { get: get.execute };

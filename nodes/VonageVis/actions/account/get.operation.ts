@@ -1,0 +1,15 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { vonageRequest } from '../../../shared/request/transport';
+
+/** No fields: the account is the signed-in user's. */
+export const description: INodeProperties[] = [];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number) {
+	return await vonageRequest(this, {
+		api: 'vis',
+		method: 'GET',
+		path: '/self/account',
+		itemIndex,
+	});
+}
