@@ -1,10 +1,8 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { operationSelector } from '../../../shared/kit/operationSelector';
-import { vonageRequest } from '../../../shared/request/transport';
-import { apiPath } from '../../../shared/request/urlPath';
-import { checkDtmfDigits } from '../../../shared/kit/validation';
-import { callUuidField, callUuidOf } from '../fields/callUuid';
+import { callUuidField } from '../fields/callUuid';
+import * as send from './send.operation';
 
 export const dtmfDescription: INodeProperties[] = [
 	operationSelector('dtmf', 'send', [
@@ -16,30 +14,7 @@ export const dtmfDescription: INodeProperties[] = [
 		},
 	]),
 	callUuidField('dtmf', ['send']),
-	{
-		displayName: 'Digits',
-		name: 'digits',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: '1234#',
-		description: '0-9, * and #; p pauses for 500 ms',
-		displayOptions: { show: { resource: ['dtmf'], operation: ['send'] } },
-	},
+	...send.description,
 ];
 
-export const dtmfOperations = {
-	/** Acts on a live call: never repeated but after a 429. */
-	async send(this: IExecuteFunctions, itemIndex: number) {
-		const uuid = callUuidOf(this, itemIndex);
-		const digits = checkDtmfDigits('Digits', this.getNodeParameter('digits', itemIndex, ''));
-		return await vonageRequest(this, {
-			api: 'voice',
-			method: 'PUT',
-			path: apiPath`/v1/calls/${uuid}/dtmf`,
-			body: { digits },
-			itemIndex,
-			actsOnCall: true,
-		});
-	},
-};
+export const dtmfOperations = { send: send.execute };

@@ -1,8 +1,7 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { buildNcco } from '../../ncco/builder';
-import { nccoActionsField } from '../../ncco/fields';
 import { operationSelector } from '../../../shared/kit/operationSelector';
+import * as build from './build.operation';
 
 /**
  * NCCO → Build: the last node of an answer workflow (Vonage Voice Trigger, Answer Calls With This
@@ -19,36 +18,7 @@ export const nccoDescription: INodeProperties[] = [
 				'Output an NCCO built from fields, e.g. to answer a call from a Vonage Voice Trigger workflow; sends nothing to Vonage',
 		},
 	]),
-	nccoActionsField('nccoActions', { show: { resource: ['ncco'], operation: ['build'] } }),
-	{
-		displayName: 'Output',
-		name: 'nccoOutput',
-		type: 'options',
-		options: [
-			{
-				name: 'Each Item Is an Action',
-				value: 'eachItem',
-				description:
-					'One item per action, as the Voice Trigger’s "NCCO From: Each Item Is an Action" reads them',
-			},
-			{
-				name: 'Field "Ncco" of One Item',
-				value: 'nccoField',
-				description:
-					'One item whose "ncco" field is the whole NCCO array, as "NCCO From: Field Ncco of the First Item" reads it',
-			},
-		],
-		default: 'eachItem',
-		displayOptions: { show: { resource: ['ncco'], operation: ['build'] } },
-		description: 'How the NCCO leaves the node; match the Voice Trigger’s NCCO From setting',
-	},
+	...build.description,
 ];
 
-export const nccoOperations = {
-	async build(this: IExecuteFunctions, itemIndex: number) {
-		const ncco = buildNcco(this.getNodeParameter('nccoActions', itemIndex, {}));
-		return this.getNodeParameter('nccoOutput', itemIndex, 'eachItem') === 'nccoField'
-			? { ncco }
-			: ncco;
-	},
-};
+export const nccoOperations = { build: build.execute };

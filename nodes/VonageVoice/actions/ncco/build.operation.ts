@@ -1,0 +1,38 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { buildNcco } from '../../ncco/builder';
+import { nccoActionsField } from '../../ncco/fields';
+
+export const description: INodeProperties[] = [
+	nccoActionsField('nccoActions', { show: { resource: ['ncco'], operation: ['build'] } }),
+	{
+		displayName: 'Output',
+		name: 'nccoOutput',
+		type: 'options',
+		options: [
+			{
+				name: 'Each Item Is an Action',
+				value: 'eachItem',
+				description:
+					'One item per action, as the Voice Trigger’s "NCCO From: Each Item Is an Action" reads them',
+			},
+			{
+				name: 'Field "Ncco" of One Item',
+				value: 'nccoField',
+				description:
+					'One item whose "ncco" field is the whole NCCO array, as "NCCO From: Field Ncco of the First Item" reads it',
+			},
+		],
+		default: 'eachItem',
+		displayOptions: { show: { resource: ['ncco'], operation: ['build'] } },
+		description: 'How the NCCO leaves the node; match the Voice Trigger’s NCCO From setting',
+	},
+];
+
+/** Sends nothing to Vonage: the NCCO is the output. */
+export async function execute(this: IExecuteFunctions, itemIndex: number) {
+	const ncco = buildNcco(this.getNodeParameter('nccoActions', itemIndex, {}));
+	return this.getNodeParameter('nccoOutput', itemIndex, 'eachItem') === 'nccoField'
+		? { ncco }
+		: ncco;
+}

@@ -1,0 +1,111 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { vonageRequest } from '../../../shared/request/transport';
+import { apiPath } from '../../../shared/request/urlPath';
+import { checkNumberInRange, checkWholeNumber, FieldError } from '../../../shared/kit/validation';
+import { callUuidOf } from '../fields/callUuid';
+
+/** Voice reads at most this much text in one talk action. */
+const MAX_TALK_CHARACTERS = 1500;
+
+/** Speak's fields; it also takes the Call UUID (fields/callUuid.ts). */
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		required: true,
+		default: '',
+		typeOptions: { rows: 3 },
+		description: 'Up to 1,500 characters; SSML is accepted',
+		displayOptions: { show: { resource: ['talk'], operation: ['speak'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { resource: ['talk'], operation: ['speak'] } },
+		options: [
+			{
+				displayName: 'Language',
+				name: 'language',
+				type: 'string',
+				default: 'en-US',
+				placeholder: 'en-GB',
+				description: 'BCP-47 language code of the voice',
+			},
+			{
+				displayName: 'Level',
+				name: 'level',
+				type: 'number',
+				typeOptions: { minValue: -1, maxValue: 1, numberPrecision: 1 },
+				default: 0,
+				description: 'Volume from -1 to 1 in steps of 0.1',
+			},
+			{
+				displayName: 'Loop',
+				name: 'loop',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 1,
+				description: 'How many times to read it; 0 repeats until stopped',
+			},
+			{
+				displayName: 'Premium',
+				name: 'premium',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to use the premium (neural) voice of the language',
+			},
+			{
+				displayName: 'Style',
+				name: 'style',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description: 'The voice style of the language (see Vonage’s list of languages and styles)',
+			},
+		],
+	},
+];
+
+/** Acts on a live call: never repeated but after a 429. */
+export async function execute(this: IExecuteFunctions, itemIndex: number) {
+	const uuid = callUuidOf(this, itemIndex);
+	const text = String(this.getNodeParameter('text', itemIndex, ''));
+	if (!text.trim() || text.length > MAX_TALK_CHARACTERS) {
+		throw new FieldError(
+			'Text',
+			`expected 1 to ${MAX_TALK_CHARACTERS} characters, got ${text.trim() ? text.length : 'none'}`,
+		);
+	}
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const body: IDataObject = { text };
+	if (options.language) {
+		const language = String(options.language).trim();
+		if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(language)) {
+			throw new FieldError(
+				'Options → Language',
+				`expected a BCP-47 code such as en-US, got "${language}"`,
+			);
+		}
+		body.language = language;
+	}
+	if (options.style !== undefined)
+		body.style = checkWholeNumber('Options → Style', options.style, 0, 100);
+	if (options.premium !== undefined) body.premium = Boolean(options.premium);
+	if (options.loop !== undefined)
+		body.loop = checkWholeNumber('Options → Loop', options.loop, 0, 1000);
+	if (options.level !== undefined)
+		body.level = checkNumberInRange('Options → Level', options.level, -1, 1);
+	return await vonageRequest(this, {
+		api: 'voice',
+		method: 'PUT',
+		path: apiPath`/v1/calls/${uuid}/talk`,
+		body,
+		itemIndex,
+		actsOnCall: true,
+	});
+}
