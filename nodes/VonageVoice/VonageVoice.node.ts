@@ -13,14 +13,10 @@ import { routeOperations } from '../shared/kit/router';
 import { callDescription, callOperations, UPDATE_ACTION_SUBTITLE } from './actions/call';
 import { dtmfDescription, dtmfOperations } from './actions/dtmf';
 import { nccoDescription, nccoOperations } from './actions/ncco';
-import {
-	recordingDescription,
-	recordingOperations,
-	transcriptionDescription,
-	transcriptionOperations,
-} from './actions/recording';
+import { recordingDescription, recordingOperations } from './actions/recording';
 import { streamDescription, streamOperations } from './actions/stream';
 import { talkDescription, talkOperations } from './actions/talk';
+import { transcriptionDescription, transcriptionOperations } from './actions/transcription';
 
 const properties: INodeProperties[] = [
 	resourceSelector('call', [
