@@ -14,13 +14,14 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A suite reads n8n's database with n8n's own drivers, so it runs on the Node that n8n runs on:
- * under any other it installs n8n if needed, runs itself again under Node 24 with E2E_N8N_BIN
- * set, and exits with that run's status. Under Node 24 it returns.
+ * under any other it installs n8n if needed, runs itself again (with the same arguments: the steps
+ * to run) under Node 24 with E2E_N8N_BIN set, and exits with that run's status. Under Node 24 it
+ * returns.
  */
 function underN8nNode(file) {
 	if (process.versions.node.startsWith('24.')) return;
 	const n8nBin = runtime.ensureN8n();
-	const result = spawnSync(path.join(runtime.nodeBinDir(), 'node'), [file], { stdio: 'inherit', env: { ...process.env, E2E_N8N_BIN: n8nBin } });
+	const result = spawnSync(path.join(runtime.nodeBinDir(), 'node'), [file, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, E2E_N8N_BIN: n8nBin } });
 	process.exit(result.status ?? 1);
 }
 
