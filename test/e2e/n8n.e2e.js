@@ -1,27 +1,40 @@
 'use strict';
 /**
  * End-to-end: this package installed into a real n8n (npm package, loopback), driven through
- * n8n itself, against the local Vonage stand-in.
- *   1. action workflow through `n8n execute`: outputs and the stand-in's record of requests;
- *   2. platform workflow through `n8n execute`: Applications, Users and a Voice v2 call;
- *   3. trigger workflow published and n8n started: one VIS registration for n8n's production
- *      URL; a signed delivery runs exactly one execution; tampered and repeated ones run none;
- *   4. graceful stop and restart keeps exactly one registration; deactivation removes it,
- *      reactivation makes exactly one again; the credential tests through n8n;
- *   5. the VIS OAuth2 credential connected through n8n's own OAuth2 routes, used, refreshed on 401;
- *   6. the Voice trigger answering calls with the workflow's NCCO (default NCCO via the fallback
- *      when the workflow fails), verifying signed events;
- *   7. a call answered by the built NCCO (talk, input, record with transcription): the Voice
- *      trigger hears its record and transcription events and hands them to
- *      examples/voice-recording.json, which downloads the recording as n8n binary data (the
- *      stand-in's exact bytes) and reads the transcript;
- *   8. Vonage Voice call control, heard by the Voice trigger;
- *   9. the Voice trigger deactivated: the application's webhooks restored;
- *  10. n8n restarted with the busy-line settings: 20 signed deliveries a second for 60 s into a
- *      VIS Trigger → Handle event workflow, each answered within 2 s and run once (with
- *      VONAGE_LOAD=1 also n8n's Webhook node → Handle event beside it).
- * The steps run in this order, and the file holds them in this order.
- * Runs under Node 24 (re-executes itself with it). Prints n8n's log when something fails.
+ * n8n itself, against the local Vonage stand-in. Its steps, in the order they run (each one
+ * alone: `npm run test:e2e -- <step>`, with the fixtures it needs; see steps.js):
+ *   actionWorkflow: action workflow through `n8n execute`: outputs and the stand-in's record of
+ *     requests;
+ *   platformWorkflow: platform workflow through `n8n execute`: Applications, Users and a Voice v2
+ *     call;
+ *   visTriggerDeliveries: with the trigger workflow published and n8n started, one VIS
+ *     registration for n8n's production URL; a signed delivery runs exactly one execution;
+ *     tampered and repeated ones run none;
+ *   restartKeepsRegistration (after visTriggerDeliveries): graceful stop and restart keeps
+ *     exactly one registration; a redelivery after it stops at Remove Duplicates;
+ *   credentialTests: the credentials test through n8n;
+ *   deactivateReactivate: deactivation removes the registration, reactivation makes exactly one
+ *     again;
+ *   oauth2ConnectAndRefresh: the VIS OAuth2 credential connected through n8n's own OAuth2
+ *     routes, used, refreshed on 401;
+ *   voiceAnswer: the Voice trigger answering calls with the workflow's NCCO (default NCCO via the
+ *     fallback when the workflow fails), verifying signed events;
+ *   recordedCall (after voiceAnswer): the call answered by the built NCCO (talk, input, record
+ *     with transcription): the Voice trigger hears its record and transcription events and hands
+ *     them to examples/voice-recording.json, which downloads the recording as n8n binary data
+ *     (the stand-in's exact bytes) and reads the transcript;
+ *   callControl: Vonage Voice call control, heard by the Voice trigger;
+ *   applicationChangedWhileStopped: the Voice application pointed elsewhere while n8n was
+ *     stopped, reported at the first check after the start;
+ *   voiceTriggerDeactivated: the Voice trigger deactivated: the application's webhooks restored;
+ *   deliveryLoadRegularMode: n8n restarted with the busy-line settings: 20 signed deliveries a
+ *     second for 60 s into a VIS Trigger → Handle event workflow, each answered within 2 s and
+ *     run once (with VONAGE_LOAD=1 also n8n's Webhook node → Handle event beside it);
+ *   noSecretInLog: no password, secret or signing key in n8n's log.
+ * The fixtures: installed (the package in an n8n user folder, the stand-in, the credentials),
+ * n8nUp (n8n started once with the trigger workflows published; started again if a failed step
+ * left it stopped) and owner (n8n's owner account, signed in).
+ * Runs under Node 24 (re-executes itself with it). Prints n8n's log when a step fails.
  */
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -31,17 +44,13 @@ const path = require('node:path');
 const runtime = require('../../scripts/n8n-runtime');
 const { deliveryLoad, postToReferenceWebhook } = require('./deliveryLoad');
 const { referenceWebhookWorkflow, triggerOnlyWorkflow } = require('../../scripts/load-workflows');
+const { suite } = require('./steps');
 const { executionsOf, finishedExecutions, loadOutcome, n8nBrowser, ranNode, restApiUp, sleep, step, underN8nNode, visSignature, waitFor } = require('./helpers');
-
-underN8nNode(__filename);
 
 const { createStandin } = require('../../sandbox/server');
 
 const n8nBin = process.env.E2E_N8N_BIN;
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-e2e-'));
-const logFile = path.join(work, 'n8n.log');
 const PORT = 5600 + Math.floor(Math.random() * 300);
-const env = runtime.n8nEnv(work, PORT);
 const BROWSER_ID = 'e2e-browser';
 const actions = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples/vis-actions.json'), 'utf8'));
 const loadReference = referenceWebhookWorkflow('loadReference1');
@@ -61,8 +70,14 @@ const voiceWebhookBase = `http://127.0.0.1:${PORT}/webhook/${voiceWorkflow.nodes
 const n8nUrl = `http://127.0.0.1:${PORT}`;
 const { asBrowser, rest } = n8nBrowser(n8nUrl, BROWSER_ID);
 
+// The n8n user folder, its log and n8n's environment: set by the installed fixture.
+let work;
+let logFile;
+let env;
 let standin;
 let n8n;
+
+const running = (child) => Boolean(child) && child.exitCode === null && child.signalCode === null;
 
 function cli(...args) {
 	return runtime.n8nCli(n8nBin, env, args);
@@ -81,56 +96,27 @@ function rawOutputJson(stdout) {
 	return JSON.parse(stdout.slice(stdout.indexOf('{'), stdout.lastIndexOf('}') + 1));
 }
 
-async function main() {
-	step(`n8n ${runtime.N8N_VERSION} in ${work}`);
+/** The package built, packed and installed in a new n8n user folder; the stand-in up; credentials imported. */
+async function installed() {
+	work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-e2e-'));
+	logFile = path.join(work, 'n8n.log');
+	env = runtime.n8nEnv(work, PORT);
+	console.log(`  n8n ${runtime.N8N_VERSION} in ${work}`);
 	runtime.installPackage(work);
 	standin = createStandin();
 	standin.seedEvents(120);
 	const standinUrl = await standin.listen();
 	const sandbox = standin.sandbox;
 	await runtime.importCredentials(n8nBin, env, work, runtime.sandboxCredentials(standinUrl, sandbox));
+}
 
-	step('1. action workflow through `n8n execute`');
-	fs.writeFileSync(path.join(work, 'actions.json'), JSON.stringify(actions));
-	await cli('import:workflow', `--input=${path.join(work, 'actions.json')}`);
-	const stdout = await cli('execute', `--id=${actions.id}`, '--rawOutput');
-	const output = rawOutputJson(stdout);
-	const runData = output.data.resultData.runData;
-	assert.equal(output.data.resultData.error, undefined, `execution failed: ${JSON.stringify(output.data.resultData.error)}`);
-	const placed = runData['Place call'][0].data.main[0];
-	assert.equal(placed.length, 1);
-	assert.equal(placed[0].json.phoneNumber, '+14155550100');
-	assert.equal(placed[0].json.state, 'RINGING');
-	const events = runData['List events'][0].data.main[0];
-	assert.equal(events.length, 121, 'Return All lists the 120 seeded events and the placed call');
-	assert.equal(new Set(events.map((e) => e.json.id)).size, 121, 'no event twice');
-	const placeRequests = standin.requests({ method: 'POST', path: '/t/vbc.prod/vis/v1/self/calls' });
-	assert.deepEqual(placeRequests.map((r) => r.body), [{ phoneNumber: '+14155550100' }]);
-	assert.deepEqual(standin.requests({ path: '/t/vbc.prod/vis/v1/self/events' }).map((r) => r.query.offset), ['1', '2']);
-	assert.equal(standin.state.counters.passwordGrants, 1, 'one token for the whole execution');
-	console.log(`  placed call ${placed[0].json.id}, listed ${events.length} events in 2 pages, 1 token`);
-
-	step('2. platform workflow: application create/update/get, user create/list, Voice v2 call');
-	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/platform-actions.json')}`);
-	const platformOut = rawOutputJson(await cli('execute', '--id=vonagePlatformDemo1', '--rawOutput'));
-	assert.equal(platformOut.data.resultData.error, undefined, `execution failed: ${JSON.stringify(platformOut.data.resultData.error)}`);
-	const platformRun = (name) => platformOut.data.resultData.runData[name][0].data.main[0].map((item) => item.json);
-	const [createdApp] = platformRun('Create application');
-	assert.ok(createdApp.keys.private_key.includes('PRIVATE KEY'), 'Create returns the private key once');
-	const [gotApp] = platformRun('Get application');
-	assert.equal(gotApp.capabilities.voice.webhooks.event_url.address, 'https://example.com/new-event');
-	assert.equal(gotApp.capabilities.voice.webhooks.answer_url.address, 'https://example.com/answer', 'untouched webhook kept');
-	assert.equal(gotApp.capabilities.messages.webhooks.inbound_url.address, 'https://example.com/inbound', 'untouched capability kept');
-	assert.deepEqual(platformRun('List users').map((u) => u.name), ['n8n-example-user']);
-	assert.deepEqual(platformRun("Call the user's number"), [{ accepted: true, to: [{ type: 'phone', number: '14155550100' }], from: 'random_from_number' }]);
-	const authOf = (pathPrefix) => [...new Set(standin.requests({ path: new RegExp(`^${pathPrefix}`) }).map((r) => r.auth))];
-	assert.deepEqual(authOf('/v2/applications'), ['basic']);
-	assert.deepEqual(authOf('/v1/users'), ['jwt-bearer']);
-	assert.deepEqual(authOf('/v2/calls'), ['jwt-bearer']);
-	assert.equal(standin.state.voiceCalls.length, 1);
-	console.log(`  application ${createdApp.id} created, merged update kept other webhooks; user listed; Voice v2 call accepted`);
-
-	step('3. trigger workflow: publish, start n8n, one registration');
+/**
+ * n8n started with the workflows the steps drive published: the VIS trigger, OAuth2, Voice answer
+ * (with the input action), recording and call-control examples. Resolves to the Voice
+ * application's webhooks as they were before n8n pointed them here.
+ */
+async function n8nUp() {
+	const { sandbox } = standin;
 	fs.writeFileSync(path.join(work, 'trigger.json'), JSON.stringify(triggerWorkflow));
 	await cli('import:workflow', `--input=${path.join(work, 'trigger.json')}`);
 	await cli('publish:workflow', `--id=${triggerWorkflow.id}`);
@@ -154,6 +140,64 @@ async function main() {
 	voiceApp.capabilities.voice.signed_callbacks = true;
 	const voiceHooksBefore = structuredClone(voiceApp.capabilities.voice.webhooks);
 	n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
+	return { voiceHooksBefore };
+}
+
+/** n8n's owner account set up; the owner's browser (asBrowser, rest) is signed in. */
+async function owner() {
+	// /healthz answers before the REST routes are mounted.
+	await restApiUp(n8nUrl);
+	await rest('POST', '/owner/setup', { email: 'e2e@example.com', firstName: 'E2E', lastName: 'Test', password: 'E2e-password-123' });
+}
+
+async function actionWorkflow() {
+	fs.writeFileSync(path.join(work, 'actions.json'), JSON.stringify(actions));
+	await cli('import:workflow', `--input=${path.join(work, 'actions.json')}`);
+	const stdout = await cli('execute', `--id=${actions.id}`, '--rawOutput');
+	const output = rawOutputJson(stdout);
+	const runData = output.data.resultData.runData;
+	assert.equal(output.data.resultData.error, undefined, `execution failed: ${JSON.stringify(output.data.resultData.error)}`);
+	const placed = runData['Place call'][0].data.main[0];
+	assert.equal(placed.length, 1);
+	assert.equal(placed[0].json.phoneNumber, '+14155550100');
+	assert.equal(placed[0].json.state, 'RINGING');
+	const events = runData['List events'][0].data.main[0];
+	assert.equal(events.length, 121, 'Return All lists the 120 seeded events and the placed call');
+	assert.equal(new Set(events.map((e) => e.json.id)).size, 121, 'no event twice');
+	const placeRequests = standin.requests({ method: 'POST', path: '/t/vbc.prod/vis/v1/self/calls' });
+	assert.deepEqual(placeRequests.map((r) => r.body), [{ phoneNumber: '+14155550100' }]);
+	assert.deepEqual(standin.requests({ path: '/t/vbc.prod/vis/v1/self/events' }).map((r) => r.query.offset), ['1', '2']);
+	assert.equal(standin.state.counters.passwordGrants, 1, 'one token for the whole execution');
+	console.log(`  placed call ${placed[0].json.id}, listed ${events.length} events in 2 pages, 1 token`);
+}
+
+async function platformWorkflow() {
+	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/platform-actions.json')}`);
+	const platformOut = rawOutputJson(await cli('execute', '--id=vonagePlatformDemo1', '--rawOutput'));
+	assert.equal(platformOut.data.resultData.error, undefined, `execution failed: ${JSON.stringify(platformOut.data.resultData.error)}`);
+	const platformRun = (name) => platformOut.data.resultData.runData[name][0].data.main[0].map((item) => item.json);
+	const [createdApp] = platformRun('Create application');
+	assert.ok(createdApp.keys.private_key.includes('PRIVATE KEY'), 'Create returns the private key once');
+	const [gotApp] = platformRun('Get application');
+	assert.equal(gotApp.capabilities.voice.webhooks.event_url.address, 'https://example.com/new-event');
+	assert.equal(gotApp.capabilities.voice.webhooks.answer_url.address, 'https://example.com/answer', 'untouched webhook kept');
+	assert.equal(gotApp.capabilities.messages.webhooks.inbound_url.address, 'https://example.com/inbound', 'untouched capability kept');
+	assert.deepEqual(platformRun('List users').map((u) => u.name), ['n8n-example-user']);
+	assert.deepEqual(platformRun("Call the user's number"), [{ accepted: true, to: [{ type: 'phone', number: '14155550100' }], from: 'random_from_number' }]);
+	const authOf = (pathPrefix) => [...new Set(standin.requests({ path: new RegExp(`^${pathPrefix}`) }).map((r) => r.auth))];
+	assert.deepEqual(authOf('/v2/applications'), ['basic']);
+	assert.deepEqual(authOf('/v1/users'), ['jwt-bearer']);
+	assert.deepEqual(authOf('/v2/calls'), ['jwt-bearer']);
+	assert.equal(standin.state.voiceCalls.length, 1);
+	console.log(`  application ${createdApp.id} created, merged update kept other webhooks; user listed; Voice v2 call accepted`);
+}
+
+/**
+ * The VIS trigger registered once at n8n's start; a signed delivery runs once, and tampered,
+ * redelivered, forged, replayed and hostile ones run nothing. Resolves to the registration and
+ * the delivered event.
+ */
+async function visTriggerDeliveries() {
 	await waitFor('the VIS registration', () => registrations().length > 0);
 	assert.equal(registrations().length, 1);
 	const [hook] = registrations();
@@ -178,8 +222,11 @@ async function main() {
 	await sleep(3000);
 	assert.equal((await executionsOf(sql, triggerWorkflow.id)).length, 1, 'tampered, forged, replayed and hostile deliveries run nothing');
 	console.log(`  1 execution for a signed delivery; tampered → 401, redelivery → 200 without a run; ${attacks}`);
+	return { hook, event };
+}
 
-	step('4. graceful stop and restart keep exactly one registration');
+/** Graceful stop and restart keep the registration of visTriggerDeliveries; its event's redelivery is stopped. */
+async function restartKeepsRegistration({ visTriggerDeliveries: { hook, event } }) {
 	await runtime.stopN8n(n8n);
 	const afterStop = registrations().length;
 	n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
@@ -209,12 +256,11 @@ async function main() {
 	assert.deepEqual(all.map((row) => row.status), ['success', 'success', 'success']);
 	assert.equal(handled.length, 2, 'the redelivered event did not reach "Handle event" a second time');
 	console.log('  a redelivery after the restart (memory gone, as in another queue-mode process) stopped at Remove Duplicates');
+}
 
-	step('   deactivate removes it, reactivate makes exactly one');
-	// /healthz answers before the REST routes are mounted.
-	await restApiUp(n8nUrl);
-	await rest('POST', '/owner/setup', { email: 'e2e@example.com', firstName: 'E2E', lastName: 'Test', password: 'E2e-password-123' });
-	step('   credential tests through n8n (Test button)');
+/** The credentials tested through n8n, as its Test button does. */
+async function credentialTests() {
+	const { sandbox } = standin;
 	const connectable = (credential) => credential.type.endsWith('OAuth2Api');
 	for (const credential of runtime.sandboxCredentials(standin.url, sandbox).filter((c) => !connectable(c))) {
 		const { data: result } = await rest('POST', '/credentials/test', { credentials: credential });
@@ -225,7 +271,9 @@ async function main() {
 	assert.equal(refused.status, 'Error');
 	assert.ok(!JSON.stringify(refused).includes('wrong-password'), 'the refused password is not echoed');
 	console.log(`  all three credential tests OK; a wrong VIS password fails: ${refused.message}`);
+}
 
+async function deactivateReactivate() {
 	await rest('POST', `/workflows/${triggerWorkflow.id}/deactivate`, {});
 	await waitFor('the registration to be deleted', () => registrations().length === 0);
 	const { data: current } = await rest('GET', `/workflows/${triggerWorkflow.id}`);
@@ -234,20 +282,6 @@ async function main() {
 	await sleep(1000);
 	assert.equal(registrations().length, 1);
 	console.log('  deactivated → 0 registrations; reactivated → 1');
-
-	await oauth2ConnectAndRefresh();
-	const greeted = await voiceAnswerAndEvents();
-	await recordedCall(greeted);
-	await callControl();
-	await applicationChangedWhileStopped();
-	await voiceTriggerDeactivated(voiceHooksBefore);
-
-	await deliveryLoadRegularMode();
-
-	const log = fs.readFileSync(logFile, 'utf8');
-	for (const secret of [sandbox.password, sandbox.consumerSecret, sandbox.apiSecret, hook.signingKey]) {
-		assert.ok(!log.includes(secret), 'no secret in the n8n log');
-	}
 }
 
 /**
@@ -280,7 +314,6 @@ async function hostileDeliveries(hook, event) {
  * an expired access token is refreshed by n8n itself on the 401 and the new one is stored.
  */
 async function oauth2ConnectAndRefresh() {
-	step('5. VIS OAuth2 credential: Connect, use, refresh on 401');
 	const credentialId = 'vonageVisOAuth2Sandbox';
 	const { data: authUrl } = await rest('GET', `/oauth2-credential/auth?id=${credentialId}`);
 	const authorize = new URL(authUrl);
@@ -337,8 +370,7 @@ async function oauth2ConnectAndRefresh() {
  * workflow's last node is the NCCO; a failing workflow makes Vonage's fallback get the default NCCO;
  * signed events run, tampered ones do not.
  */
-async function voiceAnswerAndEvents() {
-	step('6. Voice trigger: application pointed here, NCCO from the workflow, fallback, signed events');
+async function voiceAnswer() {
 	const { applicationId } = standin.sandbox;
 	const hooks = () => standin.state.applications.get(applicationId).capabilities.voice.webhooks;
 	await waitFor('the application to point at n8n', () => hooks().event_url.address === `${voiceWebhookBase}voice-events`);
@@ -356,7 +388,7 @@ async function voiceAnswerAndEvents() {
 	const failed = await standin.answerCall(applicationId, { from: '14155550999' });
 	assert.deepEqual(failed.attempts.map((a) => [a.webhook, a.status]), [['answer_url', 500], ['fallback_answer_url', 200]], JSON.stringify(failed));
 	assert.deepEqual(failed.ncco, [{ action: 'talk', text: 'Sorry, we cannot take your call right now.' }]);
-	// The greeted call's record and transcription events run the trigger too (step 7): let them
+	// The greeted call's record and transcription events run the trigger too (recordedCall): let them
 	// finish first, so that the counts below are this step's alone. 4 runs: two answers, two events.
 	await finishedExecutions(sql, voiceWorkflow.id, 4);
 
@@ -379,15 +411,14 @@ async function voiceAnswerAndEvents() {
 }
 
 /**
- * The call of step 6 answered with talk, input and record: the stand-in recorded it and sent its
+ * The call voiceAnswer answered with talk, input and record: the stand-in recorded it and sent its
  * record and transcription events to the application's event URL (the Voice trigger, whose
  * Statuses list Recording Ready and Transcript Ready); the trigger hands each to
  * examples/voice-recording.json, which downloads the recording as n8n binary data and the
  * transcript as JSON and text. The bytes n8n stored are read back through n8n's own
  * binary-data route and compared with what the stand-in serves.
  */
-async function recordedCall(greeted) {
-	step('7. recorded call: record and transcription events heard by the trigger; recording downloaded as binary, transcript read');
+async function recordedCall({ voiceAnswer: greeted }) {
 	assert.equal(greeted.recordings.length, 1, JSON.stringify(greeted.recordings));
 	const [{ recording, transcript }] = greeted.recordings;
 	assert.ok(transcript, 'the record action asked for a transcript');
@@ -428,7 +459,6 @@ async function recordedCall(greeted) {
  * that call's signed events.
  */
 async function callControl() {
-	step('8. Vonage Voice: create a call, get it, speak into it, hang it up; the trigger hears it');
 	const before = (await executionsOf(sql, voiceWorkflow.id)).length;
 	const response = await fetch(`http://127.0.0.1:${PORT}/webhook/voice-call-control?to=14155550177`);
 	const text = await response.text();
@@ -456,7 +486,6 @@ async function callControl() {
  * the start records a failed execution that names the URL, and changes nothing.
  */
 async function applicationChangedWhileStopped() {
-	step('8b. the application changed while n8n was stopped: reported at the first check after the start');
 	const hooks = () => standin.state.applications.get(standin.sandbox.applicationId).capabilities.voice.webhooks;
 	const ours = hooks().event_url.address;
 	await runtime.stopN8n(n8n);
@@ -474,8 +503,7 @@ async function applicationChangedWhileStopped() {
 	console.log(`  reported ${((Date.now() - started) / 1000).toFixed(1)} s after n8n was started, as a failed execution naming the new URL`);
 }
 
-async function voiceTriggerDeactivated(voiceHooksBefore) {
-	step("9. Voice trigger deactivated: the application's webhooks are put back");
+async function voiceTriggerDeactivated({ n8nUp: { voiceHooksBefore } }) {
 	const hooks = () => standin.state.applications.get(standin.sandbox.applicationId).capabilities.voice.webhooks;
 	await rest('POST', `/workflows/${voiceWorkflow.id}/deactivate`, {});
 	await waitFor('the webhooks to be restored', () => hooks().event_url.address === voiceHooksBefore.event_url.address);
@@ -491,7 +519,6 @@ async function voiceTriggerDeactivated(voiceHooksBefore) {
  * side, and both are recorded in bench/delivery-load.json.
  */
 async function deliveryLoadRegularMode() {
-	step('10. load: 20 signed deliveries per second for 60 s into one n8n (regular mode), each answered within 2 s');
 	await runtime.stopN8n(n8n);
 	fs.writeFileSync(path.join(work, 'load.json'), JSON.stringify(loadWorkflow));
 	await cli('import:workflow', `--input=${path.join(work, 'load.json')}`);
@@ -519,19 +546,66 @@ async function deliveryLoadRegularMode() {
 	console.log(`  ${reference}`);
 }
 
-main()
-	.then(() => {
-		console.log('\nend-to-end: all checks passed');
-	})
-	.catch((error) => {
-		console.error(`\nend-to-end FAILED: ${error.stack ?? error}`);
-		console.error(`\n--- n8n log (${logFile}) ---\n${runtime.tail(logFile, 150)}`);
-		// Again after the log: a CI page may show only the end of the output.
-		console.error(`\nend-to-end FAILED: ${error.message ?? error}`);
-		process.exitCode = 1;
-	})
-	.finally(async () => {
-		if (n8n) await runtime.stopN8n(n8n);
-		if (standin) await standin.close();
-		if (!process.exitCode && !process.env.E2E_KEEP) fs.rmSync(work, { recursive: true, force: true });
+/** None of the sandbox's secrets, nor the signing key of n8n's first VIS registration, is in n8n's log. */
+async function noSecretInLog() {
+	const { sandbox } = standin;
+	const [first] = await waitFor('the first VIS registration', () => {
+		const created = standin.requests({ method: 'POST', path: '/t/vbc.prod/vis/v1/self/webhooks' });
+		return created.length && created;
 	});
+	const hook = { signingKey: first.body.signingKey };
+	const log = fs.readFileSync(logFile, 'utf8');
+	for (const secret of [sandbox.password, sandbox.consumerSecret, sandbox.apiSecret, hook.signingKey]) {
+		assert.ok(!log.includes(secret), 'no secret in the n8n log');
+	}
+	console.log('  no password, secret or signing key in the n8n log');
+}
+
+const e2e = suite('n8n', {
+	label: 'end-to-end',
+	logTail: () => (logFile ? `--- n8n log (${logFile}), last 150 lines ---\n${runtime.tail(logFile, 150)}` : ''),
+});
+const installedFixture = e2e.fixture('installed', installed, {
+	title: 'the package installed in a new n8n user folder, the stand-in up, credentials imported',
+	tearDown: async ({ passed }) => {
+		if (standin) await standin.close();
+		if (work && passed && !process.env.E2E_KEEP) fs.rmSync(work, { recursive: true, force: true });
+	},
+});
+const n8nFixture = e2e.fixture('n8nUp', n8nUp, {
+	title: 'n8n started with the VIS trigger, OAuth2, Voice answer, recording and call-control workflows published',
+	needs: [installedFixture],
+	// A step that failed may have left n8n stopped (or killed): the steps after it need it running.
+	recover: async () => {
+		if (running(n8n)) return;
+		console.log('  n8n is not running after the failed step: starting it again');
+		n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
+		await restApiUp(n8nUrl);
+	},
+	tearDown: async () => {
+		if (running(n8n)) await runtime.stopN8n(n8n);
+	},
+});
+const ownerFixture = e2e.fixture('owner', owner, { title: "n8n's owner account set up and signed in", needs: [n8nFixture] });
+
+e2e.step(actionWorkflow, { title: 'action workflow through `n8n execute`', needs: [installedFixture] });
+e2e.step(platformWorkflow, { title: 'platform workflow: application create/update/get, user create/list, Voice v2 call', needs: [installedFixture] });
+const visDeliveries = e2e.step(visTriggerDeliveries, { title: 'trigger workflow published, n8n started: one registration; a signed delivery runs once, tampered and repeated ones none', needs: [n8nFixture] });
+e2e.step(restartKeepsRegistration, { title: 'graceful stop and restart keep exactly one registration', needs: [n8nFixture, visDeliveries] });
+e2e.step(credentialTests, { title: 'credential tests through n8n (Test button)', needs: [ownerFixture] });
+e2e.step(deactivateReactivate, { title: 'deactivate removes the registration, reactivate makes exactly one', needs: [ownerFixture] });
+e2e.step(oauth2ConnectAndRefresh, { title: 'VIS OAuth2 credential: Connect, use, refresh on 401', needs: [ownerFixture] });
+const answered = e2e.step(voiceAnswer, { title: 'Voice trigger: application pointed here, NCCO from the workflow, fallback, signed events', needs: [n8nFixture] });
+e2e.step(recordedCall, { title: 'recorded call: record and transcription events heard by the trigger; recording downloaded as binary, transcript read', needs: [ownerFixture, answered] });
+e2e.step(callControl, { title: 'Vonage Voice: create a call, get it, speak into it, hang it up; the trigger hears it', needs: [n8nFixture] });
+e2e.step(applicationChangedWhileStopped, { title: 'the application changed while n8n was stopped: reported at the first check after the start', needs: [n8nFixture] });
+e2e.step(voiceTriggerDeactivated, { title: "Voice trigger deactivated: the application's webhooks are put back", needs: [n8nFixture, ownerFixture] });
+e2e.step(deliveryLoadRegularMode, { title: 'load: 20 signed deliveries per second for 60 s into one n8n (regular mode), each answered within 2 s', needs: [n8nFixture] });
+e2e.step(noSecretInLog, { title: 'no password, secret or signing key in the n8n log', needs: [n8nFixture] });
+
+module.exports = e2e;
+
+if (require.main === module) {
+	underN8nNode(__filename);
+	e2e.main();
+}
