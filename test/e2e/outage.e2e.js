@@ -3,15 +3,21 @@
  * End-to-end, regular mode: no call event is lost when n8n was down (issue 23). The sandbox
  * delivers every call event as VIS does (2 s, 5 retries, then "failed"), with its retry pause
  * and registration lifetime scaled down (10 s → 0.25 s; 10 days → 10 minutes, so the keeper
- * checks every 30 s instead of every 150 s).
- *   1. n8n stopped while 20 calls happen: VIS marks the webhook failed; after the restart the
- *      registration delivers again within 60 s and the 20 missed calls run once each;
- *   2. a webhook failed while n8n runs (n8n refused 6 attempts) is back within the scaled 5
- *      minutes (60 s), and the calls it dropped run once each;
- *   3. n8n killed (kill -9) twice while it catches up 60 dropped events: each event ends with one
- *      execution, successful or crashed, none twice (crashCatchUp.js);
- *   4. the VIS Poll Trigger in an n8n whose N8N_WEBHOOK_URL points nowhere: each call once, and
- *      the calls made while n8n was stopped after its restart.
+ * checks every 30 s instead of every 150 s). Its steps, in the order they run (each one alone:
+ * `npm run test:e2e -- <step>`; see steps.js):
+ *   missedWhileStopped: n8n stopped while 20 calls happen: VIS marks the webhook failed; after
+ *     the restart the registration delivers again within 60 s and the 20 missed calls run once
+ *     each;
+ *   failedWhileRunning: a webhook failed while n8n runs (n8n refused 6 attempts) is back within
+ *     the scaled 5 minutes (60 s), and the calls it dropped run once each;
+ *   killedDuringCatchUp: n8n killed (kill -9) twice while it catches up 60 dropped events: each
+ *     event ends with one execution, successful or crashed, none twice (crashCatchUp.js);
+ *   pollTrigger: the VIS Poll Trigger in an n8n whose N8N_WEBHOOK_URL points nowhere: each call
+ *     once, and the calls made while n8n was stopped after its restart;
+ *   noSecretInOutageLog: no password, secret or signing key in n8n's log.
+ * They share one fixture, n8nUp: the package installed, the stand-in up, n8n started once with
+ * the VIS trigger workflow published and registered (started again if a failed step left it
+ * stopped).
  */
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -20,18 +26,14 @@ const path = require('node:path');
 
 const runtime = require('../../scripts/n8n-runtime');
 const { triggerOnlyWorkflow } = require('../../scripts/load-workflows');
-const { step, waitFor, executionsOf, n8nBrowser, ranNode, restApiUp, sleep, underN8nNode } = require('./helpers');
+const { waitFor, executionsOf, n8nBrowser, ranNode, restApiUp, sleep, underN8nNode } = require('./helpers');
+const { suite } = require('./steps');
 const { crashDuringCatchUp, slowCatchUpWorkflow } = require('./crashCatchUp');
-
-underN8nNode(__filename);
 
 const { createStandin } = require('../../sandbox/server');
 
 const n8nBin = process.env.E2E_N8N_BIN;
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-outage-'));
-const logFile = path.join(work, 'n8n.log');
 const PORT = 5900 + Math.floor(Math.random() * 90);
-const env = runtime.n8nEnv(work, PORT);
 const example = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples/vis-trigger.json'), 'utf8'));
 const triggerWorkflow = triggerOnlyWorkflow(example, 'vonageVisOutage1');
 const crashWorkflow = slowCatchUpWorkflow(triggerOnlyWorkflow(example, 'vonageVisCrash1'), 'vonageVisCrash1');
@@ -55,8 +57,16 @@ const pollWorkflow = {
 	connections: { 'Poll call events': { main: [[{ node: 'Handle event', type: 'main', index: 0 }]] } },
 };
 
+// The n8n user folder, its log and n8n's environment: set by the n8nUp fixture.
+let work;
+let logFile;
+let env;
 let standin;
 let n8n;
+// The VIS trigger workflows published so far, each registered once at VIS; the one published now.
+const publishedTriggers = new Set();
+let publishedTrigger;
+const running = (child) => Boolean(child) && child.exitCode === null && child.signalCode === null;
 const sql = (query, params = []) => runtime.queryN8nDb(n8nBin, work, query, params);
 const cli = (...args) => runtime.n8nCli(n8nBin, env, args);
 
@@ -95,8 +105,16 @@ async function killN8n() {
 	await exited;
 }
 
-async function main() {
-	step(`n8n ${runtime.N8N_VERSION} in ${work}`);
+/**
+ * The package installed in a new n8n user folder, the stand-in up (delivering call events as VIS
+ * does), the three workflows imported, and n8n started with the VIS trigger published. Resolves
+ * to its registration and signing key.
+ */
+async function n8nUp() {
+	work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-outage-'));
+	logFile = path.join(work, 'n8n.log');
+	env = runtime.n8nEnv(work, PORT);
+	console.log(`  n8n ${runtime.N8N_VERSION} in ${work}`);
 	runtime.installPackage(work);
 	standin = createStandin({ deliverCallEvents: true, deliveryTimeScale: 0.025, webhookTtlMs: 10 * 60_000 });
 	const standinUrl = await standin.listen();
@@ -106,11 +124,15 @@ async function main() {
 		await cli('import:workflow', `--input=${path.join(work, `${workflow.id}.json`)}`);
 	}
 	await cli('publish:workflow', `--id=${triggerWorkflow.id}`);
+	publishedTrigger = triggerWorkflow.id;
+	publishedTriggers.add(triggerWorkflow.id);
 	n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
 	await restApiUp(`http://127.0.0.1:${PORT}`);
 	const hook = await waitFor('the VIS registration', registration);
+	return { hook, signingKey: hook.signingKey };
+}
 
-	step('1. n8n stopped while 20 calls happen: back within 60 s, each missed call runs once');
+async function missedWhileStopped({ n8nUp: { hook } }) {
 	const [live] = callsHappen(1);
 	await standin.deliveriesSettled();
 	await waitFor('the live call to run', async () => (await handledEvents(triggerWorkflow.id))?.length === 2);
@@ -132,8 +154,11 @@ async function main() {
 	const [catchUpRow] = await sql("SELECT count(*) AS n FROM execution_entity WHERE workflowId = ? AND deduplicationKey LIKE 'vonage-vis:%'", [triggerWorkflow.id]);
 	assert.equal(Number(catchUpRow.n), 20, 'the 20 caught-up executions carry n8n deduplication keys');
 	console.log(`  live again ${(liveAgain / 1000).toFixed(1)} s after n8n started; ${handled.length - 2} missed calls ran once each`);
+}
 
-	step('2. a webhook failed while n8n runs (6 refused attempts) is back within 60 s; what it dropped runs once');
+async function failedWhileRunning({ n8nUp: { hook } }) {
+	// The calls that ran before this step (missedWhileStopped's), each once.
+	const expected = await waitFor('finished executions', () => handledEvents(triggerWorkflow.id));
 	const signingKey = hook.signingKey;
 	hook.signingKey = 'not-the-key-n8n-knows';
 	const [refused] = callsHappen(1);
@@ -149,11 +174,15 @@ async function main() {
 	await sleep(3000);
 	assert.deepEqual([...(await waitFor('finished executions', () => handledEvents(triggerWorkflow.id)))].sort(), [...expectedAfterFailure].sort());
 	console.log(`  renewed ${(renewedAfter / 1000).toFixed(1)} s after VIS marked it failed; the refused and the 2 dropped calls ran once each`);
+}
 
-	step('3. kill -9 twice during a catch-up of 60 events: each ends with one execution, successful or crashed');
+async function killedDuringCatchUp() {
 	await runtime.stopN8n(n8n);
 	await cli('unpublish:workflow', `--id=${triggerWorkflow.id}`);
+	publishedTrigger = undefined;
 	await cli('publish:workflow', `--id=${crashWorkflow.id}`);
+	publishedTrigger = crashWorkflow.id;
+	publishedTriggers.add(crashWorkflow.id);
 	n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
 	await waitFor('the registration of the workflow killed mid catch-up', () => registrationOf(crashWorkflow));
 	const crash = await crashDuringCatchUp({
@@ -175,10 +204,13 @@ async function main() {
 	});
 	standin.deliverCallEvents(true);
 	console.log(`  killed after ${crash.killedAfter.join(' and ')} of 60 executions were stored; outcome ${JSON.stringify(crash.statuses)}`);
+}
 
-	step('4. VIS Poll Trigger with N8N_WEBHOOK_URL pointing nowhere: each call once, also across a restart');
+async function pollTrigger() {
 	await runtime.stopN8n(n8n);
-	await cli('unpublish:workflow', `--id=${crashWorkflow.id}`);
+	// The crash workflow after killedDuringCatchUp, the trigger workflow without it.
+	if (publishedTrigger) await cli('unpublish:workflow', `--id=${publishedTrigger}`);
+	publishedTrigger = undefined;
 	await cli('publish:workflow', `--id=${pollWorkflow.id}`);
 	const unreachable = { ...env, N8N_WEBHOOK_URL: 'http://127.0.0.1:9/' };
 	n8n = (await runtime.startN8n(n8nBin, unreachable, logFile)).child;
@@ -197,23 +229,44 @@ async function main() {
 	await waitFor('the calls made while n8n was stopped', async () => (await handledEvents(pollWorkflow.id))?.length >= pollExpected.length, 90_000);
 	await sleep(3000);
 	assert.deepEqual([...(await waitFor('finished executions', () => handledEvents(pollWorkflow.id)))].sort(), [...pollExpected].sort(), 'each call once, in its final state');
-	assert.equal(standin.requests({ method: 'POST', path: '/t/vbc.prod/vis/v1/self/webhooks' }).length, 2, 'polling registers nothing at VIS (the two triggers did)');
+	assert.equal(standin.requests({ method: 'POST', path: '/t/vbc.prod/vis/v1/self/webhooks' }).length, publishedTriggers.size, `polling registers nothing at VIS (the ${publishedTriggers.size} VIS triggers published before it did, once each)`);
 	console.log(`  ${pollExpected.length} calls polled once each (3 live, 2 made while n8n was stopped)`);
-
-	const log = fs.readFileSync(logFile, 'utf8');
-	for (const secret of [standin.sandbox.password, standin.sandbox.consumerSecret, signingKey]) assert.ok(!log.includes(secret), 'no secret in the n8n log');
 }
 
-main()
-	.then(() => console.log('\noutage end-to-end: all checks passed'))
-	.catch((error) => {
-		console.error(`\noutage end-to-end FAILED: ${error.stack ?? error}`);
-		console.error(`\n--- n8n log (${logFile}) ---\n${runtime.tail(logFile, 120)}`);
-		console.error(`\noutage end-to-end FAILED: ${error.message ?? error}`);
-		process.exitCode = 1;
-	})
-	.finally(async () => {
-		if (n8n) await runtime.stopN8n(n8n);
+async function noSecretInOutageLog({ n8nUp: { signingKey } }) {
+	const log = fs.readFileSync(logFile, 'utf8');
+	for (const secret of [standin.sandbox.password, standin.sandbox.consumerSecret, signingKey]) assert.ok(!log.includes(secret), 'no secret in the n8n log');
+	console.log('  no password, secret or signing key in the n8n log');
+}
+
+const e2e = suite('outage', {
+	label: 'outage end-to-end',
+	logTail: () => (logFile ? `--- n8n log (${logFile}), last 120 lines ---\n${runtime.tail(logFile, 120)}` : ''),
+});
+const n8nFixture = e2e.fixture('n8nUp', n8nUp, {
+	title: 'the package installed, the stand-in up, n8n started with the VIS trigger published and registered',
+	// A step that failed may have left n8n stopped (or killed): the steps after it need it running.
+	recover: async () => {
+		if (running(n8n)) return;
+		console.log('  n8n is not running after the failed step: starting it again');
+		n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
+		await restApiUp(`http://127.0.0.1:${PORT}`);
+	},
+	tearDown: async ({ passed }) => {
+		if (running(n8n)) await runtime.stopN8n(n8n);
 		if (standin) await standin.close();
-		if (!process.exitCode && !process.env.E2E_KEEP) fs.rmSync(work, { recursive: true, force: true });
-	});
+		if (work && passed && !process.env.E2E_KEEP) fs.rmSync(work, { recursive: true, force: true });
+	},
+});
+e2e.step(missedWhileStopped, { title: 'n8n stopped while 20 calls happen: back within 60 s, each missed call runs once', needs: [n8nFixture] });
+e2e.step(failedWhileRunning, { title: 'a webhook failed while n8n runs (6 refused attempts) is back within 60 s; what it dropped runs once', needs: [n8nFixture] });
+e2e.step(killedDuringCatchUp, { title: 'kill -9 twice during a catch-up of 60 events: each ends with one execution, successful or crashed', needs: [n8nFixture] });
+e2e.step(pollTrigger, { title: 'VIS Poll Trigger with N8N_WEBHOOK_URL pointing nowhere: each call once, also across a restart', needs: [n8nFixture] });
+e2e.step(noSecretInOutageLog, { title: 'no password, secret or signing key in the n8n log', needs: [n8nFixture] });
+
+module.exports = e2e;
+
+if (require.main === module) {
+	underN8nNode(__filename);
+	e2e.main();
+}
