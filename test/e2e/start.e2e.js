@@ -4,7 +4,17 @@
  * on a fresh folder and stopped with Ctrl-C, the second time with n8n's port taken by another
  * server. Each time it must come up (its own n8n answering, the sandbox registered, curl lines
  * ready to paste), and Ctrl-C must stop it quietly. Ports are chosen away from the defaults so a
- * developer's own `npm start` can keep running.
+ * developer's own `npm start` can keep running. Its steps, in the order they run (each one alone:
+ * `npm run test:e2e -- <step>`; see steps.js):
+ *   freshFolderComesUp: the first start, on a fresh folder: the banner, its curl lines, the
+ *     example workflows, the OAuth2 example connected;
+ *   ownTriggersWorkOnFirstTest: a user's own VIS and Voice triggers take the banner's test events;
+ *   ctrlCStopsQuietly: Ctrl-C stops the first start quietly, leaving no pack folder;
+ *   takenPortTakesNext (after ctrlCStopsQuietly): the same folder again with n8n's port taken:
+ *     npm start takes the next port;
+ *   explicitTakenPortRefused: N8N_PORT set to the taken port: a clear message and no banner.
+ * The fixtures: firstStart (npm start up on a fresh folder) and portTaken (another server on
+ * n8n's port).
  */
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
@@ -14,19 +24,23 @@ const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 
-const { n8nBrowser, restApiUp, sleep, step, waitFor } = require('./helpers');
+const { n8nBrowser, restApiUp, sleep, waitFor } = require('./helpers');
+const { suite } = require('./steps');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-start-'));
 const N8N_PORT = 6100 + Math.floor(Math.random() * 300);
 const SANDBOX_PORT = N8N_PORT + 500;
 
+// The folder every npm start of this run uses, made on first use.
+let folder;
+const sandboxFolder = () => (folder ??= fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-start-')));
 const started = [];
+let squatter;
 
 function start(env) {
 	const child = spawn('node', [path.join(ROOT, 'scripts', 'start-sandbox.js')], {
 		cwd: ROOT,
-		env: { ...process.env, VONAGE_SANDBOX_FOLDER: folder, ...env },
+		env: { ...process.env, VONAGE_SANDBOX_FOLDER: sandboxFolder(), ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
 		detached: true, // its own process group, so Ctrl-C can be sent to all of it as a terminal does
 	});
@@ -99,7 +113,9 @@ function printedLine(banner, pattern) {
  * a new Voice Trigger on the sandbox application, each tested once ("Execute step") and sent the
  * banner's id-less test event while it listens.
  */
-async function ownTriggersWorkOnFirstTest(banner, n8nUrl, sandboxUrl) {
+async function ownTriggersWorkOnFirstTest({ firstStart: { banner } }) {
+	const n8nUrl = /is running: (\S+)/.exec(banner)[1];
+	const sandboxUrl = /Sandbox Vonage \(local stand-in\): (\S+)/.exec(banner)[1];
 	const { rest } = n8nBrowser(n8nUrl, 'start-e2e-browser');
 	await restApiUp(n8nUrl);
 	await rest('POST', '/owner/setup', { email: 'start@example.com', firstName: 'Start', lastName: 'Test', password: 'Start-password-123' });
@@ -157,11 +173,16 @@ async function ownTriggersWorkOnFirstTest(banner, n8nUrl, sandboxUrl) {
 
 const packFolders = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('n8n-nodes-vonage-pack-')).length;
 
-async function main() {
-	step(`npm start twice in ${folder}`);
+/** npm start on a fresh folder, up: resolves to it, its banner, and how many pack folders there were before. */
+async function firstStart() {
+	console.log(`  npm start in ${sandboxFolder()}`);
 	const packFoldersBefore = packFolders();
 	const first = start({ N8N_PORT: '', VONAGE_STANDIN_PORT: String(SANDBOX_PORT), N8N_PORT_DEFAULT: String(N8N_PORT) });
 	const banner = await first.ready();
+	return { first, banner, packFoldersBefore };
+}
+
+async function freshFolderComesUp({ firstStart: { first, banner } }) {
 	assert.match(banner, new RegExp(`is running: http://127\\.0\\.0\\.1:${N8N_PORT}`));
 	assert.doesNotMatch(banner, /not yet/, 'the VIS trigger registered before the banner');
 	const delivered = await deliverAsPrinted(banner, first);
@@ -169,60 +190,83 @@ async function main() {
 	assert.equal(delivered.body.status, 200, `the pasted curl line delivered a signed event: ${JSON.stringify(delivered.body)}`);
 	const quoted = [...banner.matchAll(/^ {4}- "(.+?)"/gm)].map((match) => match[1]);
 	assert.deepEqual(quoted.sort(), exampleNames().sort(), 'the banner names each example workflow in full, as the Workflows list shows it');
-	const n8nUrl = /is running: (\S+)/.exec(banner)[1];
-	const sandboxUrl = /Sandbox Vonage \(local stand-in\): (\S+)/.exec(banner)[1];
 	const whoAmI = await fetch(/curl (\S+\/webhook\/vis-oauth2-self)/.exec(banner)[1]);
 	assert.equal(whoAmI.status, 200, `the OAuth2 example works without clicking Connect: ${await whoAmI.clone().text()}`);
-	await ownTriggersWorkOnFirstTest(banner, n8nUrl, sandboxUrl);
+	console.log('  1st: fresh folder came up, the printed curl lines delivered, the OAuth2 credential came connected');
+}
+
+async function ctrlCStopsQuietly({ firstStart: { first, packFoldersBefore } }) {
 	const stopped = await first.interrupt();
 	assert.equal(stopped.code, 0, stopped.output);
 	assert.doesNotMatch(stopped.output, /n8n exited|Error|at .*\.js:\d+/, 'Ctrl-C is quiet');
 	assert.equal(packFolders(), packFoldersBefore, 'no pack folder left behind');
-	console.log('  1st: fresh folder came up, the printed curl lines delivered, the OAuth2 credential came connected, Ctrl-C stopped it quietly');
-
-	// Another server holds n8n's port; the same folder again.
-	const squatter = http.createServer((_req, res) => res.end('{"status":"ok"}'));
-	await new Promise((resolve) => squatter.listen(N8N_PORT, '127.0.0.1', resolve));
-	try {
-		const second = start({ N8N_PORT: '', VONAGE_STANDIN_PORT: String(SANDBOX_PORT), N8N_PORT_DEFAULT: String(N8N_PORT) });
-		const again = await second.ready();
-		const port = Number(/is running: http:\/\/127\.0\.0\.1:(\d+)/.exec(again)[1]);
-		assert.notEqual(port, N8N_PORT, 'it did not claim the taken port');
-		assert.match(again, new RegExp(`port ${N8N_PORT} is in use, so n8n takes ${port}`));
-		const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-		assert.equal(health.status, 200, 'the banner names an n8n that answers');
-		assert.equal((await deliverAsPrinted(again, second)).body.status, 200);
-		const stoppedAgain = await second.interrupt();
-		assert.equal(stoppedAgain.code, 0, stoppedAgain.output);
-		console.log(`  2nd: same folder, port ${N8N_PORT} taken → came up on ${port}, kept the workflows, delivered, stopped quietly`);
-
-		const explicit = start({ N8N_PORT: String(N8N_PORT), VONAGE_STANDIN_PORT: String(SANDBOX_PORT) });
-		const code = await explicit.exited;
-		assert.equal(code, 1);
-		assert.match(explicit.output(), new RegExp(`N8N_PORT=${N8N_PORT}, but port ${N8N_PORT}.* is in use`));
-		assert.doesNotMatch(explicit.output(), /is running/);
-		console.log('  explicit N8N_PORT that is taken: a clear message and no banner');
-	} finally {
-		squatter.close();
-	}
+	console.log('  1st: Ctrl-C stopped it quietly, no pack folder left behind');
 }
 
-main()
-	.then(() => {
-		console.log('npm start: all checks passed');
-		fs.rmSync(folder, { recursive: true, force: true });
-	})
-	.catch((error) => {
-		console.error(`npm start check FAILED: ${error.stack ?? error}`);
-		for (const [index, child] of started.entries()) {
-			console.error(`\n--- npm start #${index + 1} (${child.exitCode === null ? 'still running' : `exited ${child.exitCode}`}), last lines ---\n${child.output().split('\n').slice(-40).join('\n')}`);
-		}
-		// Again after the output: a CI page may show only the end.
-		console.error(`\nnpm start check FAILED: ${error.message ?? error}`);
-		process.exitCode = 1;
-		for (const child of started) {
-			try {
-				if (child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
-			} catch {}
-		}
+/** Another server holds n8n's port. */
+async function portTaken() {
+	squatter = http.createServer((_req, res) => res.end('{"status":"ok"}'));
+	await new Promise((resolve, reject) => {
+		squatter.once('error', reject);
+		squatter.listen(N8N_PORT, '127.0.0.1', resolve);
 	});
+}
+
+/** The folder the first start set up, again, with n8n's port taken. */
+async function takenPortTakesNext() {
+	const second = start({ N8N_PORT: '', VONAGE_STANDIN_PORT: String(SANDBOX_PORT), N8N_PORT_DEFAULT: String(N8N_PORT) });
+	const again = await second.ready();
+	const port = Number(/is running: http:\/\/127\.0\.0\.1:(\d+)/.exec(again)[1]);
+	assert.notEqual(port, N8N_PORT, 'it did not claim the taken port');
+	assert.match(again, new RegExp(`port ${N8N_PORT} is in use, so n8n takes ${port}`));
+	const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+	assert.equal(health.status, 200, 'the banner names an n8n that answers');
+	assert.equal((await deliverAsPrinted(again, second)).body.status, 200);
+	const stoppedAgain = await second.interrupt();
+	assert.equal(stoppedAgain.code, 0, stoppedAgain.output);
+	console.log(`  2nd: same folder, port ${N8N_PORT} taken → came up on ${port}, kept the workflows, delivered, stopped quietly`);
+}
+
+async function explicitTakenPortRefused() {
+	const explicit = start({ N8N_PORT: String(N8N_PORT), VONAGE_STANDIN_PORT: String(SANDBOX_PORT) });
+	const code = await explicit.exited;
+	assert.equal(code, 1);
+	assert.match(explicit.output(), new RegExp(`N8N_PORT=${N8N_PORT}, but port ${N8N_PORT}.* is in use`));
+	assert.doesNotMatch(explicit.output(), /is running/);
+	console.log('  explicit N8N_PORT that is taken: a clear message and no banner');
+}
+
+/** npm start processes still running are stopped (their process groups); the folder goes when all passed. */
+function cleanUp({ passed }) {
+	for (const child of started) {
+		try {
+			if (child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+		} catch {}
+	}
+	if (folder && passed) fs.rmSync(folder, { recursive: true, force: true });
+}
+
+const e2e = suite('start', {
+	label: 'npm start',
+	logTail: () =>
+		started
+			.map((child, index) => `--- npm start #${index + 1} (${child.exitCode === null ? 'still running' : `exited ${child.exitCode}`}), last lines ---\n${child.output().split('\n').slice(-40).join('\n')}`)
+			.join('\n\n'),
+});
+const firstStartFixture = e2e.fixture('firstStart', firstStart, { title: 'npm start on a fresh folder, up', tearDown: cleanUp });
+const portTakenFixture = e2e.fixture('portTaken', portTaken, {
+	title: "another server on n8n's port",
+	tearDown: (outcome) => {
+		squatter?.close();
+		cleanUp(outcome);
+	},
+});
+e2e.step(freshFolderComesUp, { title: 'the first start, on a fresh folder: banner, curl lines, examples, OAuth2 connected', needs: [firstStartFixture] });
+e2e.step(ownTriggersWorkOnFirstTest, { title: "a user's own VIS and Voice triggers take the banner's test events", needs: [firstStartFixture] });
+const stoppedQuietly = e2e.step(ctrlCStopsQuietly, { title: 'Ctrl-C stops the first start quietly', needs: [firstStartFixture] });
+e2e.step(takenPortTakesNext, { title: "the same folder again, n8n's port taken: it takes the next one", needs: [portTakenFixture, stoppedQuietly] });
+e2e.step(explicitTakenPortRefused, { title: 'an explicit N8N_PORT that is taken: a clear message and no banner', needs: [portTakenFixture] });
+
+module.exports = e2e;
+
+if (require.main === module) e2e.main();
