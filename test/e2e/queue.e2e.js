@@ -2,18 +2,27 @@
 /**
  * The package in n8n's scaling mode, on loopback: Postgres and Redis (Debian's packages), a main
  * that serves no production webhooks, one worker, and two webhook processors behind a small
- * round-robin balancer that N8N_WEBHOOK_URL points at.
- *
- * Proves: one VIS registration and one Voice application update at activation, also after every
- * process restarts; deliveries spread over both processors each run once on the worker; a
- * redelivery of one event to both processors, one after the other or at the same moment, runs
- * once through the queue-mode example's Redis counter, and so does a Voice call event through
- * the Voice queue-mode example's;
- * action nodes run on the worker with the password-grant, key/secret, JWT and OAuth2 credentials,
- * and the worker's OAuth2 refresh is stored; 20 signed deliveries a second for 60 s into a VIS Trigger
- * → Handle event workflow (published for that step) are each answered within 2 s and run once
- * (VONAGE_LOAD=1 adds n8n's Webhook node → Handle event beside it);
- * deactivation removes and restores.
+ * round-robin balancer that N8N_WEBHOOK_URL points at. Its steps, in the order they run (each
+ * one alone: `npm run test:e2e -- <step>`; see steps.js):
+ *   queueActivation: one VIS registration and one Voice application update at activation;
+ *   queueDeliveriesSpread: deliveries spread over both processors each run once on the worker;
+ *   queueRedeliveries: a redelivery of one event to both processors, one after the other or at
+ *     the same moment, runs once through the queue-mode example's Redis counter;
+ *   queueVoiceRedeliveries: so does a Voice call event through the Voice queue-mode example's;
+ *   queueActionsOnWorker: action nodes run on the worker with the password-grant, key/secret,
+ *     JWT and OAuth2 credentials, and the worker's OAuth2 refresh is stored;
+ *   queueRestartAll: after every process restarts, still one registration and one application
+ *     update, and deliveries run;
+ *   queueOutage: every process stopped while calls happen: the missed calls run once each;
+ *   queueRenewal: a quiet period: one renewal per due period, also across a restart of the main;
+ *   queueKilledDuringCatchUp: the main killed twice during a catch-up (crashCatchUp.js);
+ *   queueLoad: 20 signed deliveries a second for 60 s into a VIS Trigger → Handle event workflow
+ *     (published for that step) are each answered within 2 s and run once (VONAGE_LOAD=1 adds
+ *     n8n's Webhook node → Handle event beside it);
+ *   queueDeactivation: deactivation removes the registration and restores the application.
+ * The fixtures: cluster (Postgres, Redis, the balancer, the stand-in, the package installed for
+ * every process, credentials and workflows imported and published) and clusterUp (main, worker
+ * and both webhook processors running; a process a failed step left stopped is started again).
  *
  * Without postgres/redis-server it says so loudly and exits 0, except under CI, where .ci/run
  * installs them and their absence fails.
@@ -28,25 +37,15 @@ const runtime = require('../../scripts/n8n-runtime');
 const { deliveryLoad, postToReferenceWebhook } = require('./deliveryLoad');
 const { referenceWebhookWorkflow, triggerOnlyWorkflow } = require('../../scripts/load-workflows');
 const { finishedExecutions, loadOutcome, n8nBrowser, ranNode, sleep, step, underN8nNode, visSignature, waitFor } = require('./helpers');
+const { suite } = require('./steps');
 const { crashDuringCatchUp, slowCatchUpWorkflow } = require('./crashCatchUp');
 
 const { queueCluster, MISSING } = require('../../scripts/queue-cluster');
-if (MISSING) {
-	const banner = `\n${'!'.repeat(78)}\n!! queue-mode end-to-end suite NOT RUN: it needs ${MISSING}.\n!! .ci/run installs them.\n${'!'.repeat(78)}\n`;
-	console.log(banner);
-	process.exit(process.env.CI ? 1 : 0);
-}
-
-underN8nNode(__filename);
 
 const { createStandin } = require('../../sandbox/server');
 
 const n8nBin = process.env.E2E_N8N_BIN;
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-queue-'));
-fs.chmodSync(work, 0o755);
-const cluster = queueCluster(work, 7000 + Math.floor(Math.random() * 200) * 5);
-const PORTS = cluster.ports;
-const ROLES = cluster.roles;
+const BASE_PORT = 7000 + Math.floor(Math.random() * 200) * 5;
 const examples = (file) => JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples', file), 'utf8'));
 const triggerWorkflow = examples('vis-trigger-queue.json');
 const voiceWorkflow = examples('voice-answer-queue.json');
@@ -57,7 +56,22 @@ const crashWorkflow = slowCatchUpWorkflow(triggerOnlyWorkflow(triggerWorkflow, '
 // restart takes here, as VIS's 48-hour renewal window is far longer than any restart.
 const WEBHOOK_TTL_MS = 60_000;
 const processes = {};
+// Set by the cluster fixture: the work folder, the cluster's ports and roles, the owner's browser
+// on the main, the stand-in, the Voice application's webhooks before n8n pointed them here.
+let work;
+let cluster;
+let PORTS;
+let ROLES;
+let owner;
 let standin;
+let mainEnv;
+let served;
+let actions;
+let voiceApp;
+let voiceHooksBefore;
+// The Vonage trigger workflows published now; queueDeactivation unpublishes them.
+const publishedTriggers = new Set();
+const running = (child) => Boolean(child) && child.exitCode === null && child.signalCode === null;
 
 async function start(name) {
 	const role = ROLES[name];
@@ -88,7 +102,6 @@ async function finished(workflowId, count) {
 	return await finishedExecutions(sql, workflowId, count, 420_000);
 }
 
-const owner = n8nBrowser(`http://127.0.0.1:${PORTS.main}`, 'queue-e2e');
 let ownerSetUp = false;
 
 /** Publishes or unpublishes a workflow through the main's REST API, as the owner's browser would. */
@@ -97,9 +110,15 @@ async function setActive(workflowId, active) {
 		await owner.rest('POST', '/owner/setup', { email: 'queue@example.com', firstName: 'Queue', lastName: 'Test', password: 'Queue-password-123' });
 		ownerSetUp = true;
 	}
-	if (!active) return (await owner.rest('POST', `/workflows/${workflowId}/deactivate`, {})).data;
+	if (!active) {
+		const deactivated = (await owner.rest('POST', `/workflows/${workflowId}/deactivate`, {})).data;
+		publishedTriggers.delete(workflowId);
+		return deactivated;
+	}
 	const { versionId } = (await owner.rest('GET', `/workflows/${workflowId}`)).data;
-	return (await owner.rest('POST', `/workflows/${workflowId}/activate`, { versionId })).data;
+	const activated = (await owner.rest('POST', `/workflows/${workflowId}/activate`, { versionId })).data;
+	publishedTriggers.add(workflowId);
+	return activated;
 }
 
 /** A delivery signed as VIS signs it, sent to one URL (a processor directly, or the balancer). */
@@ -149,13 +168,221 @@ async function connectedOAuth2Data() {
 	return { baseUrl: standin.url, clientId: consumerKey, clientSecret: consumerSecret, oauthTokenData: { ...tokens } };
 }
 
+const registrations = () => [...standin.state.webhooks.values()];
+const processorBase = (port) => `http://127.0.0.1:${port}/`;
+const voicePuts = () => standin.requests({ method: 'PUT', path: `/v2/applications/${standin.sandbox.applicationId}` }).length;
+
+/**
+ * Postgres, Redis, the balancer and the stand-in up; the package installed for every process;
+ * credentials and workflows imported into the main's database, and the workflows published.
+ */
+async function clusterReady() {
+	work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-queue-'));
+	fs.chmodSync(work, 0o755);
+	cluster = queueCluster(work, BASE_PORT);
+	PORTS = cluster.ports;
+	ROLES = cluster.roles;
+	owner = n8nBrowser(`http://127.0.0.1:${PORTS.main}`, 'queue-e2e');
+	console.log(`  queue mode: Postgres ${cluster.postgresVersion}, Redis, main + worker + 2 webhook processors in ${work}`);
+	await cluster.startPostgres();
+	await cluster.startRedis();
+	served = cluster.startBalancer();
+	// VIS's pause between delivery retries shrunk from 10 s to 0.25 s, for the outage step.
+	standin = createStandin({ webhookTtlMs: WEBHOOK_TTL_MS, deliveryTimeScale: 0.025 });
+	standin.seedEvents(5);
+	await standin.listen();
+	await fetch(`${standin.url}/_standin/seed-users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"count":2}' });
+	voiceApp = standin.state.applications.get(standin.sandbox.applicationId);
+	voiceApp.capabilities.voice.signed_callbacks = true;
+	voiceHooksBefore = structuredClone(voiceApp.capabilities.voice.webhooks);
+
+	runtime.installPackage(path.join(work, 'main'));
+	for (const name of ['worker', 'webhookA', 'webhookB']) {
+		fs.cpSync(path.join(work, 'main', '.n8n', 'nodes'), path.join(work, name, '.n8n', 'nodes'), { recursive: true });
+	}
+	mainEnv = cluster.roleEnv('main');
+	const credentials = runtime.sandboxCredentials(standin.url, standin.sandbox);
+	// 60-second registrations are checked every 3 s: more VIS requests than the default quota of
+	// 10 a minute the nodes pace themselves to.
+	credentials.find((c) => c.type === 'vonageVisPasswordApi').data.requestsPerMinute = 1000;
+	const oauth2 = credentials.find((c) => c.type === 'vonageVisOAuth2Api');
+	oauth2.data = await connectedOAuth2Data();
+	// The example's duplicate check uses the Redis that queue mode already runs, in its own database.
+	credentials.push({ id: 'redisQueueMode', name: 'Redis (queue mode)', type: 'redis', data: { host: '127.0.0.1', port: PORTS.redis, database: 1, password: '' } });
+	await runtime.importCredentials(n8nBin, mainEnv, path.join(work, 'main'), credentials);
+	actions = actionsWorkflow();
+	for (const workflow of [triggerWorkflow, voiceWorkflow, actions, ...(process.env.VONAGE_LOAD === '1' ? [plainWebhook] : [])]) {
+		const file = path.join(work, `${workflow.id}.json`);
+		fs.writeFileSync(file, JSON.stringify(workflow));
+		await runtime.n8nCli(n8nBin, mainEnv, ['import:workflow', `--input=${file}`]);
+		await runtime.n8nCli(n8nBin, mainEnv, ['publish:workflow', `--id=${workflow.id}`]);
+	}
+	publishedTriggers.add(triggerWorkflow.id);
+	publishedTriggers.add(voiceWorkflow.id);
+}
+
+/** The main started (it registers at VIS and points the Voice application here), then the worker and both webhook processors. */
+async function clusterUp() {
+	await start('main');
+	await waitFor('the VIS registration', () => registrations().length > 0);
+	await waitFor('the Voice application update', () => voicePuts() > 0);
+	await Promise.all([start('worker'), start('webhookA'), start('webhookB')]);
+	return { hook: registrations()[0] };
+}
+
+async function queueActivation() {
+	await sleep(2000);
+	assert.equal(registrations().length, 1, 'exactly one VIS registration');
+	assert.equal(voicePuts(), 1, 'exactly one Voice application update');
+	const [hook] = registrations();
+	assert.ok(hook.url.startsWith(`http://127.0.0.1:${PORTS.balancer}/webhook/`), hook.url);
+	console.log(`  1 registration (${hook.id}) at ${hook.url}; 1 application update`);
+}
+
+async function queueDeliveriesSpread({ clusterUp: { hook } }) {
+	const events = Array.from({ length: 10 }, (_, i) => standin.sampleEvent({ state: i % 2 ? 'ANSWERED' : 'RINGING' }));
+	const statuses = await Promise.all(events.map((event) => deliver(hook, event)));
+	assert.deepEqual(statuses, Array(10).fill(200));
+	const rows = await finished(triggerWorkflow.id, 10);
+	assert.equal(rows.length, 10);
+	assert.ok(rows.every((row) => row.status === 'success' && ranNode(row.data, 'Handle event')));
+	assert.ok(served[PORTS.webhookA] >= 5 && served[PORTS.webhookB] >= 5, JSON.stringify(served));
+	const workerLog = fs.readFileSync(path.join(work, 'worker.log'), 'utf8');
+	for (const row of rows) assert.match(workerLog, new RegExp(`execution ${row.id}\\b`), `execution ${row.id} ran on the worker`);
+	console.log(`  10 deliveries (processor A served ${served[PORTS.webhookA]}, B ${served[PORTS.webhookB]}) → 10 executions on the worker`);
+}
+
+async function queueRedeliveries({ clusterUp: { hook } }) {
+	// What ran before this step: queueDeliveriesSpread's 10 executions, in a full run.
+	const earlier = await finished(triggerWorkflow.id, 0);
+	const handledEarlier = earlier.filter((row) => ranNode(row.data, 'Handle event')).length;
+	const event = standin.sampleEvent({ state: 'MISSED' });
+	const hookPath = new URL(hook.url).pathname;
+	const processorUrl = (port) => new URL(hookPath, processorBase(port)).href;
+	assert.equal(await deliver(hook, event, processorUrl(PORTS.webhookA)), 200);
+	await finished(triggerWorkflow.id, earlier.length + 1);
+	assert.equal(await deliver(hook, event, processorUrl(PORTS.webhookB)), 200);
+	// Five more events, each sent to both processors at once: each processor's own replay memory
+	// lets its copy through, so only the shared Redis counter can keep the second one out.
+	const racing = Array.from({ length: 5 }, () => standin.sampleEvent({ state: 'ANSWERED' }));
+	const raced = await Promise.all(racing.flatMap((copy) => [deliver(hook, copy, processorUrl(PORTS.webhookA)), deliver(hook, copy, processorUrl(PORTS.webhookB))]));
+	assert.deepEqual(raced, Array(10).fill(200));
+	const afterRedelivery = await finished(triggerWorkflow.id, earlier.length + 12);
+	const handled = afterRedelivery.filter((row) => ranNode(row.data, 'Handle event'));
+	assert.ok(afterRedelivery.every((row) => row.status === 'success'), 'no execution failed');
+	assert.equal(handled.length, handledEarlier + 6, 'every event reached "Handle event" exactly once');
+	for (const copy of [event, ...racing]) {
+		const ran = afterRedelivery.filter((row) => ranNode(row.data, 'Handle event') && row.data.includes(copy.externalId));
+		assert.equal(ran.length, 1, `event ${copy.externalId} handled once`);
+	}
+	console.log('  1 event to A then B, and 5 events to A and B at the same moment: 12 executions, each event handled once (the other copy stops at "First copy only")');
+}
+
+async function queueVoiceRedeliveries() {
+	// Voice signs every attempt anew, so each processor accepts its copy; the example's Redis
+	// counter, keyed on the event's leg, status and timestamp, lets one through.
+	const applicationId = standin.sandbox.applicationId;
+	const callEvent = standin.sampleVoiceEvent({ status: 'answered', direction: 'inbound' });
+	assert.equal((await standin.deliverVoiceEvent(applicationId, callEvent, { via: processorBase(PORTS.webhookA) })).status, 200);
+	await finished(voiceWorkflow.id, 1);
+	assert.equal((await standin.deliverVoiceEvent(applicationId, callEvent, { via: processorBase(PORTS.webhookB) })).status, 200);
+	const racingCalls = Array.from({ length: 3 }, () => standin.sampleVoiceEvent({ status: 'completed', direction: 'inbound' }));
+	const racedCalls = await Promise.all(racingCalls.flatMap((copy) => [PORTS.webhookA, PORTS.webhookB].map((port) => standin.deliverVoiceEvent(applicationId, copy, { via: processorBase(port) }))));
+	assert.deepEqual(racedCalls.map((r) => r.status), Array(6).fill(200));
+	const voiceRuns = await finished(voiceWorkflow.id, 8);
+	assert.ok(voiceRuns.every((row) => row.status === 'success'), 'no Voice execution failed');
+	for (const copy of [callEvent, ...racingCalls]) {
+		const ran = voiceRuns.filter((row) => ranNode(row.data, 'Handle call event') && row.data.includes(copy.uuid));
+		assert.equal(ran.length, 1, `call event ${copy.uuid} handled once`);
+	}
+	console.log('  1 call event to A then B, and 3 to A and B at the same moment: 8 executions, each event handled once');
+}
+
+async function queueActionsOnWorker() {
+	await fetch(`${standin.url}/_standin/expire-tokens`, { method: 'POST' });
+	const requestsBefore = standin.requests().length;
+	// n8n's OAuth2 client sends its client credentials in a Basic header; the password-grant
+	// credential (whose token the renewal timers may refresh meanwhile) sends them in the body.
+	const oauth2Refreshes = () => standin.requests({ path: '/token' }).filter((r) => r.body?.grant_type === 'refresh_token' && r.auth === 'basic').length;
+	const refreshesBefore = oauth2Refreshes();
+	const first = await fetch(`http://127.0.0.1:${PORTS.balancer}/webhook/queue-actions`);
+	assert.equal(first.status, 200, await first.text());
+	const second = await fetch(`http://127.0.0.1:${PORTS.balancer}/webhook/queue-actions`);
+	assert.equal(second.status, 200, await second.text());
+	const refreshes = oauth2Refreshes() - refreshesBefore;
+	const trail = () => standin.requests().slice(requestsBefore).map((r) => `${new Date(r.at).toISOString()} ${r.method} ${r.path} ${r.auth ?? ''} ${r.body?.grant_type ?? ''}`).join('\n');
+	assert.equal(refreshes, 1, `one refresh, stored and reused by the next execution; requests since the tokens expired:\n${trail()}`);
+	const kinds = new Set(standin.requests().map((r) => r.auth).filter(Boolean));
+	for (const kind of ['vis-bearer', 'basic', 'jwt-bearer']) assert.ok(kinds.has(kind), `${kind} used`);
+	const actionRows = await finished(actions.id, 2);
+	assert.ok(actionRows.every((row) => row.status === 'success'));
+	console.log('  password grant, OAuth2, key/secret and JWT actions succeeded on the worker; 1 OAuth2 refresh for 2 executions');
+}
+
+async function queueRestartAll({ clusterUp: { hook } }) {
+	const [{ before }] = await sql('SELECT count(*) AS before FROM execution_entity WHERE "workflowId" = $1', [triggerWorkflow.id]);
+	await stopAll();
+	await start('main');
+	await Promise.all([start('worker'), start('webhookA'), start('webhookB')]);
+	await sleep(3000);
+	assert.equal(registrations().length, 1);
+	assert.equal(registrations()[0].id, hook.id);
+	assert.equal(voicePuts(), 1);
+	assert.equal(await deliver(hook, standin.sampleEvent({ state: 'ANSWERED' })), 200);
+	await finished(triggerWorkflow.id, Number(before) + 1);
+	console.log('  after restarting all four: the same registration, no new application update, a delivery ran');
+}
+
+/** The "id:state" keys of the VIS events that reached "Handle event" in executions after `afterId`. */
+async function handledKeys(workflowId, afterId) {
+	const rows = await sql('SELECT e.id, e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 AND e.id > $2 ORDER BY e.id', [workflowId, afterId]);
+	if (rows.some((row) => ['new', 'running'].includes(row.status))) return undefined;
+	const keys = [];
+	for (const row of rows.filter((candidate) => candidate.status === 'success' && ranNode(candidate.data, 'Handle event'))) {
+		for (const value of JSON.parse(row.data)) if (typeof value === 'string' && /^\d+:[A-Z_]+$/.test(value)) keys.push(value);
+	}
+	return { keys, rows };
+}
+
+/**
+ * VIS delivering every call event (with its retries) while all four processes are down: the
+ * webhook is marked failed. The main comes back first; its keeper renews the registration and
+ * runs the five missed calls on the worker, each once, with no other process running them too.
+ */
+async function queueOutage({ clusterUp: { hook } }) {
+	const [{ last }] = await sql('SELECT coalesce(max(id), 0) AS last FROM execution_entity');
+	standin.deliverCallEvents(true);
+	await stopAll();
+	const calls = Array.from({ length: 5 }, () => standin.callHappens({ states: ['RINGING', 'MISSED'] }));
+	await standin.deliveriesSettled();
+	standin.deliverCallEvents(false);
+	assert.equal(hook.statistics.failed, true, 'VIS marked the webhook failed');
+	const started = Date.now();
+	await start('main');
+	await Promise.all([start('worker'), start('webhookA'), start('webhookB')]);
+	await waitFor('the registration to deliver again', () => !hook.statistics.failed, 60_000);
+	const liveAfter = Date.now() - started;
+	const expected = calls.map((call) => `${call.eventId}:MISSED`).sort();
+	const handled = await waitFor('the missed calls to run', async () => {
+		const outcome = await handledKeys(triggerWorkflow.id, last);
+		return outcome && outcome.keys.length >= expected.length && outcome;
+	}, 120_000);
+	await sleep(3000);
+	const settled = await waitFor('settled executions', () => handledKeys(triggerWorkflow.id, last));
+	assert.deepEqual([...settled.keys].sort(), expected, 'each missed call ran once');
+	assert.ok(settled.rows.every((row) => row.status === 'success'), JSON.stringify(settled.rows.map((row) => row.status)));
+	const workerLog = fs.readFileSync(path.join(work, 'worker.log'), 'utf8');
+	for (const row of handled.rows) assert.match(workerLog, new RegExp(`execution ${row.id}\\b`), `execution ${row.id} ran on the worker`);
+	console.log(`  failed while all were down; delivering again ${(liveAfter / 1000).toFixed(1)} s after the main started; 5 missed calls ran once each on the worker`);
+}
+
 const QUIET_MS = 130_000;
 
 /**
  * No deliveries for a while: the keeper on the main (the process that runs triggers) keeps the
  * registration alive, with one renewal per due period, also across a restart of the main.
  */
-async function quietPeriod(hook) {
+async function queueRenewal({ clusterUp: { hook } }) {
 	const registration = () => standin.state.webhooks.get(hook.id);
 	const renewalsBefore = standin.state.renewals.length;
 	const started = Date.now();
@@ -185,192 +412,7 @@ async function quietPeriod(hook) {
 	console.log(`  ${renewals.length} renewals in ${QUIET_MS / 1000} s, never two in one due period (shortest gap ${Math.min(...gaps)} ms), never expired`);
 }
 
-/** The "id:state" keys of the VIS events that reached "Handle event" in executions after `afterId`. */
-async function handledKeys(workflowId, afterId) {
-	const rows = await sql('SELECT e.id, e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 AND e.id > $2 ORDER BY e.id', [workflowId, afterId]);
-	if (rows.some((row) => ['new', 'running'].includes(row.status))) return undefined;
-	const keys = [];
-	for (const row of rows.filter((candidate) => candidate.status === 'success' && ranNode(candidate.data, 'Handle event'))) {
-		for (const value of JSON.parse(row.data)) if (typeof value === 'string' && /^\d+:[A-Z_]+$/.test(value)) keys.push(value);
-	}
-	return { keys, rows };
-}
-
-/**
- * VIS delivering every call event (with its retries) while all four processes are down: the
- * webhook is marked failed. The main comes back first; its keeper renews the registration and
- * runs the five missed calls on the worker, each once, with no other process running them too.
- */
-async function outage(hook) {
-	const [{ last }] = await sql('SELECT coalesce(max(id), 0) AS last FROM execution_entity');
-	standin.deliverCallEvents(true);
-	await stopAll();
-	const calls = Array.from({ length: 5 }, () => standin.callHappens({ states: ['RINGING', 'MISSED'] }));
-	await standin.deliveriesSettled();
-	standin.deliverCallEvents(false);
-	assert.equal(hook.statistics.failed, true, 'VIS marked the webhook failed');
-	const started = Date.now();
-	await start('main');
-	await Promise.all([start('worker'), start('webhookA'), start('webhookB')]);
-	await waitFor('the registration to deliver again', () => !hook.statistics.failed, 60_000);
-	const liveAfter = Date.now() - started;
-	const expected = calls.map((call) => `${call.eventId}:MISSED`).sort();
-	const handled = await waitFor('the missed calls to run', async () => {
-		const outcome = await handledKeys(triggerWorkflow.id, last);
-		return outcome && outcome.keys.length >= expected.length && outcome;
-	}, 120_000);
-	await sleep(3000);
-	const settled = await waitFor('settled executions', () => handledKeys(triggerWorkflow.id, last));
-	assert.deepEqual([...settled.keys].sort(), expected, 'each missed call ran once');
-	assert.ok(settled.rows.every((row) => row.status === 'success'), JSON.stringify(settled.rows.map((row) => row.status)));
-	const workerLog = fs.readFileSync(path.join(work, 'worker.log'), 'utf8');
-	for (const row of handled.rows) assert.match(workerLog, new RegExp(`execution ${row.id}\\b`), `execution ${row.id} ran on the worker`);
-	console.log(`  failed while all were down; delivering again ${(liveAfter / 1000).toFixed(1)} s after the main started; 5 missed calls ran once each on the worker`);
-}
-
-async function main() {
-	step(`queue mode: Postgres ${cluster.postgresVersion}, Redis, main + worker + 2 webhook processors in ${work}`);
-	await cluster.startPostgres();
-	await cluster.startRedis();
-	const served = cluster.startBalancer();
-	// VIS's pause between delivery retries shrunk from 10 s to 0.25 s, for the outage step.
-	standin = createStandin({ webhookTtlMs: WEBHOOK_TTL_MS, deliveryTimeScale: 0.025 });
-	standin.seedEvents(5);
-	await standin.listen();
-	await fetch(`${standin.url}/_standin/seed-users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"count":2}' });
-	const voiceApp = standin.state.applications.get(standin.sandbox.applicationId);
-	voiceApp.capabilities.voice.signed_callbacks = true;
-	const voiceHooksBefore = structuredClone(voiceApp.capabilities.voice.webhooks);
-
-	runtime.installPackage(path.join(work, 'main'));
-	for (const name of ['worker', 'webhookA', 'webhookB']) {
-		fs.cpSync(path.join(work, 'main', '.n8n', 'nodes'), path.join(work, name, '.n8n', 'nodes'), { recursive: true });
-	}
-	const mainEnv = cluster.roleEnv('main');
-	const credentials = runtime.sandboxCredentials(standin.url, standin.sandbox);
-	// 60-second registrations are checked every 3 s: more VIS requests than the default quota of
-	// 10 a minute the nodes pace themselves to.
-	credentials.find((c) => c.type === 'vonageVisPasswordApi').data.requestsPerMinute = 1000;
-	const oauth2 = credentials.find((c) => c.type === 'vonageVisOAuth2Api');
-	oauth2.data = await connectedOAuth2Data();
-	// The example's duplicate check uses the Redis that queue mode already runs, in its own database.
-	credentials.push({ id: 'redisQueueMode', name: 'Redis (queue mode)', type: 'redis', data: { host: '127.0.0.1', port: PORTS.redis, database: 1, password: '' } });
-	await runtime.importCredentials(n8nBin, mainEnv, path.join(work, 'main'), credentials);
-	const actions = actionsWorkflow();
-	for (const workflow of [triggerWorkflow, voiceWorkflow, actions, ...(process.env.VONAGE_LOAD === '1' ? [plainWebhook] : [])]) {
-		const file = path.join(work, `${workflow.id}.json`);
-		fs.writeFileSync(file, JSON.stringify(workflow));
-		await runtime.n8nCli(n8nBin, mainEnv, ['import:workflow', `--input=${file}`]);
-		await runtime.n8nCli(n8nBin, mainEnv, ['publish:workflow', `--id=${workflow.id}`]);
-	}
-
-	step('activation: the main registers once; worker and webhook processors join');
-	const registrations = () => [...standin.state.webhooks.values()];
-	const voicePuts = () => standin.requests({ method: 'PUT', path: `/v2/applications/${standin.sandbox.applicationId}` }).length;
-	await start('main');
-	await waitFor('the VIS registration', () => registrations().length > 0);
-	await waitFor('the Voice application update', () => voicePuts() > 0);
-	await Promise.all([start('worker'), start('webhookA'), start('webhookB')]);
-	await sleep(2000);
-	assert.equal(registrations().length, 1, 'exactly one VIS registration');
-	assert.equal(voicePuts(), 1, 'exactly one Voice application update');
-	const [hook] = registrations();
-	assert.ok(hook.url.startsWith(`http://127.0.0.1:${PORTS.balancer}/webhook/`), hook.url);
-	console.log(`  1 registration (${hook.id}) at ${hook.url}; 1 application update`);
-
-	step('deliveries spread over both processors each run once, on the worker');
-	const events = Array.from({ length: 10 }, (_, i) => standin.sampleEvent({ state: i % 2 ? 'ANSWERED' : 'RINGING' }));
-	const statuses = await Promise.all(events.map((event) => deliver(hook, event)));
-	assert.deepEqual(statuses, Array(10).fill(200));
-	const rows = await finished(triggerWorkflow.id, 10);
-	assert.equal(rows.length, 10);
-	assert.ok(rows.every((row) => row.status === 'success' && ranNode(row.data, 'Handle event')));
-	assert.ok(served[PORTS.webhookA] >= 5 && served[PORTS.webhookB] >= 5, JSON.stringify(served));
-	const workerLog = fs.readFileSync(path.join(work, 'worker.log'), 'utf8');
-	for (const row of rows) assert.match(workerLog, new RegExp(`execution ${row.id}\\b`), `execution ${row.id} ran on the worker`);
-	console.log(`  10 deliveries (processor A served ${served[PORTS.webhookA]}, B ${served[PORTS.webhookB]}) → 10 executions on the worker`);
-
-	step('redeliveries to the other processor, one after the other and at the same moment, run once');
-	const event = standin.sampleEvent({ state: 'MISSED' });
-	const hookPath = new URL(hook.url).pathname;
-	const processorBase = (port) => `http://127.0.0.1:${port}/`;
-	const processorUrl = (port) => new URL(hookPath, processorBase(port)).href;
-	assert.equal(await deliver(hook, event, processorUrl(PORTS.webhookA)), 200);
-	await finished(triggerWorkflow.id, 11);
-	assert.equal(await deliver(hook, event, processorUrl(PORTS.webhookB)), 200);
-	// Five more events, each sent to both processors at once: each processor's own replay memory
-	// lets its copy through, so only the shared Redis counter can keep the second one out.
-	const racing = Array.from({ length: 5 }, () => standin.sampleEvent({ state: 'ANSWERED' }));
-	const raced = await Promise.all(racing.flatMap((copy) => [deliver(hook, copy, processorUrl(PORTS.webhookA)), deliver(hook, copy, processorUrl(PORTS.webhookB))]));
-	assert.deepEqual(raced, Array(10).fill(200));
-	const afterRedelivery = await finished(triggerWorkflow.id, 22);
-	const handled = afterRedelivery.filter((row) => ranNode(row.data, 'Handle event'));
-	assert.ok(afterRedelivery.every((row) => row.status === 'success'), 'no execution failed');
-	assert.equal(handled.length, 16, 'every event reached "Handle event" exactly once');
-	for (const copy of [event, ...racing]) {
-		const ran = afterRedelivery.filter((row) => ranNode(row.data, 'Handle event') && row.data.includes(copy.externalId));
-		assert.equal(ran.length, 1, `event ${copy.externalId} handled once`);
-	}
-	console.log('  1 event to A then B, and 5 events to A and B at the same moment: 12 executions, each event handled once (the other copy stops at "First copy only")');
-
-	step('Voice call events: a retry to the other processor, and copies at the same moment, run once');
-	// Voice signs every attempt anew, so each processor accepts its copy; the example's Redis
-	// counter, keyed on the event's leg, status and timestamp, lets one through.
-	const applicationId = standin.sandbox.applicationId;
-	const callEvent = standin.sampleVoiceEvent({ status: 'answered', direction: 'inbound' });
-	assert.equal((await standin.deliverVoiceEvent(applicationId, callEvent, { via: processorBase(PORTS.webhookA) })).status, 200);
-	await finished(voiceWorkflow.id, 1);
-	assert.equal((await standin.deliverVoiceEvent(applicationId, callEvent, { via: processorBase(PORTS.webhookB) })).status, 200);
-	const racingCalls = Array.from({ length: 3 }, () => standin.sampleVoiceEvent({ status: 'completed', direction: 'inbound' }));
-	const racedCalls = await Promise.all(racingCalls.flatMap((copy) => [PORTS.webhookA, PORTS.webhookB].map((port) => standin.deliverVoiceEvent(applicationId, copy, { via: processorBase(port) }))));
-	assert.deepEqual(racedCalls.map((r) => r.status), Array(6).fill(200));
-	const voiceRuns = await finished(voiceWorkflow.id, 8);
-	assert.ok(voiceRuns.every((row) => row.status === 'success'), 'no Voice execution failed');
-	for (const copy of [callEvent, ...racingCalls]) {
-		const ran = voiceRuns.filter((row) => ranNode(row.data, 'Handle call event') && row.data.includes(copy.uuid));
-		assert.equal(ran.length, 1, `call event ${copy.uuid} handled once`);
-	}
-	console.log('  1 call event to A then B, and 3 to A and B at the same moment: 8 executions, each event handled once');
-
-	step('actions on the worker with every credential kind; the OAuth2 refresh the worker makes is stored');
-	await fetch(`${standin.url}/_standin/expire-tokens`, { method: 'POST' });
-	const requestsBefore = standin.requests().length;
-	// n8n's OAuth2 client sends its client credentials in a Basic header; the password-grant
-	// credential (whose token the renewal timers may refresh meanwhile) sends them in the body.
-	const oauth2Refreshes = () => standin.requests({ path: '/token' }).filter((r) => r.body?.grant_type === 'refresh_token' && r.auth === 'basic').length;
-	const refreshesBefore = oauth2Refreshes();
-	const first = await fetch(`http://127.0.0.1:${PORTS.balancer}/webhook/queue-actions`);
-	assert.equal(first.status, 200, await first.text());
-	const second = await fetch(`http://127.0.0.1:${PORTS.balancer}/webhook/queue-actions`);
-	assert.equal(second.status, 200, await second.text());
-	const refreshes = oauth2Refreshes() - refreshesBefore;
-	const trail = () => standin.requests().slice(requestsBefore).map((r) => `${new Date(r.at).toISOString()} ${r.method} ${r.path} ${r.auth ?? ''} ${r.body?.grant_type ?? ''}`).join('\n');
-	assert.equal(refreshes, 1, `one refresh, stored and reused by the next execution; requests since the tokens expired:\n${trail()}`);
-	const kinds = new Set(standin.requests().map((r) => r.auth).filter(Boolean));
-	for (const kind of ['vis-bearer', 'basic', 'jwt-bearer']) assert.ok(kinds.has(kind), `${kind} used`);
-	const actionRows = await finished(actions.id, 2);
-	assert.ok(actionRows.every((row) => row.status === 'success'));
-	console.log('  password grant, OAuth2, key/secret and JWT actions succeeded on the worker; 1 OAuth2 refresh for 2 executions');
-
-	step('every process restarts: still one registration, one application update, deliveries run');
-	await stopAll();
-	await start('main');
-	await Promise.all([start('worker'), start('webhookA'), start('webhookB')]);
-	await sleep(3000);
-	assert.equal(registrations().length, 1);
-	assert.equal(registrations()[0].id, hook.id);
-	assert.equal(voicePuts(), 1);
-	assert.equal(await deliver(hook, standin.sampleEvent({ state: 'ANSWERED' })), 200);
-	await finished(triggerWorkflow.id, 23);
-	console.log('  after restarting all four: the same registration, no new application update, a delivery ran');
-
-	step('outage: every process stopped while 5 calls happen; the restarted main renews within 60 s and each call runs once');
-	await outage(hook);
-
-	step(`renewal: a quiet ${QUIET_MS / 1000} s with ${WEBHOOK_TTL_MS / 1000} s registrations, the main restarted half-way`);
-	await quietPeriod(hook);
-
-	step('the main killed (kill -9) twice during a catch-up of 60 events: each ends with one execution');
+async function queueKilledDuringCatchUp() {
 	const crashFile = path.join(work, `${crashWorkflow.id}.json`);
 	fs.writeFileSync(crashFile, JSON.stringify(crashWorkflow));
 	await runtime.n8nCli(n8nBin, mainEnv, ['import:workflow', `--input=${crashFile}`]);
@@ -396,8 +438,9 @@ async function main() {
 	});
 	await setActive(crashWorkflow.id, false);
 	console.log(`  killed after ${crash.killedAfter.join(' and ')} of 60 executions were stored; outcome ${JSON.stringify(crash.statuses)}`);
+}
 
-	step('load: 20 signed deliveries per second for 60 s through the webhook processors, each answered within 2 s');
+async function queueLoad() {
 	const loadFile = path.join(work, `${loadWorkflow.id}.json`);
 	fs.writeFileSync(loadFile, JSON.stringify(loadWorkflow));
 	await runtime.n8nCli(n8nBin, mainEnv, ['import:workflow', `--input=${loadFile}`]);
@@ -422,26 +465,64 @@ async function main() {
 		});
 		console.log(`  ${reference}`);
 	}
+}
 
-	step('deactivation on the main removes the registration and restores the application');
-	for (const id of [triggerWorkflow.id, loadWorkflow.id, voiceWorkflow.id]) await setActive(id, false);
+async function queueDeactivation() {
+	// The trigger and Voice workflows, the load workflow after queueLoad (and the crash workflow if
+	// queueKilledDuringCatchUp failed before unpublishing it).
+	for (const id of [triggerWorkflow.id, loadWorkflow.id, voiceWorkflow.id, crashWorkflow.id]) if (publishedTriggers.has(id)) await setActive(id, false);
 	await waitFor('the registration to be removed', () => registrations().length === 0);
 	await waitFor('the application to be restored', () => JSON.stringify(voiceApp.capabilities.voice.webhooks) === JSON.stringify(voiceHooksBefore));
 	console.log('  0 registrations; the application has its previous webhooks');
 }
 
-main()
-	.then(() => console.log('\nqueue mode: all checks passed'))
-	.catch((error) => {
-		console.error(`\nqueue mode FAILED: ${error.stack ?? error}`);
-		for (const name of Object.keys(ROLES)) console.error(`\n--- ${name} log ---\n${runtime.tail(path.join(work, `${name}.log`), 40)}`);
-		// Again after the logs: a CI page may show only the end of the output.
-		console.error(`\nqueue mode FAILED: ${error.message ?? error}`);
-		process.exitCode = 1;
-	})
-	.finally(async () => {
-		await stopAll().catch(() => undefined);
+const e2e = suite('queue', {
+	label: 'queue mode',
+	logTail: () => (ROLES ? Object.keys(ROLES).map((name) => `--- ${name} log, last 40 lines ---\n${runtime.tail(path.join(work, `${name}.log`), 40)}`).join('\n\n') : ''),
+});
+const clusterFixture = e2e.fixture('cluster', clusterReady, {
+	title: 'Postgres, Redis, the balancer, the stand-in; the package installed; credentials and workflows imported and published',
+	tearDown: async ({ passed }) => {
 		if (standin) await standin.close();
-		cluster.stop();
-		if (!process.exitCode && !process.env.E2E_KEEP) fs.rmSync(work, { recursive: true, force: true });
-	});
+		cluster?.stop();
+		if (work && passed && !process.env.E2E_KEEP) fs.rmSync(work, { recursive: true, force: true });
+	},
+});
+const clusterUpFixture = e2e.fixture('clusterUp', clusterUp, {
+	title: 'main, worker and both webhook processors running; one VIS registration',
+	needs: [clusterFixture],
+	// A step that failed may have left a process stopped (or killed): the steps after it need all four.
+	recover: async () => {
+		for (const name of ['main', 'worker', 'webhookA', 'webhookB']) {
+			if (running(processes[name])) continue;
+			console.log(`  ${name} is not running after the failed step: starting it again`);
+			await start(name);
+		}
+	},
+	tearDown: async () => {
+		await Promise.all(Object.entries(processes).filter(([, child]) => running(child)).map(([, child]) => runtime.stopN8n(child).catch(() => undefined)));
+	},
+});
+const needs = [clusterUpFixture];
+e2e.step(queueActivation, { title: 'activation: the main registers once; worker and webhook processors join', needs });
+e2e.step(queueDeliveriesSpread, { title: 'deliveries spread over both processors each run once, on the worker', needs });
+e2e.step(queueRedeliveries, { title: 'redeliveries to the other processor, one after the other and at the same moment, run once', needs });
+e2e.step(queueVoiceRedeliveries, { title: 'Voice call events: a retry to the other processor, and copies at the same moment, run once', needs });
+e2e.step(queueActionsOnWorker, { title: 'actions on the worker with every credential kind; the OAuth2 refresh the worker makes is stored', needs });
+e2e.step(queueRestartAll, { title: 'every process restarts: still one registration, one application update, deliveries run', needs });
+e2e.step(queueOutage, { title: 'outage: every process stopped while 5 calls happen; the restarted main renews within 60 s and each call runs once', needs });
+e2e.step(queueRenewal, { title: `renewal: a quiet ${QUIET_MS / 1000} s with ${WEBHOOK_TTL_MS / 1000} s registrations, the main restarted half-way`, needs });
+e2e.step(queueKilledDuringCatchUp, { title: 'the main killed (kill -9) twice during a catch-up of 60 events: each ends with one execution', needs });
+e2e.step(queueLoad, { title: 'load: 20 signed deliveries per second for 60 s through the webhook processors, each answered within 2 s', needs });
+e2e.step(queueDeactivation, { title: 'deactivation on the main removes the registration and restores the application', needs });
+
+module.exports = e2e;
+
+if (require.main === module) {
+	if (MISSING) {
+		console.log(`\n${'!'.repeat(78)}\n!! queue-mode end-to-end suite NOT RUN: it needs ${MISSING}.\n!! .ci/run installs them.\n${'!'.repeat(78)}\n`);
+		process.exit(e2e.skipAll(process.argv.slice(2), `needs ${MISSING}`, { failed: Boolean(process.env.CI) }) ? 0 : 1);
+	}
+	underN8nNode(__filename);
+	e2e.main();
+}
