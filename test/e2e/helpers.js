@@ -85,6 +85,20 @@ async function restApiUp(baseUrl) {
 }
 
 /**
+ * Waits until n8n serves these production webhooks ([method, url] pairs). n8n answers /healthz
+ * before it has activated its published workflows, and a webhook answers 404 until its workflow
+ * is active. A CORS preflight lists the methods n8n has stored for a path, and runs nothing.
+ */
+async function webhooksServed(webhooks, timeoutMs = 120_000) {
+	for (const [method, url] of webhooks) {
+		await waitFor(`n8n to serve ${method} ${url}`, async () => {
+			const response = await fetch(url, { method: 'OPTIONS', headers: { origin: new URL(url).origin } }).catch(() => undefined);
+			return response?.headers.get('access-control-allow-methods')?.split(/,\s*/).includes(method);
+		}, timeoutMs);
+	}
+}
+
+/**
  * n8n's REST API as the owner's browser calls it: cookies go along with every request and the
  * ones n8n sets are kept. rest() fails on any answer but 2xx and returns the parsed body.
  */
@@ -116,4 +130,4 @@ function n8nBrowser(baseUrl, browserId) {
 	return { asBrowser, rest };
 }
 
-module.exports = { underN8nNode, sleep, step, waitFor, executionsOf, finishedExecutions, ranNode, loadOutcome, visSignature, restApiUp, n8nBrowser };
+module.exports = { underN8nNode, sleep, step, waitFor, executionsOf, finishedExecutions, ranNode, loadOutcome, visSignature, restApiUp, webhooksServed, n8nBrowser };

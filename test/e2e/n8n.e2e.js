@@ -45,7 +45,7 @@ const runtime = require('../../scripts/n8n-runtime');
 const { deliveryLoad, postToReferenceWebhook } = require('./deliveryLoad');
 const { referenceWebhookWorkflow, triggerOnlyWorkflow } = require('../../scripts/load-workflows');
 const { suite } = require('./steps');
-const { executionsOf, finishedExecutions, loadOutcome, n8nBrowser, ranNode, restApiUp, sleep, step, underN8nNode, visSignature, waitFor } = require('./helpers');
+const { executionsOf, finishedExecutions, loadOutcome, n8nBrowser, ranNode, restApiUp, sleep, step, underN8nNode, visSignature, waitFor, webhooksServed } = require('./helpers');
 
 const { createStandin } = require('../../sandbox/server');
 
@@ -111,9 +111,9 @@ async function installed() {
 }
 
 /**
- * n8n started with the workflows the steps drive published: the VIS trigger, OAuth2, Voice answer
- * (with the input action), recording and call-control examples. Resolves to the Voice
- * application's webhooks as they were before n8n pointed them here.
+ * n8n started with the workflows the steps drive published and active: the VIS trigger, OAuth2,
+ * Voice answer (with the input action), recording and call-control examples. Resolves to the
+ * Voice application's webhooks as they were before n8n pointed them here.
  */
 async function n8nUp() {
 	const { sandbox } = standin;
@@ -140,7 +140,24 @@ async function n8nUp() {
 	voiceApp.capabilities.voice.signed_callbacks = true;
 	const voiceHooksBefore = structuredClone(voiceApp.capabilities.voice.webhooks);
 	n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
+	// Up means the triggers are active, so that any step can come first: the VIS registration made,
+	// the Voice application pointed here, the webhooks the steps call served.
+	await waitFor('the VIS registration', () => registrations().length > 0);
+	await waitFor('the application to point at n8n', () => voiceApp.capabilities.voice.webhooks.event_url.address === `${voiceWebhookBase}voice-events`);
+	await webhooksServed(servedWebhooks());
 	return { voiceHooksBefore };
+}
+
+/** The production webhooks the steps call (what n8nUp waits for). */
+function servedWebhooks() {
+	const webhooks = [
+		['POST', productionUrl],
+		...['voice-answer', 'voice-fallback', 'voice-events'].map((name) => ['POST', `${voiceWebhookBase}${name}`]),
+		['GET', `${n8nUrl}/webhook/vis-oauth2-self`],
+		['GET', `${n8nUrl}/webhook/voice-call-control`],
+	];
+	if (process.env.VONAGE_LOAD === '1') webhooks.push(['POST', `${n8nUrl}/webhook/load-reference`]);
+	return webhooks;
 }
 
 /** n8n's owner account set up; the owner's browser (asBrowser, rest) is signed in. */
@@ -573,7 +590,7 @@ const installedFixture = e2e.fixture('installed', installed, {
 	},
 });
 const n8nFixture = e2e.fixture('n8nUp', n8nUp, {
-	title: 'n8n started with the VIS trigger, OAuth2, Voice answer, recording and call-control workflows published',
+	title: 'n8n started with the VIS trigger, OAuth2, Voice answer, recording and call-control workflows published and active',
 	needs: [installedFixture],
 	// A step that failed may have left n8n stopped (or killed): the steps after it need it running.
 	recover: async () => {

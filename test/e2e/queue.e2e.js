@@ -36,7 +36,7 @@ const path = require('node:path');
 const runtime = require('../../scripts/n8n-runtime');
 const { deliveryLoad, postToReferenceWebhook } = require('./deliveryLoad');
 const { referenceWebhookWorkflow, triggerOnlyWorkflow } = require('../../scripts/load-workflows');
-const { finishedExecutions, loadOutcome, n8nBrowser, ranNode, sleep, step, underN8nNode, visSignature, waitFor } = require('./helpers');
+const { finishedExecutions, loadOutcome, n8nBrowser, ranNode, sleep, step, underN8nNode, visSignature, waitFor, webhooksServed } = require('./helpers');
 const { suite } = require('./steps');
 const { crashDuringCatchUp, slowCatchUpWorkflow } = require('./crashCatchUp');
 
@@ -221,12 +221,25 @@ async function clusterReady() {
 	publishedTriggers.add(voiceWorkflow.id);
 }
 
-/** The main started (it registers at VIS and points the Voice application here), then the worker and both webhook processors. */
+/**
+ * The main started (it registers at VIS and points the Voice application here), then the worker
+ * and both webhook processors, serving the webhooks the steps call.
+ */
 async function clusterUp() {
 	await start('main');
 	await waitFor('the VIS registration', () => registrations().length > 0);
 	await waitFor('the Voice application update', () => voicePuts() > 0);
 	await Promise.all([start('worker'), start('webhookA'), start('webhookB')]);
+	// The webhooks the steps call, served through the balancer, so that any step can come first.
+	const balancer = `http://127.0.0.1:${PORTS.balancer}`;
+	const voiceHooks = Object.values(voiceApp.capabilities.voice.webhooks).filter((hook) => hook.address?.startsWith(balancer));
+	const webhooks = [
+		['POST', registrations()[0].url],
+		...voiceHooks.map((hook) => ['POST', hook.address]),
+		['GET', `${balancer}/webhook/queue-actions`],
+	];
+	if (process.env.VONAGE_LOAD === '1') webhooks.push(['POST', `${balancer}/webhook/load-reference`]);
+	await webhooksServed(webhooks);
 	return { hook: registrations()[0] };
 }
 
