@@ -59,7 +59,8 @@ export interface TriggerHarness {
 	/** Milliseconds each call of the node's webhook() took (after n8n's body parsing). */
 	webhookMs: number[];
 	staticData: () => IDataObject;
-	hook(method: 'checkExists' | 'create' | 'delete'): Promise<boolean>;
+	/** Runs a webhook method as n8n does on publication ('activate') or at its start ('init'). */
+	hook(method: 'checkExists' | 'create' | 'delete', activation?: WorkflowActivateMode): Promise<boolean>;
 	/**
 	 * Items the node's trigger() emitted, each as one execution, with n8n's deduplication key, the
 	 * node's static data as n8n saves it on that emit, and the settling of the emit's done promise.
@@ -229,8 +230,8 @@ export async function hostTrigger(
 					(error) => failedExecutions.push(error),
 				),
 			)) as ITriggerResponse,
-		hook: (method) =>
-			nodeType.webhookMethods!.default![method]!.call(new HookContext(workflow, node, additionalData, 'trigger', 'activate')),
+		hook: (method, activation = 'activate') =>
+			nodeType.webhookMethods!.default![method]!.call(new HookContext(workflow, node, additionalData, 'trigger', activation)),
 		async activate() {
 			if (!(await harness.hook('checkExists'))) await harness.hook('create');
 		},

@@ -23,7 +23,8 @@ import {
 /**
  * Keeps a published VIS Trigger's registration delivering, from the one n8n process that runs
  * triggers (the leader in queue mode). n8n calls trigger() when it starts, when a main takes
- * leadership and on publication, but runs no checkExists for a webhook it already stored; and VIS
+ * leadership and on publication, but at a start runs checkExists only for webhooks it had not
+ * kept stored (after a crash it skips them, active-workflow-manager.js addWebhooks); and VIS
  * sends nothing to a failed or expired registration. So this does not wait for a delivery: it
  * asks VIS at once on start, then at an interval, renews what stopped delivering, registers again
  * what VIS lost, and runs the call events VIS dropped meanwhile (catch-up).
