@@ -8,7 +8,9 @@ export class MalformedJsonError extends Error {}
 
 // Sticky patterns match at `lastIndex` without copying the rest of the text for every value.
 const LITERAL = /true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+// A string's unescaped characters are every UTF-16 unit but the control characters U+0000 to
+// U+001F, `"` (U+0022) and `\` (U+005C), named here as the ranges between them.
+const STRING = /"(?:[\u0020\u0021\u0023-\u005b\u005d-\uffff]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 
 /**
  * The forms of a delivery's `event` that VIS may have signed; see `signedEventForms`. Only the
