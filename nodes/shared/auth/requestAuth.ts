@@ -35,7 +35,14 @@ export function credentialTypeFor(node: () => INode, api: VonageApi): string {
 	return CREDENTIAL_FOR_API[api];
 }
 
-export type Send = (options: IHttpRequestOptions) => Promise<any>;
+/** n8n's full response (`returnFullResponse`), which every request of the transport asks for. */
+export interface FullResponse {
+	statusCode: number;
+	headers: IDataObject;
+	body: unknown;
+}
+
+export type Send = (options: IHttpRequestOptions) => Promise<FullResponse>;
 
 // The last key:secret pair and its header: a node sends the same one for every item.
 let lastBasic = { pair: '', header: '' };

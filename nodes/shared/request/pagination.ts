@@ -39,6 +39,13 @@ function wanted(limit: PageLimit): number {
 /** The largest VIS page we ask for; the API does not document a maximum. */
 export const VIS_PAGE_SIZE = 100;
 
+/** A page of a HAL listing (Applications v2, Users v1, Voice v1 calls): records under `_embedded`. */
+interface HalPage<Records extends string> {
+	_embedded?: Partial<Record<Records, IDataObject[]>>;
+	_links?: { next?: { href?: unknown } };
+	total_pages?: unknown;
+}
+
 /**
  * VIS lists: `offset` is documented as a page number (not a record offset), so pages are
  * requested as offset=1,2,3… with the same `size` each, until a short page arrives.
@@ -56,7 +63,7 @@ export async function visPaginate(
 	for (let page = 1; results.length < max; page++) {
 		if (page > MAX_PAGES) throw tooManyPages(context, limit.itemIndex);
 		if (limit.signal?.aborted) break;
-		const items = await vonageRequest(context, {
+		const items = await vonageRequest<unknown>(context, {
 			api: 'vis',
 			method: 'GET',
 			path,
@@ -87,7 +94,7 @@ export async function applicationsPaginate(
 	const results: IDataObject[] = [];
 	for (let page = 1; results.length < max; page++) {
 		if (page > MAX_PAGES) throw tooManyPages(context, limit.itemIndex);
-		const response = await vonageRequest(context, {
+		const response = await vonageRequest<HalPage<'applications'> | undefined>(context, {
 			api: 'applications',
 			method: 'GET',
 			path: '/v2/applications',
@@ -118,14 +125,14 @@ export async function usersPaginate(
 	let cursor: string | undefined;
 	while (results.length < max) {
 		if (seenCursors.size >= MAX_PAGES) throw tooManyPages(context, limit.itemIndex);
-		const response = await vonageRequest(context, {
+		const response = await vonageRequest<HalPage<'users'> | undefined>(context, {
 			api: 'users',
 			method: 'GET',
 			path: '/v1/users',
 			query: { ...query, page_size: pageSize, ...(cursor ? { cursor } : {}) },
 			itemIndex: limit.itemIndex,
 		});
-		results.push(...((response?._embedded?.users as IDataObject[]) ?? []));
+		results.push(...(response?._embedded?.users ?? []));
 		cursor = nextCursor(response?._links?.next?.href);
 		if (!cursor || seenCursors.has(cursor)) break;
 		seenCursors.add(cursor);
@@ -157,14 +164,14 @@ export async function voiceCallsPaginate(
 	let recordIndex = Number(query.record_index ?? 0);
 	for (let page = 1; results.length < max; page++) {
 		if (page > MAX_PAGES) throw tooManyPages(context, limit.itemIndex);
-		const response = await vonageRequest(context, {
+		const response = await vonageRequest<HalPage<'calls'> | undefined>(context, {
 			api: 'voice',
 			method: 'GET',
 			path: '/v1/calls',
 			query: { ...query, page_size: pageSize, record_index: recordIndex },
 			itemIndex: limit.itemIndex,
 		});
-		const calls = (response?._embedded?.calls as IDataObject[]) ?? [];
+		const calls = response?._embedded?.calls ?? [];
 		results.push(...calls);
 		const next = nextRecordIndex(response?._links?.next?.href);
 		if (calls.length === 0 || next === undefined || next <= recordIndex) break;

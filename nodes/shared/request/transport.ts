@@ -17,6 +17,7 @@ import {
 	bearerOf,
 	credentialTypeFor,
 	VIS_CODE_GRANT_CREDENTIAL,
+	type FullResponse,
 	type Send,
 	type VonageApi,
 } from '../auth/requestAuth';
@@ -80,14 +81,8 @@ export interface VonageFile {
 	url: string;
 }
 
-interface HttpResponse {
-	statusCode: number;
-	headers: IDataObject;
-	body: unknown;
-}
-
 /** One attempt: an answer, a failure to connect, or (VIS OAuth2) n8n refusing to sign. */
-type Outcome = { response: HttpResponse } | { notSent: Error } | { failed: unknown };
+type Outcome = { response: FullResponse } | { notSent: Error } | { failed: unknown };
 
 /** What to do after an attempt. */
 type Next =
@@ -97,15 +92,20 @@ type Next =
  * The one way nodes talk to Vonage: checks the Base URL, adds auth, paces VIS, never follows a
  * redirect (so no credential can reach another host), gives every attempt a deadline, retries
  * what is safe to retry, and turns error bodies into NodeApiErrors carrying Vonage's own message
- * with every secret removed. Returns the parsed JSON body.
+ * with every secret removed. Returns the parsed JSON body (`{}` when there is none), undefined
+ * after a 404 with `notFoundIsUndefined`, or a VonageFile with `file`: `T` says which shape the
+ * caller reads, an object by default.
  */
-export async function vonageRequest(context: VonageContext, request: VonageRequest): Promise<any> {
+export async function vonageRequest<T = IDataObject>(
+	context: VonageContext,
+	request: VonageRequest,
+): Promise<T> {
 	const exchange = await openExchange(context, request);
 	for (let attempt = 1; ; attempt++) {
 		await exchange.authorize();
 		await exchange.takeQuotaTurn();
 		const next = judge(await exchange.send(), exchange, attempt);
-		if ('answer' in next) return next.answer;
+		if ('answer' in next) return next.answer as T;
 		if ('error' in next) throw next.error;
 		if ('reauthenticate' in next) attempt--;
 		else await retryPolicy.sleep(next.retryInMs);
@@ -171,7 +171,7 @@ async function openExchange(context: VonageContext, request: VonageRequest) {
 			};
 	// A file's deadline covers its answer, not its body: a long recording may take longer to arrive
 	// than any answer should. Its body is bounded by size and by the socket going idle (timeout).
-	const sendFile = async (sent: IHttpRequestOptions): Promise<HttpResponse> => {
+	const sendFile = async (sent: IHttpRequestOptions): Promise<FullResponse> => {
 		const controller = new AbortController();
 		const deadline = AbortSignal.timeout(deadlineMs);
 		let answered = false;
@@ -325,7 +325,7 @@ function judge(outcome: Outcome, exchange: Exchange, attempt: number): Next {
 }
 
 /** A file's success answer: refused at once when it says it is too large, else cut off when it is. */
-function fileAnswer(response: HttpResponse, exchange: Exchange): Next {
+function fileAnswer(response: FullResponse, exchange: Exchange): Next {
 	const file = exchange.file!;
 	const source = response.body as VonageFile['body'];
 	const length = Number(firstOf(response.headers?.['content-length']));
