@@ -44,6 +44,28 @@ function reportDevelopmentText(packageDir) {
 	return found.length > 0;
 }
 
+/**
+ * Prints each relative require() of the unpacked tarball that names a file the tarball does not
+ * hold (the tests' test/helpers/node.js, say, which reaches Node's modules outside n8n's rules);
+ * true when any does.
+ */
+function reportMissingRequires(packageDir) {
+	const missing = [];
+	for (const file of glob.sync('**/*.js', { cwd: packageDir })) {
+		const source = fs.readFileSync(path.join(packageDir, file), 'utf8');
+		for (const [, request] of source.matchAll(/\brequire\(\s*["'](\.{1,2}\/[^"']*)["']\s*\)/g)) {
+			const target = path.resolve(packageDir, path.dirname(file), request);
+			const held = [target, `${target}.js`, `${target}.json`, path.join(target, 'index.js')].some(
+				(candidate) => candidate.startsWith(packageDir + path.sep) && fs.statSync(candidate, { throwIfNoEntry: false })?.isFile(),
+			);
+			if (!held) missing.push(`  ${file}: require("${request}")`);
+		}
+	}
+	if (missing.length) console.log(`the tarball requires files it does not hold:\n${missing.join('\n')}`);
+	else console.log('tarball: every relative require() names a file it holds');
+	return missing.length > 0;
+}
+
 async function leg(name, dir, patterns = ['**/*.js', '**/*.ts', '**/*.json']) {
 	const verdict = await analyzePackage(dir, patterns);
 	const eslint = new ESLint({ cwd: dir, allowInlineConfig: false, overrideConfigFile: true, overrideConfig: await buildScanConfig() });
@@ -77,6 +99,7 @@ try {
 		console.log(`the package still requires jose at run time: ${requiresJose.map((f) => path.relative(packageDir, f)).join(', ')}`);
 	}
 	failed = reportDevelopmentText(packageDir) || failed;
+	failed = reportMissingRequires(packageDir) || failed;
 
 	const packageJson = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
 	if (Object.keys(packageJson.dependencies ?? {}).length) {
