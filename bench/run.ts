@@ -4,12 +4,7 @@
  * Each case runs its variants interleaved, three rounds, and reports the ratio of medians:
  * single timings on a shared 2-core machine mean little. Not part of the tests; never gates CI.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as http from 'node:http';
-import * as os from 'node:os';
-import * as path from 'node:path';
 
 import { Vonage } from '@vonage/server-sdk';
 import { WebhookContext } from 'n8n-core';
@@ -27,6 +22,19 @@ import { matchingSignedForm } from '../nodes/VonageVis/trigger/signature';
 import { VonageVisTrigger } from '../nodes/VonageVis/VonageVisTrigger.node';
 import { fetchAsHttpRequest } from '../scripts/harness/fetchHttp';
 import { additionalDataFor, runNode, workflowWith } from '../scripts/harness/n8n';
+import {
+	clearInterval,
+	collectGarbage,
+	fs,
+	http,
+	os,
+	path,
+	process,
+	setInterval,
+	setTimeout,
+	spawn,
+	spawnSync,
+} from '../test/helpers/node';
 
 const ROOT = process.cwd();
 const ROUNDS = 3;
@@ -48,13 +56,19 @@ interface Sandbox {
 	privateKey: string;
 }
 
+/** A page of Users v1 as the floor reads it. */
+interface UsersPage {
+	_embedded: { users: unknown[] };
+	_links: { next?: { href: string } };
+}
+
 const rows: string[][] = [];
 const notes: string[] = [];
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 async function timed(fn: () => Promise<unknown>): Promise<{ ms: number; peakHeapMb: number }> {
-	global.gc?.();
+	collectGarbage();
 	const baseline = process.memoryUsage().heapUsed;
 	let peak = baseline;
 	const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 5);
@@ -119,7 +133,7 @@ async function startStandinProcess(): Promise<{ sandbox: Sandbox; stop: () => vo
 	const child = spawn(process.execPath, [path.join(ROOT, 'sandbox/cli.js'), '--port', '0', '--events', '0', '--json-out', infoFile], {
 		stdio: 'ignore',
 	});
-	for (let i = 0; i < 100 && !fs.existsSync(infoFile); i++) await new Promise((r) => setTimeout(r, 50));
+	for (let i = 0; i < 100 && !fs.existsSync(infoFile); i++) await new Promise((resolve) => setTimeout(resolve, 50));
 	return { sandbox: JSON.parse(fs.readFileSync(infoFile, 'utf8')), stop: () => child.kill() };
 }
 
@@ -236,7 +250,7 @@ async function returnAll(sandbox: Sandbox) {
 			const all: unknown[] = [];
 			let cursor: string | null = null;
 			do {
-				const response: any = await (await fetch(`${sandbox.url}/v1/users?page_size=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { Authorization: `Bearer ${jwt}` } })).json();
+				const response = (await (await fetch(`${sandbox.url}/v1/users?page_size=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { Authorization: `Bearer ${jwt}` } })).json()) as UsersPage;
 				all.push(...response._embedded.users);
 				cursor = response._links.next ? new URL(response._links.next.href).searchParams.get('cursor') : null;
 			} while (cursor);
@@ -374,11 +388,11 @@ async function main() {
 	if (notes.length) lines.push('', ...notes.map((note) => `- ${note}`));
 	if (selected('n8n')) lines.push('', insideN8n());
 	const table = lines.join('\n');
-	console.log(table);
+	process.stdout.write(`${table}\n`);
 	if (!ONLY) fs.writeFileSync(path.join(ROOT, 'bench', 'latest.md'), `${table}\n`);
 }
 
 main().catch((error) => {
-	console.error(error);
+	process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
 	process.exit(1);
 });

@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, verify } from 'node:crypto';
-import * as path from 'node:path';
 
 import { applicationJwt } from '../nodes/shared/auth/applicationJwt';
 import { describeApiError } from '../nodes/shared/request/errors';
@@ -12,8 +10,10 @@ import {
 	visAccessToken,
 	visUsername,
 	VIS_TOKEN_REFRESH_MARGIN_MS,
+	type VisCredentialFields,
 } from '../nodes/shared/auth/visToken';
 import { fetchAsHttpRequest } from '../scripts/harness/fetchHttp';
+import { execFileSync, path, process, ROOT } from './helpers/node';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
 
 const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -92,7 +92,7 @@ describe('application JWT', () => {
 	});
 
 	test('jose loads through plain require() from the built package (what n8n does)', () => {
-		const built = path.resolve(__dirname, '../dist/nodes/shared/auth/applicationJwt.js');
+		const built = path.join(ROOT, 'dist/nodes/shared/auth/applicationJwt.js');
 		const script = `require(${JSON.stringify(built)}).applicationJwt({applicationId:'a',privateKey:process.env.KEY}).then(t=>process.stdout.write(t.split('.').length+''))`;
 		const out = execFileSync(process.execPath, ['-e', script], { env: { ...process.env, KEY: pkcs8 } }).toString();
 		expect(out).toBe('3');
@@ -113,7 +113,7 @@ describe('VIS access token', () => {
 	});
 
 	test('reused until shortly before expiry, then refreshed with the refresh token', async () => {
-		const fields = credentialsFor(standin).vonageVisPasswordApi as any;
+		const fields = credentialsFor(standin).vonageVisPasswordApi as unknown as VisCredentialFields;
 		const t0 = Date.now();
 		const first = await visAccessToken(http, fields, { now: t0 });
 		const lifetime = 86_400_000;
@@ -124,7 +124,7 @@ describe('VIS access token', () => {
 	});
 
 	test('falls back to a password grant when the refresh token is refused', async () => {
-		const fields = credentialsFor(standin).vonageVisPasswordApi as any;
+		const fields = credentialsFor(standin).vonageVisPasswordApi as unknown as VisCredentialFields;
 		const first = await visAccessToken(http, fields);
 		standin.state.refreshTokens.clear();
 		const second = await visAccessToken(http, fields, { rejectedToken: first });
@@ -134,7 +134,7 @@ describe('VIS access token', () => {
 
 	test('concurrent callers share one token request', async () => {
 		// This stand-in's consumer key is its own: no token is cached for it yet.
-		const fields = credentialsFor(standin).vonageVisPasswordApi as any;
+		const fields = credentialsFor(standin).vonageVisPasswordApi as unknown as VisCredentialFields;
 		const tokens = await Promise.all(Array.from({ length: 10 }, () => visAccessToken(http, fields)));
 		expect(new Set(tokens).size).toBe(1);
 		expect(standin.requests({ path: '/token' })).toHaveLength(1);

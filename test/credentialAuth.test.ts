@@ -4,10 +4,13 @@
  * the way n8n's CredentialsHelper resolves it. Both must send the same header, or a credential
  * could pass its test and fail in every node (or the other way round).
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import { VonageJwtApi } from '../credentials/VonageJwtApi.credentials';
 import { VonageKeySecretApi } from '../credentials/VonageKeySecretApi.credentials';
@@ -16,10 +19,11 @@ import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
 import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
 import { fetchAsHttpRequest } from '../scripts/harness/fetchHttp';
 import { runNode, workflowWith } from '../scripts/harness/n8n';
+import { http, type AddressInfo, type Server } from './helpers/node';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
 
 let standin: Standin;
-let proxy: http.Server;
+let proxy: Server;
 let proxyUrl: string;
 /** The Authorization header of every request that went through the proxy, with its path. */
 let seen: Array<{ path: string; authorization?: string; status: number }> = [];
@@ -69,7 +73,7 @@ async function credentialTest(type: ICredentialType, data: ICredentialDataDecryp
 			: value;
 	const credentials = { ...data };
 	if (typeof type.preAuthentication === 'function') {
-		Object.assign(credentials, await type.preAuthentication.call({ helpers: { httpRequest: fetchAsHttpRequest } } as any, credentials));
+		Object.assign(credentials, await type.preAuthentication.call({ helpers: { httpRequest: fetchAsHttpRequest } } as IHttpRequestHelper, credentials));
 	}
 	const request = type.test!.request;
 	let options: IHttpRequestOptions = {

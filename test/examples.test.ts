@@ -2,9 +2,6 @@
  * The example workflows as n8n will import them: the mistakes here fail silently inside n8n, not
  * at import.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import type { INodeType } from 'n8n-workflow';
 
 import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
@@ -12,6 +9,10 @@ import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
 import { VonageVisTrigger } from '../nodes/VonageVis/VonageVisTrigger.node';
 import { VonageVoice } from '../nodes/VonageVoice/VonageVoice.node';
 import { VonageVoiceTrigger } from '../nodes/VonageVoice/VonageVoiceTrigger.node';
+import { fs, path, ROOT } from './helpers/node';
+
+const { readdirSync, readFileSync } = fs;
+const { join } = path;
 
 interface ExampleNode {
 	name: string;
@@ -26,13 +27,12 @@ interface Example {
 	connections: Record<string, { main: Array<Array<{ node: string }>> }>;
 }
 
-const folder = join(__dirname, '..', 'examples');
+const folder = join(ROOT, 'examples');
 const examples = readdirSync(folder)
 	.filter((file) => file.endsWith('.json'))
 	.map((file) => ({ file, workflow: JSON.parse(readFileSync(join(folder, file), 'utf8')) as Example }));
 
-const root = join(__dirname, '..');
-const startSandbox = readFileSync(join(root, 'scripts', 'start-sandbox.js'), 'utf8');
+const startSandbox = readFileSync(join(ROOT, 'scripts', 'start-sandbox.js'), 'utf8');
 /** The examples `npm start` imports, read from its EXAMPLES as test/e2e/start.e2e.js reads them. */
 const importedByStart = JSON.parse(/const EXAMPLES = (\[[^\]]*\])/.exec(startSandbox)![1].replace(/'/g, '"')) as string[];
 /** The addresses in sticky notes that `npm start` replaces with its own n8n's and sandbox's. */
@@ -40,7 +40,7 @@ const noteAddresses = ['NOTE_SANDBOX_URL', 'NOTE_N8N_URL'].map(
 	(name) => new RegExp(`const ${name} = '([^']+)'`).exec(startSandbox)![1],
 );
 /** The sandbox's control routes (sandbox/control.js), which the notes' curl lines may name. */
-const controlRoutes = [...readFileSync(join(root, 'sandbox', 'control.js'), 'utf8').matchAll(/path === '\/([\w-]+)'/g)].map((m) => m[1]);
+const controlRoutes = [...readFileSync(join(ROOT, 'sandbox', 'control.js'), 'utf8').matchAll(/path === '\/([\w-]+)'/g)].map((m) => m[1]);
 const stickyNotes = (workflow: Example) => workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote');
 
 const packageNodes = new Map<string, INodeType>(

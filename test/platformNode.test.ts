@@ -156,7 +156,7 @@ test('Update Application never sends both connection_timeout (as read) and conne
 	await platform({ resource: 'application', operation: 'update', applicationId: created.json.id, capability_voice: { event_url__connect_timeout: 900 } });
 	await platform({ resource: 'application', operation: 'update', applicationId: created.json.id, capability_voice: { event_url: 'https://example.com/e2' } });
 	const puts = apiRequests().filter((r) => r.method === 'PUT');
-	const sent = puts.map((r) => (r.body as any).capabilities.voice.webhooks.event_url);
+	const sent = puts.map((r) => r.body.capabilities.voice.webhooks.event_url);
 	expect(sent[0]).toMatchObject({ connect_timeout: 900 });
 	expect(sent.every((hook) => hook.connection_timeout === undefined)).toBe(true);
 });

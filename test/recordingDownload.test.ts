@@ -4,14 +4,12 @@
  * to Vonage's API hosts or the credential's own Base URL (hostile URLs, redirects, userinfo), the
  * size limit (announced or not) and wrong content types refused.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { checkVonageFileUrl, VONAGE_API_HOSTS } from '../nodes/shared/request/files';
 import { VonageVoice } from '../nodes/VonageVoice/VonageVoice.node';
 import { runNode } from '../scripts/harness/n8n';
+import { http, type AddressInfo } from './helpers/node';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
 
 let standin: Standin & { addFile: (applicationId: string, file: IDataObject) => { id: string; url: string } };

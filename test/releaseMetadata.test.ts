@@ -3,12 +3,8 @@
  * package.json in a temporary folder: `check` refuses what would fail npm's trusted publishing or
  * n8n's verification, `set` fills the values consistently and changes nothing when they are bad.
  */
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { fs, os, path, process, ROOT, spawnSync } from './helpers/node';
 
-const ROOT = path.resolve(__dirname, '..');
 const packageJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
 	version: string;
 };

@@ -4,15 +4,13 @@
  * voice-answer) to the application a trigger pointed at n8n, a trigger being tested first. With an
  * id, as the curl lines npm start prints, they go where they always went.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-
+import { http, type AddressInfo, type IncomingHttpHeaders, type Server } from './helpers/node';
 import { connectedOAuth2Credential, startStandin, type Standin } from './helpers/standin';
 
 let standin: Standin;
-let receiver: http.Server;
+let receiver: Server;
 let receiverUrl: string;
-const received: Array<{ path: string; headers: http.IncomingHttpHeaders; body: string }> = [];
+const received: Array<{ path: string; headers: IncomingHttpHeaders; body: string }> = [];
 
 beforeEach(async () => {
 	standin = await startStandin();

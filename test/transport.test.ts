@@ -3,22 +3,29 @@
  * n8n's own HTTP helper: redirects to another host, silent and trickling servers, HTML where
  * JSON was expected, error bodies that echo secrets, bad Base URLs and VIS's quota.
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
 import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
 import { runNode } from '../scripts/harness/n8n';
+import {
+	clearInterval,
+	http,
+	setInterval,
+	type AddressInfo,
+	type IncomingHttpHeaders,
+	type IncomingMessage,
+	type ServerResponse,
+	type Socket,
+} from './helpers/node';
 import { credentialsFor, slept, startStandin, virtualNow, type Standin } from './helpers/standin';
 
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void;
+type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
 interface Recorded {
 	method: string;
 	url: string;
-	headers: http.IncomingHttpHeaders;
+	headers: IncomingHttpHeaders;
 	body: string;
 }
 
@@ -26,7 +33,7 @@ interface Recorded {
 async function hostileServer() {
 	const seen: Recorded[] = [];
 	let handler: Handler = (_req, res) => res.writeHead(404).end();
-	const sockets = new Set<import('node:net').Socket>();
+	const sockets = new Set<Socket>();
 	const server = http.createServer((req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk) => chunks.push(chunk));
@@ -128,10 +135,10 @@ describe('redirects are never followed', () => {
 
 describe('every attempt has a deadline', () => {
 	test.each([
-		['a silent server', (_req: http.IncomingMessage, _res: http.ServerResponse) => undefined],
+		['a silent server', () => undefined],
 		[
 			'a server trickling one byte every 200 ms',
-			(_req: http.IncomingMessage, res: http.ServerResponse) => {
+			(_req: IncomingMessage, res: ServerResponse) => {
 				res.writeHead(200, { 'content-type': 'application/json' });
 				res.write('[');
 				const drip = setInterval(() => (res.writableEnded ? clearInterval(drip) : res.write(' ')), 200);
@@ -197,8 +204,12 @@ describe('answers that are not what was expected', () => {
 });
 
 /** All an error carries that n8n may show or store: its own properties, message and description. */
-function everythingIn(error: any): string {
-	const { node: _node, ...own } = Object.fromEntries(Object.getOwnPropertyNames(error).map((name) => [name, error[name]]));
+function everythingIn(error: Record<string, unknown>): string {
+	const own = Object.fromEntries(
+		Object.getOwnPropertyNames(error)
+			.filter((name) => name !== 'node')
+			.map((name) => [name, error[name]]),
+	);
 	return JSON.stringify({ ...own, message: error.message, description: error.description });
 }
 

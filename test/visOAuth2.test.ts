@@ -6,6 +6,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
 import { runNode } from '../scripts/harness/n8n';
+import { fs, os, path } from './helpers/node';
 import {
 	connectedOAuth2Credential,
 	credentialsFor,
@@ -61,7 +62,7 @@ async function everyFamily(run: Awaited<ReturnType<typeof signedInRunner>>['run'
 	await run({ resource: 'call', operation: 'hold', callId: String(placed.json.id) });
 	await run({ resource: 'call', operation: 'list', returnAll: true });
 	await run({ resource: 'event', operation: 'count' });
-	const [hook] = await run({ resource: 'webhook', operation: 'create', url: 'https://example.com/h', signingAlgo: 'HMAC_SHA256', signingKey: 'k-0123456789abcdef', metadataPolicy: 'HEADER' });
+	const [hook] = await run({ resource: 'webhook', operation: 'create', url: 'https://example.com/h', signingAlgo: 'HMAC_SHA256', signingKey: 'dummy-0123456789abcdef', metadataPolicy: 'HEADER' });
 	await run({ resource: 'webhook', operation: 'delete', webhookId: String(hook.json.id) });
 }
 
@@ -167,7 +168,8 @@ describe('VIS node with the OAuth2 credential', () => {
 	});
 
 	test('a credential that was never connected says so and sends nothing', async () => {
-		const { oauthTokenData: _unused, ...notConnected } = await connectedOAuth2Credential(standin);
+		const notConnected = await connectedOAuth2Credential(standin);
+		delete notConnected.oauthTokenData;
 		const before = visRequests().length;
 		const attempt = runNode(new VonageVis(), {
 			parameters: { authentication: 'oAuth2', resource: 'user', operation: 'get' },
@@ -204,9 +206,6 @@ describe('VIS trigger with the OAuth2 credential', () => {
 });
 
 test('with a state file, the sandbox keeps issued tokens across a restart, as Vonage keeps a refresh token', async () => {
-	const fs = await import('node:fs');
-	const os = await import('node:os');
-	const path = await import('node:path');
 	const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'standin-state-')), 'state.json');
 	const first = await startStandin({ stateFile });
 	const stored = await connectedOAuth2Credential(first);

@@ -3,9 +3,6 @@
  * keeper renews or re-registers without waiting for a delivery and runs what VIS dropped once,
  * and the VIS Poll Trigger reads events with a saved cursor.
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 import { PollContext } from 'n8n-core';
@@ -17,6 +14,7 @@ import { catchUpWindowMs, stateTime } from '../nodes/VonageVis/events';
 import { MAX_PAGES } from '../nodes/shared/request/pagination';
 import { VonageVisPollTrigger } from '../nodes/VonageVis/VonageVisPollTrigger.node';
 import { additionalDataFor, workflowWith } from '../scripts/harness/n8n';
+import { http, setTimeout, type AddressInfo } from './helpers/node';
 import { credentialsFor, slept, startStandin, type Standin } from './helpers/standin';
 import { hostTrigger, startTrigger, type Emitted, type TriggerHarness } from './helpers/trigger';
 
@@ -766,13 +764,12 @@ describe('attacks', () => {
 		const missed = callsHappen(150);
 		await standin.deliveriesSettled();
 		now += 60_000;
-		let keeper: ITriggerResponse | undefined;
+		const keeper: { started?: ITriggerResponse } = {};
 		onEventsPage((page) => {
-			if (page === 1) void keeper?.closeFunction?.();
+			if (page === 1) void keeper.started?.closeFunction?.();
 		});
-		const started = trigger!.startTrigger('init');
-		keeper = await started;
-		keepers.push(keeper);
+		keeper.started = await trigger!.startTrigger('init');
+		keepers.push(keeper.started);
 		for (let waited = 0; eventPages().length === 0 && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		expect(eventPages()).toHaveLength(1);

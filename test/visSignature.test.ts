@@ -4,11 +4,11 @@ import * as fc from 'fast-check';
 
 import { MalformedJsonError, signedEventForms, type SignedEventForms } from '../nodes/VonageVis/trigger/canonicalJson';
 import { matchingSignedForm } from '../nodes/VonageVis/trigger/signature';
+import { sandbox } from './helpers/node';
 import { startStandin, type Standin } from './helpers/standin';
 import { startTrigger, type TriggerHarness } from './helpers/trigger';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { canonicalJson: standinCanonicalJson } = require('../sandbox/server');
+const standinCanonicalJson = sandbox.canonicalJson;
 
 // Counts the HMACs the trigger computes; each still computes the real one.
 jest.mock('node:crypto', () => {

@@ -7,11 +7,11 @@ import { ReplayWindow, ReplayWindows } from '../nodes/shared/webhook/replayGuard
 import { readWebhookBody } from '../nodes/shared/webhook/webhookBody';
 import { MalformedJsonError, signedEventForms } from '../nodes/VonageVis/trigger/canonicalJson';
 import { matchingSignedForm } from '../nodes/VonageVis/trigger/signature';
+import { sandbox } from './helpers/node';
 import { startStandin, type Standin } from './helpers/standin';
 import { startTrigger, type TriggerHarness } from './helpers/trigger';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { canonicalJson: standinCanonicalJson } = require('../sandbox/server');
+const standinCanonicalJson = sandbox.canonicalJson;
 
 const DAY = 86_400_000;
 /** The canonical text VIS's written rule signs: the compact sorted form. */

@@ -10,6 +10,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { verifySignedCallback } from '../nodes/VonageVoice/trigger/signedCallback';
 import { VonageVoiceTrigger } from '../nodes/VonageVoice/VonageVoiceTrigger.node';
 import { additionalDataFor, workflowWith } from '../scripts/harness/n8n';
+import { setTimeout } from './helpers/node';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
 import { hostTrigger, type TriggerHarness } from './helpers/trigger';
 

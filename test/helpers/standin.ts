@@ -1,15 +1,13 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { retryPolicy } from '../../nodes/shared/request/retry';
-
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { createStandin } = require('../../sandbox/server');
+import { sandbox, type SandboxValue } from './node';
 
 export interface RecordedRequest {
 	method: string;
 	path: string;
 	query: Record<string, string>;
-	body: any;
+	body: SandboxValue;
 	auth?: string;
 	at: number;
 }
@@ -18,7 +16,7 @@ export interface RecordedRequest {
 export interface Standin {
 	url: string;
 	sandbox: Record<string, string>;
-	state: any;
+	state: SandboxValue;
 	requests(filter?: { method?: string; path?: string | RegExp }): RecordedRequest[];
 	failNext(count: number, status: number, options?: IDataObject): void;
 	seedEvents(count: number, template?: IDataObject): void;
@@ -27,7 +25,7 @@ export interface Standin {
 	sampleVoiceEvent(overrides?: IDataObject): IDataObject;
 	deliverVoiceEvent(applicationId: string, event: IDataObject, options?: IDataObject): Promise<{ status: number; body: string; authorization?: string }>;
 	answerCall(applicationId: string, call?: IDataObject): Promise<IDataObject>;
-	deliverEvent(webhookId: string, event: IDataObject, options?: any): Promise<{ status: number; body: string }>;
+	deliverEvent(webhookId: string, event: IDataObject, options?: IDataObject): Promise<{ status: number; body: string }>;
 	/** A call on the user's line, one event per state (delivered with `deliverCallEvents`). */
 	callHappens(call?: { phoneNumber?: string; direction?: string; states?: string[] }): IDataObject & { id: number; eventId: number };
 	/** Resolves when every delivery VIS started (with its retries) has ended. */
@@ -44,7 +42,7 @@ export interface Standin {
  */
 let started = 0;
 export async function startStandin(options: Record<string, unknown> = {}): Promise<Standin> {
-	const standin: Standin = createStandin({ consumerKey: `sandbox-consumer-key-${++started}`, ...options });
+	const standin = sandbox.createStandin({ consumerKey: `sandbox-consumer-key-${++started}`, ...options });
 	await standin.listen();
 	useVirtualWaits();
 	return standin;

@@ -2,9 +2,6 @@
  * Hosts the VIS trigger the way n8n does, with n8n-core's own HookContext (activation) and
  * WebhookContext (deliveries) on a real HTTP listener, so the stand-in can deliver to it.
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import { HookContext, TriggerContext, WebhookContext } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
@@ -19,6 +16,7 @@ import type {
 
 import { VonageVisTrigger } from '../../nodes/VonageVis/VonageVisTrigger.node';
 import { additionalDataFor, workflowWith } from '../../scripts/harness/n8n';
+import { http, setTimeout, type AddressInfo } from './node';
 import { credentialsFor, type Standin } from './standin';
 
 /**
