@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, INodePropertyOptions, INodeType } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
@@ -6,7 +6,7 @@ import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
 import { VonageVisTrigger } from '../nodes/VonageVis/VonageVisTrigger.node';
 import { VonageVoice } from '../nodes/VonageVoice/VonageVoice.node';
 import { VonageVoiceTrigger } from '../nodes/VonageVoice/VonageVoiceTrigger.node';
-import { runNode } from '../scripts/harness/n8n';
+import { runNode, workflowWith } from '../scripts/harness/n8n';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
 
 const VIS = '/t/vbc.prod/vis/v1';
@@ -141,16 +141,16 @@ describe('VIS node: every operation against the stand-in', () => {
 			operation: 'create',
 			url: 'https://example.com/hook',
 			signingAlgo: 'HMAC_SHA256',
-			signingKey: 'top-secret-key-0123',
+			signingKey: 'dummy-signing-key-0123',
 			metadataPolicy: 'HEADER',
 		});
 		expect(lastRequest()).toMatchObject({
 			method: 'POST',
 			path: `${VIS}/self/webhooks`,
-			body: { url: 'https://example.com/hook', events: ['CALL'], signingAlgo: 'HMAC_SHA256', signingKey: 'top-secret-key-0123', metadataPolicy: 'HEADER' },
+			body: { url: 'https://example.com/hook', events: ['CALL'], signingAlgo: 'HMAC_SHA256', signingKey: 'dummy-signing-key-0123', metadataPolicy: 'HEADER' },
 		});
 		expect(created.json.signingKey).toBe('**hidden**');
-		expect(JSON.stringify(created.json)).not.toContain('top-secret-key-0123');
+		expect(JSON.stringify(created.json)).not.toContain('dummy-signing-key-0123');
 		const id = created.json.id as string;
 
 		const listed = await vis({ resource: 'webhook', operation: 'list' });
@@ -158,7 +158,7 @@ describe('VIS node: every operation against the stand-in', () => {
 		expect(listed[0].json.signingKey).toBe('**hidden**');
 
 		const [shown] = await vis({ resource: 'webhook', operation: 'get', webhookId: id, showSigningKey: true });
-		expect(shown.json.signingKey).toBe('top-secret-key-0123');
+		expect(shown.json.signingKey).toBe('dummy-signing-key-0123');
 		expect(lastRequest()).toMatchObject({ method: 'GET', path: `${VIS}/self/webhooks/${id}` });
 
 		const [renewed] = await vis({ resource: 'webhook', operation: 'renew', webhookId: id });
@@ -224,13 +224,13 @@ describe('VIS node: input is checked before anything is sent', () => {
 
 describe('VIS node: errors and retries', () => {
 	test('401 with a wrong password is a clear sign-in error without the password', async () => {
-		const credentials = { ...credentialsFor(standin).vonageVisPasswordApi, password: 'wrong-password-123' };
+		const credentials = { ...credentialsFor(standin).vonageVisPasswordApi, password: 'dummy-wrong-password-123' };
 		const error = await runNode(new VonageVis(), {
 			parameters: { resource: 'user', operation: 'get' },
 			credentials: { vonageVisPasswordApi: credentials },
 		}).catch((e) => e);
 		expect(error.message).toMatch(/VIS sign-in failed \(password grant\): Authentication failed for user/);
-		expect(JSON.stringify({ ...error, message: error.message, description: error.description })).not.toContain('wrong-password-123');
+		expect(JSON.stringify({ ...error, message: error.message, description: error.description })).not.toContain('dummy-wrong-password-123');
 		expect(visRequests()).toHaveLength(0);
 	});
 
@@ -324,8 +324,8 @@ describe('VIS node: contract details', () => {
 		const filters = new VonageVis().description.properties.find(
 			(p) => p.name === 'filters' && p.displayOptions?.show?.resource?.includes('event') && p.displayOptions?.show?.operation?.includes('count'),
 		);
-		const states = (filters?.options as any[]).find((o) => o.name === 'states');
-		expect(states.options.map((o: IDataObject) => o.value)).toEqual(['INITIALIZING', 'RINGING', 'ACTIVE', 'HELD', 'REMOTE_HELD']);
+		const states = (filters?.options as INodeProperties[]).find((o) => o.name === 'states');
+		expect((states?.options as INodePropertyOptions[]).map((o) => o.value)).toEqual(['INITIALIZING', 'RINGING', 'ACTIVE', 'HELD', 'REMOTE_HELD']);
 	});
 
 	test('the Signing Key never reaches an error n8n reports', async () => {
@@ -335,11 +335,12 @@ describe('VIS node: contract details', () => {
 	});
 });
 
-/** The node's subtitle as n8n's editor shows it for these parameter values. */
-function subtitleFor(node: { description: { subtitle?: string } }, parameter: IDataObject): unknown {
-	const expression = String(node.description.subtitle);
+/** The node's subtitle for exactly these parameter values (no defaults), by n8n's expression engine. */
+function subtitleFor(nodeType: INodeType, parameter: IDataObject): unknown {
+	const expression = String(nodeType.description.subtitle);
 	expect(expression).toMatch(/^=\{\{ .* \}\}$/);
-	return new Function('$parameter', `return ${expression.slice('={{ '.length, -' }}'.length)};`)(parameter);
+	const { workflow, node } = workflowWith(nodeType, parameter, []);
+	return workflow.expression.getSimpleParameterValue(node, expression, 'internal', { $parameter: parameter });
 }
 
 describe('node picker and panels', () => {
