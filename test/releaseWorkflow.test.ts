@@ -5,9 +5,7 @@
  * by commit. The rules are in test/helpers/workflowRules.ts; the last tests show they catch what
  * they are for, starting with the publish job release.yml had before.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-
+import { fs, path, ROOT } from './helpers/node';
 import {
 	type Job,
 	type Workflow,
@@ -20,7 +18,7 @@ import {
 	shellCommands,
 } from './helpers/workflowRules';
 
-const WORKFLOWS = path.resolve(__dirname, '..', '.github', 'workflows');
+const WORKFLOWS = path.join(ROOT, '.github', 'workflows');
 const files = fs.readdirSync(WORKFLOWS).filter((name) => /\.ya?ml$/.test(name));
 const read = (name: string) => fs.readFileSync(path.join(WORKFLOWS, name), 'utf8');
 const workflows = new Map(files.map((name) => [name, parseWorkflow(read(name))]));

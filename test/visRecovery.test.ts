@@ -369,7 +369,7 @@ const keys = (result: INodeExecutionData[][] | null) => (result?.[0] ?? []).map(
 function restartedProcess(): INodeType {
 	let node: INodeType | undefined;
 	jest.isolateModules(() => {
-		const loaded = require('../nodes/VonageVis/VonageVisTrigger.node') as typeof import('../nodes/VonageVis/VonageVisTrigger.node');
+		const loaded = jest.requireActual<typeof import('../nodes/VonageVis/VonageVisTrigger.node')>('../nodes/VonageVis/VonageVisTrigger.node');
 		node = new loaded.VonageVisTrigger();
 	});
 	return node!;
