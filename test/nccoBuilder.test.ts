@@ -3,10 +3,8 @@
  * is refused naming the action (position and type) and the field, the JSON limits still hold, and
  * every place that takes an NCCO offers Build (new nodes) or JSON (saved workflows keep it).
  */
-import type { IDataObject, INode, INodeType } from 'n8n-workflow';
+import type { IDataObject, INode, INodeProperties, INodeType } from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
-
-import type { INodeProperties } from 'n8n-workflow';
 
 import { buildNcco } from '../nodes/VonageVoice/ncco/builder';
 import { NCCO_ACTION_TYPES, nccoActionsField } from '../nodes/VonageVoice/ncco/fields';
