@@ -5,13 +5,15 @@
  * `execute`, which the resource's index.ts hands to the router. A file left out of index.ts, or an
  * operation without its file, fails here.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { INodeProperties, INodeType } from 'n8n-workflow';
 
 import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
 import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
 import { VonageVoice } from '../nodes/VonageVoice/VonageVoice.node';
+import { fs, path, ROOT } from './helpers/node';
+
+const { readdirSync } = fs;
+const { join } = path;
 
 const NODES: Array<[string, INodeType]> = [
 	['VonageVis', new VonageVis()],
@@ -30,7 +32,7 @@ const valuesOf = (property: INodeProperties | undefined) =>
 describe.each(NODES)('%s', (folder, node) => {
 	const properties = node.description.properties;
 	const resources = valuesOf(properties.find((property) => property.name === 'resource'));
-	const actions = join(__dirname, '..', 'nodes', folder, 'actions');
+	const actions = join(ROOT, 'nodes', folder, 'actions');
 
 	test.each(resources)(
 		'resource %s: one <operation>.operation.ts per operation',
