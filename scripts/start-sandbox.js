@@ -17,8 +17,10 @@ const path = require('node:path');
 
 const runtime = require('./n8n-runtime');
 
-// n8n's own sqlite3 is built for the Node that runs n8n, so this script runs there too.
-if (!process.versions.node.startsWith('24.')) {
+// n8n's own sqlite3 is built for the Node that runs n8n, so this script runs there too: under
+// another Node it only starts itself again under n8n's.
+const underN8nsNode = process.versions.node.startsWith('24.');
+if (!underN8nsNode) {
 	const n8nBin = runtime.ensureN8n();
 	const child = spawn(path.join(runtime.nodeBinDir(), 'node'), [__filename], {
 		stdio: 'inherit',
@@ -28,7 +30,6 @@ if (!process.versions.node.startsWith('24.')) {
 	process.on('SIGINT', () => undefined);
 	process.on('SIGTERM', () => child.kill('SIGTERM'));
 	child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
-	return;
 }
 
 const { createStandin } = require('../sandbox/server');
@@ -248,7 +249,7 @@ async function waitForRegistration(standin, urlPart, timeoutMs = 30_000) {
 	return undefined;
 }
 
-main().catch((error) => {
+if (underN8nsNode) main().catch((error) => {
 	// fetch() says only "fetch failed"; its cause names the socket error and the address.
 	const cause = error.cause ? ` (${error.cause.code ?? ''} ${error.cause.message ?? error.cause})` : '';
 	console.error(`npm start failed: ${error.message ?? error}${cause}`);
