@@ -558,7 +558,9 @@ async function cleanUp() {
 	for (const cleanup of cleanups.reverse()) {
 		try {
 			await cleanup();
-		} catch {}
+		} catch {
+			// One cleanup failing must not keep the others from running.
+		}
 	}
 	cleanups.length = 0;
 }

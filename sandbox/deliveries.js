@@ -191,7 +191,7 @@ function createDeliveries({ options, clock, sandbox, state, visUser, newId, save
 				const text = await response.text();
 				attempts.push({ webhook: name, status: response.status, body: text.slice(0, 300) });
 				let ncco;
-				try { ncco = JSON.parse(text); } catch {}
+				try { ncco = JSON.parse(text); } catch { /* not JSON, so no NCCO */ }
 				if (response.ok && Array.isArray(ncco)) {
 					const record = { applicationId, kind: 'answer', answeredBy: name, status: response.status, ncco, attempts, conversation_uuid: params.conversation_uuid };
 					state.deliveries.push(record);

@@ -77,8 +77,9 @@ function createHttpServer({ clock, state }, { auth, vis, applications, users, vo
 			let status, payload, headers = {};
 			try {
 				[status, payload, headers = {}] = await route(req, url, Buffer.concat(chunks).toString());
-			} catch (error) {
-				if (!(error instanceof HttpError)) { console.error(error); error = new HttpError(500, { errorMessage: String(error.message) }); }
+			} catch (thrown) {
+				if (!(thrown instanceof HttpError)) console.error(thrown);
+				const error = thrown instanceof HttpError ? thrown : new HttpError(500, { errorMessage: String(thrown.message) });
 				({ status, body: payload, headers } = error);
 			}
 			res.writeHead(status, { 'content-type': 'application/json', ...headers });

@@ -157,7 +157,9 @@ async function startN8n(n8nBin, env, logFile, timeoutMs = 120_000, command = 'st
 		try {
 			const response = await fetch(`${url}/healthz`);
 			if (response.ok) return { child, url };
-		} catch {}
+		} catch {
+			// Not listening yet.
+		}
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	child.kill('SIGTERM');

@@ -141,7 +141,9 @@ function queueCluster(work, basePort) {
 		for (const stopOne of stops.reverse()) {
 			try {
 				stopOne();
-			} catch {}
+			} catch {
+				// One that fails to stop must not keep the others running.
+			}
 		}
 		stops.length = 0;
 	}

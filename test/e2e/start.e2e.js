@@ -241,7 +241,9 @@ function cleanUp({ passed }) {
 	for (const child of started) {
 		try {
 			if (child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
-		} catch {}
+		} catch {
+			// Already gone.
+		}
 	}
 	if (folder && passed) fs.rmSync(folder, { recursive: true, force: true });
 }
