@@ -34,7 +34,7 @@ const examples = readdirSync(folder)
 
 const startSandbox = readFileSync(join(ROOT, 'scripts', 'start-sandbox.js'), 'utf8');
 /** The examples `npm start` imports, read from its EXAMPLES as test/e2e/start.e2e.js reads them. */
-const importedByStart = JSON.parse(/const EXAMPLES = (\[[^\]]*\])/.exec(startSandbox)![1].replace(/'/g, '"')) as string[];
+const importedByStart = [.../const EXAMPLES = \[([^\]]*)\]/.exec(startSandbox)![1].matchAll(/'([^']+)'/g)].map((m) => m[1]);
 /** The addresses in sticky notes that `npm start` replaces with its own n8n's and sandbox's. */
 const noteAddresses = ['NOTE_SANDBOX_URL', 'NOTE_N8N_URL'].map(
 	(name) => new RegExp(`const ${name} = '([^']+)'`).exec(startSandbox)![1],

@@ -96,7 +96,7 @@ async function deliverAsPrinted(banner, npmStart) {
 /** The names of the example workflows npm start imports, as its Workflows list shows them. */
 function exampleNames() {
 	const source = fs.readFileSync(path.join(ROOT, 'scripts', 'start-sandbox.js'), 'utf8');
-	const files = JSON.parse(/const EXAMPLES = (\[[^\]]*\])/.exec(source)[1].replace(/'/g, '"'));
+	const files = [.../const EXAMPLES = \[([^\]]*)\]/.exec(source)[1].matchAll(/'([^']+)'/g)].map((m) => m[1]);
 	return files.map((file) => JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8')).name);
 }
 
