@@ -34,6 +34,11 @@ task('build:bundle', async () => {
 		// jose only asks whether CryptoKey exists; node:crypto's webcrypto answers the same.
 		define: { 'globalThis.CryptoKey': 'undefined' },
 	});
-	const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-	console.log(`bundled jose into ${path.relative(__dirname, outfile)} (${Math.round(bytes / 1024)} KB)`);
+	const bytes = Object.values(result.metafile.outputs).reduce(
+		(sum, output) => sum + output.bytes,
+		0,
+	);
+	console.log(
+		`bundled jose into ${path.relative(__dirname, outfile)} (${Math.round(bytes / 1024)} KB)`,
+	);
 });

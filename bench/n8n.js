@@ -35,11 +35,30 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 
 async function startStandin() {
 	const infoFile = path.join(work, 'sandbox.json');
-	const child = spawn(process.execPath, [path.join(runtime.ROOT, 'sandbox/cli.js'), '--port', '0', '--events', '0', '--json-out', infoFile], { stdio: 'ignore' });
-	for (let i = 0; i < 100 && !fs.existsSync(infoFile); i++) await new Promise((r) => setTimeout(r, 50));
+	const child = spawn(
+		process.execPath,
+		[
+			path.join(runtime.ROOT, 'sandbox/cli.js'),
+			'--port',
+			'0',
+			'--events',
+			'0',
+			'--json-out',
+			infoFile,
+		],
+		{ stdio: 'ignore' },
+	);
+	for (let i = 0; i < 100 && !fs.existsSync(infoFile); i++)
+		await new Promise((r) => setTimeout(r, 50));
 	const sandbox = JSON.parse(fs.readFileSync(infoFile, 'utf8'));
 	const control = async (route, body) =>
-		(await fetch(`${sandbox.url}/_standin/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) })).json();
+		(
+			await fetch(`${sandbox.url}/_standin/${route}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body ?? {}),
+			})
+		).json();
 	return { sandbox, control, stop: () => child.kill() };
 }
 
@@ -48,10 +67,18 @@ async function visToken(sandbox) {
 	const response = await fetch(`${sandbox.url}/token`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ grant_type: 'password', scope: 'openid', client_id: sandbox.consumerKey, client_secret: sandbox.consumerSecret, username: `${sandbox.username}@vbc.prod`, password: sandbox.password }),
+		body: new URLSearchParams({
+			grant_type: 'password',
+			scope: 'openid',
+			client_id: sandbox.consumerKey,
+			client_secret: sandbox.consumerSecret,
+			username: `${sandbox.username}@vbc.prod`,
+			password: sandbox.password,
+		}),
 	});
 	const { access_token: accessToken } = await response.json();
-	if (!accessToken) throw new Error(`the stand-in refused the VIS token request (${response.status})`);
+	if (!accessToken)
+		throw new Error(`the stand-in refused the VIS token request (${response.status})`);
 	return accessToken;
 }
 
@@ -59,7 +86,12 @@ async function applicationJwt(sandbox) {
 	const { SignJWT, importPKCS8 } = require('jose');
 	const key = await importPKCS8(sandbox.privateKey, 'RS256');
 	const now = Math.floor(Date.now() / 1000);
-	return await new SignJWT({ application_id: sandbox.applicationId }).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).setIssuedAt(now).setExpirationTime(now + 3600).setJti(String(now)).sign(key);
+	return await new SignJWT({ application_id: sandbox.applicationId })
+		.setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
+		.setIssuedAt(now)
+		.setExpirationTime(now + 3600)
+		.setJti(String(now))
+		.sign(key);
 }
 
 const PKG = require('../package.json').name;
@@ -70,43 +102,122 @@ function workflow(sandbox, callId) {
 	const cases = [
 		{
 			label: 'Get Application',
-			vonage: { type: `${PKG}.vonagePlatform`, parameters: { resource: 'application', operation: 'get', applicationId: '={{ $json.appId }}' }, credentials: { vonageKeySecretApi: { id: 'vonageKeySecretSandbox', name: 'k' } } },
-			http: { parameters: { url: `=${sandbox.url}/v2/applications/{{ $json.appId }}`, authentication: 'genericCredentialType', genericAuthType: 'httpBasicAuth', options: {} }, credentials: { httpBasicAuth: { id: 'benchBasic', name: 'b' } } },
+			vonage: {
+				type: `${PKG}.vonagePlatform`,
+				parameters: {
+					resource: 'application',
+					operation: 'get',
+					applicationId: '={{ $json.appId }}',
+				},
+				credentials: { vonageKeySecretApi: { id: 'vonageKeySecretSandbox', name: 'k' } },
+			},
+			http: {
+				parameters: {
+					url: `=${sandbox.url}/v2/applications/{{ $json.appId }}`,
+					authentication: 'genericCredentialType',
+					genericAuthType: 'httpBasicAuth',
+					options: {},
+				},
+				credentials: { httpBasicAuth: { id: 'benchBasic', name: 'b' } },
+			},
 		},
 		{
 			label: 'Create User (JWT)',
-			vonage: { type: `${PKG}.vonagePlatform`, parameters: { resource: 'user', operation: 'create', name: '={{ "node-" + $json.name }}' }, credentials: { vonageJwtApi: { id: 'vonageJwtSandbox', name: 'j' } } },
+			vonage: {
+				type: `${PKG}.vonagePlatform`,
+				parameters: { resource: 'user', operation: 'create', name: '={{ "node-" + $json.name }}' },
+				credentials: { vonageJwtApi: { id: 'vonageJwtSandbox', name: 'j' } },
+			},
 			http: {
-				parameters: { method: 'POST', url: `${sandbox.url}/v1/users`, authentication: 'genericCredentialType', genericAuthType: 'httpHeaderAuth', sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify({ name: "http-" + $json.name }) }}', options: {} },
+				parameters: {
+					method: 'POST',
+					url: `${sandbox.url}/v1/users`,
+					authentication: 'genericCredentialType',
+					genericAuthType: 'httpHeaderAuth',
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: '={{ JSON.stringify({ name: "http-" + $json.name }) }}',
+					options: {},
+				},
 				credentials: { httpHeaderAuth: { id: 'benchJwtHeader', name: 'h' } },
 			},
 		},
 		{
 			label: 'VIS Get Call',
-			vonage: { type: `${PKG}.vonageVis`, parameters: { resource: 'call', operation: 'get', callId: '={{ $json.callId }}' }, credentials: { vonageVisPasswordApi: { id: 'vonageVisSandbox', name: 'v' } } },
-			http: { parameters: { url: `=${sandbox.url}/t/vbc.prod/vis/v1/self/calls/{{ $json.callId }}`, authentication: 'genericCredentialType', genericAuthType: 'httpHeaderAuth', options: {} }, credentials: { httpHeaderAuth: { id: 'benchVisHeader', name: 'h' } } },
+			vonage: {
+				type: `${PKG}.vonageVis`,
+				parameters: { resource: 'call', operation: 'get', callId: '={{ $json.callId }}' },
+				credentials: { vonageVisPasswordApi: { id: 'vonageVisSandbox', name: 'v' } },
+			},
+			http: {
+				parameters: {
+					url: `=${sandbox.url}/t/vbc.prod/vis/v1/self/calls/{{ $json.callId }}`,
+					authentication: 'genericCredentialType',
+					genericAuthType: 'httpHeaderAuth',
+					options: {},
+				},
+				credentials: { httpHeaderAuth: { id: 'benchVisHeader', name: 'h' } },
+			},
 		},
 	];
 	const nodes = [
-		{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'start',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		{
 			id: 'items',
 			name: 'Items',
 			type: 'n8n-nodes-base.code',
 			typeVersion: 2,
 			position: [200, 0],
-			parameters: { jsCode: `return Array.from({ length: ${ITEMS} }, (_, i) => ({ json: { appId: ${JSON.stringify(sandbox.applicationId)}, callId: ${callId}, name: $execution.id + '-' + i } }));` },
+			parameters: {
+				jsCode: `return Array.from({ length: ${ITEMS} }, (_, i) => ({ json: { appId: ${JSON.stringify(sandbox.applicationId)}, callId: ${callId}, name: $execution.id + '-' + i } }));`,
+			},
 		},
 	];
-	const connections = { Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] }, Items: { main: [[]] } };
+	const connections = {
+		Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
+		Items: { main: [[]] },
+	};
 	cases.forEach((c, i) => {
 		c.vonageName = `Vonage ${c.label}`;
 		c.httpName = `HTTP ${c.label}`;
-		nodes.push({ id: `v${i}`, name: c.vonageName, typeVersion: 1, position: position(2 * i + 4), ...c.vonage });
-		nodes.push({ id: `h${i}`, name: c.httpName, type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, position: position(2 * i + 5), ...c.http });
-		connections.Items.main[0].push({ node: c.vonageName, type: 'main', index: 0 }, { node: c.httpName, type: 'main', index: 0 });
+		nodes.push({
+			id: `v${i}`,
+			name: c.vonageName,
+			typeVersion: 1,
+			position: position(2 * i + 4),
+			...c.vonage,
+		});
+		nodes.push({
+			id: `h${i}`,
+			name: c.httpName,
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			position: position(2 * i + 5),
+			...c.http,
+		});
+		connections.Items.main[0].push(
+			{ node: c.vonageName, type: 'main', index: 0 },
+			{ node: c.httpName, type: 'main', index: 0 },
+		);
 	});
-	return { cases, definition: { id: 'vonageBenchPerItem', name: 'bench: per item', active: false, settings: { executionOrder: 'v1' }, nodes, connections } };
+	return {
+		cases,
+		definition: {
+			id: 'vonageBenchPerItem',
+			name: 'bench: per item',
+			active: false,
+			settings: { executionOrder: 'v1' },
+			nodes,
+			connections,
+		},
+	};
 }
 
 async function main() {
@@ -114,16 +225,36 @@ async function main() {
 	runtime.installPackage(work);
 	const { sandbox, control, stop } = await startStandin();
 	try {
-		const [{ ids }, token, jwt] = await Promise.all([control('seed-calls', { count: 1 }), visToken(sandbox), applicationJwt(sandbox)]);
+		const [{ ids }, token, jwt] = await Promise.all([
+			control('seed-calls', { count: 1 }),
+			visToken(sandbox),
+			applicationJwt(sandbox),
+		]);
 		const credentials = runtime.sandboxCredentials(sandbox.url, sandbox);
 		// The nodes pace VIS requests to the credential's quota (10 a minute by default): out of
 		// reach here, so the VIS case measures the node, not 100 minutes of waiting.
-		credentials.find((c) => c.type === 'vonageVisPasswordApi').data.requestsPerMinute = VIS_REQUESTS_PER_MINUTE;
+		credentials.find((c) => c.type === 'vonageVisPasswordApi').data.requestsPerMinute =
+			VIS_REQUESTS_PER_MINUTE;
 		await runtime.importCredentials(n8nBin, env, work, [
 			...credentials,
-			{ id: 'benchBasic', name: 'bench basic', type: 'httpBasicAuth', data: { user: sandbox.apiKey, password: sandbox.apiSecret } },
-			{ id: 'benchJwtHeader', name: 'bench JWT header', type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Bearer ${jwt}` } },
-			{ id: 'benchVisHeader', name: 'bench VIS header', type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Bearer ${token}` } },
+			{
+				id: 'benchBasic',
+				name: 'bench basic',
+				type: 'httpBasicAuth',
+				data: { user: sandbox.apiKey, password: sandbox.apiSecret },
+			},
+			{
+				id: 'benchJwtHeader',
+				name: 'bench JWT header',
+				type: 'httpHeaderAuth',
+				data: { name: 'Authorization', value: `Bearer ${jwt}` },
+			},
+			{
+				id: 'benchVisHeader',
+				name: 'bench VIS header',
+				type: 'httpHeaderAuth',
+				data: { name: 'Authorization', value: `Bearer ${token}` },
+			},
 		]);
 		const { cases, definition } = workflow(sandbox, ids[0]);
 		const file = path.join(work, 'workflow.json');
@@ -133,14 +264,20 @@ async function main() {
 		const times = {};
 		for (let round = 0; round < ROUNDS; round++) {
 			await control('clear-users');
-			const stdout = await runtime.n8nCli(n8nBin, env, ['execute', `--id=${definition.id}`, '--rawOutput']);
+			const stdout = await runtime.n8nCli(n8nBin, env, [
+				'execute',
+				`--id=${definition.id}`,
+				'--rawOutput',
+			]);
 			const { data } = JSON.parse(stdout.slice(stdout.indexOf('{')));
-			if (data.resultData.error) throw new Error(`bench workflow failed: ${JSON.stringify(data.resultData.error)}`);
+			if (data.resultData.error)
+				throw new Error(`bench workflow failed: ${JSON.stringify(data.resultData.error)}`);
 			for (const c of cases) {
 				for (const name of [c.vonageName, c.httpName]) {
 					const [run] = data.resultData.runData[name];
 					const out = run.data.main[0];
-					if (out.length !== ITEMS || out.some((item) => item.json.error)) throw new Error(`${name} returned ${out.length} items or an error`);
+					if (out.length !== ITEMS || out.some((item) => item.json.error))
+						throw new Error(`${name} returned ${out.length} items or an error`);
 					(times[name] ??= []).push(run.executionTime);
 				}
 			}

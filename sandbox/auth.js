@@ -12,7 +12,13 @@ function createAuth({ options, clock, tokenTtlSeconds, sandbox, state, saveState
 		state.accessTokens.set(accessToken, clock() + tokenTtlSeconds * 1000);
 		state.refreshTokens.set(refreshToken, clock() + 7 * DAY);
 		saveState();
-		return { access_token: accessToken, refresh_token: refreshToken, scope: 'openid', token_type: 'Bearer', expires_in: tokenTtlSeconds };
+		return {
+			access_token: accessToken,
+			refresh_token: refreshToken,
+			scope: 'openid',
+			token_type: 'Bearer',
+			expires_in: tokenTtlSeconds,
+		};
 	}
 
 	/**
@@ -25,34 +31,43 @@ function createAuth({ options, clock, tokenTtlSeconds, sandbox, state, saveState
 		if (basic) {
 			const decoded = Buffer.from(basic, 'base64').toString();
 			const colon = decoded.indexOf(':');
-			const [id, secret] = [decoded.slice(0, colon), decoded.slice(colon + 1)].map((v) => decodeURIComponent(v.replace(/\+/g, ' ')));
+			const [id, secret] = [decoded.slice(0, colon), decoded.slice(colon + 1)].map((v) =>
+				decodeURIComponent(v.replace(/\+/g, ' ')),
+			);
 			return { id, secret, kind: 'basic' };
 		}
 		return { id: form.client_id, secret: form.client_secret, kind: 'body' };
 	}
 
 	function tokenEndpoint(form, client) {
-		const bad = (error, description, status = 400) => new HttpError(status, { error, error_description: description });
-		if (client.id !== sandbox.consumerKey || client.secret !== sandbox.consumerSecret) throw bad('invalid_client', 'Client authentication failed', 401);
+		const bad = (error, description, status = 400) =>
+			new HttpError(status, { error, error_description: description });
+		if (client.id !== sandbox.consumerKey || client.secret !== sandbox.consumerSecret)
+			throw bad('invalid_client', 'Client authentication failed', 401);
 		if (form.grant_type === 'password') {
 			if (form.scope !== 'openid') throw bad('invalid_scope', 'scope must be openid');
-			if (form.username !== `${sandbox.username}@vbc.prod` || form.password !== sandbox.password) throw bad('invalid_grant', 'Authentication failed for user');
+			if (form.username !== `${sandbox.username}@vbc.prod` || form.password !== sandbox.password)
+				throw bad('invalid_grant', 'Authentication failed for user');
 			state.counters.passwordGrants++;
 			return issueTokens();
 		}
 		if (form.grant_type === 'authorization_code') {
 			const grant = state.authorizationCodes.get(form.code);
 			state.authorizationCodes.delete(form.code); // single use
-			if (!grant || grant.expiresAt < clock()) throw bad('invalid_grant', 'Provided Authorization Grant is invalid');
-			if (grant.clientId !== client.id) throw bad('invalid_grant', 'The code was issued to another client');
-			if (grant.redirectUri !== form.redirect_uri) throw bad('invalid_grant', 'redirect_uri does not match the authorization request');
+			if (!grant || grant.expiresAt < clock())
+				throw bad('invalid_grant', 'Provided Authorization Grant is invalid');
+			if (grant.clientId !== client.id)
+				throw bad('invalid_grant', 'The code was issued to another client');
+			if (grant.redirectUri !== form.redirect_uri)
+				throw bad('invalid_grant', 'redirect_uri does not match the authorization request');
 			state.counters.codeGrants++;
 			return issueTokens();
 		}
 		if (form.grant_type === 'refresh_token') {
 			const expires = state.refreshTokens.get(form.refresh_token);
 			state.refreshTokens.delete(form.refresh_token); // single use
-			if (!expires || expires < clock()) throw bad('invalid_grant', 'Provided Authorization Grant is invalid');
+			if (!expires || expires < clock())
+				throw bad('invalid_grant', 'Provided Authorization Grant is invalid');
 			state.counters.refreshGrants++;
 			return issueTokens();
 		}
@@ -72,17 +87,37 @@ function createAuth({ options, clock, tokenTtlSeconds, sandbox, state, saveState
 
 	/** GET shows the sign-in form; POST signs the VBC user in and redirects back with a code. */
 	function authorizeEndpoint(method, params) {
-		const refuse = (description) => [400, `<!doctype html><p class="error">${escapeHtml(description)}</p>`, { 'content-type': 'text/html; charset=utf-8' }];
-		if (params.client_id !== sandbox.consumerKey) return refuse('invalid_client: unknown client_id');
-		if (params.response_type !== 'code') return refuse('unsupported_response_type: response_type must be code');
-		if (!String(params.scope ?? '').split(/[ ,]+/).includes('openid')) return refuse('invalid_scope: scope must include openid');
+		const refuse = (description) => [
+			400,
+			`<!doctype html><p class="error">${escapeHtml(description)}</p>`,
+			{ 'content-type': 'text/html; charset=utf-8' },
+		];
+		if (params.client_id !== sandbox.consumerKey)
+			return refuse('invalid_client: unknown client_id');
+		if (params.response_type !== 'code')
+			return refuse('unsupported_response_type: response_type must be code');
+		if (
+			!String(params.scope ?? '')
+				.split(/[ ,]+/)
+				.includes('openid')
+		)
+			return refuse('invalid_scope: scope must include openid');
 		let redirect;
-		try { redirect = new URL(params.redirect_uri); } catch { return refuse('invalid_request: redirect_uri is missing or not a URL'); }
+		try {
+			redirect = new URL(params.redirect_uri);
+		} catch {
+			return refuse('invalid_request: redirect_uri is missing or not a URL');
+		}
 		if (method === 'GET') return loginPage(params);
 		const login = String(params.username ?? '').replace(/@vbc\.prod$/, '');
-		if (login !== sandbox.username || params.password !== sandbox.password) return loginPage(params, 'Invalid username or password');
+		if (login !== sandbox.username || params.password !== sandbox.password)
+			return loginPage(params, 'Invalid username or password');
 		const code = crypto.randomBytes(16).toString('hex');
-		state.authorizationCodes.set(code, { clientId: params.client_id, redirectUri: params.redirect_uri, expiresAt: clock() + 10 * 60_000 });
+		state.authorizationCodes.set(code, {
+			clientId: params.client_id,
+			redirectUri: params.redirect_uri,
+			expiresAt: clock() + 10 * 60_000,
+		});
 		redirect.searchParams.set('code', code);
 		if (params.state !== undefined) redirect.searchParams.set('state', params.state);
 		return [302, undefined, { location: redirect.toString() }];
@@ -107,7 +142,11 @@ function createAuth({ options, clock, tokenTtlSeconds, sandbox, state, saveState
 		if (times.length >= limit) {
 			state.counters.quotaRefusals = (state.counters.quotaRefusals ?? 0) + 1;
 			state.quotaRefusedAt.push(now);
-			throw new HttpError(429, { errorCode: 'TOO_MANY_REQUESTS', errorMessage: 'Quota exceeded' }, { 'retry-after': String(Math.ceil((times[0] + 60_000 - now) / 1000)) });
+			throw new HttpError(
+				429,
+				{ errorCode: 'TOO_MANY_REQUESTS', errorMessage: 'Quota exceeded' },
+				{ 'retry-after': String(Math.ceil((times[0] + 60_000 - now) / 1000)) },
+			);
 		}
 		times.push(now);
 	}
@@ -115,7 +154,8 @@ function createAuth({ options, clock, tokenTtlSeconds, sandbox, state, saveState
 	function requireBasic(req) {
 		const encoded = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
 		const [key, secret] = encoded ? Buffer.from(encoded, 'base64').toString().split(':') : [];
-		if (key !== sandbox.apiKey || secret !== sandbox.apiSecret) throw problem(401, 'Unauthorized', 'You did not provide correct credentials.');
+		if (key !== sandbox.apiKey || secret !== sandbox.apiSecret)
+			throw problem(401, 'Unauthorized', 'You did not provide correct credentials.');
 		return 'basic';
 	}
 
@@ -134,10 +174,16 @@ function createAuth({ options, clock, tokenTtlSeconds, sandbox, state, saveState
 		if (header.alg !== 'RS256') throw unauthorized('JWT must be RS256');
 		const app = state.applications.get(claims.application_id);
 		if (!app?.keys?.public_key) throw unauthorized('Unknown application_id');
-		const ok = crypto.verify('RSA-SHA256', Buffer.from(`${h}.${p}`), app.keys.public_key, Buffer.from(s ?? '', 'base64url'));
+		const ok = crypto.verify(
+			'RSA-SHA256',
+			Buffer.from(`${h}.${p}`),
+			app.keys.public_key,
+			Buffer.from(s ?? '', 'base64url'),
+		);
 		if (!ok) throw unauthorized('Invalid JWT signature');
 		const now = Math.floor(clock() / 1000);
-		if (typeof claims.iat !== 'number' || typeof claims.jti !== 'string') throw unauthorized('JWT needs iat and jti');
+		if (typeof claims.iat !== 'number' || typeof claims.jti !== 'string')
+			throw unauthorized('JWT needs iat and jti');
 		if (claims.exp !== undefined && claims.exp < now) throw unauthorized('JWT expired');
 		state.counters.jwtVerified++;
 		if (!state.jwtsSeen.has(token)) {
@@ -153,7 +199,15 @@ function createAuth({ options, clock, tokenTtlSeconds, sandbox, state, saveState
 		return JSON.parse(Buffer.from(payload, 'base64url')).application_id;
 	}
 
-	return { clientAuthOf, tokenEndpoint, authorizeEndpoint, requireVisToken, requireBasic, requireJwt, jwtApplicationId };
+	return {
+		clientAuthOf,
+		tokenEndpoint,
+		authorizeEndpoint,
+		requireVisToken,
+		requireBasic,
+		requireJwt,
+		jwtApplicationId,
+	};
 }
 
 module.exports = { createAuth };

@@ -18,9 +18,15 @@ function arg(name, fallback) {
 	const out = arg('json-out');
 	if (out) fs.writeFileSync(out, JSON.stringify(info, null, 2), { mode: 0o600 });
 	console.log(`Vonage stand-in listening on ${url}`);
-	console.log(`  VIS credential:        base URL ${url}, consumer key ${info.consumerKey}, secret ${info.consumerSecret}, user ${info.username}, password ${info.password}`);
-	console.log(`  Key/secret credential: base URL ${url}, API key ${info.apiKey}, secret ${info.apiSecret}`);
-	console.log(`  JWT credential:        base URL ${url}, application ${info.applicationId}${out ? `, private key in ${out}` : ''}`);
+	console.log(
+		`  VIS credential:        base URL ${url}, consumer key ${info.consumerKey}, secret ${info.consumerSecret}, user ${info.username}, password ${info.password}`,
+	);
+	console.log(
+		`  Key/secret credential: base URL ${url}, API key ${info.apiKey}, secret ${info.apiSecret}`,
+	);
+	console.log(
+		`  JWT credential:        base URL ${url}, application ${info.applicationId}${out ? `, private key in ${out}` : ''}`,
+	);
 	console.log(`  State and controls:    ${url}/_standin/state`);
 	const stop = () => standin.close().then(() => process.exit(0));
 	process.on('SIGINT', stop);

@@ -5,7 +5,22 @@ const crypto = require('node:crypto');
 const { HttpError } = require('./errors');
 const { iso } = require('./util');
 
-function createControl({ clock, sandbox, state }, { appView, callView, makeCall, callHappens, seedEvents, findWebhook, deliverEvent, sampleEvent, deliverVoiceEvent, sampleVoiceEvent, answerCall }) {
+function createControl(
+	{ clock, sandbox, state },
+	{
+		appView,
+		callView,
+		makeCall,
+		callHappens,
+		seedEvents,
+		findWebhook,
+		deliverEvent,
+		sampleEvent,
+		deliverVoiceEvent,
+		sampleVoiceEvent,
+		answerCall,
+	},
+) {
 	/**
 	 * The VIS registration a test event goes to when the request names none: the newest one that has
 	 * not expired. A trigger being tested ("Execute step") registers last, so a user's own new
@@ -14,7 +29,11 @@ function createControl({ clock, sandbox, state }, { appView, callView, makeCall,
 	function newestWebhookId() {
 		const live = [...state.webhooks.values()].filter((hook) => Date.parse(hook.expireAt) > clock());
 		const newest = live[live.length - 1];
-		if (!newest) throw new HttpError(409, { error: 'no VIS registration yet: publish a workflow with a Vonage VIS Trigger, or click "Execute step" on one, then send the event again' });
+		if (!newest)
+			throw new HttpError(409, {
+				error:
+					'no VIS registration yet: publish a workflow with a Vonage VIS Trigger, or click "Execute step" on one, then send the event again',
+			});
 		return newest.id;
 	}
 
@@ -40,45 +59,113 @@ function createControl({ clock, sandbox, state }, { appView, callView, makeCall,
 
 	async function control(method, path, body) {
 		if (method === 'GET' && path === '/state') {
-			return [200, { requests: state.requests, webhooks: [...state.webhooks.values()], applications: [...state.applications.values()].map(appView), users: [...state.users.values()], voiceCalls: state.voiceCalls, v1Calls: [...state.v1Calls.values()].map(callView), calls: [...state.calls.values()], eventCount: state.events.length, counters: state.counters, deliveries: state.deliveries }];
+			return [
+				200,
+				{
+					requests: state.requests,
+					webhooks: [...state.webhooks.values()],
+					applications: [...state.applications.values()].map(appView),
+					users: [...state.users.values()],
+					voiceCalls: state.voiceCalls,
+					v1Calls: [...state.v1Calls.values()].map(callView),
+					calls: [...state.calls.values()],
+					eventCount: state.events.length,
+					counters: state.counters,
+					deliveries: state.deliveries,
+				},
+			];
 		}
 		if (method === 'GET' && path === '/sandbox') return [200, sandbox];
-		if (method === 'GET' && path === '/counters') return [200, { ...state.counters, requests: state.requests.length }];
-		if (method === 'POST' && path === '/clear-requests') { state.requests.length = 0; return [200, {}]; }
-		if (method === 'POST' && path === '/clear-users') { state.users.clear(); return [200, {}]; }
+		if (method === 'GET' && path === '/counters')
+			return [200, { ...state.counters, requests: state.requests.length }];
+		if (method === 'POST' && path === '/clear-requests') {
+			state.requests.length = 0;
+			return [200, {}];
+		}
+		if (method === 'POST' && path === '/clear-users') {
+			state.users.clear();
+			return [200, {}];
+		}
 		if (method === 'POST' && path === '/seed-users') {
 			for (let i = 0; i < (body.count ?? 10); i++) {
 				const id = `USR-${crypto.randomUUID()}`;
-				state.users.set(id, { id, name: `seeded-${state.users.size}-${i}`, display_name: `Seeded ${i}`, properties: {}, channels: {} });
+				state.users.set(id, {
+					id,
+					name: `seeded-${state.users.size}-${i}`,
+					display_name: `Seeded ${i}`,
+					properties: {},
+					channels: {},
+				});
 			}
 			return [200, { userCount: state.users.size }];
 		}
 		if (method === 'POST' && path === '/seed-calls') {
-			const ids = Array.from({ length: body.count ?? 1 }, () => makeCall('14155550100', 'INBOUND', 'RINGING').id);
+			const ids = Array.from(
+				{ length: body.count ?? 1 },
+				() => makeCall('14155550100', 'INBOUND', 'RINGING').id,
+			);
 			return [200, { ids }];
 		}
-		if (method === 'POST' && path === '/faults') { failNext(body.count ?? 1, body.status ?? 500, body); return [200, { queued: state.faults.length }]; }
-		if (method === 'POST' && path === '/seed-events') { seedEvents(body.count ?? 10); return [200, { eventCount: state.events.length }]; }
+		if (method === 'POST' && path === '/faults') {
+			failNext(body.count ?? 1, body.status ?? 500, body);
+			return [200, { queued: state.faults.length }];
+		}
+		if (method === 'POST' && path === '/seed-events') {
+			seedEvents(body.count ?? 10);
+			return [200, { eventCount: state.events.length }];
+		}
 		if (method === 'POST' && path === '/deliver') {
 			const webhookId = body.webhookId ?? newestWebhookId();
 			const event = sampleEvent(body.event);
 			const tamper = body.tamper ? (e) => ({ ...e, ...body.tamper }) : undefined;
 			return [200, { event, ...(await deliverEvent(webhookId, event, { ...body, tamper })) }];
 		}
-		if (method === 'POST' && path === '/voice-event') return [200, await deliverVoiceEvent(body.applicationId ?? defaultApplicationId('event_url'), sampleVoiceEvent(body.event), body)];
-		if (method === 'POST' && path === '/voice-answer') return [200, await answerCall(body.applicationId ?? defaultApplicationId('answer_url'), body.call)];
+		if (method === 'POST' && path === '/voice-event')
+			return [
+				200,
+				await deliverVoiceEvent(
+					body.applicationId ?? defaultApplicationId('event_url'),
+					sampleVoiceEvent(body.event),
+					body,
+				),
+			];
+		if (method === 'POST' && path === '/voice-answer')
+			return [
+				200,
+				await answerCall(body.applicationId ?? defaultApplicationId('answer_url'), body.call),
+			];
 		if (method === 'POST' && path === '/calls-happen') {
 			const calls = Array.from({ length: body.count ?? 1 }, () => callHappens(body));
-			return [200, { ids: calls.map((call) => call.id), eventIds: calls.map((call) => call.eventId) }];
+			return [
+				200,
+				{ ids: calls.map((call) => call.id), eventIds: calls.map((call) => call.eventId) },
+			];
 		}
-		if (method === 'POST' && path === '/purge-webhook') { findWebhook(body.webhookId); state.webhooks.delete(String(body.webhookId)); return [200, {}]; }
-		if (method === 'POST' && path === '/expire-webhook') { const hook = findWebhook(body.webhookId); hook.expireAt = iso(clock() - 1000); return [200, hook]; }
-		if (method === 'POST' && path === '/expire-tokens') { for (const k of state.accessTokens.keys()) state.accessTokens.set(k, 0); return [200, {}]; }
+		if (method === 'POST' && path === '/purge-webhook') {
+			findWebhook(body.webhookId);
+			state.webhooks.delete(String(body.webhookId));
+			return [200, {}];
+		}
+		if (method === 'POST' && path === '/expire-webhook') {
+			const hook = findWebhook(body.webhookId);
+			hook.expireAt = iso(clock() - 1000);
+			return [200, hook];
+		}
+		if (method === 'POST' && path === '/expire-tokens') {
+			for (const k of state.accessTokens.keys()) state.accessTokens.set(k, 0);
+			return [200, {}];
+		}
 		throw new HttpError(404, { error: 'no such control route' });
 	}
 
 	function failNext(count, status, opts = {}) {
-		for (let i = 0; i < count; i++) state.faults.push({ status, retryAfter: opts.retryAfter, pathPrefix: opts.pathPrefix, body: opts.body });
+		for (let i = 0; i < count; i++)
+			state.faults.push({
+				status,
+				retryAfter: opts.retryAfter,
+				pathPrefix: opts.pathPrefix,
+				body: opts.body,
+			});
 	}
 
 	return { control, failNext };

@@ -12,7 +12,10 @@ const { b64url, iso } = require('./util');
 function canonicalJson(value) {
 	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
 	if (value && typeof value === 'object') {
-		return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+		return `{${Object.keys(value)
+			.sort()
+			.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`)
+			.join(',')}}`;
 	}
 	return JSON.stringify(value);
 }
@@ -27,7 +30,10 @@ const DELIVERY_TIMEOUT_MS = 2000;
 const DELIVERY_RETRIES = 5;
 const RETRY_GAP_MS = 10_000;
 
-function createDeliveries({ options, clock, sandbox, state, visUser, newId, saveState }, { findWebhook, findApp }) {
+function createDeliveries(
+	{ options, clock, sandbox, state, visUser, newId, saveState },
+	{ findWebhook, findApp },
+) {
 	// Tests shrink VIS's 10 s between retries; 1 is VIS's own pace.
 	const retryGapMs = RETRY_GAP_MS * (options.deliveryTimeScale ?? 1);
 	/** One delivery in flight per registration at a time, in the order the events happened. */
@@ -48,11 +54,25 @@ function createDeliveries({ options, clock, sandbox, state, visUser, newId, save
 		const sentEvent = opts.tamper ? opts.tamper(structuredClone(event)) : event;
 		const headers = { 'content-type': 'application/json' };
 		if (hook.metadataPolicy === 'HEADER') {
-			Object.assign(headers, { 'x-von-signature': signature, 'x-von-webhook-id': metadata.webhookId, 'x-von-delivery-id': deliveryId, 'x-von-attempt': String(attempt) });
+			Object.assign(headers, {
+				'x-von-signature': signature,
+				'x-von-webhook-id': metadata.webhookId,
+				'x-von-delivery-id': deliveryId,
+				'x-von-attempt': String(attempt),
+			});
 			for (const name of opts.omitHeaders ?? []) delete headers[name.toLowerCase()];
 		}
-		const payload = opts.rawBody ?? JSON.stringify(hook.metadataPolicy === 'BODY' ? { event: sentEvent, metadata } : { event: sentEvent });
-		const response = await fetch(hook.url, { method: 'POST', headers, body: payload, signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
+		const payload =
+			opts.rawBody ??
+			JSON.stringify(
+				hook.metadataPolicy === 'BODY' ? { event: sentEvent, metadata } : { event: sentEvent },
+			);
+		const response = await fetch(hook.url, {
+			method: 'POST',
+			headers,
+			body: payload,
+			signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+		});
 		const text = await response.text();
 		if (!opts.retrying) countOutcome(hook, response.status, text);
 		const record = { webhookId, deliveryId, attempt, status: response.status, body: text };
@@ -106,7 +126,12 @@ function createDeliveries({ options, clock, sandbox, state, visUser, newId, save
 			if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, retryGapMs));
 			if (!state.webhooks.has(webhookId)) return;
 			try {
-				({ status, body: message } = await deliverEvent(webhookId, event, { deliveryId, attempt, timeoutMs: DELIVERY_TIMEOUT_MS, retrying: true }));
+				({ status, body: message } = await deliverEvent(webhookId, event, {
+					deliveryId,
+					attempt,
+					timeoutMs: DELIVERY_TIMEOUT_MS,
+					retrying: true,
+				}));
 			} catch (error) {
 				status = 0;
 				message = error.cause?.code ?? error.name ?? String(error);
@@ -123,7 +148,21 @@ function createDeliveries({ options, clock, sandbox, state, visUser, newId, save
 	const deliveriesSettled = () => Promise.all([...queues.values()]);
 
 	function sampleEvent(overrides = {}) {
-		return { accountId: String(visUser.accountId), direction: 'INBOUND', duration: 0, externalId: crypto.randomUUID(), id: String(newId()), internal: false, phoneNumber: '14155550123', startTime: iso(clock()), state: 'RINGING', type: 'CALL', ucpType: 'VBS', userId: String(visUser.id), ...overrides };
+		return {
+			accountId: String(visUser.accountId),
+			direction: 'INBOUND',
+			duration: 0,
+			externalId: crypto.randomUUID(),
+			id: String(newId()),
+			internal: false,
+			phoneNumber: '14155550123',
+			startTime: iso(clock()),
+			state: 'RINGING',
+			type: 'CALL',
+			ucpType: 'VBS',
+			userId: String(visUser.id),
+			...overrides,
+		};
 	}
 
 	// ---------- Voice callbacks to an application's webhooks ----------
@@ -134,7 +173,16 @@ function createDeliveries({ options, clock, sandbox, state, visUser, newId, save
 	};
 
 	function sampleVoiceEvent(overrides = {}) {
-		return { from: '14155550100', to: '14155550105', uuid: crypto.randomUUID(), conversation_uuid: `CON-${crypto.randomUUID()}`, status: 'started', direction: 'outbound', timestamp: iso(clock()), ...overrides };
+		return {
+			from: '14155550100',
+			to: '14155550105',
+			uuid: crypto.randomUUID(),
+			conversation_uuid: `CON-${crypto.randomUUID()}`,
+			status: 'started',
+			direction: 'outbound',
+			timestamp: iso(clock()),
+			...overrides,
+		};
 	}
 
 	/**
@@ -148,11 +196,27 @@ function createDeliveries({ options, clock, sandbox, state, visUser, newId, save
 		const target = voice.webhooks?.event_url;
 		if (!target?.address) throw problem(409, 'Conflict', 'The application has no voice event_url');
 		const payload = JSON.stringify(event);
-		const headers = { 'content-type': 'application/json', ...signedCallbackHeader(applicationId, voice, payload, opts) };
+		const headers = {
+			'content-type': 'application/json',
+			...signedCallbackHeader(applicationId, voice, payload, opts),
+		};
 		const sent = opts.tamper ? JSON.stringify({ ...event, ...opts.tamper }) : payload;
-		const address = opts.via ? new URL(new URL(target.address).pathname, opts.via).href : target.address;
-		const response = await fetch(address, { method: target.http_method ?? 'POST', headers, body: sent, signal: AbortSignal.timeout(10_000) });
-		const record = { applicationId, kind: 'event', status: response.status, body: await response.text(), authorization: headers.authorization };
+		const address = opts.via
+			? new URL(new URL(target.address).pathname, opts.via).href
+			: target.address;
+		const response = await fetch(address, {
+			method: target.http_method ?? 'POST',
+			headers,
+			body: sent,
+			signal: AbortSignal.timeout(10_000),
+		});
+		const record = {
+			applicationId,
+			kind: 'event',
+			status: response.status,
+			body: await response.text(),
+			authorization: headers.authorization,
+		};
 		state.deliveries.push(record);
 		return record;
 	}
@@ -165,7 +229,15 @@ function createDeliveries({ options, clock, sandbox, state, visUser, newId, save
 	function signedCallbackHeader(applicationId, voice, payload, opts = {}) {
 		if (voice.signed_callbacks !== true) return {};
 		const iat = Math.floor(clock() / 1000) + (opts.iatOffsetSeconds ?? 0);
-		const claims = { iat, exp: iat + 300, jti: crypto.randomUUID(), iss: 'Vonage', api_key: sandbox.apiKey, application_id: applicationId, payload_hash: crypto.createHash('sha256').update(payload).digest('hex') };
+		const claims = {
+			iat,
+			exp: iat + 300,
+			jti: crypto.randomUUID(),
+			iss: 'Vonage',
+			api_key: sandbox.apiKey,
+			application_id: applicationId,
+			payload_hash: crypto.createHash('sha256').update(payload).digest('hex'),
+		};
 		return { authorization: `Bearer ${hs256(claims, opts.secret ?? sandbox.signatureSecret)}` };
 	}
 
@@ -176,7 +248,14 @@ function createDeliveries({ options, clock, sandbox, state, visUser, newId, save
 	async function answerCall(applicationId, call = {}) {
 		const voice = findApp(applicationId).capabilities.voice ?? {};
 		const hooks = voice.webhooks ?? {};
-		const params = { from: '14155550100', to: '14155550105', uuid: crypto.randomUUID(), conversation_uuid: `CON-${crypto.randomUUID()}`, region_url: 'https://api-us-3.vonage.com', ...call };
+		const params = {
+			from: '14155550100',
+			to: '14155550105',
+			uuid: crypto.randomUUID(),
+			conversation_uuid: `CON-${crypto.randomUUID()}`,
+			region_url: 'https://api-us-3.vonage.com',
+			...call,
+		};
 		const attempts = [];
 		for (const name of ['answer_url', 'fallback_answer_url']) {
 			const target = hooks[name];
@@ -186,14 +265,34 @@ function createDeliveries({ options, clock, sandbox, state, visUser, newId, save
 			if (get) for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
 			try {
 				const payload = JSON.stringify(params);
-				const headers = { ...(get ? {} : { 'content-type': 'application/json' }), ...signedCallbackHeader(applicationId, voice, payload) };
-				const response = await fetch(url, { method: get ? 'GET' : 'POST', headers, body: get ? undefined : payload, signal: AbortSignal.timeout(10_000) });
+				const headers = {
+					...(get ? {} : { 'content-type': 'application/json' }),
+					...signedCallbackHeader(applicationId, voice, payload),
+				};
+				const response = await fetch(url, {
+					method: get ? 'GET' : 'POST',
+					headers,
+					body: get ? undefined : payload,
+					signal: AbortSignal.timeout(10_000),
+				});
 				const text = await response.text();
 				attempts.push({ webhook: name, status: response.status, body: text.slice(0, 300) });
 				let ncco;
-				try { ncco = JSON.parse(text); } catch { /* not JSON, so no NCCO */ }
+				try {
+					ncco = JSON.parse(text);
+				} catch {
+					/* not JSON, so no NCCO */
+				}
 				if (response.ok && Array.isArray(ncco)) {
-					const record = { applicationId, kind: 'answer', answeredBy: name, status: response.status, ncco, attempts, conversation_uuid: params.conversation_uuid };
+					const record = {
+						applicationId,
+						kind: 'answer',
+						answeredBy: name,
+						status: response.status,
+						ncco,
+						attempts,
+						conversation_uuid: params.conversation_uuid,
+					};
 					state.deliveries.push(record);
 					return record;
 				}
@@ -206,7 +305,16 @@ function createDeliveries({ options, clock, sandbox, state, visUser, newId, save
 		return record;
 	}
 
-	return { deliverEvent, publishCallEvent, deliveriesSettled, sampleEvent, deliverVoiceEvent, sampleVoiceEvent, answerCall, signedCallbackHeader };
+	return {
+		deliverEvent,
+		publishCallEvent,
+		deliveriesSettled,
+		sampleEvent,
+		deliverVoiceEvent,
+		sampleVoiceEvent,
+		answerCall,
+		signedCallbackHeader,
+	};
 }
 
 module.exports = { createDeliveries, canonicalJson, visSignature };

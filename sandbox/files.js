@@ -30,21 +30,43 @@ function createFiles(ctx, { findApp, signedCallbackHeader }) {
 	}
 
 	/** Stores a file; returns its id and URL. Tests use it for sizes and types a call never makes. */
-	function addFile(applicationId, { body, contentType, id = crypto.randomUUID(), headers = {}, chunked = false, redirect }) {
-		state.files.set(id, { applicationId, body: Buffer.isBuffer(body) ? body : Buffer.from(body), contentType, headers, chunked, redirect });
+	function addFile(
+		applicationId,
+		{ body, contentType, id = crypto.randomUUID(), headers = {}, chunked = false, redirect },
+	) {
+		state.files.set(id, {
+			applicationId,
+			body: Buffer.isBuffer(body) ? body : Buffer.from(body),
+			contentType,
+			headers,
+			chunked,
+			redirect,
+		});
 		return { id, url: `${ctx.publicUrl ?? 'http://127.0.0.1'}/v1/files/${id}` };
 	}
 
 	/** GET /v1/files/{id}, for the JWT's application only. */
 	function serveFile(method, id, applicationId) {
-		if (method !== 'GET') throw problem(405, 'Method Not Allowed', `${method} is not allowed on a file`);
+		if (method !== 'GET')
+			throw problem(405, 'Method Not Allowed', `${method} is not allowed on a file`);
 		const file = state.files.get(id);
 		if (!file) throw problem(404, 'Not Found', `File ${id} was not found`);
 		// Vonage answers 401, not 404, to another application's JWT.
-		if (file.applicationId !== applicationId) throw problem(401, 'Unauthorized', 'The JWT is not of the application that owns this file');
+		if (file.applicationId !== applicationId)
+			throw problem(401, 'Unauthorized', 'The JWT is not of the application that owns this file');
 		if (file.redirect) return [302, '', { location: file.redirect }];
 		// chunked: no Content-Length, as a server may send a file; the reader must count for itself.
-		return [200, file.body, { 'content-type': file.contentType, ...(file.chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(file.body.length) }), ...file.headers }];
+		return [
+			200,
+			file.body,
+			{
+				'content-type': file.contentType,
+				...(file.chunked
+					? { 'transfer-encoding': 'chunked' }
+					: { 'content-length': String(file.body.length) }),
+				...file.headers,
+			},
+		];
 	}
 
 	/** Posts a Voice event to a URL, signed as the application's callbacks are, without awaiting. */
@@ -52,10 +74,33 @@ function createFiles(ctx, { findApp, signedCallbackHeader }) {
 		if (!address) return;
 		const voice = findApp(applicationId).capabilities.voice ?? {};
 		const payload = JSON.stringify(event);
-		const headers = { 'content-type': 'application/json', ...signedCallbackHeader(applicationId, voice, payload) };
-		const delivery = fetch(address, { method: 'POST', headers, body: payload, signal: AbortSignal.timeout(10_000) })
-			.then(async (response) => state.deliveries.push({ applicationId, kind: event.type ?? 'record', status: response.status, body: await response.text(), event }))
-			.catch((error) => state.deliveries.push({ applicationId, kind: event.type ?? 'record', error: error.message, event }));
+		const headers = {
+			'content-type': 'application/json',
+			...signedCallbackHeader(applicationId, voice, payload),
+		};
+		const delivery = fetch(address, {
+			method: 'POST',
+			headers,
+			body: payload,
+			signal: AbortSignal.timeout(10_000),
+		})
+			.then(async (response) =>
+				state.deliveries.push({
+					applicationId,
+					kind: event.type ?? 'record',
+					status: response.status,
+					body: await response.text(),
+					event,
+				}),
+			)
+			.catch((error) =>
+				state.deliveries.push({
+					applicationId,
+					kind: event.type ?? 'record',
+					error: error.message,
+					event,
+				}),
+			);
 		state.pendingDeliveries.push(delivery);
 	}
 
@@ -71,20 +116,50 @@ function createFiles(ctx, { findApp, signedCallbackHeader }) {
 			if (action?.action !== 'record') continue;
 			const start = clock();
 			const format = CONTENT_TYPES[action.format] ? action.format : 'mp3';
-			const recording = addFile(applicationId, { body: Buffer.alloc(0), contentType: CONTENT_TYPES[format] });
+			const recording = addFile(applicationId, {
+				body: Buffer.alloc(0),
+				contentType: CONTENT_TYPES[format],
+			});
 			const body = audioBytes(recording.id, 16 * 1024 + 123);
 			state.files.get(recording.id).body = body;
-			const recorded = { start_time: iso(start), recording_url: recording.url, size: body.length, recording_uuid: recording.id, end_time: iso(start + 5000), conversation_uuid: call.conversation_uuid, timestamp: iso(start + 5000) };
+			const recorded = {
+				start_time: iso(start),
+				recording_url: recording.url,
+				size: body.length,
+				recording_uuid: recording.id,
+				end_time: iso(start + 5000),
+				conversation_uuid: call.conversation_uuid,
+				timestamp: iso(start + 5000),
+			};
 			postEvent(applicationId, action.eventUrl?.[0] ?? fallback, recorded);
 			const entry = { recording: recording.id };
 			if (action.transcription && typeof action.transcription === 'object') {
 				const transcript = {
 					language: action.transcription.language ?? 'en-US',
-					channels: [{ transcript: [{ sentence: 'Hello, this call was recorded by the Vonage sandbox.', timestamp: 0, duration: 2800 }] }],
+					channels: [
+						{
+							transcript: [
+								{
+									sentence: 'Hello, this call was recorded by the Vonage sandbox.',
+									timestamp: 0,
+									duration: 2800,
+								},
+							],
+						},
+					],
 					...(action.transcription.sentimentAnalysis ? { sentiment: 0.4 } : {}),
 				};
-				const file = addFile(applicationId, { body: JSON.stringify(transcript), contentType: 'application/json' });
-				postEvent(applicationId, action.transcription.eventUrl?.[0] ?? fallback, { conversation_uuid: call.conversation_uuid, type: 'transcription', recording_uuid: recording.id, status: 'transcribed', transcription_url: file.url });
+				const file = addFile(applicationId, {
+					body: JSON.stringify(transcript),
+					contentType: 'application/json',
+				});
+				postEvent(applicationId, action.transcription.eventUrl?.[0] ?? fallback, {
+					conversation_uuid: call.conversation_uuid,
+					type: 'transcription',
+					recording_uuid: recording.id,
+					status: 'transcribed',
+					transcription_url: file.url,
+				});
 				entry.transcript = file.id;
 			}
 			made.push(entry);

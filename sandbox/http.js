@@ -5,8 +5,19 @@ const http = require('node:http');
 const { HttpError, visError, problem } = require('./errors');
 const { VIS_PATH: VIS } = require('./vis');
 
-function createHttpServer({ clock, state }, { auth, vis, applications, users, voice, voiceV1, control, serveFile }) {
-	const { clientAuthOf, tokenEndpoint, authorizeEndpoint, requireVisToken, requireBasic, requireJwt, jwtApplicationId } = auth;
+function createHttpServer(
+	{ clock, state },
+	{ auth, vis, applications, users, voice, voiceV1, control, serveFile },
+) {
+	const {
+		clientAuthOf,
+		tokenEndpoint,
+		authorizeEndpoint,
+		requireVisToken,
+		requireBasic,
+		requireJwt,
+		jwtApplicationId,
+	} = auth;
 
 	async function route(req, url, rawBody) {
 		const query = Object.fromEntries(url.searchParams);
@@ -14,21 +25,33 @@ function createHttpServer({ clock, state }, { auth, vis, applications, users, vo
 		const isJson = (req.headers['content-type'] ?? '').includes('json');
 		let body;
 		if (rawBody.length && isJson) {
-			try { body = JSON.parse(rawBody); } catch { throw path.startsWith(VIS) ? visError(400, 'BAD_REQUEST', 'Malformed JSON') : problem(400, 'Bad Request', 'Malformed JSON'); }
+			try {
+				body = JSON.parse(rawBody);
+			} catch {
+				throw path.startsWith(VIS)
+					? visError(400, 'BAD_REQUEST', 'Malformed JSON')
+					: problem(400, 'Bad Request', 'Malformed JSON');
+			}
 		}
-		if (path.startsWith('/_standin/')) return control(req.method, path.slice('/_standin'.length), body ?? {});
+		if (path.startsWith('/_standin/'))
+			return control(req.method, path.slice('/_standin'.length), body ?? {});
 
 		const record = { method: req.method, path, query, body, auth: undefined, at: clock() };
 		if (path === '/token' && req.method === 'POST') {
 			const form = Object.fromEntries(new URLSearchParams(rawBody));
 			const client = clientAuthOf(req, form);
-			record.body = { ...form, password: form.password ? '***' : undefined, client_secret: form.client_secret ? '***' : undefined };
+			record.body = {
+				...form,
+				password: form.password ? '***' : undefined,
+				client_secret: form.client_secret ? '***' : undefined,
+			};
 			record.auth = client.kind;
 			state.requests.push(record);
 			return [200, tokenEndpoint(form, client)];
 		}
 		if (path === '/authorize' && (req.method === 'GET' || req.method === 'POST')) {
-			const params = req.method === 'GET' ? query : Object.fromEntries(new URLSearchParams(rawBody));
+			const params =
+				req.method === 'GET' ? query : Object.fromEntries(new URLSearchParams(rawBody));
 			record.query = { ...params, password: params.password ? '***' : undefined };
 			state.requests.push(record);
 			return authorizeEndpoint(req.method, params);
@@ -38,7 +61,18 @@ function createHttpServer({ clock, state }, { auth, vis, applications, users, vo
 		if (fault >= 0) {
 			const f = state.faults.splice(fault, 1)[0];
 			const headers = f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : {};
-			const faultBody = f.body ?? (path.startsWith(VIS) ? { errorCode: f.status === 429 ? 'TOO_MANY_REQUESTS' : 'INTERNAL_ERROR', errorMessage: f.status === 429 ? 'Rate limit exceeded' : 'Internal server error' } : { type: 'about:blank', title: f.status === 429 ? 'Too Many Requests' : 'Internal Server Error', detail: 'Injected by the stand-in' });
+			const faultBody =
+				f.body ??
+				(path.startsWith(VIS)
+					? {
+							errorCode: f.status === 429 ? 'TOO_MANY_REQUESTS' : 'INTERNAL_ERROR',
+							errorMessage: f.status === 429 ? 'Rate limit exceeded' : 'Internal server error',
+						}
+					: {
+							type: 'about:blank',
+							title: f.status === 429 ? 'Too Many Requests' : 'Internal Server Error',
+							detail: 'Injected by the stand-in',
+						});
 			throw new HttpError(f.status, faultBody, headers);
 		}
 		if (path.startsWith(VIS)) {
@@ -60,7 +94,13 @@ function createHttpServer({ clock, state }, { auth, vis, applications, users, vo
 		}
 		if ((m = /^\/v1\/calls(\/.*)?$/.exec(path))) {
 			record.auth = requireJwt(req);
-			return voiceV1(req.method, (m[1] ?? '').replace(/\/$/, ''), query, body, jwtApplicationId(req));
+			return voiceV1(
+				req.method,
+				(m[1] ?? '').replace(/\/$/, ''),
+				query,
+				body,
+				jwtApplicationId(req),
+			);
 		}
 		if ((m = /^\/v1\/files\/([^/]+)$/.exec(path))) {
 			record.auth = requireJwt(req);
@@ -74,16 +114,25 @@ function createHttpServer({ clock, state }, { auth, vis, applications, users, vo
 		req.on('data', (c) => chunks.push(c));
 		req.on('end', async () => {
 			const url = new URL(req.url, 'http://127.0.0.1');
-			let status, payload, headers = {};
+			let status,
+				payload,
+				headers = {};
 			try {
 				[status, payload, headers = {}] = await route(req, url, Buffer.concat(chunks).toString());
 			} catch (thrown) {
 				if (!(thrown instanceof HttpError)) console.error(thrown);
-				const error = thrown instanceof HttpError ? thrown : new HttpError(500, { errorMessage: String(thrown.message) });
+				const error =
+					thrown instanceof HttpError
+						? thrown
+						: new HttpError(500, { errorMessage: String(thrown.message) });
 				({ status, body: payload, headers } = error);
 			}
 			res.writeHead(status, { 'content-type': 'application/json', ...headers });
-			res.end(payload === undefined || typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload));
+			res.end(
+				payload === undefined || typeof payload === 'string' || Buffer.isBuffer(payload)
+					? payload
+					: JSON.stringify(payload),
+			);
 		});
 	});
 	// TCP connections opened by clients: shows which of them keep connections alive (bench/).

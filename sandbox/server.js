@@ -26,21 +26,59 @@ function createStandin(options = {}) {
 	const { applications, findApp, appView } = createApplications(ctx);
 	const { vis, makeCall, callHappens, seedEvents, findWebhook } = createVis(ctx);
 	const { users } = createUsers(ctx);
-	const { deliverEvent, publishCallEvent, deliveriesSettled, sampleEvent, deliverVoiceEvent, sampleVoiceEvent, answerCall, signedCallbackHeader } = createDeliveries(ctx, { findWebhook, findApp });
+	const {
+		deliverEvent,
+		publishCallEvent,
+		deliveriesSettled,
+		sampleEvent,
+		deliverVoiceEvent,
+		sampleVoiceEvent,
+		answerCall,
+		signedCallbackHeader,
+	} = createDeliveries(ctx, { findWebhook, findApp });
 	// As VIS does: every call event goes to the user's registered webhooks (off unless asked, so
 	// tests that deliver by hand see only their own deliveries).
-	const deliverCallEvents = (on) => (ctx.onCallEvent = on ? (event) => void publishCallEvent(event) : undefined);
+	const deliverCallEvents = (on) =>
+		(ctx.onCallEvent = on ? (event) => void publishCallEvent(event) : undefined);
 	deliverCallEvents(Boolean(options.deliverCallEvents));
 	const { addFile, serveFile, recordNcco } = createFiles(ctx, { findApp, signedCallbackHeader });
-	const { voice, voiceV1, callView } = createVoice(ctx, { findApp, signedCallbackHeader, recordNcco });
+	const { voice, voiceV1, callView } = createVoice(ctx, {
+		findApp,
+		signedCallbackHeader,
+		recordNcco,
+	});
 	// An answered call runs its NCCO: its record actions leave recordings and send their events.
 	const answerAndRecord = async (applicationId, call) => {
 		const answered = await answerCall(applicationId, call);
-		if (answered.ncco) answered.recordings = recordNcco(applicationId, answered.ncco, { conversation_uuid: answered.conversation_uuid });
+		if (answered.ncco)
+			answered.recordings = recordNcco(applicationId, answered.ncco, {
+				conversation_uuid: answered.conversation_uuid,
+			});
 		return answered;
 	};
-	const { control, failNext } = createControl(ctx, { appView, callView, makeCall, callHappens, seedEvents, findWebhook, deliverEvent, sampleEvent, deliverVoiceEvent, sampleVoiceEvent, answerCall: answerAndRecord });
-	const server = createHttpServer(ctx, { auth, vis, applications, users, voice, voiceV1, control, serveFile });
+	const { control, failNext } = createControl(ctx, {
+		appView,
+		callView,
+		makeCall,
+		callHappens,
+		seedEvents,
+		findWebhook,
+		deliverEvent,
+		sampleEvent,
+		deliverVoiceEvent,
+		sampleVoiceEvent,
+		answerCall: answerAndRecord,
+	});
+	const server = createHttpServer(ctx, {
+		auth,
+		vis,
+		applications,
+		users,
+		voice,
+		voiceV1,
+		control,
+		serveFile,
+	});
 
 	return {
 		state,
@@ -62,7 +100,13 @@ function createStandin(options = {}) {
 		url: undefined,
 		/** Requests made to the Vonage routes (not the control API), optionally filtered. */
 		requests(filter = {}) {
-			return state.requests.filter((r) => (!filter.method || r.method === filter.method) && (!filter.path || r.path === filter.path || (filter.path instanceof RegExp && filter.path.test(r.path))));
+			return state.requests.filter(
+				(r) =>
+					(!filter.method || r.method === filter.method) &&
+					(!filter.path ||
+						r.path === filter.path ||
+						(filter.path instanceof RegExp && filter.path.test(r.path))),
+			);
 		},
 		async listen(port = 0, host = '127.0.0.1') {
 			await new Promise((resolve) => server.listen(port, host, resolve));

@@ -41,7 +41,14 @@ function createState(options = {}) {
 		voiceCalls: [],
 		requests: [],
 		faults: [],
-		counters: { passwordGrants: 0, codeGrants: 0, refreshGrants: 0, jwtVerified: 0, distinctJwts: 0, connections: 0 },
+		counters: {
+			passwordGrants: 0,
+			codeGrants: 0,
+			refreshGrants: 0,
+			jwtVerified: 0,
+			distinctJwts: 0,
+			connections: 0,
+		},
 		jwtsSeen: new Set(),
 		nextId: 1000,
 		deliveries: [],
@@ -51,15 +58,47 @@ function createState(options = {}) {
 		pendingDeliveries: [],
 		quotaRefusedAt: [],
 	};
-	const visUser = { id: 522078, accountId: 257073, acountLabel: 'Sandbox', firstName: 'Sandy', lastName: 'Box', emailAddress: 'sandy@example.com', contactNumber: '14155550100', status: 'ACTIVE', ucis: [{ id: 1, ucpLabel: 'VBC', health: { status: 'OK', message: '' }, type: 'USER_UCI' }], roles: [{ code: 'AU', name: 'Account User' }] };
-	const visAccount = { id: 257073, name: 'Sandbox', org: 'Sandbox Org', ucis: [{ id: 1, ucpLabel: 'VBC', ucpAccountId: 'A-1', health: { status: 'OK', message: '' }, type: 'ACCOUNT_UCI' }], status: 'ACTIVE' };
+	const visUser = {
+		id: 522078,
+		accountId: 257073,
+		acountLabel: 'Sandbox',
+		firstName: 'Sandy',
+		lastName: 'Box',
+		emailAddress: 'sandy@example.com',
+		contactNumber: '14155550100',
+		status: 'ACTIVE',
+		ucis: [{ id: 1, ucpLabel: 'VBC', health: { status: 'OK', message: '' }, type: 'USER_UCI' }],
+		roles: [{ code: 'AU', name: 'Account User' }],
+	};
+	const visAccount = {
+		id: 257073,
+		name: 'Sandbox',
+		org: 'Sandbox Org',
+		ucis: [
+			{
+				id: 1,
+				ucpLabel: 'VBC',
+				ucpAccountId: 'A-1',
+				health: { status: 'OK', message: '' },
+				type: 'ACCOUNT_UCI',
+			},
+		],
+		status: 'ACTIVE',
+	};
 
 	// Fixed, so that example workflows can name it.
 	const sandboxApplicationId = 'a5e1b0c2-5a4d-4c2e-9f0e-00000000a991';
 	state.applications.set(sandboxApplicationId, {
 		id: sandboxApplicationId,
 		name: 'Sandbox application',
-		capabilities: { voice: { webhooks: { answer_url: { address: 'https://example.com/answer', http_method: 'GET' }, event_url: { address: 'https://example.com/event', http_method: 'POST' } } } },
+		capabilities: {
+			voice: {
+				webhooks: {
+					answer_url: { address: 'https://example.com/answer', http_method: 'GET' },
+					event_url: { address: 'https://example.com/event', http_method: 'POST' },
+				},
+			},
+		},
 		privacy: { improve_ai: false },
 		keys: { public_key: sandboxPublicKey },
 	});
@@ -72,8 +111,10 @@ function createState(options = {}) {
 	if (options.stateFile && fs.existsSync(options.stateFile)) {
 		const saved = JSON.parse(fs.readFileSync(options.stateFile, 'utf8'));
 		for (const hook of saved.webhooks ?? []) state.webhooks.set(hook.id, hook);
-		for (const [token, expiresAt] of saved.accessTokens ?? []) state.accessTokens.set(token, expiresAt);
-		for (const [token, expiresAt] of saved.refreshTokens ?? []) state.refreshTokens.set(token, expiresAt);
+		for (const [token, expiresAt] of saved.accessTokens ?? [])
+			state.accessTokens.set(token, expiresAt);
+		for (const [token, expiresAt] of saved.refreshTokens ?? [])
+			state.refreshTokens.set(token, expiresAt);
 		for (const call of saved.calls ?? []) state.calls.set(String(call.id), call);
 		state.events.push(...(saved.events ?? []));
 		state.nextId = Math.max(state.nextId, saved.nextId ?? 0);
@@ -83,14 +124,32 @@ function createState(options = {}) {
 		const live = (tokens) => [...tokens].filter(([, expiresAt]) => expiresAt > clock());
 		fs.writeFileSync(
 			options.stateFile,
-			JSON.stringify({ webhooks: [...state.webhooks.values()], accessTokens: live(state.accessTokens), refreshTokens: live(state.refreshTokens), calls: [...state.calls.values()], events: state.events, nextId: state.nextId }),
+			JSON.stringify({
+				webhooks: [...state.webhooks.values()],
+				accessTokens: live(state.accessTokens),
+				refreshTokens: live(state.refreshTokens),
+				calls: [...state.calls.values()],
+				events: state.events,
+				nextId: state.nextId,
+			}),
 			{ mode: 0o600 },
 		);
 	}
 
 	const newId = () => state.nextId++;
 
-	return { options, clock, webhookTtlMs, tokenTtlSeconds, sandbox, state, visUser, visAccount, saveState, newId };
+	return {
+		options,
+		clock,
+		webhookTtlMs,
+		tokenTtlSeconds,
+		sandbox,
+		state,
+		visUser,
+		visAccount,
+		saveState,
+		newId,
+	};
 }
 
 module.exports = { createState };

@@ -21,19 +21,42 @@ function createVoice({ clock, state }, { findApp, signedCallbackHeader, recordNc
 		const invalid = [];
 		const hasNcco = body.ncco !== undefined;
 		const hasAnswer = body.answer_url !== undefined;
-		if (hasNcco === hasAnswer) invalid.push({ name: 'ncco', reason: 'exactly one of ncco or answer_url is required' });
-		if (hasNcco && (!Array.isArray(body.ncco) || body.ncco.some((a) => typeof a?.action !== 'string'))) invalid.push({ name: 'ncco', reason: 'must be an array of actions' });
-		if (hasAnswer && (!Array.isArray(body.answer_url) || body.answer_url.length !== 1)) invalid.push({ name: 'answer_url', reason: 'must be an array with one URL' });
-		if (!Array.isArray(body.to) || body.to.length !== 1 || typeof body.to[0]?.type !== 'string') invalid.push({ name: 'to', reason: 'must be an array with one endpoint' });
-		else if (body.to[0].type === 'phone' && !isPhone(body.to[0].number)) invalid.push({ name: 'to[0].number', reason: 'must be a phone number of 7 to 15 digits' });
-		if ((body.from === undefined) === (body.random_from_number !== true)) invalid.push({ name: 'from', reason: 'give either from or random_from_number: true' });
-		if (body.length_timer !== undefined && (body.length_timer < 1 || body.length_timer > 7200)) invalid.push({ name: 'length_timer', reason: 'must be between 1 and 7200' });
-		if (body.ringing_timer !== undefined && (body.ringing_timer < 1 || body.ringing_timer > 120)) invalid.push({ name: 'ringing_timer', reason: 'must be between 1 and 120' });
+		if (hasNcco === hasAnswer)
+			invalid.push({ name: 'ncco', reason: 'exactly one of ncco or answer_url is required' });
+		if (
+			hasNcco &&
+			(!Array.isArray(body.ncco) || body.ncco.some((a) => typeof a?.action !== 'string'))
+		)
+			invalid.push({ name: 'ncco', reason: 'must be an array of actions' });
+		if (hasAnswer && (!Array.isArray(body.answer_url) || body.answer_url.length !== 1))
+			invalid.push({ name: 'answer_url', reason: 'must be an array with one URL' });
+		if (!Array.isArray(body.to) || body.to.length !== 1 || typeof body.to[0]?.type !== 'string')
+			invalid.push({ name: 'to', reason: 'must be an array with one endpoint' });
+		else if (body.to[0].type === 'phone' && !isPhone(body.to[0].number))
+			invalid.push({ name: 'to[0].number', reason: 'must be a phone number of 7 to 15 digits' });
+		if ((body.from === undefined) === (body.random_from_number !== true))
+			invalid.push({ name: 'from', reason: 'give either from or random_from_number: true' });
+		if (body.length_timer !== undefined && (body.length_timer < 1 || body.length_timer > 7200))
+			invalid.push({ name: 'length_timer', reason: 'must be between 1 and 7200' });
+		if (body.ringing_timer !== undefined && (body.ringing_timer < 1 || body.ringing_timer > 120))
+			invalid.push({ name: 'ringing_timer', reason: 'must be between 1 and 120' });
 		const amd = body.advanced_machine_detection;
 		if (amd !== undefined) {
-			if (!['continue', 'hangup'].includes(amd.behavior)) invalid.push({ name: 'advanced_machine_detection.behavior', reason: 'must be continue or hangup' });
-			if (!['default', 'detect', 'detect_beep'].includes(amd.mode)) invalid.push({ name: 'advanced_machine_detection.mode', reason: 'must be default, detect or detect_beep' });
-			if (amd.beep_timeout !== undefined && (amd.beep_timeout < 45 || amd.beep_timeout > 120)) invalid.push({ name: 'advanced_machine_detection.beep_timeout', reason: 'must be between 45 and 120' });
+			if (!['continue', 'hangup'].includes(amd.behavior))
+				invalid.push({
+					name: 'advanced_machine_detection.behavior',
+					reason: 'must be continue or hangup',
+				});
+			if (!['default', 'detect', 'detect_beep'].includes(amd.mode))
+				invalid.push({
+					name: 'advanced_machine_detection.mode',
+					reason: 'must be default, detect or detect_beep',
+				});
+			if (amd.beep_timeout !== undefined && (amd.beep_timeout < 45 || amd.beep_timeout > 120))
+				invalid.push({
+					name: 'advanced_machine_detection.beep_timeout',
+					reason: 'must be between 45 and 120',
+				});
 		}
 		return invalid;
 	}
@@ -49,13 +72,45 @@ function createVoice({ clock, state }, { findApp, signedCallbackHeader, recordNc
 	function callEvent(call, status, extra = {}) {
 		const target = eventTargetOf(call);
 		if (!target?.address) return;
-		const event = { uuid: call.uuid, conversation_uuid: call.conversation_uuid, status, direction: call.direction, from: call.from.number ?? '', to: call.to.number ?? call.to.uri ?? '', timestamp: iso(clock()), ...extra };
+		const event = {
+			uuid: call.uuid,
+			conversation_uuid: call.conversation_uuid,
+			status,
+			direction: call.direction,
+			from: call.from.number ?? '',
+			to: call.to.number ?? call.to.uri ?? '',
+			timestamp: iso(clock()),
+			...extra,
+		};
 		const voice = findApp(call.applicationId).capabilities.voice ?? {};
 		const payload = JSON.stringify(event);
-		const headers = { 'content-type': 'application/json', ...signedCallbackHeader(call.applicationId, voice, payload) };
-		const delivery = fetch(target.address, { method: 'POST', headers, body: payload, signal: AbortSignal.timeout(10_000) })
-			.then(async (response) => state.deliveries.push({ applicationId: call.applicationId, kind: 'event', status: response.status, body: await response.text(), event }))
-			.catch((error) => state.deliveries.push({ applicationId: call.applicationId, kind: 'event', error: error.message, event }));
+		const headers = {
+			'content-type': 'application/json',
+			...signedCallbackHeader(call.applicationId, voice, payload),
+		};
+		const delivery = fetch(target.address, {
+			method: 'POST',
+			headers,
+			body: payload,
+			signal: AbortSignal.timeout(10_000),
+		})
+			.then(async (response) =>
+				state.deliveries.push({
+					applicationId: call.applicationId,
+					kind: 'event',
+					status: response.status,
+					body: await response.text(),
+					event,
+				}),
+			)
+			.catch((error) =>
+				state.deliveries.push({
+					applicationId: call.applicationId,
+					kind: 'event',
+					error: error.message,
+					event,
+				}),
+			);
 		state.pendingDeliveries.push(delivery);
 	}
 
@@ -75,7 +130,11 @@ function createVoice({ clock, state }, { findApp, signedCallbackHeader, recordNc
 	}
 
 	function requireLive(call) {
-		if (['completed', 'busy', 'cancelled', 'failed', 'rejected', 'timeout', 'unanswered'].includes(call.status)) {
+		if (
+			['completed', 'busy', 'cancelled', 'failed', 'rejected', 'timeout', 'unanswered'].includes(
+				call.status,
+			)
+		) {
 			throw problem(400, 'Bad Request', `Call ${call.uuid} has ended (${call.status})`);
 		}
 	}
@@ -111,22 +170,44 @@ function createVoice({ clock, state }, { findApp, signedCallbackHeader, recordNc
 			callEvent(call, 'answered');
 			// Its NCCO runs: record actions leave a recording (and transcript) and send their events.
 			if (body.ncco) call.recordings = recordNcco?.(applicationId, body.ncco, call);
-			return [201, { uuid, status: 'started', direction: 'outbound', conversation_uuid: call.conversation_uuid }];
+			return [
+				201,
+				{
+					uuid,
+					status: 'started',
+					direction: 'outbound',
+					conversation_uuid: call.conversation_uuid,
+				},
+			];
 		}
 		if (path === '' && method === 'GET') {
 			const size = Number(query.page_size ?? 10);
 			const index = Number(query.record_index ?? 0);
-			if (!Number.isInteger(size) || size < 1 || size > 100) throw invalidParameters([{ name: 'page_size', reason: 'must be between 1 and 100' }]);
+			if (!Number.isInteger(size) || size < 1 || size > 100)
+				throw invalidParameters([{ name: 'page_size', reason: 'must be between 1 and 100' }]);
 			let calls = [...state.v1Calls.values()];
 			if (query.status) calls = calls.filter((c) => c.status === query.status);
-			if (query.conversation_uuid) calls = calls.filter((c) => c.conversation_uuid === query.conversation_uuid);
-			if (query.date_start) calls = calls.filter((c) => c.start_time >= query.date_start.replace('Z', '.000Z'));
-			if (query.date_end) calls = calls.filter((c) => c.start_time <= query.date_end.replace('Z', '.999Z'));
+			if (query.conversation_uuid)
+				calls = calls.filter((c) => c.conversation_uuid === query.conversation_uuid);
+			if (query.date_start)
+				calls = calls.filter((c) => c.start_time >= query.date_start.replace('Z', '.000Z'));
+			if (query.date_end)
+				calls = calls.filter((c) => c.start_time <= query.date_end.replace('Z', '.999Z'));
 			if (query.order === 'desc') calls.reverse();
 			const pageCalls = calls.slice(index, index + size);
 			const links = { self: { href: `/v1/calls?page_size=${size}&record_index=${index}` } };
-			if (index + size < calls.length) links.next = { href: `/v1/calls?page_size=${size}&record_index=${index + size}` };
-			return [200, { count: calls.length, page_size: size, record_index: index, _links: links, _embedded: { calls: pageCalls.map(callView) } }];
+			if (index + size < calls.length)
+				links.next = { href: `/v1/calls?page_size=${size}&record_index=${index + size}` };
+			return [
+				200,
+				{
+					count: calls.length,
+					page_size: size,
+					record_index: index,
+					_links: links,
+					_embedded: { calls: pageCalls.map(callView) },
+				},
+			];
 		}
 		const m = /^\/([^/]+)(?:\/(stream|talk|dtmf))?$/.exec(path);
 		if (!m) throw problem(404, 'Not Found', `No route ${method} /v1/calls${path}`);
@@ -136,11 +217,24 @@ function createVoice({ clock, state }, { findApp, signedCallbackHeader, recordNc
 		if (!sub && method === 'PUT') {
 			requireLive(call);
 			const actions = ['hangup', 'mute', 'unmute', 'earmuff', 'unearmuff', 'transfer'];
-			if (!actions.includes(body?.action)) throw invalidParameters([{ name: 'action', reason: `must be one of ${actions.join(', ')}` }]);
+			if (!actions.includes(body?.action))
+				throw invalidParameters([
+					{ name: 'action', reason: `must be one of ${actions.join(', ')}` },
+				]);
 			if (body.action === 'transfer') {
 				const destination = body.destination;
-				const valid = destination?.type === 'ncco' && (Array.isArray(destination.ncco) ? destination.ncco.every((a) => typeof a?.action === 'string') : Array.isArray(destination.url) && destination.url.length === 1);
-				if (!valid) throw invalidParameters([{ name: 'destination', reason: 'must be {type: "ncco", ncco: [...]} or {type: "ncco", url: [url]}' }]);
+				const valid =
+					destination?.type === 'ncco' &&
+					(Array.isArray(destination.ncco)
+						? destination.ncco.every((a) => typeof a?.action === 'string')
+						: Array.isArray(destination.url) && destination.url.length === 1);
+				if (!valid)
+					throw invalidParameters([
+						{
+							name: 'destination',
+							reason: 'must be {type: "ncco", ncco: [...]} or {type: "ncco", url: [url]}',
+						},
+					]);
 				call.transfers = [...(call.transfers ?? []), destination];
 			}
 			if (body.action === 'hangup') {
@@ -152,23 +246,30 @@ function createVoice({ clock, state }, { findApp, signedCallbackHeader, recordNc
 		}
 		requireLive(call);
 		if (sub === 'stream' && method === 'PUT') {
-			if (!Array.isArray(body?.stream_url) || body.stream_url.length !== 1) throw invalidParameters([{ name: 'stream_url', reason: 'must be an array with one URL' }]);
-			if (body.level !== undefined && (Number(body.level) < -1 || Number(body.level) > 1)) throw invalidParameters([{ name: 'level', reason: 'must be between -1 and 1' }]);
+			if (!Array.isArray(body?.stream_url) || body.stream_url.length !== 1)
+				throw invalidParameters([{ name: 'stream_url', reason: 'must be an array with one URL' }]);
+			if (body.level !== undefined && (Number(body.level) < -1 || Number(body.level) > 1))
+				throw invalidParameters([{ name: 'level', reason: 'must be between -1 and 1' }]);
 			call.streams.push(body);
 			return [200, { message: 'Stream started', uuid: call.uuid }];
 		}
 		if (sub === 'talk' && method === 'PUT') {
-			if (typeof body?.text !== 'string' || !body.text || body.text.length > 1500) throw invalidParameters([{ name: 'text', reason: 'must be 1 to 1500 characters' }]);
+			if (typeof body?.text !== 'string' || !body.text || body.text.length > 1500)
+				throw invalidParameters([{ name: 'text', reason: 'must be 1 to 1500 characters' }]);
 			call.talks.push(body);
 			return [200, { message: 'Talk started', uuid: call.uuid }];
 		}
 		if (sub === 'dtmf' && method === 'PUT') {
-			if (!/^[0-9*#p]+$/.test(String(body?.digits ?? ''))) throw invalidParameters([{ name: 'digits', reason: 'must be 0-9, *, # or p' }]);
+			if (!/^[0-9*#p]+$/.test(String(body?.digits ?? '')))
+				throw invalidParameters([{ name: 'digits', reason: 'must be 0-9, *, # or p' }]);
 			call.dtmf.push(body.digits);
 			return [200, { message: 'DTMF sent', uuid: call.uuid }];
 		}
 		if ((sub === 'stream' || sub === 'talk') && method === 'DELETE') {
-			return [200, { message: sub === 'stream' ? 'Stream stopped' : 'Talk stopped', uuid: call.uuid }];
+			return [
+				200,
+				{ message: sub === 'stream' ? 'Stream stopped' : 'Talk stopped', uuid: call.uuid },
+			];
 		}
 		throw problem(404, 'Not Found', `No route ${method} /v1/calls${path}`);
 	}

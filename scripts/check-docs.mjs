@@ -77,25 +77,37 @@ export function checkFile(file, { root = ROOT, scripts } = {}) {
 			const target = match[1];
 			if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // https:, mailto: and the like
 			const [filePart, anchor] = target.split('#');
-			const targetFile = filePart ? path.resolve(path.dirname(file), decodeURIComponent(filePart)) : file;
+			const targetFile = filePart
+				? path.resolve(path.dirname(file), decodeURIComponent(filePart))
+				: file;
 			if (!fs.existsSync(targetFile)) {
-				problems.push(`${where(index)}: link to ${target}: ${path.relative(root, targetFile)} does not exist`);
+				problems.push(
+					`${where(index)}: link to ${target}: ${path.relative(root, targetFile)} does not exist`,
+				);
 				continue;
 			}
 			if (anchor === undefined) continue;
 			if (!targetFile.endsWith('.md')) continue;
 			if (!anchorsOf(fs.readFileSync(targetFile, 'utf8')).has(decodeURIComponent(anchor))) {
-				problems.push(`${where(index)}: link to ${target}: ${path.relative(root, targetFile)} has no heading with the anchor #${anchor}`);
+				problems.push(
+					`${where(index)}: link to ${target}: ${path.relative(root, targetFile)} has no heading with the anchor #${anchor}`,
+				);
 			}
 		}
 	});
 	if (scripts) {
 		text.split('\n').forEach((line, index) => {
 			for (const match of line.matchAll(/\bnpm run(?:-script)? ([A-Za-z0-9:._-]+)/g)) {
-				if (!(match[1] in scripts)) problems.push(`${where(index)}: "npm run ${match[1]}": package.json has no script "${match[1]}"`);
+				if (!(match[1] in scripts))
+					problems.push(
+						`${where(index)}: "npm run ${match[1]}": package.json has no script "${match[1]}"`,
+					);
 			}
 			for (const match of line.matchAll(/\bnpm (start|test)\b/g)) {
-				if (!(match[1] in scripts)) problems.push(`${where(index)}: "npm ${match[1]}": package.json has no script "${match[1]}"`);
+				if (!(match[1] in scripts))
+					problems.push(
+						`${where(index)}: "npm ${match[1]}": package.json has no script "${match[1]}"`,
+					);
 			}
 		});
 	}

@@ -19,8 +19,28 @@ function referenceWebhookWorkflow(id) {
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{ id: nodeId(1), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: crypto.randomUUID(), parameters: { httpMethod: 'POST', path: 'load-reference', responseMode: 'onReceived', options: {} } },
-			{ id: nodeId(2), name: 'Handle event', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0], parameters: {} },
+			{
+				id: nodeId(1),
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: crypto.randomUUID(),
+				parameters: {
+					httpMethod: 'POST',
+					path: 'load-reference',
+					responseMode: 'onReceived',
+					options: {},
+				},
+			},
+			{
+				id: nodeId(2),
+				name: 'Handle event',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: {},
+			},
 		],
 		connections: { Webhook: { main: [[{ node: 'Handle event', type: 'main', index: 0 }]] } },
 	};

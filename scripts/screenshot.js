@@ -19,7 +19,12 @@ const { chromium } = require('playwright-core');
 const runtime = require('./n8n-runtime');
 
 const PORT = 5690;
-const OWNER = { email: 'docs@example.com', firstName: 'Docs', lastName: 'Shot', password: 'Docs-password-123' };
+const OWNER = {
+	email: 'docs@example.com',
+	firstName: 'Docs',
+	lastName: 'Shot',
+	password: 'Docs-password-123',
+};
 const JWT = { vonageJwtApi: { id: 'vonageJwtSandbox', name: 'Vonage application JWT (sandbox)' } };
 const VIS = { vonageVisPasswordApi: { id: 'vonageVisSandbox', name: 'Vonage VIS (sandbox)' } };
 
@@ -32,7 +37,15 @@ const panels = {
 	connections: {},
 	nodes: [
 		// Version 3, as the picker adds it: the NCCO is built from fields (NCCO Source: Build).
-		{ id: 'd0c5a1e2-0000-4000-8000-000000000001', name: 'Place a call', type: 'n8n-nodes-vonage.vonageVoice', typeVersion: 3, position: [0, 0], parameters: {}, credentials: JWT },
+		{
+			id: 'd0c5a1e2-0000-4000-8000-000000000001',
+			name: 'Place a call',
+			type: 'n8n-nodes-vonage.vonageVoice',
+			typeVersion: 3,
+			position: [0, 0],
+			parameters: {},
+			credentials: JWT,
+		},
 		{
 			id: 'd0c5a1e2-0000-4000-8000-000000000002',
 			name: 'Update a call',
@@ -69,37 +82,82 @@ async function main() {
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-shot-'));
 	runtime.installPackage(work);
 	const env = runtime.n8nEnv(work, PORT);
-	await runtime.importCredentials(n8nBin, env, work, runtime.sandboxCredentials('http://127.0.0.1:5680', { consumerKey: 'key', consumerSecret: 'secret', username: 'user', password: 'password', apiKey: 'key', apiSecret: 'secret', applicationId: 'app', privateKey: '' }));
-	await runtime.n8nCli(n8nBin, env, ['import:workflow', `--input=${path.join(runtime.ROOT, 'examples/vis-actions.json')}`]);
-	await runtime.n8nCli(n8nBin, env, ['import:workflow', `--input=${path.join(runtime.ROOT, 'examples/voice-recording.json')}`]);
+	await runtime.importCredentials(
+		n8nBin,
+		env,
+		work,
+		runtime.sandboxCredentials('http://127.0.0.1:5680', {
+			consumerKey: 'key',
+			consumerSecret: 'secret',
+			username: 'user',
+			password: 'password',
+			apiKey: 'key',
+			apiSecret: 'secret',
+			applicationId: 'app',
+			privateKey: '',
+		}),
+	);
+	await runtime.n8nCli(n8nBin, env, [
+		'import:workflow',
+		`--input=${path.join(runtime.ROOT, 'examples/vis-actions.json')}`,
+	]);
+	await runtime.n8nCli(n8nBin, env, [
+		'import:workflow',
+		`--input=${path.join(runtime.ROOT, 'examples/voice-recording.json')}`,
+	]);
 	const panelsFile = path.join(work, 'panels.json');
 	fs.writeFileSync(panelsFile, JSON.stringify(panels));
 	await runtime.n8nCli(n8nBin, env, ['import:workflow', `--input=${panelsFile}`]);
 	const { child, url } = await runtime.startN8n(n8nBin, env, path.join(work, 'n8n.log'));
 	let browser;
 	try {
-		for (let i = 0; i < 60 && !(await fetch(`${url}/rest/settings`).catch(() => ({}))).ok; i++) await new Promise((r) => setTimeout(r, 500));
-		const setup = await fetch(`${url}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
+		for (let i = 0; i < 60 && !(await fetch(`${url}/rest/settings`).catch(() => ({}))).ok; i++)
+			await new Promise((r) => setTimeout(r, 500));
+		const setup = await fetch(`${url}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(OWNER),
+		});
 		if (!setup.ok) throw new Error(`owner setup answered ${setup.status}`);
 
 		browser = await chromium.launch({
 			executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+			],
 		});
 		const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 		page.setDefaultTimeout(60_000);
 		// Leaving a workflow whose panel filled in defaults may ask to confirm; nothing here is kept.
 		page.on('dialog', (dialog) => dialog.accept().catch(() => undefined));
 		await page.goto(`${url}/signin`);
-		await page.locator('input[type="email"], input[name="emailOrLdapLoginId"]').first().fill(OWNER.email);
+		await page
+			.locator('input[type="email"], input[name="emailOrLdapLoginId"]')
+			.first()
+			.fill(OWNER.email);
 		await page.locator('input[type="password"]').first().fill(OWNER.password);
 		await page.keyboard.press('Enter');
 		await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 30_000 });
 
 		/** Opens a canvas node's panel, waits for a text in it, lets it settle, and saves the page. */
-		const shoot = async (workflowId, nodeName, waitForText, file, inPanel = async () => undefined) => {
+		const shoot = async (
+			workflowId,
+			nodeName,
+			waitForText,
+			file,
+			inPanel = async () => undefined,
+		) => {
 			await page.goto(`${url}/workflow/${workflowId}`);
-			const node = page.locator('[data-test-id="canvas-node"]').filter({ hasText: nodeName }).first();
+			const node = page
+				.locator('[data-test-id="canvas-node"]')
+				.filter({ hasText: nodeName })
+				.first();
 			await node.waitFor({ timeout: 30_000 });
 			await node.dblclick({ force: true });
 			await page.getByText(waitForText).first().waitFor({ timeout: 15_000 });
@@ -126,18 +184,42 @@ async function main() {
 		console.log(`saved ${path.join(runtime.ROOT, 'docs', 'voice-subtitles-canvas.png')}`);
 
 		await shoot('vonageVisActions1', 'Place call', 'Phone Number', 'vis-node-panel.png');
-		await shoot('vonageDocsPanels', 'Place a call', 'From Number', 'voice-place-call-panel.png', () => showDescription('fromNumber', /A Vonage number you rent/));
-		await shoot('vonageDocsPanels', 'Update a call', 'Action', 'voice-update-panel.png', () => showDescription('action', /none is preselected/));
-		await shoot('vonageVoiceRecording1', 'Place a recorded call', 'NCCO Source', 'voice-ncco-builder-panel.png', async () => {
-			await page.getByText('Record Options').first().scrollIntoViewIfNeeded();
-		});
-		await shoot('vonageDocsPanels', 'Vonage VIS Trigger', 'Make or take a call', 'vis-trigger-panel.png', async () => {
-			await page.getByText('When will this node trigger my flow?').first().click();
-			await page.getByText(/Once you’re happy with your workflow/).first().waitFor({ timeout: 5_000 });
-		});
+		await shoot(
+			'vonageDocsPanels',
+			'Place a call',
+			'From Number',
+			'voice-place-call-panel.png',
+			() => showDescription('fromNumber', /A Vonage number you rent/),
+		);
+		await shoot('vonageDocsPanels', 'Update a call', 'Action', 'voice-update-panel.png', () =>
+			showDescription('action', /none is preselected/),
+		);
+		await shoot(
+			'vonageVoiceRecording1',
+			'Place a recorded call',
+			'NCCO Source',
+			'voice-ncco-builder-panel.png',
+			async () => {
+				await page.getByText('Record Options').first().scrollIntoViewIfNeeded();
+			},
+		);
+		await shoot(
+			'vonageDocsPanels',
+			'Vonage VIS Trigger',
+			'Make or take a call',
+			'vis-trigger-panel.png',
+			async () => {
+				await page.getByText('When will this node trigger my flow?').first().click();
+				await page
+					.getByText(/Once you’re happy with your workflow/)
+					.first()
+					.waitFor({ timeout: 5_000 });
+			},
+		);
 	} catch (error) {
 		const pages = browser?.contexts()[0]?.pages() ?? [];
-		if (pages[0]) await pages[0].screenshot({ path: path.join(os.tmpdir(), 'n8n-vonage-shot-failure.png') });
+		if (pages[0])
+			await pages[0].screenshot({ path: path.join(os.tmpdir(), 'n8n-vonage-shot-failure.png') });
 		throw error;
 	} finally {
 		await browser?.close();

@@ -34,9 +34,25 @@ if (!underN8nsNode) {
 
 const { createStandin } = require('../sandbox/server');
 
-const userFolder = path.resolve(process.env.VONAGE_SANDBOX_FOLDER || path.join(runtime.CACHE, 'sandbox-user'));
-const EXAMPLES = ['vis-actions.json', 'vis-trigger.json', 'vis-oauth2.json', 'platform-actions.json', 'voice-answer.json', 'voice-control.json', 'voice-recording.json'];
-const ACTIVE_EXAMPLES = ['vonageVisTrigger1', 'vonageVisOAuth2Self', 'vonageVoiceAnswer1', 'vonageVoiceControl1', 'vonageVoiceRecording1'];
+const userFolder = path.resolve(
+	process.env.VONAGE_SANDBOX_FOLDER || path.join(runtime.CACHE, 'sandbox-user'),
+);
+const EXAMPLES = [
+	'vis-actions.json',
+	'vis-trigger.json',
+	'vis-oauth2.json',
+	'platform-actions.json',
+	'voice-answer.json',
+	'voice-control.json',
+	'voice-recording.json',
+];
+const ACTIVE_EXAMPLES = [
+	'vonageVisTrigger1',
+	'vonageVisOAuth2Self',
+	'vonageVoiceAnswer1',
+	'vonageVoiceControl1',
+	'vonageVoiceRecording1',
+];
 const OAUTH2_CREDENTIAL_ID = 'vonageVisOAuth2Sandbox';
 /** Written once the OAuth2 credential was found connected or connected here, so the check runs once per folder. */
 const OAUTH2_CHECKED = '.oauth2-connected-by-sandbox';
@@ -57,14 +73,19 @@ function portIsFree(port) {
 async function choosePort(variable, fallback, alsoNeeds = () => []) {
 	const explicit = process.env[variable];
 	const wanted = Number(explicit || fallback);
-	const free = async (port) => (await Promise.all([port, ...alsoNeeds(port)].map(portIsFree))).every(Boolean);
+	const free = async (port) =>
+		(await Promise.all([port, ...alsoNeeds(port)].map(portIsFree))).every(Boolean);
 	if (await free(wanted)) return wanted;
 	if (explicit) {
-		throw new Error(`${variable}=${wanted}, but port ${wanted}${alsoNeeds(wanted).length ? ` or ${alsoNeeds(wanted).join(', ')}` : ''} is in use. Stop what uses it, or choose another: ${variable}=${wanted + 10} npm start`);
+		throw new Error(
+			`${variable}=${wanted}, but port ${wanted}${alsoNeeds(wanted).length ? ` or ${alsoNeeds(wanted).join(', ')}` : ''} is in use. Stop what uses it, or choose another: ${variable}=${wanted + 10} npm start`,
+		);
 	}
 	for (let port = wanted + 1; port < wanted + 50; port++) {
 		if (await free(port)) {
-			runtime.log(`port ${wanted} is in use, so ${variable === 'N8N_PORT' ? 'n8n' : 'the sandbox'} takes ${port} (set ${variable} to choose)`);
+			runtime.log(
+				`port ${wanted} is in use, so ${variable === 'N8N_PORT' ? 'n8n' : 'the sandbox'} takes ${port} (set ${variable} to choose)`,
+			);
 			return port;
 		}
 	}
@@ -84,7 +105,9 @@ function exampleForThisInstall(file, { n8nUrl, sandboxUrl }) {
 	for (const node of workflow.nodes) {
 		if (node.webhookId) node.webhookId = crypto.randomUUID();
 		if (node.type === 'n8n-nodes-base.stickyNote') {
-			node.parameters.content = node.parameters.content.replaceAll(NOTE_SANDBOX_URL, sandboxUrl).replaceAll(NOTE_N8N_URL, n8nUrl);
+			node.parameters.content = node.parameters.content
+				.replaceAll(NOTE_SANDBOX_URL, sandboxUrl)
+				.replaceAll(NOTE_N8N_URL, n8nUrl);
 		}
 	}
 	return workflow;
@@ -93,48 +116,83 @@ function exampleForThisInstall(file, { n8nUrl, sandboxUrl }) {
 async function main() {
 	const n8nBin = process.env.VONAGE_SANDBOX_N8N_BIN || runtime.ensureN8n();
 	// N8N_PORT_DEFAULT lets the start test (test/e2e/start.e2e.js) play the default away from 5678.
-	const n8nPort = await choosePort('N8N_PORT', Number(process.env.N8N_PORT_DEFAULT || 5678), (port) => [port + 1000]);
-	const sandboxPort = await choosePort('VONAGE_STANDIN_PORT', 5680, (port) => (port === n8nPort || port === n8nPort + 1000 ? [port] : []));
+	const n8nPort = await choosePort(
+		'N8N_PORT',
+		Number(process.env.N8N_PORT_DEFAULT || 5678),
+		(port) => [port + 1000],
+	);
+	const sandboxPort = await choosePort('VONAGE_STANDIN_PORT', 5680, (port) =>
+		port === n8nPort || port === n8nPort + 1000 ? [port] : [],
+	);
 	fs.mkdirSync(userFolder, { recursive: true });
 	runtime.log('building and installing n8n-nodes-vonage into the sandbox n8n…');
 	runtime.installPackage(userFolder);
 
 	// Call events are delivered to the registered triggers as VIS delivers them, failures included.
-	const standin = createStandin({ stateFile: path.join(userFolder, 'sandbox-state.json'), deliverCallEvents: true });
+	const standin = createStandin({
+		stateFile: path.join(userFolder, 'sandbox-state.json'),
+		deliverCallEvents: true,
+	});
 	// Once per sandbox folder: the state file keeps the events of earlier runs.
 	if (!standin.state.events.length) standin.seedEvents(50);
 	const sandboxUrl = await standin.listen(sandboxPort);
 	const env = runtime.n8nEnv(userFolder, n8nPort);
 	// As a careful account would have it: the sandbox application signs its Voice callbacks.
-	standin.state.applications.get(standin.sandbox.applicationId).capabilities.voice.signed_callbacks = true;
+	standin.state.applications.get(
+		standin.sandbox.applicationId,
+	).capabilities.voice.signed_callbacks = true;
 
 	// Only what n8n does not have yet: importing again would reset a connected OAuth2 credential,
 	// and n8n refuses to import over a published workflow.
-	const credentialIds = new Set((await runtime.queryN8nDb(n8nBin, userFolder, 'SELECT id FROM credentials_entity')).map((row) => row.id));
+	const credentialIds = new Set(
+		(await runtime.queryN8nDb(n8nBin, userFolder, 'SELECT id FROM credentials_entity')).map(
+			(row) => row.id,
+		),
+	);
 	// The OAuth2 credential comes connected, as its Connect button would leave it: n8n may preselect it
 	// for a new VIS node or trigger, which must then work on its first test.
 	const oauth2Callback = `http://127.0.0.1:${n8nPort}/rest/oauth2-credential/callback`;
-	const connected = async () => ({ oauthTokenData: await runtime.sandboxOAuth2TokenData(sandboxUrl, standin.sandbox, oauth2Callback) });
+	const connected = async () => ({
+		oauthTokenData: await runtime.sandboxOAuth2TokenData(
+			sandboxUrl,
+			standin.sandbox,
+			oauth2Callback,
+		),
+	});
 	const missingCredentials = runtime
-		.sandboxCredentials(sandboxUrl, standin.sandbox, credentialIds.has(OAUTH2_CREDENTIAL_ID) ? {} : await connected())
+		.sandboxCredentials(
+			sandboxUrl,
+			standin.sandbox,
+			credentialIds.has(OAUTH2_CREDENTIAL_ID) ? {} : await connected(),
+		)
 		.filter((credential) => !credentialIds.has(credential.id));
-	if (missingCredentials.length) await runtime.importCredentials(n8nBin, env, userFolder, missingCredentials);
+	if (missingCredentials.length)
+		await runtime.importCredentials(n8nBin, env, userFolder, missingCredentials);
 	const oauth2Checked = path.join(userFolder, OAUTH2_CHECKED);
-	if (credentialIds.has(OAUTH2_CREDENTIAL_ID) && !fs.existsSync(oauth2Checked)) await connectOAuth2MadeEarlier(n8nBin, env, sandboxUrl, connected);
+	if (credentialIds.has(OAUTH2_CREDENTIAL_ID) && !fs.existsSync(oauth2Checked))
+		await connectOAuth2MadeEarlier(n8nBin, env, sandboxUrl, connected);
 	fs.writeFileSync(oauth2Checked, new Date().toISOString());
-	const workflowIds = new Set((await runtime.queryN8nDb(n8nBin, userFolder, 'SELECT id FROM workflow_entity')).map((row) => row.id));
+	const workflowIds = new Set(
+		(await runtime.queryN8nDb(n8nBin, userFolder, 'SELECT id FROM workflow_entity')).map(
+			(row) => row.id,
+		),
+	);
 	const addresses = { n8nUrl: `http://127.0.0.1:${n8nPort}`, sandboxUrl };
-	const missing = EXAMPLES.map((file) => exampleForThisInstall(file, addresses)).filter((workflow) => !workflowIds.has(workflow.id));
+	const missing = EXAMPLES.map((file) => exampleForThisInstall(file, addresses)).filter(
+		(workflow) => !workflowIds.has(workflow.id),
+	);
 	if (missing.length) {
 		const folder = fs.mkdtempSync(path.join(userFolder, 'import-'));
 		try {
-			for (const workflow of missing) fs.writeFileSync(path.join(folder, `${workflow.id}.json`), JSON.stringify(workflow));
+			for (const workflow of missing)
+				fs.writeFileSync(path.join(folder, `${workflow.id}.json`), JSON.stringify(workflow));
 			await runtime.n8nCli(n8nBin, env, ['import:workflow', '--separate', `--input=${folder}`]);
 		} finally {
 			fs.rmSync(folder, { recursive: true, force: true });
 		}
 		for (const workflow of missing) {
-			if (ACTIVE_EXAMPLES.includes(workflow.id)) await runtime.n8nCli(n8nBin, env, ['publish:workflow', `--id=${workflow.id}`]);
+			if (ACTIVE_EXAMPLES.includes(workflow.id))
+				await runtime.n8nCli(n8nBin, env, ['publish:workflow', `--id=${workflow.id}`]);
 		}
 	}
 
@@ -142,12 +200,23 @@ async function main() {
 	runtime.log(`starting n8n (log: ${logFile})…`);
 	const { child, url } = await runtime.startN8n(n8nBin, env, logFile);
 	// The trigger's webhook id as this install generated it; its VIS registration names that URL.
-	const visTriggerNode = await workflowNode(n8nBin, 'vonageVisTrigger1', 'n8n-nodes-vonage.vonageVisTrigger');
+	const visTriggerNode = await workflowNode(
+		n8nBin,
+		'vonageVisTrigger1',
+		'n8n-nodes-vonage.vonageVisTrigger',
+	);
 	const visRegistration = await waitForRegistration(standin, `/${visTriggerNode?.webhookId}/`);
-	const oauth2Path = (await workflowNode(n8nBin, 'vonageVisOAuth2Self', 'n8n-nodes-base.webhook'))?.parameters?.path ?? 'vis-oauth2-self';
+	const oauth2Path =
+		(await workflowNode(n8nBin, 'vonageVisOAuth2Self', 'n8n-nodes-base.webhook'))?.parameters
+			?.path ?? 'vis-oauth2-self';
 	const json = (value) => `'${JSON.stringify(value)}'`;
 	// The names in full, as the Workflows list shows them.
-	const names = Object.fromEntries(EXAMPLES.map((file) => exampleForThisInstall(file, addresses)).map((workflow) => [workflow.id, workflow.name]));
+	const names = Object.fromEntries(
+		EXAMPLES.map((file) => exampleForThisInstall(file, addresses)).map((workflow) => [
+			workflow.id,
+			workflow.name,
+		]),
+	);
 
 	console.log(`
 n8n with n8n-nodes-vonage is running: ${url}
@@ -223,11 +292,21 @@ async function connectOAuth2MadeEarlier(n8nBin, env, sandboxUrl, connected) {
 	const folder = fs.mkdtempSync(path.join(userFolder, 'export-'));
 	try {
 		const file = path.join(folder, 'oauth2.json');
-		await runtime.n8nCli(n8nBin, env, ['export:credentials', `--id=${OAUTH2_CREDENTIAL_ID}`, '--decrypted', `--output=${file}`]);
+		await runtime.n8nCli(n8nBin, env, [
+			'export:credentials',
+			`--id=${OAUTH2_CREDENTIAL_ID}`,
+			'--decrypted',
+			`--output=${file}`,
+		]);
 		const [credential] = JSON.parse(fs.readFileSync(file, 'utf8'));
-		if (!credential || credential.data?.oauthTokenData || credential.data?.baseUrl !== sandboxUrl) return;
-		await runtime.importCredentials(n8nBin, env, userFolder, [{ ...credential, data: { ...credential.data, ...(await connected()) } }]);
-		runtime.log('connected the credential "Vonage VIS OAuth2 (sandbox)" that an earlier run left unconnected');
+		if (!credential || credential.data?.oauthTokenData || credential.data?.baseUrl !== sandboxUrl)
+			return;
+		await runtime.importCredentials(n8nBin, env, userFolder, [
+			{ ...credential, data: { ...credential.data, ...(await connected()) } },
+		]);
+		runtime.log(
+			'connected the credential "Vonage VIS OAuth2 (sandbox)" that an earlier run left unconnected',
+		);
 	} finally {
 		fs.rmSync(folder, { recursive: true, force: true });
 	}
@@ -235,23 +314,33 @@ async function connectOAuth2MadeEarlier(n8nBin, env, sandboxUrl, connected) {
 
 /** A node of a workflow as n8n stores it. */
 async function workflowNode(n8nBin, workflowId, type) {
-	const [row] = await runtime.queryN8nDb(n8nBin, userFolder, 'SELECT nodes FROM workflow_entity WHERE id = ?', [workflowId]);
+	const [row] = await runtime.queryN8nDb(
+		n8nBin,
+		userFolder,
+		'SELECT nodes FROM workflow_entity WHERE id = ?',
+		[workflowId],
+	);
 	return row ? JSON.parse(row.nodes).find((node) => node.type === type) : undefined;
 }
 
 /** The VIS registration the active trigger made for its URL, once n8n has activated it. */
 async function waitForRegistration(standin, urlPart, timeoutMs = 30_000) {
-	for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
-		const hook = [...standin.state.webhooks.values()].find((candidate) => String(candidate.url).includes(urlPart));
+	for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+		const hook = [...standin.state.webhooks.values()].find((candidate) =>
+			String(candidate.url).includes(urlPart),
+		);
 		if (hook) return hook.id;
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 	return undefined;
 }
 
-if (underN8nsNode) main().catch((error) => {
-	// fetch() says only "fetch failed"; its cause names the socket error and the address.
-	const cause = error.cause ? ` (${error.cause.code ?? ''} ${error.cause.message ?? error.cause})` : '';
-	console.error(`npm start failed: ${error.message ?? error}${cause}`);
-	process.exit(1);
-});
+if (underN8nsNode)
+	main().catch((error) => {
+		// fetch() says only "fetch failed"; its cause names the socket error and the address.
+		const cause = error.cause
+			? ` (${error.cause.code ?? ''} ${error.cause.message ?? error.cause})`
+			: '';
+		console.error(`npm start failed: ${error.message ?? error}${cause}`);
+		process.exit(1);
+	});

@@ -25,7 +25,12 @@ function decode(token: string) {
 	return {
 		header: JSON.parse(Buffer.from(header, 'base64url').toString()),
 		claims: JSON.parse(Buffer.from(payload, 'base64url').toString()),
-		valid: verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url')),
+		valid: verify(
+			'RSA-SHA256',
+			Buffer.from(`${header}.${payload}`),
+			publicKey,
+			Buffer.from(signature, 'base64url'),
+		),
 	};
 }
 
@@ -40,19 +45,37 @@ describe('application JWT', () => {
 		['line breaks lost (none at all)', pkcs1.replace(/\n/g, '')],
 		['Windows line endings', pkcs8.replace(/\n/g, '\r\n')],
 	])('signs a valid RS256 token from a %s key', async (_shape, key) => {
-		const token = await applicationJwt({ applicationId: 'app-1', privateKey: key }, 1_700_000_000_000);
+		const token = await applicationJwt(
+			{ applicationId: 'app-1', privateKey: key },
+			1_700_000_000_000,
+		);
 		const { header, claims, valid } = decode(token);
 		expect(valid).toBe(true);
 		expect(header).toEqual({ alg: 'RS256', typ: 'JWT' });
-		expect(claims).toEqual({ application_id: 'app-1', iat: 1_700_000_000, exp: 1_700_000_900, jti: expect.any(String) });
+		expect(claims).toEqual({
+			application_id: 'app-1',
+			iat: 1_700_000_000,
+			exp: 1_700_000_900,
+			jti: expect.any(String),
+		});
 	});
 
 	test('sub and acl are included when set, and lifetime is configurable', async () => {
 		const token = await applicationJwt(
-			{ applicationId: 'app-1', privateKey: pkcs8, subject: 'alice', acl: '{"paths":{"/*/users/**":{}}}', jwtLifetimeSeconds: 60 },
+			{
+				applicationId: 'app-1',
+				privateKey: pkcs8,
+				subject: 'alice',
+				acl: '{"paths":{"/*/users/**":{}}}',
+				jwtLifetimeSeconds: 60,
+			},
 			1_700_000_000_000,
 		);
-		expect(decode(token).claims).toMatchObject({ sub: 'alice', acl: { paths: { '/*/users/**': {} } }, exp: 1_700_000_060 });
+		expect(decode(token).claims).toMatchObject({
+			sub: 'alice',
+			acl: { paths: { '/*/users/**': {} } },
+			exp: 1_700_000_060,
+		});
 	});
 
 	test.each([
@@ -61,17 +84,26 @@ describe('application JWT', () => {
 		['-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----', /not base64/],
 		['-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----', /could not be parsed/],
 	])('rejects %p with a clear message', async (key, message) => {
-		await expect(applicationJwt({ applicationId: 'app', privateKey: key })).rejects.toThrow(message);
+		await expect(applicationJwt({ applicationId: 'app', privateKey: key })).rejects.toThrow(
+			message,
+		);
 	});
 
 	test('an EC key is refused: Vonage signs with RS256', async () => {
-		const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
-		await expect(applicationJwt({ applicationId: 'app', privateKey: ec })).rejects.toThrow(/expected an RSA key/);
+		const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+			type: 'pkcs8',
+			format: 'pem',
+		}) as string;
+		await expect(applicationJwt({ applicationId: 'app', privateKey: ec })).rejects.toThrow(
+			/expected an RSA key/,
+		);
 	});
 
 	test('error messages never quote key material', async () => {
 		const broken = pkcs8.replace('MII', 'XXX');
-		const error = await applicationJwt({ applicationId: 'app', privateKey: broken }).catch((e) => e);
+		const error = await applicationJwt({ applicationId: 'app', privateKey: broken }).catch(
+			(e) => e,
+		);
 		expect(error.message).not.toContain(broken.split('\n')[1].slice(0, 20));
 	});
 
@@ -83,7 +115,9 @@ describe('application JWT', () => {
 		expect(await applicationJwt(fields, t0 + 839_000)).toBe(first);
 		const second = await applicationJwt(fields, t0 + 841_000);
 		expect(second).not.toBe(first);
-		expect(JSON.parse(Buffer.from(second.split('.')[1], 'base64url').toString()).jti).not.toBe(JSON.parse(Buffer.from(first.split('.')[1], 'base64url').toString()).jti);
+		expect(JSON.parse(Buffer.from(second.split('.')[1], 'base64url').toString()).jti).not.toBe(
+			JSON.parse(Buffer.from(first.split('.')[1], 'base64url').toString()).jti,
+		);
 	});
 
 	test('normalizePrivateKeyPem rebuilds 64-column lines', () => {
@@ -94,7 +128,9 @@ describe('application JWT', () => {
 	test('jose loads through plain require() from the built package (what n8n does)', () => {
 		const built = path.join(ROOT, 'dist/nodes/shared/auth/applicationJwt.js');
 		const script = `require(${JSON.stringify(built)}).applicationJwt({applicationId:'a',privateKey:process.env.KEY}).then(t=>process.stdout.write(t.split('.').length+''))`;
-		const out = execFileSync(process.execPath, ['-e', script], { env: { ...process.env, KEY: pkcs8 } }).toString();
+		const out = execFileSync(process.execPath, ['-e', script], {
+			env: { ...process.env, KEY: pkcs8 },
+		}).toString();
 		expect(out).toBe('3');
 	});
 });
@@ -117,8 +153,14 @@ describe('VIS access token', () => {
 		const t0 = Date.now();
 		const first = await visAccessToken(http, fields, { now: t0 });
 		const lifetime = 86_400_000;
-		expect(await visAccessToken(http, fields, { now: t0 + lifetime - VIS_TOKEN_REFRESH_MARGIN_MS - 1000 })).toBe(first);
-		const second = await visAccessToken(http, fields, { now: t0 + lifetime - VIS_TOKEN_REFRESH_MARGIN_MS + 1000 });
+		expect(
+			await visAccessToken(http, fields, {
+				now: t0 + lifetime - VIS_TOKEN_REFRESH_MARGIN_MS - 1000,
+			}),
+		).toBe(first);
+		const second = await visAccessToken(http, fields, {
+			now: t0 + lifetime - VIS_TOKEN_REFRESH_MARGIN_MS + 1000,
+		});
 		expect(second).not.toBe(first);
 		expect(standin.state.counters).toMatchObject({ passwordGrants: 1, refreshGrants: 1 });
 	});
@@ -135,7 +177,9 @@ describe('VIS access token', () => {
 	test('concurrent callers share one token request', async () => {
 		// This stand-in's consumer key is its own: no token is cached for it yet.
 		const fields = credentialsFor(standin).vonageVisPasswordApi as unknown as VisCredentialFields;
-		const tokens = await Promise.all(Array.from({ length: 10 }, () => visAccessToken(http, fields)));
+		const tokens = await Promise.all(
+			Array.from({ length: 10 }, () => visAccessToken(http, fields)),
+		);
 		expect(new Set(tokens).size).toBe(1);
 		expect(standin.requests({ path: '/token' })).toHaveLength(1);
 	});
@@ -181,12 +225,30 @@ describe('transport pieces', () => {
 
 describe('private keys that cannot sign RS256 are named as such', () => {
 	test('a 1024-bit RSA key and an encrypted PEM', () => {
-		const short = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
-		expect(() => loadRsaPrivateKey(short)).toThrow('Private Key: the RSA key has 1024 bits; RS256 signing needs at least 2048');
-		const encrypted = privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }) as string;
-		expect(() => loadRsaPrivateKey(encrypted)).toThrow(/^Private Key: the key is encrypted with a passphrase/);
-		const encryptedPkcs1 = privateKey.export({ type: 'pkcs1', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }) as string;
-		expect(() => loadRsaPrivateKey(encryptedPkcs1)).toThrow(/^Private Key: the key is encrypted with a passphrase/);
+		const short = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({
+			type: 'pkcs8',
+			format: 'pem',
+		}) as string;
+		expect(() => loadRsaPrivateKey(short)).toThrow(
+			'Private Key: the RSA key has 1024 bits; RS256 signing needs at least 2048',
+		);
+		const encrypted = privateKey.export({
+			type: 'pkcs8',
+			format: 'pem',
+			cipher: 'aes-256-cbc',
+			passphrase: 'pw',
+		}) as string;
+		expect(() => loadRsaPrivateKey(encrypted)).toThrow(
+			/^Private Key: the key is encrypted with a passphrase/,
+		);
+		const encryptedPkcs1 = privateKey.export({
+			type: 'pkcs1',
+			format: 'pem',
+			cipher: 'aes-256-cbc',
+			passphrase: 'pw',
+		}) as string;
+		expect(() => loadRsaPrivateKey(encryptedPkcs1)).toThrow(
+			/^Private Key: the key is encrypted with a passphrase/,
+		);
 	});
 });
-

@@ -36,12 +36,19 @@ beforeEach(async () => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk) => chunks.push(chunk));
 		req.on('end', async () => {
-			const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => name !== 'host' && name !== 'content-length')) as Record<string, string>;
+			const headers = Object.fromEntries(
+				Object.entries(req.headers).filter(
+					([name]) => name !== 'host' && name !== 'content-length',
+				),
+			) as Record<string, string>;
 			const body = chunks.length ? Buffer.concat(chunks) : undefined;
 			const answer = await fetch(`${standin.url}${req.url}`, { method: req.method, headers, body });
 			const path = new URL(req.url ?? '/', 'http://x').pathname;
-			if (path !== '/token') seen.push({ path, authorization: req.headers.authorization, status: answer.status });
-			res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+			if (path !== '/token')
+				seen.push({ path, authorization: req.headers.authorization, status: answer.status });
+			res.writeHead(answer.status, {
+				'content-type': answer.headers.get('content-type') ?? 'application/json',
+			});
 			res.end(Buffer.from(await answer.arrayBuffer()));
 		});
 	});
@@ -65,15 +72,33 @@ function credentialsThroughProxy(): Record<string, ICredentialDataDecryptedObjec
  * has one, then its `authenticate` (a function, or generic properties whose expressions n8n resolves
  * with $credentials), sent as n8n sends it.
  */
-async function credentialTest(type: ICredentialType, data: ICredentialDataDecryptedObject): Promise<void> {
+async function credentialTest(
+	type: ICredentialType,
+	data: ICredentialDataDecryptedObject,
+): Promise<void> {
 	const { workflow, node } = workflowWith(new VonageVis(), {}, []);
 	const resolve = (value: unknown, credentials: ICredentialDataDecryptedObject) =>
 		typeof value === 'string' && value.startsWith('=')
-			? String(workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '') ?? '')
+			? String(
+					workflow.expression.getSimpleParameterValue(
+						node,
+						value,
+						'internal',
+						{ $credentials: credentials },
+						undefined,
+						'',
+					) ?? '',
+				)
 			: value;
 	const credentials = { ...data };
 	if (typeof type.preAuthentication === 'function') {
-		Object.assign(credentials, await type.preAuthentication.call({ helpers: { httpRequest: fetchAsHttpRequest } } as IHttpRequestHelper, credentials));
+		Object.assign(
+			credentials,
+			await type.preAuthentication.call(
+				{ helpers: { httpRequest: fetchAsHttpRequest } } as IHttpRequestHelper,
+				credentials,
+			),
+		);
 	}
 	const request = type.test!.request;
 	let options: IHttpRequestOptions = {
@@ -87,14 +112,18 @@ async function credentialTest(type: ICredentialType, data: ICredentialDataDecryp
 	} else if (type.authenticate?.type === 'generic') {
 		for (const [outer, properties] of Object.entries(type.authenticate.properties)) {
 			const target = ((options as unknown as Record<string, IDataObject>)[outer] ??= {});
-			for (const [key, value] of Object.entries(properties as IDataObject)) target[String(resolve(key, credentials))] = resolve(value, credentials) as string;
+			for (const [key, value] of Object.entries(properties as IDataObject))
+				target[String(resolve(key, credentials))] = resolve(value, credentials) as string;
 		}
 	}
 	const auth = options.auth as { username: string; password: string } | undefined;
 	const headers = { ...(options.headers as Record<string, string>) };
 	// What axios does with `auth` (n8n's request helper passes it on).
-	if (auth) headers.Authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
-	const query = new URLSearchParams(Object.entries(options.qs ?? {}).map(([k, v]) => [k, String(v)]));
+	if (auth)
+		headers.Authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+	const query = new URLSearchParams(
+		Object.entries(options.qs ?? {}).map(([k, v]) => [k, String(v)]),
+	);
 	await fetch(`${options.url}${query.size ? `?${query}` : ''}`, { headers });
 }
 
@@ -102,8 +131,14 @@ describe('the credential test and the nodes send the same Authorization header',
 	test('Key and Secret: the same Basic header', async () => {
 		const credentials = credentialsThroughProxy();
 		await credentialTest(new VonageKeySecretApi(), credentials.vonageKeySecretApi);
-		await runNode(new VonagePlatform(), { parameters: { resource: 'application', operation: 'list', returnAll: false, limit: 1 }, credentials: { vonageKeySecretApi: credentials.vonageKeySecretApi } });
-		expect(seen.map((r) => [r.path, r.status])).toEqual([['/v2/applications', 200], ['/v2/applications', 200]]);
+		await runNode(new VonagePlatform(), {
+			parameters: { resource: 'application', operation: 'list', returnAll: false, limit: 1 },
+			credentials: { vonageKeySecretApi: credentials.vonageKeySecretApi },
+		});
+		expect(seen.map((r) => [r.path, r.status])).toEqual([
+			['/v2/applications', 200],
+			['/v2/applications', 200],
+		]);
 		expect(seen[0].authorization).toMatch(/^Basic /);
 		expect(seen[1].authorization).toBe(seen[0].authorization);
 	});
@@ -111,8 +146,14 @@ describe('the credential test and the nodes send the same Authorization header',
 	test('Application JWT: the same Bearer JWT', async () => {
 		const credentials = credentialsThroughProxy();
 		await credentialTest(new VonageJwtApi(), credentials.vonageJwtApi);
-		await runNode(new VonagePlatform(), { parameters: { resource: 'user', operation: 'list', returnAll: false, limit: 1 }, credentials: { vonageJwtApi: credentials.vonageJwtApi } });
-		expect(seen.map((r) => [r.path, r.status])).toEqual([['/v1/users', 200], ['/v1/users', 200]]);
+		await runNode(new VonagePlatform(), {
+			parameters: { resource: 'user', operation: 'list', returnAll: false, limit: 1 },
+			credentials: { vonageJwtApi: credentials.vonageJwtApi },
+		});
+		expect(seen.map((r) => [r.path, r.status])).toEqual([
+			['/v1/users', 200],
+			['/v1/users', 200],
+		]);
 		expect(seen[0].authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
 		expect(seen[1].authorization).toBe(seen[0].authorization);
 	});
@@ -120,9 +161,15 @@ describe('the credential test and the nodes send the same Authorization header',
 	test('VIS password grant: "Bearer " and an access token of this credential, each from its own sign-in', async () => {
 		const credentials = credentialsThroughProxy();
 		await credentialTest(new VonageVisPasswordApi(), credentials.vonageVisPasswordApi);
-		await runNode(new VonageVis(), { parameters: { resource: 'user', operation: 'get' }, credentials: { vonageVisPasswordApi: credentials.vonageVisPasswordApi } });
+		await runNode(new VonageVis(), {
+			parameters: { resource: 'user', operation: 'get' },
+			credentials: { vonageVisPasswordApi: credentials.vonageVisPasswordApi },
+		});
 		const self = '/t/vbc.prod/vis/v1/self';
-		expect(seen.map((r) => [r.path, r.status])).toEqual([[self, 200], [self, 200]]);
+		expect(seen.map((r) => [r.path, r.status])).toEqual([
+			[self, 200],
+			[self, 200],
+		]);
 		// The credential test signs in afresh (n8n's preAuthentication); the nodes use their cached token.
 		const issued = [...standin.state.accessTokens.keys()].map((token) => `Bearer ${token}`);
 		expect(issued).toContain(seen[0].authorization);

@@ -34,7 +34,9 @@ function operationsOf(node: INodeType): string[] {
 		.filter((property) => property.name === 'operation')
 		.flatMap((property) =>
 			((property.displayOptions?.show?.resource as string[]) ?? []).flatMap((resource) =>
-				(property.options as Array<{ value: string }>).map((option) => `${resource}:${option.value}`),
+				(property.options as Array<{ value: string }>).map(
+					(option) => `${resource}:${option.value}`,
+				),
 			),
 		);
 }
@@ -101,12 +103,22 @@ async function identifiers(): Promise<IDataObject> {
 	const all = credentialsFor(standin);
 	standin.seedEvents(3);
 	const [voiceCall] = await runNode(new VonageVoice(), {
-		parameters: { resource: 'call', operation: 'create', toNumber: '14155550100', fromNumber: '14155550111' },
+		parameters: {
+			resource: 'call',
+			operation: 'create',
+			toNumber: '14155550100',
+			fromNumber: '14155550111',
+		},
 		credentials: { vonageJwtApi: all.vonageJwtApi },
 		typeVersion: 2,
 	});
 	const [webhook] = await runNode(new VonageVis(), {
-		parameters: { resource: 'webhook', operation: 'create', url: 'https://example.com/vis', signingKey: 'k'.repeat(32) },
+		parameters: {
+			resource: 'webhook',
+			operation: 'create',
+			url: 'https://example.com/vis',
+			signingKey: 'k'.repeat(32),
+		},
 		credentials: { vonageVisPasswordApi: all.vonageVisPasswordApi },
 	});
 	const [user] = await runNode(new VonagePlatform(), {
@@ -135,7 +147,10 @@ function writesSince(count: number, ids: IDataObject): string[] {
 		.requests()
 		.slice(count)
 		.filter((request) => request.method !== 'GET' && request.path !== '/token')
-		.map((request) => `${request.method} ${request.path.replace('/t/vbc.prod/vis/v1', '').replace(idPattern, ':id')}`);
+		.map(
+			(request) =>
+				`${request.method} ${request.path.replace('/t/vbc.prod/vis/v1', '').replace(idPattern, ':id')}`,
+		);
 }
 
 describe('an operation run with only its identifiers filled in does what its name says, and nothing a default chose', () => {
@@ -149,16 +164,25 @@ describe('an operation run with only its identifiers filled in does what its nam
 		const sent: Record<string, string[]> = {};
 		// Deletes last, so that the others still find what they act on; the application (whose key signs
 		// the Users API's tokens) last of all.
-		const rank = (pair: string) => (pair === 'application:delete' ? 2 : pair.endsWith(':delete') ? 1 : 0);
+		const rank = (pair: string) =>
+			pair === 'application:delete' ? 2 : pair.endsWith(':delete') ? 1 : 0;
 		const pairs = operationsOf(node).sort((a, b) => rank(a) - rank(b));
 		for (const pair of pairs) {
 			const [resource, operation] = pair.split(':');
 			const before = standin.requests().length;
-			const applicationBefore = JSON.stringify(standin.state.applications.get(standin.sandbox.applicationId)?.capabilities);
-			await runNode(node, { parameters: { resource, operation, ...ids }, credentials: credentialsFor(standin), typeVersion: newest(node) }).catch(() => undefined);
+			const applicationBefore = JSON.stringify(
+				standin.state.applications.get(standin.sandbox.applicationId)?.capabilities,
+			);
+			await runNode(node, {
+				parameters: { resource, operation, ...ids },
+				credentials: credentialsFor(standin),
+				typeVersion: newest(node),
+			}).catch(() => undefined);
 			sent[pair] = writesSince(before, ids).map((write) =>
 				write.startsWith('PUT /v2/applications/') &&
-				JSON.stringify(standin.state.applications.get(standin.sandbox.applicationId)?.capabilities) === applicationBefore
+				JSON.stringify(
+					standin.state.applications.get(standin.sandbox.applicationId)?.capabilities,
+				) === applicationBefore
 					? `${write} (unchanged)`
 					: write,
 			);
@@ -170,14 +194,42 @@ describe('an operation run with only its identifiers filled in does what its nam
 describe('Vonage Voice → Update a call', () => {
 	const parametersOf = (typeVersion: number, stored: IDataObject) => {
 		const voice = new VonageVoice();
-		const node: INode = { id: 'n', name: 'Update', type: 'n8n-nodes-vonage.vonageVoice', typeVersion, position: [0, 0], parameters: stored as INode['parameters'] };
-		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: nodeTypesOf(voice) });
+		const node: INode = {
+			id: 'n',
+			name: 'Update',
+			type: 'n8n-nodes-vonage.vonageVoice',
+			typeVersion,
+			position: [0, 0],
+			parameters: stored as INode['parameters'],
+		};
+		const workflow = new Workflow({
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes: nodeTypesOf(voice),
+		});
 		const withDefaults = workflow.getNode('Update')!;
 		return {
 			parameters: withDefaults.parameters,
-			issues: NodeHelpers.getNodeParametersIssues(voice.description.properties, withDefaults, voice.description),
-			saved: NodeHelpers.getNodeParameters(voice.description.properties, withDefaults.parameters, false, false, withDefaults, voice.description),
-			subtitle: workflow.expression.getSimpleParameterValue(withDefaults, voice.description.subtitle, 'internal', {}),
+			issues: NodeHelpers.getNodeParametersIssues(
+				voice.description.properties,
+				withDefaults,
+				voice.description,
+			),
+			saved: NodeHelpers.getNodeParameters(
+				voice.description.properties,
+				withDefaults.parameters,
+				false,
+				false,
+				withDefaults,
+				voice.description,
+			),
+			subtitle: workflow.expression.getSimpleParameterValue(
+				withDefaults,
+				voice.description.subtitle,
+				'internal',
+				{},
+			),
 		};
 	};
 
@@ -191,25 +243,44 @@ describe('Vonage Voice → Update a call', () => {
 
 	test('a version-1 node saved without an action still hangs up, as it did when it was saved', () => {
 		// n8n saved Hang Up by leaving it out, since it equalled the default.
-		expect(parametersOf(1, { resource: 'call', operation: 'update', action: 'hangup' }).saved).not.toHaveProperty('action');
-		const old = parametersOf(1, { resource: 'call', operation: 'update', callUuid: '63f61863-4a51-4f6b-86e1-46edebcf9356' });
+		expect(
+			parametersOf(1, { resource: 'call', operation: 'update', action: 'hangup' }).saved,
+		).not.toHaveProperty('action');
+		const old = parametersOf(1, {
+			resource: 'call',
+			operation: 'update',
+			callUuid: '63f61863-4a51-4f6b-86e1-46edebcf9356',
+		});
 		expect(old.parameters.action).toBe('hangup');
 		expect(old.issues).toBeNull();
 		expect(old.subtitle).toBe('Hang up a call');
 	});
 
-	test.each(Object.entries(UPDATE_ACTION_SUBTITLES))('the subtitle of an Update set to %s reads "%s"', (action, text) => {
-		expect(parametersOf(2, { resource: 'call', operation: 'update', action }).subtitle).toBe(text);
-		// A chosen action is stored in a version-2 workflow, as it differs from the empty default.
-		expect(parametersOf(2, { resource: 'call', operation: 'update', action }).saved).toHaveProperty('action', action);
-	});
+	test.each(Object.entries(UPDATE_ACTION_SUBTITLES))(
+		'the subtitle of an Update set to %s reads "%s"',
+		(action, text) => {
+			expect(parametersOf(2, { resource: 'call', operation: 'update', action }).subtitle).toBe(
+				text,
+			);
+			// A chosen action is stored in a version-2 workflow, as it differs from the empty default.
+			expect(
+				parametersOf(2, { resource: 'call', operation: 'update', action }).saved,
+			).toHaveProperty('action', action);
+		},
+	);
 
 	test('run with no action chosen, it says so and sends nothing to the call', async () => {
 		const ids = await identifiers();
 		const before = standin.requests().length;
 		await expect(
-			runNode(new VonageVoice(), { parameters: { resource: 'call', operation: 'update', callUuid: ids.callUuid }, credentials: credentialsFor(standin), typeVersion: 2 }),
-		).rejects.toThrow(/^Action: choose what to do to the call \(earmuff, hangup, mute, transfer, unearmuff, unmute\); none is preselected$/);
+			runNode(new VonageVoice(), {
+				parameters: { resource: 'call', operation: 'update', callUuid: ids.callUuid },
+				credentials: credentialsFor(standin),
+				typeVersion: 2,
+			}),
+		).rejects.toThrow(
+			/^Action: choose what to do to the call \(earmuff, hangup, mute, transfer, unearmuff, unmute\); none is preselected$/,
+		);
 		expect(writesSince(before, ids)).toEqual([]);
 		expect(standin.state.v1Calls.get(ids.callUuid).status).not.toBe('completed');
 	});

@@ -30,24 +30,35 @@ interface Example {
 const folder = join(ROOT, 'examples');
 const examples = readdirSync(folder)
 	.filter((file) => file.endsWith('.json'))
-	.map((file) => ({ file, workflow: JSON.parse(readFileSync(join(folder, file), 'utf8')) as Example }));
+	.map((file) => ({
+		file,
+		workflow: JSON.parse(readFileSync(join(folder, file), 'utf8')) as Example,
+	}));
 
 const startSandbox = readFileSync(join(ROOT, 'scripts', 'start-sandbox.js'), 'utf8');
 /** The examples `npm start` imports, read from its EXAMPLES as test/e2e/start.e2e.js reads them. */
-const importedByStart = [.../const EXAMPLES = \[([^\]]*)\]/.exec(startSandbox)![1].matchAll(/'([^']+)'/g)].map((m) => m[1]);
+const importedByStart = [
+	.../const EXAMPLES = \[([^\]]*)\]/.exec(startSandbox)![1].matchAll(/'([^']+)'/g),
+].map((m) => m[1]);
 /** The addresses in sticky notes that `npm start` replaces with its own n8n's and sandbox's. */
 const noteAddresses = ['NOTE_SANDBOX_URL', 'NOTE_N8N_URL'].map(
 	(name) => new RegExp(`const ${name} = '([^']+)'`).exec(startSandbox)![1],
 );
 /** The sandbox's control routes (sandbox/control.js), which the notes' curl lines may name. */
-const controlRoutes = [...readFileSync(join(ROOT, 'sandbox', 'control.js'), 'utf8').matchAll(/path === '\/([\w-]+)'/g)].map((m) => m[1]);
-const stickyNotes = (workflow: Example) => workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote');
+const controlRoutes = [
+	...readFileSync(join(ROOT, 'sandbox', 'control.js'), 'utf8').matchAll(/path === '\/([\w-]+)'/g),
+].map((m) => m[1]);
+const stickyNotes = (workflow: Example) =>
+	workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote');
 
 const packageNodes = new Map<string, INodeType>(
-	[new VonageVis(), new VonageVisTrigger(), new VonagePlatform(), new VonageVoice(), new VonageVoiceTrigger()].map((node) => [
-		`n8n-nodes-vonage.${node.description.name}`,
-		node,
-	]),
+	[
+		new VonageVis(),
+		new VonageVisTrigger(),
+		new VonagePlatform(),
+		new VonageVoice(),
+		new VonageVoiceTrigger(),
+	].map((node) => [`n8n-nodes-vonage.${node.description.name}`, node]),
 );
 
 test('there are examples to check', () => {
@@ -89,25 +100,33 @@ describe.each(examples)('$file', ({ workflow }) => {
 	});
 });
 
-test.each(importedByStart)('%s, which npm start imports, has a sticky note that says how to try it', (file) => {
-	const example = examples.find((candidate) => candidate.file === file);
-	expect(example).toBeDefined();
-	const notes = stickyNotes(example!.workflow).map((node) => String(node.parameters?.content));
-	expect(notes.some((content) => content.includes('`npm start`'))).toBe(true);
-});
+test.each(importedByStart)(
+	'%s, which npm start imports, has a sticky note that says how to try it',
+	(file) => {
+		const example = examples.find((candidate) => candidate.file === file);
+		expect(example).toBeDefined();
+		const notes = stickyNotes(example!.workflow).map((node) => String(node.parameters?.content));
+		expect(notes.some((content) => content.includes('`npm start`'))).toBe(true);
+	},
+);
 
 test('the sticky notes name the sandbox and n8n only at the addresses npm start fills in', () => {
 	expect(noteAddresses).toEqual(['http://127.0.0.1:5680', 'http://127.0.0.1:5678']);
-	expect(controlRoutes).toEqual(expect.arrayContaining(['deliver', 'voice-event', 'voice-answer', 'calls-happen', 'state']));
+	expect(controlRoutes).toEqual(
+		expect.arrayContaining(['deliver', 'voice-event', 'voice-answer', 'calls-happen', 'state']),
+	);
 	const strays: string[] = [];
 	for (const { file, workflow } of examples) {
 		for (const note of stickyNotes(workflow)) {
 			const content = String(note.parameters?.content);
-			for (const [address] of content.matchAll(/(https?:\/\/)?(127\.0\.0\.1|localhost|0\.0\.0\.0)(:\d+)?/g)) {
+			for (const [address] of content.matchAll(
+				/(https?:\/\/)?(127\.0\.0\.1|localhost|0\.0\.0\.0)(:\d+)?/g,
+			)) {
 				if (!noteAddresses.includes(address)) strays.push(`${file}: address ${address}`);
 			}
 			for (const [, route] of content.matchAll(/\/_standin\/([\w-]+)/g)) {
-				if (!controlRoutes.includes(route)) strays.push(`${file}: no control route /_standin/${route}`);
+				if (!controlRoutes.includes(route))
+					strays.push(`${file}: no control route /_standin/${route}`);
 			}
 		}
 	}
@@ -116,7 +135,9 @@ test('the sticky notes name the sandbox and n8n only at the addresses npm start 
 
 test('no two examples share a workflow id or a webhook id', () => {
 	const ids = examples.map(({ workflow }) => workflow.id);
-	const webhookIds = examples.flatMap(({ workflow }) => workflow.nodes.map((node) => node.webhookId).filter(Boolean));
+	const webhookIds = examples.flatMap(({ workflow }) =>
+		workflow.nodes.map((node) => node.webhookId).filter(Boolean),
+	);
 	expect(new Set(ids).size).toBe(ids.length);
 	expect(new Set(webhookIds).size).toBe(webhookIds.length);
 });

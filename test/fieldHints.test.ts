@@ -5,7 +5,12 @@
  * from. The walk covers every node and credential the package declares, down into collections
  * and fixedCollections, so a field added later without a hint fails here.
  */
-import type { ICredentialType, INodeProperties, INodePropertyCollection, INodeType } from 'n8n-workflow';
+import type {
+	ICredentialType,
+	INodeProperties,
+	INodePropertyCollection,
+	INodeType,
+} from 'n8n-workflow';
 
 import * as pkg from '../package.json';
 
@@ -49,19 +54,29 @@ function walk(fields: INodeProperties[], path: string, out: Unhinted[]): void {
 			continue;
 		}
 		if (field.type === 'fixedCollection') {
-			for (const group of field.options as INodePropertyCollection[]) walk(group.values, `${here} → ${group.displayName}`, out);
+			for (const group of field.options as INodePropertyCollection[])
+				walk(group.values, `${here} → ${group.displayName}`, out);
 			continue;
 		}
 		// The Resource and Operation selectors are described by their options.
 		if (field.name === 'resource' || field.name === 'operation') {
-			const bare = (field.options as Array<{ name: string; description?: string }>).filter((o) => !o.description?.trim());
-			if (bare.length) out.push({ path: here, reason: `options without a description: ${bare.map((o) => o.name).join(', ')}` });
+			const bare = (field.options as Array<{ name: string; description?: string }>).filter(
+				(o) => !o.description?.trim(),
+			);
+			if (bare.length)
+				out.push({
+					path: here,
+					reason: `options without a description: ${bare.map((o) => o.name).join(', ')}`,
+				});
 			continue;
 		}
 		if (!hintOf(field)) out.push({ path: here, reason: 'neither a description nor a placeholder' });
 		// An example alone does not say where a required value comes from.
 		else if (field.required && String(field.description ?? '').trim().length < MIN_HINT) {
-			out.push({ path: here, reason: 'required, but no description of where the value comes from' });
+			out.push({
+				path: here,
+				reason: 'required, but no description of where the value comes from',
+			});
 		}
 	}
 }
@@ -69,7 +84,13 @@ function walk(fields: INodeProperties[], path: string, out: Unhinted[]): void {
 describe('every visible field has a hint', () => {
 	test('the package declares the five nodes and four credentials this walks', () => {
 		expect(nodes.map(([name]) => name)).toEqual(
-			expect.arrayContaining(['VonageVis', 'VonageVisTrigger', 'VonagePlatform', 'VonageVoice', 'VonageVoiceTrigger']),
+			expect.arrayContaining([
+				'VonageVis',
+				'VonageVisTrigger',
+				'VonagePlatform',
+				'VonageVoice',
+				'VonageVoiceTrigger',
+			]),
 		);
 		expect(credentials).toHaveLength(4);
 	});
@@ -90,25 +111,68 @@ describe('every visible field has a hint', () => {
 		const out: Unhinted[] = [];
 		walk(
 			[
-				{ displayName: 'Options', name: 'options', type: 'collection', default: {}, placeholder: 'Add Option', options: [{ displayName: 'Level', name: 'level', type: 'number', default: 0 }] },
+				{
+					displayName: 'Options',
+					name: 'options',
+					type: 'collection',
+					default: {},
+					placeholder: 'Add Option',
+					options: [{ displayName: 'Level', name: 'level', type: 'number', default: 0 }],
+				},
 				{
 					displayName: 'Channels',
 					name: 'channels',
 					type: 'fixedCollection',
 					default: {},
 					placeholder: 'Add Channel',
-					options: [{ name: 'sms', displayName: 'SMS', values: [{ displayName: 'Number', name: 'number', type: 'string', default: '', description: 'ID' }] }],
+					options: [
+						{
+							name: 'sms',
+							displayName: 'SMS',
+							values: [
+								{
+									displayName: 'Number',
+									name: 'number',
+									type: 'string',
+									default: '',
+									description: 'ID',
+								},
+							],
+						},
+					],
 				},
-				{ displayName: 'Hinted', name: 'hinted', type: 'string', default: '', placeholder: '+14155550100' },
-				{ displayName: 'From Number', name: 'fromNumber', type: 'string', required: true, default: '', placeholder: '14155550100' },
+				{
+					displayName: 'Hinted',
+					name: 'hinted',
+					type: 'string',
+					default: '',
+					placeholder: '+14155550100',
+				},
+				{
+					displayName: 'From Number',
+					name: 'fromNumber',
+					type: 'string',
+					required: true,
+					default: '',
+					placeholder: '14155550100',
+				},
 			],
 			'Test',
 			out,
 		);
 		expect(out).toEqual([
-			{ path: 'Test → Options (options) → Level (level)', reason: 'neither a description nor a placeholder' },
-			{ path: 'Test → Channels (channels) → SMS → Number (number)', reason: 'neither a description nor a placeholder' },
-			{ path: 'Test → From Number (fromNumber)', reason: 'required, but no description of where the value comes from' },
+			{
+				path: 'Test → Options (options) → Level (level)',
+				reason: 'neither a description nor a placeholder',
+			},
+			{
+				path: 'Test → Channels (channels) → SMS → Number (number)',
+				reason: 'neither a description nor a placeholder',
+			},
+			{
+				path: 'Test → From Number (fromNumber)',
+				reason: 'required, but no description of where the value comes from',
+			},
 		]);
 	});
 });

@@ -36,7 +36,9 @@ afterEach(async () => {
 async function control(path: string, body?: object) {
 	const response = await fetch(`${standin.url}/_standin${path}`, {
 		method: 'POST',
-		...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+		...(body
+			? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
+			: {}),
 	});
 	return { status: response.status, body: await response.json() };
 }
@@ -46,8 +48,17 @@ async function register(path: string): Promise<string> {
 	const { oauthTokenData } = await connectedOAuth2Credential(standin);
 	const response = await fetch(`${standin.url}/t/vbc.prod/vis/v1/self/webhooks`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', authorization: `Bearer ${(oauthTokenData as { access_token: string }).access_token}` },
-		body: JSON.stringify({ url: `${receiverUrl}${path}`, events: ['CALL'], signingAlgo: 'HMAC_SHA256', signingKey: 'k'.repeat(32), metadataPolicy: 'HEADER' }),
+		headers: {
+			'content-type': 'application/json',
+			authorization: `Bearer ${(oauthTokenData as { access_token: string }).access_token}`,
+		},
+		body: JSON.stringify({
+			url: `${receiverUrl}${path}`,
+			events: ['CALL'],
+			signingAlgo: 'HMAC_SHA256',
+			signingKey: 'k'.repeat(32),
+			metadataPolicy: 'HEADER',
+		}),
 	});
 	expect(response.status).toBe(201);
 	return ((await response.json()) as { id: string }).id;
@@ -56,13 +67,22 @@ async function register(path: string): Promise<string> {
 /** Points an application's voice webhooks somewhere, as the Voice Trigger does (PUT, logged by the sandbox). */
 async function pointApplication(id: string, base: string) {
 	const auth = `Basic ${Buffer.from(`${standin.sandbox.apiKey}:${standin.sandbox.apiSecret}`).toString('base64')}`;
-	const current = (await (await fetch(`${standin.url}/v2/applications/${id}`, { headers: { authorization: auth } })).json()) as { name: string };
+	const current = (await (
+		await fetch(`${standin.url}/v2/applications/${id}`, { headers: { authorization: auth } })
+	).json()) as { name: string };
 	const response = await fetch(`${standin.url}/v2/applications/${id}`, {
 		method: 'PUT',
 		headers: { 'content-type': 'application/json', authorization: auth },
 		body: JSON.stringify({
 			name: current.name,
-			capabilities: { voice: { webhooks: { event_url: { address: `${base}/voice-events`, http_method: 'POST' }, answer_url: { address: `${base}/voice-answer`, http_method: 'POST' } } } },
+			capabilities: {
+				voice: {
+					webhooks: {
+						event_url: { address: `${base}/voice-events`, http_method: 'POST' },
+						answer_url: { address: `${base}/voice-answer`, http_method: 'POST' },
+					},
+				},
+			},
 		}),
 	});
 	expect(response.status).toBe(200);
@@ -85,7 +105,9 @@ describe('/_standin/deliver', () => {
 		const { status, body } = await control('/deliver');
 		expect(status).toBe(200);
 		expect(body.webhookId).toBe(testing);
-		expect(received.map((r) => [r.path, r.headers['x-von-webhook-id']])).toEqual([['/webhook-test/mine/vis-events', testing]]);
+		expect(received.map((r) => [r.path, r.headers['x-von-webhook-id']])).toEqual([
+			['/webhook-test/mine/vis-events', testing],
+		]);
 
 		// The test registration expired (or was removed when the test stopped): the published one gets it.
 		await control('/expire-webhook', { webhookId: testing });
@@ -103,7 +125,9 @@ describe('/_standin/deliver', () => {
 	test('with no registration at all, a 409 that says what to do', async () => {
 		const { status, body } = await control('/deliver');
 		expect(status).toBe(409);
-		expect(body.error).toMatch(/no VIS registration yet: publish a workflow with a Vonage VIS Trigger, or click "Execute step"/);
+		expect(body.error).toMatch(
+			/no VIS registration yet: publish a workflow with a Vonage VIS Trigger, or click "Execute step"/,
+		);
 	});
 });
 
@@ -114,9 +138,14 @@ describe('/_standin/voice-event and /_standin/voice-answer', () => {
 		await pointApplication(sandboxApp, `${receiverUrl}/webhook/published`);
 		await pointApplication(other, `${receiverUrl}/webhook-test/mine`);
 
-		expect((await control('/voice-event', { event: { status: 'answered' } })).body.applicationId).toBe(other);
+		expect(
+			(await control('/voice-event', { event: { status: 'answered' } })).body.applicationId,
+		).toBe(other);
 		expect((await control('/voice-answer', {})).body.applicationId).toBe(other);
-		expect(received.map((r) => r.path)).toEqual(['/webhook-test/mine/voice-events', '/webhook-test/mine/voice-answer']);
+		expect(received.map((r) => r.path)).toEqual([
+			'/webhook-test/mine/voice-events',
+			'/webhook-test/mine/voice-answer',
+		]);
 
 		// The test ended and the trigger put the other application back where it was: the published one.
 		await pointApplication(other, 'https://example.com');
@@ -127,7 +156,9 @@ describe('/_standin/voice-event and /_standin/voice-answer', () => {
 		const other = await createApplication('Another application');
 		await pointApplication(standin.sandbox.applicationId, `${receiverUrl}/webhook/published`);
 		await pointApplication(other, `${receiverUrl}/webhook-test/mine`);
-		const { body } = await control('/voice-event', { applicationId: standin.sandbox.applicationId });
+		const { body } = await control('/voice-event', {
+			applicationId: standin.sandbox.applicationId,
+		});
 		expect(body.applicationId).toBe(standin.sandbox.applicationId);
 		expect(received.map((r) => r.path)).toEqual(['/webhook/published/voice-events']);
 	});

@@ -35,7 +35,10 @@ async function signedInRunner(signIn: SignIn) {
 		signIn === 'oAuth2'
 			? { vonageVisOAuth2Api: await connectedOAuth2Credential(standin) }
 			: { vonageVisPasswordApi: credentialsFor(standin).vonageVisPasswordApi };
-	const run = (parameters: IDataObject, extra: { items?: IDataObject[]; continueOnFail?: boolean } = {}) =>
+	const run = (
+		parameters: IDataObject,
+		extra: { items?: IDataObject[]; continueOnFail?: boolean } = {},
+	) =>
 		runNode(new VonageVis(), {
 			parameters: signIn === 'oAuth2' ? { authentication: 'oAuth2', ...parameters } : parameters,
 			credentials: stored,
@@ -62,13 +65,27 @@ async function everyFamily(run: Awaited<ReturnType<typeof signedInRunner>>['run'
 	await run({ resource: 'call', operation: 'hold', callId: String(placed.json.id) });
 	await run({ resource: 'call', operation: 'list', returnAll: true });
 	await run({ resource: 'event', operation: 'count' });
-	const [hook] = await run({ resource: 'webhook', operation: 'create', url: 'https://example.com/h', signingAlgo: 'HMAC_SHA256', signingKey: 'dummy-0123456789abcdef', metadataPolicy: 'HEADER' });
+	const [hook] = await run({
+		resource: 'webhook',
+		operation: 'create',
+		url: 'https://example.com/h',
+		signingAlgo: 'HMAC_SHA256',
+		signingKey: 'dummy-0123456789abcdef',
+		metadataPolicy: 'HEADER',
+	});
 	await run({ resource: 'webhook', operation: 'delete', webhookId: String(hook.json.id) });
 }
 
 describe('stand-in: Vonage sign-in for the authorization-code grant', () => {
 	const authorizeQuery = (overrides: Record<string, string> = {}) =>
-		new URLSearchParams({ client_id: standin.sandbox.consumerKey, redirect_uri: OAUTH2_REDIRECT_URI, response_type: 'code', scope: 'openid', state: 's1', ...overrides });
+		new URLSearchParams({
+			client_id: standin.sandbox.consumerKey,
+			redirect_uri: OAUTH2_REDIRECT_URI,
+			response_type: 'code',
+			scope: 'openid',
+			state: 's1',
+			...overrides,
+		});
 
 	test('GET /authorize shows a sign-in form carrying the request; bad requests are refused', async () => {
 		const page = await fetch(`${standin.url}/authorize?${authorizeQuery()}`);
@@ -76,8 +93,13 @@ describe('stand-in: Vonage sign-in for the authorization-code grant', () => {
 		const html = await page.text();
 		expect(html).toContain('<form method="post" action="/authorize">');
 		expect(html).toContain('name="state" value="s1"');
-		expect((await fetch(`${standin.url}/authorize?${authorizeQuery({ client_id: 'someone-else' })}`)).status).toBe(400);
-		expect((await fetch(`${standin.url}/authorize?${authorizeQuery({ scope: 'profile' })}`)).status).toBe(400);
+		expect(
+			(await fetch(`${standin.url}/authorize?${authorizeQuery({ client_id: 'someone-else' })}`))
+				.status,
+		).toBe(400);
+		expect(
+			(await fetch(`${standin.url}/authorize?${authorizeQuery({ scope: 'profile' })}`)).status,
+		).toBe(400);
 	});
 
 	test('a wrong password stays on the form; a right one redirects with a single-use code bound to the redirect URI', async () => {
@@ -86,7 +108,11 @@ describe('stand-in: Vonage sign-in for the authorization-code grant', () => {
 				method: 'POST',
 				redirect: 'manual',
 				headers: { 'content-type': 'application/x-www-form-urlencoded' },
-				body: new URLSearchParams({ ...Object.fromEntries(authorizeQuery()), username: standin.sandbox.username, password }),
+				body: new URLSearchParams({
+					...Object.fromEntries(authorizeQuery()),
+					username: standin.sandbox.username,
+					password,
+				}),
 			});
 		const refused = await signIn('wrong');
 		expect(refused.status).toBe(200);
@@ -106,7 +132,11 @@ describe('stand-in: Vonage sign-in for the authorization-code grant', () => {
 					'content-type': 'application/x-www-form-urlencoded',
 					authorization: `Basic ${Buffer.from(`${standin.sandbox.consumerKey}:${standin.sandbox.consumerSecret}`).toString('base64')}`,
 				},
-				body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }),
+				body: new URLSearchParams({
+					grant_type: 'authorization_code',
+					code,
+					redirect_uri: redirectUri,
+				}),
 			});
 		expect((await exchange('https://elsewhere.example/cb')).status).toBe(400);
 		// the failed attempt above used the code up, as a real authorization server does
@@ -128,7 +158,11 @@ describe('VIS node with the OAuth2 credential', () => {
 		await everyFamily(oauth2.run);
 		expect(comparable(visRequests())).toEqual(withPassword);
 		expect(visRequests().every((r) => r.auth === 'vis-bearer')).toBe(true);
-		expect(standin.state.counters).toMatchObject({ passwordGrants: 0, codeGrants: 1, refreshGrants: 0 });
+		expect(standin.state.counters).toMatchObject({
+			passwordGrants: 0,
+			codeGrants: 1,
+			refreshGrants: 0,
+		});
 		expect(withPassword.length).toBeGreaterThanOrEqual(8);
 	});
 
@@ -141,7 +175,9 @@ describe('VIS node with the OAuth2 credential', () => {
 		expect(item.json).toMatchObject({ id: 522078 });
 		const selfRequests = standin.requests({ path: `${VIS}/self` });
 		expect(selfRequests).toHaveLength(2); // refused with 401, then accepted
-		const refresh = standin.requests({ path: '/token' }).filter((r) => r.body.grant_type === 'refresh_token');
+		const refresh = standin
+			.requests({ path: '/token' })
+			.filter((r) => r.body.grant_type === 'refresh_token');
 		expect(refresh).toHaveLength(1);
 		expect(refresh[0].auth).toBe('basic');
 		const saved = stored.vonageVisOAuth2Api.oauthTokenData as IDataObject;
@@ -161,10 +197,14 @@ describe('VIS node with the OAuth2 credential', () => {
 		expect(standin.requests({ path: `${VIS}/self/account` })).toHaveLength(2);
 
 		standin.failNext(1, 503);
-		await expect(run({ resource: 'call', operation: 'place', phoneNumber: '+14155550100' })).rejects.toThrow(/Internal server error|503/);
+		await expect(
+			run({ resource: 'call', operation: 'place', phoneNumber: '+14155550100' }),
+		).rejects.toThrow(/Internal server error|503/);
 		expect(standin.requests({ method: 'POST', path: `${VIS}/self/calls` })).toHaveLength(1); // never placed twice
 
-		await expect(run({ resource: 'call', operation: 'get', callId: '999999' })).rejects.toThrow(/Call 999999 not found/);
+		await expect(run({ resource: 'call', operation: 'get', callId: '999999' })).rejects.toThrow(
+			/Call 999999 not found/,
+		);
 	});
 
 	test('a credential that was never connected says so and sends nothing', async () => {
@@ -175,7 +215,9 @@ describe('VIS node with the OAuth2 credential', () => {
 			parameters: { authentication: 'oAuth2', resource: 'user', operation: 'get' },
 			credentials: { vonageVisOAuth2Api: notConnected },
 		});
-		await expect(attempt).rejects.toThrow(/^The Vonage VIS OAuth2 credential is not connected yet: open the credential and click Connect/);
+		await expect(attempt).rejects.toThrow(
+			/^The Vonage VIS OAuth2 credential is not connected yet: open the credential and click Connect/,
+		);
 		expect(visRequests()).toHaveLength(before);
 	});
 
@@ -183,10 +225,15 @@ describe('VIS node with the OAuth2 credential', () => {
 		const { run, stored } = await signedInRunner('oAuth2');
 		standin.state.refreshTokens.clear();
 		await fetch(`${standin.url}/_standin/expire-tokens`, { method: 'POST' });
-		const out = await run({ resource: 'user', operation: 'get' }, { continueOnFail: true, items: [{ a: 1 }] });
+		const out = await run(
+			{ resource: 'user', operation: 'get' },
+			{ continueOnFail: true, items: [{ a: 1 }] },
+		);
 		expect(out).toHaveLength(1);
 		expect(String(out[0].json.error)).toMatch(/needs to be reconnected/);
-		expect(JSON.stringify(out)).not.toContain(String((stored.vonageVisOAuth2Api.oauthTokenData as IDataObject).refresh_token));
+		expect(JSON.stringify(out)).not.toContain(
+			String((stored.vonageVisOAuth2Api.oauthTokenData as IDataObject).refresh_token),
+		);
 	});
 });
 
@@ -195,7 +242,9 @@ describe('VIS trigger with the OAuth2 credential', () => {
 		const trigger = await startTrigger(standin, {}, await connectedOAuth2Credential(standin));
 		try {
 			await trigger.activate();
-			expect([...standin.state.webhooks.values()].map((h: IDataObject) => h.url)).toEqual([trigger.url]);
+			expect([...standin.state.webhooks.values()].map((h: IDataObject) => h.url)).toEqual([
+				trigger.url,
+			]);
 			expect(standin.state.counters.passwordGrants).toBe(0);
 			await trigger.hook('delete');
 			expect(standin.state.webhooks.size).toBe(0);
@@ -206,19 +255,31 @@ describe('VIS trigger with the OAuth2 credential', () => {
 });
 
 test('with a state file, the sandbox keeps issued tokens across a restart, as Vonage keeps a refresh token', async () => {
-	const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'standin-state-')), 'state.json');
+	const stateFile = path.join(
+		fs.mkdtempSync(path.join(os.tmpdir(), 'standin-state-')),
+		'state.json',
+	);
 	const first = await startStandin({ stateFile });
 	const stored = await connectedOAuth2Credential(first);
-	const { refresh_token: refreshToken, access_token: accessToken } = stored.oauthTokenData as IDataObject;
+	const { refresh_token: refreshToken, access_token: accessToken } =
+		stored.oauthTokenData as IDataObject;
 	await first.close();
 	const second = await startStandin({ stateFile });
 	try {
-		const self = await fetch(`${second.url}/t/vbc.prod/vis/v1/self`, { headers: { authorization: `Bearer ${String(accessToken)}` } });
+		const self = await fetch(`${second.url}/t/vbc.prod/vis/v1/self`, {
+			headers: { authorization: `Bearer ${String(accessToken)}` },
+		});
 		expect(self.status).toBe(200);
 		const refreshed = await fetch(`${second.url}/token`, {
 			method: 'POST',
-			headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${second.sandbox.consumerKey}:${second.sandbox.consumerSecret}`).toString('base64')}` },
-			body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: String(refreshToken) }).toString(),
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				authorization: `Basic ${Buffer.from(`${second.sandbox.consumerKey}:${second.sandbox.consumerSecret}`).toString('base64')}`,
+			},
+			body: new URLSearchParams({
+				grant_type: 'refresh_token',
+				refresh_token: String(refreshToken),
+			}).toString(),
 		});
 		expect(refreshed.status).toBe(200);
 	} finally {
@@ -226,4 +287,3 @@ test('with a state file, the sandbox keeps issued tokens across a restart, as Vo
 		fs.rmSync(path.dirname(stateFile), { recursive: true, force: true });
 	}
 });
-

@@ -1,4 +1,9 @@
-import { MAX_EARLY_WAKES, takeVisTurn, VisQuotaWaitError, type QuotaClock } from '../nodes/shared/request/visQuota';
+import {
+	MAX_EARLY_WAKES,
+	takeVisTurn,
+	VisQuotaWaitError,
+	type QuotaClock,
+} from '../nodes/shared/request/visQuota';
 
 /**
  * The pacer waits through whatever sleep it is given. These clocks misbehave on purpose: a sleep
@@ -15,7 +20,8 @@ function clockWithSleep(advance: (ms: number) => number, start = 1_000_000) {
 		sleep: async (ms) => {
 			sleeps.push(ms);
 			// Fails the test (instead of hanging it) when the pacer keeps sleeping.
-			if (sleeps.length > SPIN_GUARD) throw new Error(`the pacer slept ${sleeps.length} times for one turn`);
+			if (sleeps.length > SPIN_GUARD)
+				throw new Error(`the pacer slept ${sleeps.length} times for one turn`);
 			now += advance(ms);
 		},
 	};
@@ -35,7 +41,9 @@ describe('VIS quota pacer', () => {
 		const { clock, sleeps } = clockWithSleep(() => 0);
 		const told: number[] = [];
 		for (let i = 0; i < 2; i++) await takeVisTurn(key, 2, clock, (ms) => told.push(ms));
-		await expect(takeVisTurn(key, 2, clock, (ms) => told.push(ms))).rejects.toBeInstanceOf(VisQuotaWaitError);
+		await expect(takeVisTurn(key, 2, clock, (ms) => told.push(ms))).rejects.toBeInstanceOf(
+			VisQuotaWaitError,
+		);
 		expect(sleeps.length).toBe(MAX_EARLY_WAKES + 1);
 		// Told once for the turn, not once per wake.
 		expect(told).toEqual([60_001]);
@@ -51,7 +59,9 @@ describe('VIS quota pacer', () => {
 		};
 		const started = Date.now();
 		await takeVisTurn(key, 1, clock, () => undefined);
-		await expect(takeVisTurn(key, 1, clock, () => undefined)).rejects.toBeInstanceOf(VisQuotaWaitError);
+		await expect(takeVisTurn(key, 1, clock, () => undefined)).rejects.toBeInstanceOf(
+			VisQuotaWaitError,
+		);
 		expect(sleeps).toBe(MAX_EARLY_WAKES + 1);
 		expect(Date.now() - started).toBeLessThan(1000);
 	});
@@ -75,7 +85,8 @@ describe('VIS quota pacer', () => {
 			await takeVisTurn(key, 10, clock, () => undefined);
 			sentAt.push(now());
 		}
-		for (let i = 10; i < sentAt.length; i++) expect(sentAt[i] - sentAt[i - 10]).toBeGreaterThan(60_000);
+		for (let i = 10; i < sentAt.length; i++)
+			expect(sentAt[i] - sentAt[i - 10]).toBeGreaterThan(60_000);
 		// Ten go at once, the next ten a minute later, the last five a minute after that.
 		expect(sleeps).toEqual([60_001, 60_001]);
 	});

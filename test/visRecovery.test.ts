@@ -53,7 +53,11 @@ beforeEach(async () => {
 	now = Date.now();
 	n8nClock();
 	pauses = [];
-	standin = await startStandin({ clock: () => now, deliverCallEvents: true, deliveryTimeScale: 0.001 });
+	standin = await startStandin({
+		clock: () => now,
+		deliverCallEvents: true,
+		deliveryTimeScale: 0.001,
+	});
 });
 
 afterEach(async () => {
@@ -71,7 +75,9 @@ const statistics = (hook: IDataObject) => hook.statistics as IDataObject;
 const emittedJson = () => trigger!.emitted.map((emit) => emit.items[0].json);
 
 /** A receiver that answers every request with `status`, standing in for an n8n that cannot take it. */
-async function answering(status: number): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
+async function answering(
+	status: number,
+): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
 	let hits = 0;
 	const server = http.createServer((req, res) => {
 		hits++;
@@ -89,7 +95,13 @@ async function registerAt(url: string): Promise<IDataObject> {
 	const response = await fetch(`${standin.url}/t/vbc.prod/vis/v1/self/webhooks`, {
 		method: 'POST',
 		headers: { authorization: `Bearer ${await visToken()}`, 'content-type': 'application/json' },
-		body: JSON.stringify({ url, events: ['CALL'], signingAlgo: 'HMAC_SHA256', signingKey: 'k'.repeat(64), metadataPolicy: 'HEADER' }),
+		body: JSON.stringify({
+			url,
+			events: ['CALL'],
+			signingAlgo: 'HMAC_SHA256',
+			signingKey: 'k'.repeat(64),
+			metadataPolicy: 'HEADER',
+		}),
 	});
 	return (await response.json()) as IDataObject;
 }
@@ -99,13 +111,23 @@ async function visToken(): Promise<string> {
 	const response = await fetch(`${standin.url}/token`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ grant_type: 'password', scope: 'openid', username: `${sandbox.username}@vbc.prod`, password: sandbox.password, client_id: sandbox.consumerKey, client_secret: sandbox.consumerSecret }),
+		body: new URLSearchParams({
+			grant_type: 'password',
+			scope: 'openid',
+			username: `${sandbox.username}@vbc.prod`,
+			password: sandbox.password,
+			client_id: sandbox.consumerKey,
+			client_secret: sandbox.consumerSecret,
+		}),
 	});
 	return ((await response.json()) as IDataObject).access_token as string;
 }
 
 /** Calls on the line while n8n cannot take deliveries, `count` of them, a second apart. */
-function callsHappen(count: number, states = ['RINGING', 'MISSED']): Array<IDataObject & { eventId: number }> {
+function callsHappen(
+	count: number,
+	states = ['RINGING', 'MISSED'],
+): Array<IDataObject & { eventId: number }> {
 	return Array.from({ length: count }, () => {
 		now += 1000;
 		return standin.callHappens({ states });
@@ -121,7 +143,14 @@ describe('the sandbox fails deliveries as VIS does', () => {
 		await standin.deliveriesSettled();
 		expect(down.hits()).toBe(6);
 		const stored = standin.state.webhooks.get(hook.id);
-		expect(statistics(stored)).toMatchObject({ failed: true, totalAttempts: 1, totalFailures: 1, totalSuccesses: 0, lastHttpErrorCode: 500, lastSuccess: null });
+		expect(statistics(stored)).toMatchObject({
+			failed: true,
+			totalAttempts: 1,
+			totalFailures: 1,
+			totalSuccesses: 0,
+			lastHttpErrorCode: 500,
+			lastSuccess: null,
+		});
 		expect(statistics(stored).lastFailure).toBe(new Date(now).toISOString());
 
 		standin.callHappens({ states: ['RINGING', 'MISSED'] });
@@ -131,13 +160,24 @@ describe('the sandbox fails deliveries as VIS does', () => {
 
 		const up = await answering(200);
 		stored.url = up.url;
-		await fetch(`${standin.url}/t/vbc.prod/vis/v1/self/webhooks/${String(hook.id)}/renew`, { method: 'PUT', headers: { authorization: `Bearer ${await visToken()}` } });
-		expect(statistics(stored)).toMatchObject({ failed: false, totalFailures: 1, lastHttpErrorCode: 500 });
+		await fetch(`${standin.url}/t/vbc.prod/vis/v1/self/webhooks/${String(hook.id)}/renew`, {
+			method: 'PUT',
+			headers: { authorization: `Bearer ${await visToken()}` },
+		});
+		expect(statistics(stored)).toMatchObject({
+			failed: false,
+			totalFailures: 1,
+			lastHttpErrorCode: 500,
+		});
 		now += 1000;
 		standin.callHappens({ states: ['RINGING'] });
 		await standin.deliveriesSettled();
 		expect(up.hits()).toBe(1);
-		expect(statistics(stored)).toMatchObject({ totalAttempts: 2, totalSuccesses: 1, lastSuccess: new Date(now).toISOString() });
+		expect(statistics(stored)).toMatchObject({
+			totalAttempts: 2,
+			totalSuccesses: 1,
+			lastSuccess: new Date(now).toISOString(),
+		});
 		await up.close();
 	});
 
@@ -149,25 +189,40 @@ describe('the sandbox fails deliveries as VIS does', () => {
 		await standin.deliveriesSettled();
 		expect(up.hits()).toBe(0);
 		now = Date.parse(String(hook.purgeAt)) + 1;
-		const response = await fetch(`${standin.url}/t/vbc.prod/vis/v1/self/webhooks/${String(hook.id)}`, { headers: { authorization: `Bearer ${await visToken()}` } });
+		const response = await fetch(
+			`${standin.url}/t/vbc.prod/vis/v1/self/webhooks/${String(hook.id)}`,
+			{ headers: { authorization: `Bearer ${await visToken()}` } },
+		);
 		expect(response.status).toBe(404);
 		await up.close();
 	});
 
 	test('/self/events lists each call once, in the state it has when listed, with its filters', async () => {
 		const calls = callsHappen(3, ['RINGING', 'ACTIVE', 'ANSWERED']);
-		const outbound = standin.callHappens({ direction: 'OUTBOUND', states: ['RINGING', 'CANCELLED'] });
+		const outbound = standin.callHappens({
+			direction: 'OUTBOUND',
+			states: ['RINGING', 'CANCELLED'],
+		});
 		const list = async (query: Record<string, string>) => {
-			const response = await fetch(`${standin.url}/t/vbc.prod/vis/v1/self/events?${new URLSearchParams(query)}`, { headers: { authorization: `Bearer ${await visToken()}` } });
-			return ((await response.json()) as IDataObject[]).map((event) => `${String(event.id)}:${String(event.state)}`);
+			const response = await fetch(
+				`${standin.url}/t/vbc.prod/vis/v1/self/events?${new URLSearchParams(query)}`,
+				{ headers: { authorization: `Bearer ${await visToken()}` } },
+			);
+			return ((await response.json()) as IDataObject[]).map(
+				(event) => `${String(event.id)}:${String(event.state)}`,
+			);
 		};
 		const all = [...calls, outbound].map((call) => `${call.eventId}:${call.state}`);
 		expect(await list({})).toEqual(all);
 		expect(await list({ order: 'DESC' })).toEqual([...all].reverse());
 		expect(await list({ states: 'CANCELLED' })).toEqual([all[3]]);
 		expect(await list({ direction: 'INBOUND', size: '2', offset: '2' })).toEqual([all[2]]);
-		expect(await list({ fromDate: String(Date.parse(String(calls[1].startTime))) })).toEqual(all.slice(1));
-		expect(await list({ toDate: String(Date.parse(String(calls[1].startTime))) })).toEqual(all.slice(0, 2));
+		expect(await list({ fromDate: String(Date.parse(String(calls[1].startTime))) })).toEqual(
+			all.slice(1),
+		);
+		expect(await list({ toDate: String(Date.parse(String(calls[1].startTime))) })).toEqual(
+			all.slice(0, 2),
+		);
 	});
 });
 
@@ -181,20 +236,26 @@ async function publishedTrigger(options: IDataObject = {}) {
  * Starts trigger() as n8n does, and waits until its first check (if any) has finished; in
  * `restarted` (see restartedProcess) when given.
  */
-async function startKeeper(activation: 'init' | 'activate' | 'leadershipChange' = 'init', restarted?: INodeType) {
+async function startKeeper(
+	activation: 'init' | 'activate' | 'leadershipChange' = 'init',
+	restarted?: INodeType,
+) {
 	const before = pauses.length;
 	const keeper = await trigger!.startTrigger(activation, restarted);
 	keepers.push(keeper);
-	for (let waited = 0; pauses.length === before && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+	for (let waited = 0; pauses.length === before && waited < 5000; waited += 5)
+		await new Promise((resolve) => setTimeout(resolve, 5));
 	return keeper;
 }
 
 /** Lets the keeper's next periodic check run, and waits until it has finished. */
 async function nextCheck() {
-	for (let waited = 0; !pauses.length && waited < 2000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+	for (let waited = 0; !pauses.length && waited < 2000; waited += 5)
+		await new Promise((resolve) => setTimeout(resolve, 5));
 	const pending = pauses.splice(0);
 	pending.forEach((resume) => resume());
-	for (let waited = 0; !pauses.length && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+	for (let waited = 0; !pauses.length && waited < 5000; waited += 5)
+		await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 describe('VIS Trigger: recovery without a delivery', () => {
@@ -214,8 +275,12 @@ describe('VIS Trigger: recovery without a delivery', () => {
 		expect(statistics(hook).failed).toBe(false);
 		expect(hook.renewedAt).toBe(new Date(now).toISOString());
 		await nextCheck();
-		expect(emittedJson().map((event) => event.eventKey)).toEqual(missed.map((call) => `${call.eventId}:MISSED`));
-		expect(emittedJson().every((event) => event.source === 'catch-up' && event.webhookId === hook.id)).toBe(true);
+		expect(emittedJson().map((event) => event.eventKey)).toEqual(
+			missed.map((call) => `${call.eventId}:MISSED`),
+		);
+		expect(
+			emittedJson().every((event) => event.source === 'catch-up' && event.webhookId === hook.id),
+		).toBe(true);
 		expect(new Set(trigger!.emitted.map((emit) => emit.deduplicationKey)).size).toBe(20);
 		expect(trigger!.staticData().coveredUntil).toBe(now);
 
@@ -237,7 +302,9 @@ describe('VIS Trigger: recovery without a delivery', () => {
 		await startKeeper('activate');
 		expect(trigger!.emitted).toHaveLength(0);
 		await nextCheck();
-		expect(emittedJson().map((event) => event.eventKey)).toEqual(missed.map((call) => `${call.eventId}:MISSED`));
+		expect(emittedJson().map((event) => event.eventKey)).toEqual(
+			missed.map((call) => `${call.eventId}:MISSED`),
+		);
 		expect(trigger!.staticData().missed).toBeUndefined();
 	});
 
@@ -279,9 +346,13 @@ describe('VIS Trigger: recovery without a delivery', () => {
 		expect(again.signingKey).toBe(signingKey);
 		expect(trigger!.staticData().webhookId).toBe(again.id);
 		await nextCheck();
-		expect(emittedJson().map((event) => event.eventKey)).toEqual(missed.map((call) => `${call.eventId}:MISSED`));
+		expect(emittedJson().map((event) => event.eventKey)).toEqual(
+			missed.map((call) => `${call.eventId}:MISSED`),
+		);
 		// The reverse: VIS delivering an event a catch-up already ran does not run it again.
-		const caughtUp = standin.state.events.find((event: IDataObject) => event.id === missed[0].eventId);
+		const caughtUp = standin.state.events.find(
+			(event: IDataObject) => event.id === missed[0].eventId,
+		);
 		const redelivered = await standin.deliverEvent(String(again.id), caughtUp);
 		expect(JSON.parse(redelivered.body)).toEqual({ status: 'duplicate event ignored' });
 		expect(trigger!.executions).toHaveLength(0);
@@ -305,7 +376,9 @@ describe('VIS Trigger: recovery without a delivery', () => {
 		await nextCheck();
 		expect(statistics(hook).failed).toBe(false);
 		await nextCheck();
-		expect(emittedJson().map((event) => event.eventKey)).toEqual(missed.map((call) => `${call.eventId}:MISSED`));
+		expect(emittedJson().map((event) => event.eventKey)).toEqual(
+			missed.map((call) => `${call.eventId}:MISSED`),
+		);
 	});
 
 	test('a gap longer than the Catch-Up Window runs only the window and reports the rest as a failed execution', async () => {
@@ -329,7 +402,9 @@ describe('VIS Trigger: recovery without a delivery', () => {
 		const hook = await publishedTrigger({ finalStatesOnly: true, direction: 'OUTBOUND' });
 		await trigger!.close();
 		callsHappen(2, ['RINGING', 'ACTIVE']);
-		const [ended] = [standin.callHappens({ direction: 'OUTBOUND', states: ['RINGING', 'CANCELLED'] })];
+		const [ended] = [
+			standin.callHappens({ direction: 'OUTBOUND', states: ['RINGING', 'CANCELLED'] }),
+		];
 		await standin.deliveriesSettled();
 		expect(statistics(hook).failed).toBe(true);
 		await startKeeper('init');
@@ -341,9 +416,13 @@ describe('VIS Trigger: recovery without a delivery', () => {
 		await publishedTrigger();
 		standin.state.requests.length = 0;
 		await startKeeper('init');
-		expect(standin.requests().map((request) => `${request.method} ${request.path.replace(/webhooks\/.*/, 'webhooks/{id}')}`)).toEqual([
-			'GET /t/vbc.prod/vis/v1/self/webhooks/{id}',
-		]);
+		expect(
+			standin
+				.requests()
+				.map(
+					(request) => `${request.method} ${request.path.replace(/webhooks\/.*/, 'webhooks/{id}')}`,
+				),
+		).toEqual(['GET /t/vbc.prod/vis/v1/self/webhooks/{id}']);
 		expect(trigger!.emitted).toHaveLength(0);
 	});
 });
@@ -352,15 +431,20 @@ const poller = new VonageVisPollTrigger();
 
 function pollHarness(options: IDataObject = {}, staticData: IDataObject = {}) {
 	const credentials = { vonageVisPasswordApi: credentialsFor(standin).vonageVisPasswordApi };
-	const { workflow, node } = workflowWith(poller, { options }, Object.keys(credentials), { [`node:${poller.description.defaults.name}`]: staticData });
+	const { workflow, node } = workflowWith(poller, { options }, Object.keys(credentials), {
+		[`node:${poller.description.defaults.name}`]: staticData,
+	});
 	const additionalData = additionalDataFor(credentials);
 	return {
 		poll: async (mode: 'trigger' | 'manual' = 'trigger') =>
-			(await poller.poll.call(new PollContext(workflow, node, additionalData, mode, 'activate'))) as INodeExecutionData[][] | null,
+			(await poller.poll.call(
+				new PollContext(workflow, node, additionalData, mode, 'activate'),
+			)) as INodeExecutionData[][] | null,
 		cursor: () => workflow.getStaticData('node', node),
 	};
 }
-const keys = (result: INodeExecutionData[][] | null) => (result?.[0] ?? []).map((item) => item.json.eventKey);
+const keys = (result: INodeExecutionData[][] | null) =>
+	(result?.[0] ?? []).map((item) => item.json.eventKey);
 
 /**
  * The VIS Trigger as a new n8n process has it: its modules loaded afresh, so nothing this process
@@ -369,7 +453,9 @@ const keys = (result: INodeExecutionData[][] | null) => (result?.[0] ?? []).map(
 function restartedProcess(): INodeType {
 	let node: INodeType | undefined;
 	jest.isolateModules(() => {
-		const loaded = jest.requireActual<typeof import('../nodes/VonageVis/VonageVisTrigger.node')>('../nodes/VonageVis/VonageVisTrigger.node');
+		const loaded = jest.requireActual<typeof import('../nodes/VonageVis/VonageVisTrigger.node')>(
+			'../nodes/VonageVis/VonageVisTrigger.node',
+		);
 		node = new loaded.VonageVisTrigger();
 	});
 	return node!;
@@ -379,7 +465,8 @@ describe('VIS Trigger: a catch-up cut short by a crash', () => {
 	const keyOf = (emit: Emitted) => String(emit.items[0].json.eventKey);
 	const timeOf = (emit: Emitted) => stateTime(emit.items[0].json);
 	async function emittedCount(count: number) {
-		for (let waited = 0; trigger!.emitted.length < count && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+		for (let waited = 0; trigger!.emitted.length < count && waited < 5000; waited += 5)
+			await new Promise((resolve) => setTimeout(resolve, 5));
 		await new Promise((resolve) => setTimeout(resolve, 20));
 		expect(trigger!.emitted).toHaveLength(count);
 	}
@@ -419,33 +506,37 @@ describe('VIS Trigger: a catch-up cut short by a crash', () => {
 			// Every event before it that n8n confirmed by then is passed: 5 are in flight at most.
 			if (index >= 5) expect(saved.afterMs).toBe(timeOf(trigger!.emitted[index - 5]));
 		}
-		for (let waited = 0; trigger!.staticData().missed && waited < 2000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+		for (let waited = 0; trigger!.staticData().missed && waited < 2000; waited += 5)
+			await new Promise((resolve) => setTimeout(resolve, 5));
 		expect(trigger!.staticData().missed).toBeUndefined();
 		expect(trigger!.emitted.map(keyOf)).toEqual(missedKeys);
 	});
 
-	test.each([0, 1, 4, 7, 11, 12])('killed after %p of 12 executions were confirmed: the restart runs the rest once, and none twice', async (confirmedBeforeKill) => {
-		const { missedKeys } = await outageOf(12);
-		keepers.push(await trigger!.startTrigger('init'));
-		for (let index = 0; index < confirmedBeforeKill; index++) {
-			await emittedCount(Math.min(12, index + 5));
-			trigger!.emitted[index].confirm();
-		}
-		await emittedCount(Math.min(12, confirmedBeforeKill + 5));
-		// kill -9: what n8n saved is the static data of the last emit; the executions emitted are
-		// stored (their rows keep their deduplication keys); this process's memory is gone.
-		const firstRun = [...trigger!.emitted];
-		const saved = firstRun[firstRun.length - 1].savedStaticData;
-		const data = trigger!.staticData();
-		for (const key of Object.keys(data)) delete data[key];
-		Object.assign(data, saved);
-		trigger!.autoConfirm = true;
-		await startKeeper('init', restartedProcess());
-		const rerun = trigger!.emitted.slice(firstRun.length);
-		expect([...firstRun, ...rerun].map(keyOf)).toEqual(missedKeys);
-		expect(trigger!.refused.length).toBeLessThanOrEqual(5);
-		expect(trigger!.staticData().missed).toBeUndefined();
-	});
+	test.each([0, 1, 4, 7, 11, 12])(
+		'killed after %p of 12 executions were confirmed: the restart runs the rest once, and none twice',
+		async (confirmedBeforeKill) => {
+			const { missedKeys } = await outageOf(12);
+			keepers.push(await trigger!.startTrigger('init'));
+			for (let index = 0; index < confirmedBeforeKill; index++) {
+				await emittedCount(Math.min(12, index + 5));
+				trigger!.emitted[index].confirm();
+			}
+			await emittedCount(Math.min(12, confirmedBeforeKill + 5));
+			// kill -9: what n8n saved is the static data of the last emit; the executions emitted are
+			// stored (their rows keep their deduplication keys); this process's memory is gone.
+			const firstRun = [...trigger!.emitted];
+			const saved = firstRun[firstRun.length - 1].savedStaticData;
+			const data = trigger!.staticData();
+			for (const key of Object.keys(data)) delete data[key];
+			Object.assign(data, saved);
+			trigger!.autoConfirm = true;
+			await startKeeper('init', restartedProcess());
+			const rerun = trigger!.emitted.slice(firstRun.length);
+			expect([...firstRun, ...rerun].map(keyOf)).toEqual(missedKeys);
+			expect(trigger!.refused.length).toBeLessThanOrEqual(5);
+			expect(trigger!.staticData().missed).toBeUndefined();
+		},
+	);
 
 	test('an execution n8n could not store stops the catch-up there; the next check runs it and what follows, once', async () => {
 		const { missedKeys } = await outageOf(8);
@@ -454,7 +545,8 @@ describe('VIS Trigger: a catch-up cut short by a crash', () => {
 		trigger!.emitted[0].confirm();
 		trigger!.emitted[1].fail(new Error('the database is not answering'));
 		for (const emit of trigger!.emitted.slice(2)) emit.confirm();
-		for (let waited = 0; !pauses.length && waited < 2000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+		for (let waited = 0; !pauses.length && waited < 2000; waited += 5)
+			await new Promise((resolve) => setTimeout(resolve, 5));
 		expect(trigger!.emitted).toHaveLength(5);
 		expect((trigger!.staticData().missed as IDataObject).afterMs).toBe(timeOf(trigger!.emitted[0]));
 		trigger!.autoConfirm = true;
@@ -475,12 +567,22 @@ describe('VIS Trigger: a restart', () => {
 		await standin.deliveriesSettled();
 		expect(statistics(hook).failed).toBe(true);
 		now += 60_000;
-		const [exists, keeper] = await Promise.all([trigger!.hook('checkExists'), trigger!.startTrigger('init')]);
+		const [exists, keeper] = await Promise.all([
+			trigger!.hook('checkExists'),
+			trigger!.startTrigger('init'),
+		]);
 		keepers.push(keeper);
 		expect(exists).toBe(true);
-		for (let waited = 0; trigger!.emitted.length < 3 && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
-		expect(standin.requests({ method: 'PUT' }).filter((request) => String(request.path).endsWith('/renew'))).toHaveLength(1);
-		expect(emittedJson().map((event) => event.eventKey)).toEqual(missed.map((call) => `${call.eventId}:MISSED`));
+		for (let waited = 0; trigger!.emitted.length < 3 && waited < 5000; waited += 5)
+			await new Promise((resolve) => setTimeout(resolve, 5));
+		expect(
+			standin
+				.requests({ method: 'PUT' })
+				.filter((request) => String(request.path).endsWith('/renew')),
+		).toHaveLength(1);
+		expect(emittedJson().map((event) => event.eventKey)).toEqual(
+			missed.map((call) => `${call.eventId}:MISSED`),
+		);
 	});
 
 	test('with Catch-Up Window 0 the gap it skips is logged, and nothing runs', async () => {
@@ -494,7 +596,9 @@ describe('VIS Trigger: a restart', () => {
 		await startKeeper('init');
 		expect(trigger!.emitted).toHaveLength(0);
 		expect(warn.mock.calls.map(([message]) => String(message))).toContainEqual(
-			expect.stringMatching(/catch-up is off \(Catch-Up Window 0\), so call events VIS did not deliver \(failed\) between \S+Z and \S+Z are not run/),
+			expect.stringMatching(
+				/catch-up is off \(Catch-Up Window 0\), so call events VIS did not deliver \(failed\) between \S+Z and \S+Z are not run/,
+			),
 		);
 		expect(trigger!.staticData().missed).toBeUndefined();
 		warn.mockRestore();
@@ -513,7 +617,12 @@ describe('VIS Poll Trigger', () => {
 		now += 1000;
 		const first = await harness.poll();
 		expect(keys(first)).toEqual([`${call.eventId}:RINGING`]);
-		expect(first![0][0].json).toMatchObject({ id: call.eventId, state: 'RINGING', source: 'poll', phoneNumber: '14155550100' });
+		expect(first![0][0].json).toMatchObject({
+			id: call.eventId,
+			state: 'RINGING',
+			source: 'poll',
+			phoneNumber: '14155550100',
+		});
 		now += 60_000;
 		expect(await harness.poll()).toBeNull();
 
@@ -523,7 +632,9 @@ describe('VIS Poll Trigger', () => {
 		answered.state = 'ANSWERED';
 		answered.endTime = new Date(now).toISOString();
 		standin.state.events.find((event: IDataObject) => event.id === call.eventId).state = 'ANSWERED';
-		standin.state.events.find((event: IDataObject) => event.id === call.eventId).endTime = new Date(now).toISOString();
+		standin.state.events.find((event: IDataObject) => event.id === call.eventId).endTime = new Date(
+			now,
+		).toISOString();
 		now += 1000;
 		expect(keys(await harness.poll())).toEqual([`${call.eventId}:ANSWERED`]);
 
@@ -532,7 +643,9 @@ describe('VIS Poll Trigger', () => {
 		const missed = callsHappen(3);
 		now += 10 * 60_000;
 		const restarted = pollHarness({}, saved);
-		expect(keys(await restarted.poll())).toEqual(missed.map((missedCall) => `${missedCall.eventId}:MISSED`));
+		expect(keys(await restarted.poll())).toEqual(
+			missed.map((missedCall) => `${missedCall.eventId}:MISSED`),
+		);
 		expect(await restarted.poll()).toBeNull();
 	});
 
@@ -545,7 +658,9 @@ describe('VIS Poll Trigger', () => {
 		expect(await harness.poll()).toBeNull();
 		expect(standin.requests({ path: '/t/vbc.prod/vis/v1/self/events' })).toHaveLength(1);
 		now += 1000;
-		const event = standin.state.events.find((candidate: IDataObject) => candidate.id === call.eventId);
+		const event = standin.state.events.find(
+			(candidate: IDataObject) => candidate.id === call.eventId,
+		);
 		Object.assign(event, { state: 'MISSED', endTime: new Date(now).toISOString() });
 		now += 1000;
 		expect(keys(await harness.poll())).toEqual([`${call.eventId}:MISSED`]);
@@ -553,7 +668,9 @@ describe('VIS Poll Trigger', () => {
 
 	test('a test poll shows the newest event, or says how to make one', async () => {
 		const harness = pollHarness();
-		await expect(harness.poll('manual')).rejects.toThrow('No call event on this VBC line matches the options yet');
+		await expect(harness.poll('manual')).rejects.toThrow(
+			'No call event on this VBC line matches the options yet',
+		);
 		const [, newest] = callsHappen(2);
 		const result = await harness.poll('manual');
 		expect(keys(result)).toEqual([`${newest.eventId}:MISSED`]);
@@ -565,7 +682,12 @@ describe('attacks', () => {
 	const EVENTS = '/t/vbc.prod/vis/v1/self/events';
 	const iso = (time: number) => new Date(time).toISOString();
 	/** A listed call event in `state`, which it reached at `time`. */
-	const listed = (id: string | number, state: string, time: number, extra: IDataObject = {}): IDataObject => ({
+	const listed = (
+		id: string | number,
+		state: string,
+		time: number,
+		extra: IDataObject = {},
+	): IDataObject => ({
 		id,
 		type: 'CALL',
 		direction: 'INBOUND',
@@ -584,7 +706,8 @@ describe('attacks', () => {
 	function onEventsPage(fn: (page: number) => void) {
 		const requests = standin.state.requests as IDataObject[];
 		requests.push = (...records: IDataObject[]) => {
-			for (const record of records) if (record.path === EVENTS) fn(Number((record.query as IDataObject).offset));
+			for (const record of records)
+				if (record.path === EVENTS) fn(Number((record.query as IDataObject).offset));
 			return Array.prototype.push.apply(requests, records);
 		};
 	}
@@ -614,16 +737,19 @@ describe('attacks', () => {
 		['an object', { events: [] }],
 		['null', null],
 		['a number', 42],
-	])('VIS listing events as %s (200) keeps the gap, and the next check runs each missed event once', async (_name, body) => {
-		const { missedKeys } = await outage(3);
-		listingAnswers(body);
-		await startKeeper('init');
-		expect(trigger!.emitted).toHaveLength(0);
-		expect(trigger!.staticData().missed).toBeDefined();
-		await nextCheck();
-		expect(emittedKeys()).toEqual(missedKeys);
-		expect(trigger!.staticData().missed).toBeUndefined();
-	});
+	])(
+		'VIS listing events as %s (200) keeps the gap, and the next check runs each missed event once',
+		async (_name, body) => {
+			const { missedKeys } = await outage(3);
+			listingAnswers(body);
+			await startKeeper('init');
+			expect(trigger!.emitted).toHaveLength(0);
+			expect(trigger!.staticData().missed).toBeDefined();
+			await nextCheck();
+			expect(emittedKeys()).toEqual(missedKeys);
+			expect(trigger!.staticData().missed).toBeUndefined();
+		},
+	);
 
 	test('VIS answering the listing with an HTML page keeps the gap for the next check', async () => {
 		const { missedKeys } = await outage(2);
@@ -679,7 +805,10 @@ describe('attacks', () => {
 		await startKeeper('init');
 		expect(emittedKeys()).toEqual(['901:MISSED', '902:RINGING', '902:MISSED']);
 		// The same event delivered live with its id as a string does not run again.
-		const again = await standin.deliverEvent(String(hook.id), listed('901', 'MISSED', createdAt + 1000));
+		const again = await standin.deliverEvent(
+			String(hook.id),
+			listed('901', 'MISSED', createdAt + 1000),
+		);
 		expect(JSON.parse(again.body)).toEqual({ status: 'duplicate event ignored' });
 		expect(trigger!.executions).toHaveLength(0);
 	});
@@ -690,7 +819,10 @@ describe('attacks', () => {
 			listed(911, 'TELEPORTED', createdAt + 1000),
 			listed(912, 'MISSED', createdAt + 2000, { endTime: 'yesterday-ish' }),
 			listed(913, 'MISSED', createdAt + 3000, { startTime: undefined, endTime: undefined }),
-			listed(914, 'MISSED', createdAt + 4000, { startTime: createdAt + 4000, endTime: createdAt + 4000 }),
+			listed(914, 'MISSED', createdAt + 4000, {
+				startTime: createdAt + 4000,
+				endTime: createdAt + 4000,
+			}),
 			listed(915, 'MISSED', createdAt + 5000, { startTime: null, endTime: '' }),
 		]);
 		await startKeeper('init');
@@ -701,7 +833,10 @@ describe('attacks', () => {
 
 	test('Final States Only leaves unknown states out of a catch-up', async () => {
 		const { createdAt } = await failedSinceCreation({ finalStatesOnly: true });
-		listingAnswers([listed(921, 'TELEPORTED', createdAt + 1000), listed(922, 'REJECTED', createdAt + 2000)]);
+		listingAnswers([
+			listed(921, 'TELEPORTED', createdAt + 1000),
+			listed(922, 'REJECTED', createdAt + 2000),
+		]);
 		await startKeeper('init');
 		expect(emittedKeys()).toEqual(['922:REJECTED']);
 	});
@@ -725,7 +860,9 @@ describe('attacks', () => {
 
 	test('a listing that never ends (every page full) stops at MAX_PAGES, runs nothing and keeps the gap', async () => {
 		const { createdAt } = await failedSinceCreation();
-		const full = Array.from({ length: 100 }, (_, index) => listed(5000 + index, 'MISSED', createdAt + 1000));
+		const full = Array.from({ length: 100 }, (_, index) =>
+			listed(5000 + index, 'MISSED', createdAt + 1000),
+		);
 		onEventsPage(() => listingAnswers(full));
 		await startKeeper('init');
 		expect(eventPages()).toHaveLength(MAX_PAGES);
@@ -735,9 +872,16 @@ describe('attacks', () => {
 
 	/** A trigger on a credential allowed `perMinute` VIS requests a minute. */
 	async function triggerWithQuota(perMinute: number) {
-		trigger = await hostTrigger(new VonageVisTrigger(), { options: {} }, {
-			vonageVisPasswordApi: { ...credentialsFor(standin).vonageVisPasswordApi, requestsPerMinute: perMinute },
-		});
+		trigger = await hostTrigger(
+			new VonageVisTrigger(),
+			{ options: {} },
+			{
+				vonageVisPasswordApi: {
+					...credentialsFor(standin).vonageVisPasswordApi,
+					requestsPerMinute: perMinute,
+				},
+			},
+		);
 		await trigger.activate();
 		return webhooks()[0];
 	}
@@ -770,7 +914,8 @@ describe('attacks', () => {
 		});
 		keeper.started = await trigger!.startTrigger('init');
 		keepers.push(keeper.started);
-		for (let waited = 0; eventPages().length === 0 && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+		for (let waited = 0; eventPages().length === 0 && waited < 5000; waited += 5)
+			await new Promise((resolve) => setTimeout(resolve, 5));
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		expect(eventPages()).toHaveLength(1);
 		expect(trigger!.emitted).toHaveLength(0);
@@ -784,21 +929,30 @@ describe('attacks', () => {
 	test.each([
 		['ahead of', 5 * 60_000],
 		['behind', -5 * 60_000],
-	])('VIS’s clock %s n8n’s by 5 minutes: every missed event runs once, and a restart runs none again', async (_name, skew) => {
-		n8nClock(-skew);
-		const { missedKeys } = await outage(5);
-		await startKeeper('init');
-		expect(emittedKeys()).toEqual(missedKeys);
-		await startKeeper('leadershipChange');
-		await nextCheck();
-		expect(emittedKeys()).toEqual(missedKeys);
-	});
+	])(
+		'VIS’s clock %s n8n’s by 5 minutes: every missed event runs once, and a restart runs none again',
+		async (_name, skew) => {
+			n8nClock(-skew);
+			const { missedKeys } = await outage(5);
+			await startKeeper('init');
+			expect(emittedKeys()).toEqual(missedKeys);
+			await startKeeper('leadershipChange');
+			await nextCheck();
+			expect(emittedKeys()).toEqual(missedKeys);
+		},
+	);
 
 	test('two keepers running at once for one node keep one registration and run each event once', async () => {
 		const { missedKeys } = await outage(20);
 		const before = pauses.length;
-		keepers.push(...(await Promise.all([trigger!.startTrigger('init'), trigger!.startTrigger('leadershipChange')])));
-		for (let waited = 0; pauses.length < before + 2 && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+		keepers.push(
+			...(await Promise.all([
+				trigger!.startTrigger('init'),
+				trigger!.startTrigger('leadershipChange'),
+			])),
+		);
+		for (let waited = 0; pauses.length < before + 2 && waited < 5000; waited += 5)
+			await new Promise((resolve) => setTimeout(resolve, 5));
 		expect(emittedKeys()).toEqual(missedKeys);
 		expect(webhooks()).toHaveLength(1);
 		expect(trigger!.staticData().missed).toBeUndefined();
@@ -819,7 +973,10 @@ describe('attacks', () => {
 		expect(webhooks()).toHaveLength(1);
 		expect(webhooks()[0].id).not.toBe(hook.id);
 		await nextCheck();
-		expect(emittedKeys()).toEqual([...missedKeys, ...purged.map((call) => `${call.eventId}:MISSED`)]);
+		expect(emittedKeys()).toEqual([
+			...missedKeys,
+			...purged.map((call) => `${call.eventId}:MISSED`),
+		]);
 	});
 
 	test('a delivery under another registration’s webhook id runs only when signed with this node’s key, once, as this trigger’s', async () => {
@@ -827,9 +984,15 @@ describe('attacks', () => {
 		const ours = String(trigger!.staticData().signingKey);
 		const other = await registerAt(`${standin.url}/elsewhere`);
 		const event = listed(931, 'MISSED', now);
-		const foreign = await standin.deliverEvent(String(hook.id), event, { webhookIdHeader: other.id, signingKey: 'k'.repeat(64) });
+		const foreign = await standin.deliverEvent(String(hook.id), event, {
+			webhookIdHeader: other.id,
+			signingKey: 'k'.repeat(64),
+		});
 		expect(foreign.status).toBe(401);
-		const borrowed = await standin.deliverEvent(String(hook.id), event, { webhookIdHeader: other.id, signingKey: ours });
+		const borrowed = await standin.deliverEvent(String(hook.id), event, {
+			webhookIdHeader: other.id,
+			signingKey: ours,
+		});
 		expect(JSON.parse(borrowed.body)).toEqual({ status: 'accepted' });
 		expect(trigger!.executions[0][0].json.webhookId).toBe(hook.id);
 		const again = await standin.deliverEvent(String(hook.id), event);
@@ -859,16 +1022,19 @@ describe('attacks', () => {
 		['missed is text', { missed: 'garbage' }],
 		['missed has no times', { missed: { reason: 'failed' } }],
 		['missed is null, coveredUntil is text', { missed: null, coveredUntil: 'soon' }],
-	])('corrupted static data (%s) neither sticks the catch-up nor stops the renewal', async (_name, corruption) => {
-		const { hook, missedKeys } = await outage(2);
-		Object.assign(trigger!.staticData(), corruption);
-		await startKeeper('init');
-		expect(statistics(hook).failed).toBe(false);
-		await nextCheck();
-		expect(emittedKeys()).toEqual(missedKeys);
-		expect(trigger!.staticData().missed).toBeUndefined();
-		expect(Number.isFinite(trigger!.staticData().coveredUntil)).toBe(true);
-	});
+	])(
+		'corrupted static data (%s) neither sticks the catch-up nor stops the renewal',
+		async (_name, corruption) => {
+			const { hook, missedKeys } = await outage(2);
+			Object.assign(trigger!.staticData(), corruption);
+			await startKeeper('init');
+			expect(statistics(hook).failed).toBe(false);
+			await nextCheck();
+			expect(emittedKeys()).toEqual(missedKeys);
+			expect(trigger!.staticData().missed).toBeUndefined();
+			expect(Number.isFinite(trigger!.staticData().coveredUntil)).toBe(true);
+		},
+	);
 
 	test('a Catch-Up Window expression that yields null still catches up', async () => {
 		const { missedKeys } = await outage(2, { catchUpHours: null });
@@ -879,7 +1045,8 @@ describe('attacks', () => {
 
 describe('attacks on the VIS Poll Trigger', () => {
 	const EVENTS = '/t/vbc.prod/vis/v1/self/events';
-	const missedKeysOf = (calls: Array<IDataObject & { eventId: number }>) => calls.map((call) => `${call.eventId}:MISSED`);
+	const missedKeysOf = (calls: Array<IDataObject & { eventId: number }>) =>
+		calls.map((call) => `${call.eventId}:MISSED`);
 
 	test('a poll failing on its second page emits nothing and moves no cursor; the next poll emits all 150 once', async () => {
 		const harness = pollHarness();
@@ -892,7 +1059,12 @@ describe('attacks on the VIS Poll Trigger', () => {
 		let failures = 3;
 		requests.push = (...records: IDataObject[]) => {
 			for (const record of records) {
-				if (record.path === EVENTS && (record.query as IDataObject).offset === '2' && failures-- > 0) standin.failNext(1, 500, { pathPrefix: EVENTS });
+				if (
+					record.path === EVENTS &&
+					(record.query as IDataObject).offset === '2' &&
+					failures-- > 0
+				)
+					standin.failNext(1, 500, { pathPrefix: EVENTS });
 			}
 			return Array.prototype.push.apply(requests, records);
 		};
@@ -923,20 +1095,23 @@ describe('attacks on the VIS Poll Trigger', () => {
 		['recent is text, open an array', { recent: 'garbage', open: [1, 2] }],
 		['recent is null, open holds text', { recent: null, open: { 5: 'soon' } }],
 		['since is an object', { since: {} }],
-	])('corrupted static data (%s) neither throws nor sticks: the next call runs once', async (_name, corruption) => {
-		const harness = pollHarness();
-		await harness.poll();
-		now += 1000;
-		Object.assign(harness.cursor(), corruption);
-		const [call] = callsHappen(1);
-		now += 60_000;
-		expect(keys(await harness.poll())).toEqual(missedKeysOf([call]));
-		now += 60_000;
-		expect(await harness.poll()).toBeNull();
-		const cursor = harness.cursor();
-		expect(Number.isFinite(cursor.afterMs)).toBe(true);
-		expect(typeof cursor.recent === 'object' && !Array.isArray(cursor.recent)).toBe(true);
-	});
+	])(
+		'corrupted static data (%s) neither throws nor sticks: the next call runs once',
+		async (_name, corruption) => {
+			const harness = pollHarness();
+			await harness.poll();
+			now += 1000;
+			Object.assign(harness.cursor(), corruption);
+			const [call] = callsHappen(1);
+			now += 60_000;
+			expect(keys(await harness.poll())).toEqual(missedKeysOf([call]));
+			now += 60_000;
+			expect(await harness.poll()).toBeNull();
+			const cursor = harness.cursor();
+			expect(Number.isFinite(cursor.afterMs)).toBe(true);
+			expect(typeof cursor.recent === 'object' && !Array.isArray(cursor.recent)).toBe(true);
+		},
+	);
 
 	test('VIS failing when the trigger is published still publishes it; calls after it are emitted once', async () => {
 		const harness = pollHarness();
@@ -949,14 +1124,17 @@ describe('attacks on the VIS Poll Trigger', () => {
 		expect(keys(await harness.poll())).toEqual(missedKeysOf([call]));
 	});
 
-	test.each([0, -5])('a Catch-Up Window of %p still emits what happens between polls', async (hours) => {
-		const harness = pollHarness({ catchUpHours: hours });
-		await harness.poll();
-		now += 1000;
-		const [call] = callsHappen(1);
-		now += 60_000;
-		expect(keys(await harness.poll())).toEqual(missedKeysOf([call]));
-	});
+	test.each([0, -5])(
+		'a Catch-Up Window of %p still emits what happens between polls',
+		async (hours) => {
+			const harness = pollHarness({ catchUpHours: hours });
+			await harness.poll();
+			now += 1000;
+			const [call] = callsHappen(1);
+			now += 60_000;
+			expect(keys(await harness.poll())).toEqual(missedKeysOf([call]));
+		},
+	);
 
 	test('an event listed ANSWERED and then (impossibly) RINGING is not emitted as a new ring', async () => {
 		const harness = pollHarness();
@@ -965,7 +1143,9 @@ describe('attacks on the VIS Poll Trigger', () => {
 		const [call] = callsHappen(1, ['RINGING', 'ANSWERED']);
 		now += 1000;
 		expect(keys(await harness.poll())).toEqual([`${call.eventId}:ANSWERED`]);
-		const event = standin.state.events.find((candidate: IDataObject) => candidate.id === call.eventId);
+		const event = standin.state.events.find(
+			(candidate: IDataObject) => candidate.id === call.eventId,
+		);
 		Object.assign(event, { state: 'RINGING', endTime: null, answerTime: null });
 		now += 1000;
 		expect(await harness.poll()).toBeNull();
@@ -984,7 +1164,9 @@ describe('attacks on the VIS Poll Trigger', () => {
 			if (polls === 0) expect(keys(result)).toEqual([`${call.eventId}:ACTIVE`]);
 			else expect(result).toBeNull();
 		}
-		const event = standin.state.events.find((candidate: IDataObject) => candidate.id === call.eventId);
+		const event = standin.state.events.find(
+			(candidate: IDataObject) => candidate.id === call.eventId,
+		);
 		Object.assign(event, { state: 'ANSWERED', endTime: new Date(now).toISOString() });
 		now += 60_000;
 		expect(keys(await harness.poll())).toEqual([`${call.eventId}:ANSWERED`]);
@@ -993,21 +1175,24 @@ describe('attacks on the VIS Poll Trigger', () => {
 	test.each([
 		['behind', 5 * 60_000],
 		['ahead of', -5 * 60_000],
-	])('VIS’s clock %s n8n’s by 5 minutes: every call after publication is emitted once, none from before', async (_name, skew) => {
-		n8nClock(skew);
-		const [before] = callsHappen(1);
-		now += 1000;
-		const harness = pollHarness();
-		expect(await harness.poll()).toBeNull();
-		const emitted: unknown[] = [];
-		const calls: Array<IDataObject & { eventId: number }> = [];
-		for (let minute = 0; minute < 12; minute++) {
-			now += 20_000;
-			calls.push(...callsHappen(1));
-			now += 39_000;
-			emitted.push(...keys(await harness.poll()));
-		}
-		expect(emitted).toEqual(missedKeysOf(calls));
-		expect(emitted).not.toContain(`${before.eventId}:MISSED`);
-	});
+	])(
+		'VIS’s clock %s n8n’s by 5 minutes: every call after publication is emitted once, none from before',
+		async (_name, skew) => {
+			n8nClock(skew);
+			const [before] = callsHappen(1);
+			now += 1000;
+			const harness = pollHarness();
+			expect(await harness.poll()).toBeNull();
+			const emitted: unknown[] = [];
+			const calls: Array<IDataObject & { eventId: number }> = [];
+			for (let minute = 0; minute < 12; minute++) {
+				now += 20_000;
+				calls.push(...callsHappen(1));
+				now += 39_000;
+				emitted.push(...keys(await harness.poll()));
+			}
+			expect(emitted).toEqual(missedKeysOf(calls));
+			expect(emitted).not.toContain(`${before.eventId}:MISSED`);
+		},
+	);
 });

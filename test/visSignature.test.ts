@@ -2,7 +2,11 @@ import * as crypto from 'node:crypto';
 
 import * as fc from 'fast-check';
 
-import { MalformedJsonError, signedEventForms, type SignedEventForms } from '../nodes/VonageVis/trigger/canonicalJson';
+import {
+	MalformedJsonError,
+	signedEventForms,
+	type SignedEventForms,
+} from '../nodes/VonageVis/trigger/canonicalJson';
 import { matchingSignedForm } from '../nodes/VonageVis/trigger/signature';
 import { sandbox } from './helpers/node';
 import { startStandin, type Standin } from './helpers/standin';
@@ -24,7 +28,10 @@ const hmac = (text: string) => crypto.createHmac('sha256', key).update(text).dig
 function spacedJson(value: unknown): string {
 	if (Array.isArray(value)) return `[${value.map(spacedJson).join(',')}]`;
 	if (value && typeof value === 'object') {
-		return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}: ${spacedJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+		return `{${Object.keys(value)
+			.sort()
+			.map((k) => `${JSON.stringify(k)}: ${spacedJson((value as Record<string, unknown>)[k])}`)
+			.join(',')}}`;
 	}
 	return JSON.stringify(value);
 }
@@ -41,10 +48,24 @@ function scrambledJson(value: unknown, seed: number): string {
 	return JSON.stringify(value);
 }
 
-const leaf = fc.oneof(fc.string(), fc.fullUnicodeString({ maxLength: 4 }), fc.integer(), fc.boolean(), fc.constant(null), fc.constant('a/b "q" \\ \n'));
+const leaf = fc.oneof(
+	fc.string(),
+	fc.fullUnicodeString({ maxLength: 4 }),
+	fc.integer(),
+	fc.boolean(),
+	fc.constant(null),
+	fc.constant('a/b "q" \\ \n'),
+);
 const eventArb = fc.dictionary(
-	fc.oneof(fc.string({ minLength: 1, maxLength: 8 }), fc.constantFrom('é', 'a/b', 'k"q', '__proto__')),
-	fc.oneof(leaf, fc.dictionary(fc.string({ maxLength: 5 }), leaf), fc.array(fc.oneof(leaf, fc.dictionary(fc.string({ maxLength: 3 }), leaf)), { maxLength: 3 })),
+	fc.oneof(
+		fc.string({ minLength: 1, maxLength: 8 }),
+		fc.constantFrom('é', 'a/b', 'k"q', '__proto__'),
+	),
+	fc.oneof(
+		leaf,
+		fc.dictionary(fc.string({ maxLength: 5 }), leaf),
+		fc.array(fc.oneof(leaf, fc.dictionary(fc.string({ maxLength: 3 }), leaf)), { maxLength: 3 }),
+	),
 	{ minKeys: 1, maxKeys: 10 },
 );
 
@@ -65,17 +86,25 @@ describe('VIS signature: the form as received is tried first', () => {
 	});
 
 	test('repeated keys, members in and out of order, compact or spaced: the forms JSON.parse would give', () => {
-		const member = fc.tuple(fc.constantFrom('a', 'b', 'c', 'd', 'é', 'a\\u0062'), fc.oneof(fc.integer(), fc.string({ maxLength: 3 }), fc.constant({ y: 1, x: [2] })));
+		const member = fc.tuple(
+			fc.constantFrom('a', 'b', 'c', 'd', 'é', 'a\\u0062'),
+			fc.oneof(fc.integer(), fc.string({ maxLength: 3 }), fc.constant({ y: 1, x: [2] })),
+		);
 		fc.assert(
-			fc.property(fc.array(member, { minLength: 1, maxLength: 8 }), fc.constantFrom(':', ': ', ' : '), fc.constantFrom(',', ', '), (members, colon, comma) => {
-				// Keys are written as given: 'a\\u0062' is the key "ab" with an escape.
-				const received = `{${members.map(([k, v]) => `"${k}"${colon}${JSON.stringify(v)}`).join(comma)}}`;
-				const forms = signedEventForms(`{"event":${received}}`);
-				const parsed = JSON.parse(received);
-				expect(forms.received).toBe(received);
-				expect(forms.compact).toBe(standinCanonicalJson(parsed));
-				expect(forms.spaced).toBe(spacedJson(parsed));
-			}),
+			fc.property(
+				fc.array(member, { minLength: 1, maxLength: 8 }),
+				fc.constantFrom(':', ': ', ' : '),
+				fc.constantFrom(',', ', '),
+				(members, colon, comma) => {
+					// Keys are written as given: 'a\\u0062' is the key "ab" with an escape.
+					const received = `{${members.map(([k, v]) => `"${k}"${colon}${JSON.stringify(v)}`).join(comma)}}`;
+					const forms = signedEventForms(`{"event":${received}}`);
+					const parsed = JSON.parse(received);
+					expect(forms.received).toBe(received);
+					expect(forms.compact).toBe(standinCanonicalJson(parsed));
+					expect(forms.spaced).toBe(spacedJson(parsed));
+				},
+			),
 			{ numRuns: 400 },
 		);
 	});
@@ -102,14 +131,17 @@ describe('VIS signature: the form as received is tried first', () => {
 	test.each([
 		['compact', 2, (event: object) => standinCanonicalJson(event)],
 		['spaced', 3, (event: object) => spacedJson(event)],
-	] as const)('a delivery signed over the %s form is still accepted, after %d HMACs', (form, hmacs, signed) => {
-		const event = { state: 'RINGING', id: 'e-1', nested: { b: 1, a: [1, 2] } };
-		const forms = signedEventForms(`{"event":${JSON.stringify(event)}}`);
-		const signature = hmac(signed(event));
-		(crypto.createHmac as jest.Mock).mockClear();
-		expect(matchingSignedForm(forms, key, signature)).toBe(form);
-		expect(hmacsComputed()).toBe(hmacs);
-	});
+	] as const)(
+		'a delivery signed over the %s form is still accepted, after %d HMACs',
+		(form, hmacs, signed) => {
+			const event = { state: 'RINGING', id: 'e-1', nested: { b: 1, a: [1, 2] } };
+			const forms = signedEventForms(`{"event":${JSON.stringify(event)}}`);
+			const signature = hmac(signed(event));
+			(crypto.createHmac as jest.Mock).mockClear();
+			expect(matchingSignedForm(forms, key, signature)).toBe(form);
+			expect(hmacsComputed()).toBe(hmacs);
+		},
+	);
 
 	test('a body already sorted and compact is one text checked once, not twice', () => {
 		const event = { a: 1, b: 'x' };
@@ -169,11 +201,18 @@ describe('VIS signature in the trigger', () => {
 			(
 				await fetch(trigger.url, {
 					method: 'POST',
-					headers: { 'content-type': 'application/vnd.vonage.event+json', 'x-von-webhook-id': String(trigger.staticData().webhookId), 'x-von-signature': signature },
+					headers: {
+						'content-type': 'application/vnd.vonage.event+json',
+						'x-von-webhook-id': String(trigger.staticData().webhookId),
+						'x-von-signature': signature,
+					},
 					body: `{"event":${received}}`,
 				})
 			).status;
-		const signed = crypto.createHmac('sha256', String(trigger.staticData().signingKey)).update(received).digest('hex');
+		const signed = crypto
+			.createHmac('sha256', String(trigger.staticData().signingKey))
+			.update(received)
+			.digest('hex');
 		expect(await post('ab'.repeat(32))).toBe(401);
 		expect(await post(signed)).toBe(400);
 		expect(trigger.executions).toHaveLength(0);

@@ -40,9 +40,18 @@ describe('VIS trigger: registration lifecycle', () => {
 		await trigger.hook('create');
 		const [hook] = webhooks();
 		expect(webhooks()).toHaveLength(1);
-		expect(hook).toMatchObject({ url: trigger.url, events: ['CALL'], signingAlgo: 'HMAC_SHA256', metadataPolicy: 'HEADER' });
+		expect(hook).toMatchObject({
+			url: trigger.url,
+			events: ['CALL'],
+			signingAlgo: 'HMAC_SHA256',
+			metadataPolicy: 'HEADER',
+		});
 		expect(hook.signingKey).toMatch(/^[0-9a-f]{64}$/);
-		expect(trigger.staticData()).toMatchObject({ webhookId: hook.id, signingKey: hook.signingKey, expireAt: hook.expireAt });
+		expect(trigger.staticData()).toMatchObject({
+			webhookId: hook.id,
+			signingKey: hook.signingKey,
+			expireAt: hook.expireAt,
+		});
 		expect(await trigger.hook('checkExists')).toBe(true);
 		expect(webhooks()).toHaveLength(1);
 	});
@@ -72,7 +81,14 @@ describe('VIS trigger: registration lifecycle', () => {
 
 	test.each([
 		['expired', (hook: IDataObject) => (hook.expireAt = new Date(now - 1000).toISOString())],
-		['expiring within 48 h', (hook: IDataObject) => Object.assign(hook, { createdAt: new Date(now - 9 * DAY).toISOString(), expireAt: new Date(now + DAY).toISOString() })],
+		[
+			'expiring within 48 h',
+			(hook: IDataObject) =>
+				Object.assign(hook, {
+					createdAt: new Date(now - 9 * DAY).toISOString(),
+					expireAt: new Date(now + DAY).toISOString(),
+				}),
+		],
 		['marked failed', (hook: IDataObject) => ((hook.statistics as IDataObject).failed = true)],
 	])('checkExists renews a registration that is %s', async (_case, spoil) => {
 		trigger = await startTrigger(standin);
@@ -109,7 +125,6 @@ describe('VIS trigger: registration lifecycle', () => {
 		expect(trigger.staticData().webhookId).toBe(id);
 		expect(webhooks()).toHaveLength(1);
 	});
-
 });
 
 describe('VIS trigger: deliveries', () => {
@@ -121,7 +136,10 @@ describe('VIS trigger: deliveries', () => {
 
 	test('a valid signed delivery starts one execution with the event and its delivery metadata', async () => {
 		const event = standin.sampleEvent({ state: 'ANSWERED' });
-		const result = await standin.deliverEvent(webhookId(), event, { deliveryId: 'd-1', attempt: 1 });
+		const result = await standin.deliverEvent(webhookId(), event, {
+			deliveryId: 'd-1',
+			attempt: 1,
+		});
 		expect(result.status).toBe(200);
 		expect(trigger.executions).toHaveLength(1);
 		expect(trigger.executions[0][0].json).toEqual({
@@ -135,11 +153,19 @@ describe('VIS trigger: deliveries', () => {
 	});
 
 	test.each([
-		['a tampered body', { tamper: (e: IDataObject) => ({ ...e, phoneNumber: '19005550000' }) }, 401],
+		[
+			'a tampered body',
+			{ tamper: (e: IDataObject) => ({ ...e, phoneNumber: '19005550000' }) },
+			401,
+		],
 		['a signature made with another key', { signingKey: 'not-the-key' }, 401],
 		['no X-VON-Signature header', { omitHeaders: ['x-von-signature'] }, 401],
 		['no X-VON-Webhook-Id header', { omitHeaders: ['x-von-webhook-id'] }, 401],
-		['another webhook id with another key', { webhookIdHeader: 'someone-else', signingKey: 'their-key' }, 401],
+		[
+			'another webhook id with another key',
+			{ webhookIdHeader: 'someone-else', signingKey: 'their-key' },
+			401,
+		],
 		// n8n's own body parser answers 422 before the node runs.
 		['malformed JSON', { rawBody: '{"event": {"id": "1",' }, 422],
 		['a body without an event object', { rawBody: '{"events": []}' }, 400],
@@ -153,7 +179,10 @@ describe('VIS trigger: deliveries', () => {
 	test('a redelivery of a delivery that already ran does not run again', async () => {
 		const event = standin.sampleEvent();
 		await standin.deliverEvent(webhookId(), event, { deliveryId: 'same', attempt: 1 });
-		const again = await standin.deliverEvent(webhookId(), event, { deliveryId: 'same', attempt: 2 });
+		const again = await standin.deliverEvent(webhookId(), event, {
+			deliveryId: 'same',
+			attempt: 2,
+		});
 		expect(again.status).toBe(200);
 		expect(trigger.executions).toHaveLength(1);
 	});
@@ -166,13 +195,21 @@ describe('VIS trigger: deliveries', () => {
 	});
 
 	test('int64 ids and decimals are verified over the digits the sender signed', async () => {
-		const body = '{"event":{"userId":12345678901234567890,"duration":1.50,"id":"x","state":"RINGING"}}';
+		const body =
+			'{"event":{"userId":12345678901234567890,"duration":1.50,"id":"x","state":"RINGING"}}';
 		const canonical = '{"duration":1.50,"id":"x","state":"RINGING","userId":12345678901234567890}';
 		expect(canonicalEventJson(body)).toBe(canonical);
-		const signature = createHmac('sha256', trigger.staticData().signingKey as string).update(canonical).digest('hex');
+		const signature = createHmac('sha256', trigger.staticData().signingKey as string)
+			.update(canonical)
+			.digest('hex');
 		const response = await fetch(trigger.url, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json', 'x-von-signature': signature, 'x-von-webhook-id': webhookId(), 'x-von-delivery-id': 'big' },
+			headers: {
+				'content-type': 'application/json',
+				'x-von-signature': signature,
+				'x-von-webhook-id': webhookId(),
+				'x-von-delivery-id': 'big',
+			},
 			body,
 		});
 		expect(response.status).toBe(200);
@@ -181,10 +218,17 @@ describe('VIS trigger: deliveries', () => {
 
 	test('a +json media type, whose bytes n8n leaves unread for a version-2 node, is read by the node and runs once', async () => {
 		const event = standin.sampleEvent({ state: 'RINGING' });
-		const signature = createHmac('sha256', trigger.staticData().signingKey as string).update(standinCanonicalJson(event)).digest('hex');
+		const signature = createHmac('sha256', trigger.staticData().signingKey as string)
+			.update(standinCanonicalJson(event))
+			.digest('hex');
 		const response = await fetch(trigger.url, {
 			method: 'POST',
-			headers: { 'content-type': 'application/vnd.vonage.event+json', 'x-von-signature': signature, 'x-von-webhook-id': webhookId(), 'x-von-delivery-id': 'plus-json' },
+			headers: {
+				'content-type': 'application/vnd.vonage.event+json',
+				'x-von-signature': signature,
+				'x-von-webhook-id': webhookId(),
+				'x-von-delivery-id': 'plus-json',
+			},
 			body: JSON.stringify({ event }),
 		});
 		expect(response.status).toBe(200);
@@ -195,28 +239,35 @@ describe('VIS trigger: deliveries', () => {
 	test('20 concurrent deliveries send nothing to VIS and write no static data (renewal is the keeper’s)', async () => {
 		const stored = JSON.stringify(trigger.staticData());
 		standin.state.requests.length = 0;
-		const deliveries = await Promise.all(Array.from({ length: 20 }, () => standin.deliverEvent(webhookId(), standin.sampleEvent())));
+		const deliveries = await Promise.all(
+			Array.from({ length: 20 }, () => standin.deliverEvent(webhookId(), standin.sampleEvent())),
+		);
 		expect(deliveries.map((d) => d.status)).toEqual(Array(20).fill(200));
 		expect(trigger.executions).toHaveLength(20);
 		expect(standin.requests()).toHaveLength(0);
 		expect(JSON.stringify(trigger.staticData())).toBe(stored);
 	});
 
-	test.each([['abc'], ['1e3'], [''], ['-1'], ['2.5']])('an X-VON-Attempt of %j is left out of the output', async (attempt) => {
-		const event = standin.sampleEvent();
-		const response = await fetch(trigger.url, {
-			method: 'POST',
-			headers: {
-				'content-type': 'application/json',
-				'x-von-signature': createHmac('sha256', trigger.staticData().signingKey as string).update(standinCanonicalJson(event)).digest('hex'),
-				'x-von-webhook-id': webhookId(),
-				'x-von-attempt': attempt,
-			},
-			body: JSON.stringify({ event }),
-		});
-		expect(response.status).toBe(200);
-		expect(trigger.executions[0][0].json).not.toHaveProperty('attempt');
-	});
+	test.each([['abc'], ['1e3'], [''], ['-1'], ['2.5']])(
+		'an X-VON-Attempt of %j is left out of the output',
+		async (attempt) => {
+			const event = standin.sampleEvent();
+			const response = await fetch(trigger.url, {
+				method: 'POST',
+				headers: {
+					'content-type': 'application/json',
+					'x-von-signature': createHmac('sha256', trigger.staticData().signingKey as string)
+						.update(standinCanonicalJson(event))
+						.digest('hex'),
+					'x-von-webhook-id': webhookId(),
+					'x-von-attempt': attempt,
+				},
+				body: JSON.stringify({ event }),
+			});
+			expect(response.status).toBe(200);
+			expect(trigger.executions[0][0].json).not.toHaveProperty('attempt');
+		},
+	);
 });
 
 describe('VIS trigger: hostile deliveries', () => {
@@ -226,21 +277,42 @@ describe('VIS trigger: hostile deliveries', () => {
 	});
 	const webhookId = () => trigger.staticData().webhookId as string;
 	const signingKey = () => trigger.staticData().signingKey as string;
-	const signatureOf = (text: string) => createHmac('sha256', signingKey()).update(text).digest('hex');
+	const signatureOf = (text: string) =>
+		createHmac('sha256', signingKey()).update(text).digest('hex');
 	const post = (body: string | Uint8Array, headers: Record<string, string>) =>
-		fetch(trigger.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-von-webhook-id': webhookId(), ...headers }, body: body as BodyInit });
+		fetch(trigger.url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'x-von-webhook-id': webhookId(), ...headers },
+			body: body as BodyInit,
+		});
 
 	test('a captured delivery re-sent with charset=ascii and unsigned high-bit bytes is refused', async () => {
 		const event = standin.sampleEvent({ state: 'RINGING', phoneNumber: '14155550123' });
 		const signature = signatureOf(standinCanonicalJson(event));
 		// Read as ascii, Node drops the high bit: 0xA2 becomes a quote, and the tail becomes a second
 		// "event" that n8n's parse would take, while the UTF-8 bytes the signature covers do not change.
-		const forged = '","event":{"state":"ANSWERED","direction":"OUTBOUND","phoneNumber":"19005550000"},"y":"';
+		const forged =
+			'","event":{"state":"ANSWERED","direction":"OUTBOUND","phoneNumber":"19005550000"},"y":"';
 		const highBit = Buffer.from([...Buffer.from(forged)].map((byte) => byte | 0x80));
-		const body = Buffer.concat([Buffer.from(`{"event":${JSON.stringify(event)},"x":"`), highBit, Buffer.from('"}')]);
-		for (const contentType of ['application/json; charset=ascii', 'application/json; charset=latin1', 'application/json; charset="Binary"']) {
-			const response = await post(body, { 'content-type': contentType, 'x-von-signature': signature });
-			expect([contentType, response.status, await response.text()]).toEqual([contentType, 415, expect.any(String)]);
+		const body = Buffer.concat([
+			Buffer.from(`{"event":${JSON.stringify(event)},"x":"`),
+			highBit,
+			Buffer.from('"}'),
+		]);
+		for (const contentType of [
+			'application/json; charset=ascii',
+			'application/json; charset=latin1',
+			'application/json; charset="Binary"',
+		]) {
+			const response = await post(body, {
+				'content-type': contentType,
+				'x-von-signature': signature,
+			});
+			expect([contentType, response.status, await response.text()]).toEqual([
+				contentType,
+				415,
+				expect.any(String),
+			]);
 		}
 		// Declared as UTF-8 those bytes are not UTF-8 at all.
 		expect((await post(body, { 'x-von-signature': signature })).status).toBe(400);
@@ -255,7 +327,13 @@ describe('VIS trigger: hostile deliveries', () => {
 		const body = `{"event":${forged},"event":${JSON.stringify(event)},"extra":"\u00e9\u00e9"}`;
 		expect((await post(body, { 'x-von-signature': signature })).status).toBe(200);
 		// The forged event last is what a parser would take, and it does not verify.
-		expect((await post(`{"event":${JSON.stringify(event)},"event":${forged}}`, { 'x-von-signature': signature })).status).toBe(401);
+		expect(
+			(
+				await post(`{"event":${JSON.stringify(event)},"event":${forged}}`, {
+					'x-von-signature': signature,
+				})
+			).status,
+		).toBe(401);
 		expect(trigger.executions).toHaveLength(1);
 		expect(trigger.executions[0][0].json).toMatchObject(event);
 	});
@@ -264,21 +342,34 @@ describe('VIS trigger: hostile deliveries', () => {
 		['10,000-deep objects', () => `{"event":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`, 400],
 		['10,000-deep arrays', () => `{"event":{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`, 400],
 		['a 10 MB string', () => `{"event":{"a":"${'x'.repeat(10_000_000)}"}}`, 413],
-		['65 KB of members', () => `{"event":{${Array.from({ length: 6000 }, (_, i) => `"k${i}":${i}`).join(',')}}}`, 413],
+		[
+			'65 KB of members',
+			() => `{"event":{${Array.from({ length: 6000 }, (_, i) => `"k${i}":${i}`).join(',')}}}`,
+			413,
+		],
 		['an empty body', () => '', 400],
 		['a JSON string', () => '"event"', 400],
-	])('%s with a random signature: %p before any work, no exception', async (_case, body, status) => {
-		const response = await post(body(), { 'x-von-signature': 'ab'.repeat(32) });
-		expect(response.status).toBe(status);
-		expect(trigger.executions).toHaveLength(0);
-		expect(Math.max(...trigger.webhookMs)).toBeLessThan(50);
-	});
+	])(
+		'%s with a random signature: %p before any work, no exception',
+		async (_case, body, status) => {
+			const response = await post(body(), { 'x-von-signature': 'ab'.repeat(32) });
+			expect(response.status).toBe(status);
+			expect(trigger.executions).toHaveLength(0);
+			expect(Math.max(...trigger.webhookMs)).toBeLessThan(50);
+		},
+	);
 
 	test('at the limits (64 KB, 32 levels) a well-formed delivery is verified well within 50 ms', async () => {
 		const nested = `${'{"a":'.repeat(30)}1${'}'.repeat(30)}`;
-		const event = { ...standin.sampleEvent(), nested: JSON.parse(nested), padding: 'p'.repeat(60_000) };
+		const event = {
+			...standin.sampleEvent(),
+			nested: JSON.parse(nested),
+			padding: 'p'.repeat(60_000),
+		};
 		const signature = signatureOf(standinCanonicalJson(event));
-		expect((await post(JSON.stringify({ event }), { 'x-von-signature': signature })).status).toBe(200);
+		expect((await post(JSON.stringify({ event }), { 'x-von-signature': signature })).status).toBe(
+			200,
+		);
 		expect(trigger.executions).toHaveLength(1);
 		expect(Math.max(...trigger.webhookMs)).toBeLessThan(50);
 	});
@@ -289,25 +380,45 @@ describe('VIS trigger: hostile deliveries', () => {
 		const signature = signatureOf(standinCanonicalJson(event));
 		const statuses = [];
 		for (let i = 0; i < 10; i++) {
-			const ids: Record<string, string> = i % 2 ? { 'x-von-delivery-id': `new-${i}`, 'x-von-attempt': '1' } : {};
-			statuses.push((await post(i === 3 ? ` ${body.replace(':', ' : ')} ` : body, { 'x-von-signature': signature, ...ids })).status);
+			const ids: Record<string, string> =
+				i % 2 ? { 'x-von-delivery-id': `new-${i}`, 'x-von-attempt': '1' } : {};
+			statuses.push(
+				(
+					await post(i === 3 ? ` ${body.replace(':', ' : ')} ` : body, {
+						'x-von-signature': signature,
+						...ids,
+					})
+				).status,
+			);
 		}
 		expect(statuses).toEqual(Array(10).fill(200));
 		expect(trigger.executions).toHaveLength(1);
 	});
 
 	test('the signature may cover the event as received, compacted and sorted, or in the docs spaced form', async () => {
-		const event = { state: 'RINGING', id: 'e-1', direction: 'INBOUND', nested: { b: 1, a: [1, 2] } };
-		const asReceived = '{ "state" : "RINGING", "id": "e-1", "direction": "INBOUND", "nested": {"b": 1, "a": [1, 2]} }';
-		const spaced = '{"direction": "INBOUND","id": "e-1","nested": {"a": [1,2],"b": 1},"state": "RINGING"}';
+		const event = {
+			state: 'RINGING',
+			id: 'e-1',
+			direction: 'INBOUND',
+			nested: { b: 1, a: [1, 2] },
+		};
+		const asReceived =
+			'{ "state" : "RINGING", "id": "e-1", "direction": "INBOUND", "nested": {"b": 1, "a": [1, 2]} }';
+		const spaced =
+			'{"direction": "INBOUND","id": "e-1","nested": {"a": [1,2],"b": 1},"state": "RINGING"}';
 		const compact = standinCanonicalJson(event);
 		for (const [i, signedText] of [asReceived, spaced, compact].entries()) {
 			const body = `{"event":${asReceived.replace('e-1', `e-${i}`)}}`;
-			const response = await post(body, { 'x-von-signature': signatureOf(signedText.replace('e-1', `e-${i}`)) });
+			const response = await post(body, {
+				'x-von-signature': signatureOf(signedText.replace('e-1', `e-${i}`)),
+			});
 			expect(response.status).toBe(200);
 		}
 		expect(trigger.executions.map((run) => run[0].json.id)).toEqual(['e-0', 'e-1', 'e-2']);
-		expect(trigger.executions[0][0].json).toMatchObject({ state: 'RINGING', nested: { a: [1, 2], b: 1 } });
+		expect(trigger.executions[0][0].json).toMatchObject({
+			state: 'RINGING',
+			nested: { a: [1, 2], b: 1 },
+		});
 	});
 
 	test('VIS gets a small JSON body back, never n8n placeholder text', async () => {
@@ -325,7 +436,12 @@ describe('VIS trigger: filters', () => {
 		trigger = await startTrigger(standin, options);
 		await trigger.activate();
 		const id = trigger.staticData().webhookId as string;
-		for (const [state, direction] of [['RINGING', 'OUTBOUND'], ['ANSWERED', 'INBOUND'], ['MISSED', 'INBOUND'], ['ACTIVE', 'INBOUND']]) {
+		for (const [state, direction] of [
+			['RINGING', 'OUTBOUND'],
+			['ANSWERED', 'INBOUND'],
+			['MISSED', 'INBOUND'],
+			['ACTIVE', 'INBOUND'],
+		]) {
 			const result = await standin.deliverEvent(id, standin.sampleEvent({ state, direction }));
 			expect(result.status).toBe(200);
 		}
@@ -335,13 +451,29 @@ describe('VIS trigger: filters', () => {
 
 describe('canonical JSON and signature (pure)', () => {
 	const key = 'k3y';
-	const verifies = (body: string, signature: unknown) => matchingSignedForm(signedEventForms(body), key, signature) !== undefined;
-	const sign = (event: unknown) => createHmac('sha256', key).update(standinCanonicalJson(event)).digest('hex');
-	const leaf = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.double({ noNaN: true, noDefaultInfinity: true }));
-	const eventArb = fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.oneof(leaf, fc.dictionary(fc.string({ maxLength: 5 }), leaf), fc.array(leaf, { maxLength: 3 })), {
-		minKeys: 1,
-		maxKeys: 8,
-	});
+	const verifies = (body: string, signature: unknown) =>
+		matchingSignedForm(signedEventForms(body), key, signature) !== undefined;
+	const sign = (event: unknown) =>
+		createHmac('sha256', key).update(standinCanonicalJson(event)).digest('hex');
+	const leaf = fc.oneof(
+		fc.string(),
+		fc.integer(),
+		fc.boolean(),
+		fc.constant(null),
+		fc.double({ noNaN: true, noDefaultInfinity: true }),
+	);
+	const eventArb = fc.dictionary(
+		fc.string({ minLength: 1, maxLength: 8 }),
+		fc.oneof(
+			leaf,
+			fc.dictionary(fc.string({ maxLength: 5 }), leaf),
+			fc.array(leaf, { maxLength: 3 }),
+		),
+		{
+			minKeys: 1,
+			maxKeys: 8,
+		},
+	);
 
 	function shuffledJson(value: unknown, seed: number): string {
 		if (Array.isArray(value)) return `[${value.map((v) => shuffledJson(v, seed)).join(',')}]`;
@@ -391,12 +523,18 @@ describe('canonical JSON and signature (pure)', () => {
 	});
 
 	test('a repeated key keeps its last value, as JSON.parse does, at every depth', () => {
-		expect(canonicalEventJson('{"event":{"b":1,"a":{"y":1,"x":2,"y":3},"b":2}}')).toBe('{"a":{"x":2,"y":3},"b":2}');
-		expect(() => canonicalEventJson('{"event":{"a":1},"event":"not an object"}')).toThrow('no "event" object');
+		expect(canonicalEventJson('{"event":{"b":1,"a":{"y":1,"x":2,"y":3},"b":2}}')).toBe(
+			'{"a":{"x":2,"y":3},"b":2}',
+		);
+		expect(() => canonicalEventJson('{"event":{"a":1},"event":"not an object"}')).toThrow(
+			'no "event" object',
+		);
 	});
 
 	test('escaped strings are written the way JSON.stringify writes them; others are kept as received', () => {
-		expect(canonicalEventJson('{"event":{"n":"caf\\u00e9 \\/ \\"x\\"","m":"café"}}')).toBe('{"m":"café","n":"café / \\"x\\""}');
+		expect(canonicalEventJson('{"event":{"n":"caf\\u00e9 \\/ \\"x\\"","m":"café"}}')).toBe(
+			'{"m":"café","n":"café / \\"x\\""}',
+		);
 		expect(() => canonicalEventJson('[{"event":{}}]')).toThrow(MalformedJsonError);
 		expect(() => canonicalEventJson('{"event":{"a":1}} x')).toThrow('unexpected text');
 	});
@@ -410,13 +548,31 @@ describe('canonical JSON and signature (pure)', () => {
 	});
 
 	test('the stand-in and the trigger agree on the written rule for the docs example', () => {
-		const event = { accountId: '-1', direction: 'OUTBOUND', duration: 0, id: 'abc', internal: false };
-		const expected = '{"accountId":"-1","direction":"OUTBOUND","duration":0,"id":"abc","internal":false}';
-		expect(canonicalEventJson(JSON.stringify({ event: { internal: false, id: 'abc', duration: 0, direction: 'OUTBOUND', accountId: '-1' } }))).toBe(expected);
+		const event = {
+			accountId: '-1',
+			direction: 'OUTBOUND',
+			duration: 0,
+			id: 'abc',
+			internal: false,
+		};
+		const expected =
+			'{"accountId":"-1","direction":"OUTBOUND","duration":0,"id":"abc","internal":false}';
+		expect(
+			canonicalEventJson(
+				JSON.stringify({
+					event: {
+						internal: false,
+						id: 'abc',
+						duration: 0,
+						direction: 'OUTBOUND',
+						accountId: '-1',
+					},
+				}),
+			),
+		).toBe(expected);
 		expect(standinCanonicalJson(event)).toBe(expected);
 	});
 });
-
 
 describe('replay window (pure)', () => {
 	test('a key is refused again within the window, then forgotten', () => {
@@ -452,30 +608,45 @@ describe('reading a body n8n left unread (version-2 nodes, media types n8n does 
 
 	test('a body over n8n’s own size limit is a 413, not an exception', async () => {
 		const tooLarge = Object.assign(new Error('request entity too large'), { status: 413 });
-		await expect(readWebhookBody(json, { readRawBody: async () => Promise.reject(tooLarge) })).resolves.toMatchObject({ status: 413 });
+		await expect(
+			readWebhookBody(json, { readRawBody: async () => Promise.reject(tooLarge) }),
+		).resolves.toMatchObject({ status: 413 });
 	});
 
 	test('a declared length over the limit is a 413 before any byte is read', async () => {
 		let reads = 0;
-		const verdict = await readWebhookBody({ ...json, 'content-length': String(16 * 1024 * 1024) }, { readRawBody: async () => void reads++ });
+		const verdict = await readWebhookBody(
+			{ ...json, 'content-length': String(16 * 1024 * 1024) },
+			{ readRawBody: async () => void reads++ },
+		);
 		expect(verdict).toEqual({ status: 413, reason: 'the body is larger than 65536 bytes' });
 		expect(reads).toBe(0);
 	});
 
 	test('a request aborted mid-body is a 400', async () => {
-		await expect(readWebhookBody(json, { readRawBody: async () => Promise.reject(new Error('request aborted')) })).resolves.toEqual({ status: 400, reason: 'the body could not be read' });
+		await expect(
+			readWebhookBody(json, {
+				readRawBody: async () => Promise.reject(new Error('request aborted')),
+			}),
+		).resolves.toEqual({ status: 400, reason: 'the body could not be read' });
 	});
 
 	test('a media type that is not JSON is refused before any byte is read', async () => {
 		let reads = 0;
-		const verdict = await readWebhookBody({ 'content-type': 'text/html' }, { readRawBody: async () => void reads++ });
+		const verdict = await readWebhookBody(
+			{ 'content-type': 'text/html' },
+			{ readRawBody: async () => void reads++ },
+		);
 		expect(verdict).toMatchObject({ status: 415 });
 		expect(reads).toBe(0);
 	});
 
 	test('bytes n8n already read are not read again', async () => {
 		let reads = 0;
-		const verdict = await readWebhookBody(json, { rawBody: Buffer.from('{"event":{}}'), readRawBody: async () => void reads++ });
+		const verdict = await readWebhookBody(json, {
+			rawBody: Buffer.from('{"event":{}}'),
+			readRawBody: async () => void reads++,
+		});
 		expect(verdict).toEqual({ text: '{"event":{}}' });
 		expect(reads).toBe(0);
 	});

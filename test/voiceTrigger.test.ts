@@ -18,16 +18,27 @@ let standin: Standin;
 let trigger: TriggerHarness | undefined;
 let applicationId: string;
 
-const ORIGINAL_EVENT_URL = { address: 'https://example.com/event', http_method: 'POST', connect_timeout: 500, socket_timeout: 3000 };
+const ORIGINAL_EVENT_URL = {
+	address: 'https://example.com/event',
+	http_method: 'POST',
+	connect_timeout: 500,
+	socket_timeout: 3000,
+};
 const ORIGINAL_ANSWER_URL = { address: 'https://example.com/answer', http_method: 'GET' };
-const MESSAGES = { webhooks: { inbound_url: { address: 'https://example.com/inbound', http_method: 'POST' } } };
+const MESSAGES = {
+	webhooks: { inbound_url: { address: 'https://example.com/inbound', http_method: 'POST' } },
+};
 
 beforeEach(async () => {
 	standin = await startStandin();
 	applicationId = standin.sandbox.applicationId;
 	const app = standin.state.applications.get(applicationId);
 	app.capabilities = {
-		voice: { webhooks: { answer_url: { ...ORIGINAL_ANSWER_URL }, event_url: { ...ORIGINAL_EVENT_URL } }, conversations_ttl: 12, region: 'eu-west' },
+		voice: {
+			webhooks: { answer_url: { ...ORIGINAL_ANSWER_URL }, event_url: { ...ORIGINAL_EVENT_URL } },
+			conversations_ttl: 12,
+			region: 'eu-west',
+		},
 		messages: structuredClone(MESSAGES),
 	};
 });
@@ -38,11 +49,19 @@ afterEach(async () => {
 });
 
 function keySecret(overrides: IDataObject = {}): ICredentialDataDecryptedObject {
-	return { ...credentialsFor(standin).vonageKeySecretApi, signatureSecret: standin.sandbox.signatureSecret, ...overrides };
+	return {
+		...credentialsFor(standin).vonageKeySecretApi,
+		signatureSecret: standin.sandbox.signatureSecret,
+		...overrides,
+	};
 }
 
 async function start(parameters: IDataObject = {}, credential = keySecret()) {
-	trigger = await hostTrigger(new VonageVoiceTrigger(), { applicationId, ...parameters }, { vonageKeySecretApi: credential });
+	trigger = await hostTrigger(
+		new VonageVoiceTrigger(),
+		{ applicationId, ...parameters },
+		{ vonageKeySecretApi: credential },
+	);
 	return trigger;
 }
 
@@ -64,7 +83,10 @@ describe('Voice trigger: activation points the application here, deactivation pu
 		expect(await t.hook('checkExists')).toBe(true);
 
 		await t.hook('delete');
-		expect(voiceHooks()).toEqual({ answer_url: ORIGINAL_ANSWER_URL, event_url: ORIGINAL_EVENT_URL });
+		expect(voiceHooks()).toEqual({
+			answer_url: ORIGINAL_ANSWER_URL,
+			event_url: ORIGINAL_EVENT_URL,
+		});
 		expect(app().capabilities.messages).toEqual(MESSAGES);
 		expect(t.staticData()).toEqual({});
 		// n8n calls delete for each of the node's webhooks: the later calls change nothing
@@ -82,7 +104,10 @@ describe('Voice trigger: activation points the application here, deactivation pu
 			fallback_answer_url: { address: `${base}voice-fallback`, http_method: 'POST' },
 		});
 		await t.hook('delete');
-		expect(voiceHooks()).toEqual({ answer_url: ORIGINAL_ANSWER_URL, event_url: ORIGINAL_EVENT_URL });
+		expect(voiceHooks()).toEqual({
+			answer_url: ORIGINAL_ANSWER_URL,
+			event_url: ORIGINAL_EVENT_URL,
+		});
 	});
 
 	test('a webhook someone changed while active is left as they set it; ours is still restored', async () => {
@@ -90,7 +115,10 @@ describe('Voice trigger: activation points the application here, deactivation pu
 		await t.activate();
 		voiceHooks().answer_url = { address: 'https://theirs.example/answer', http_method: 'GET' };
 		await t.hook('delete');
-		expect(voiceHooks().answer_url).toEqual({ address: 'https://theirs.example/answer', http_method: 'GET' });
+		expect(voiceHooks().answer_url).toEqual({
+			address: 'https://theirs.example/answer',
+			http_method: 'GET',
+		});
 		expect(voiceHooks().event_url).toEqual(ORIGINAL_EVENT_URL);
 		expect(voiceHooks().fallback_answer_url).toBeUndefined();
 	});
@@ -112,30 +140,66 @@ describe('Voice trigger: activation points the application here, deactivation pu
 	});
 
 	test.each([
-		['signed callbacks but no signature secret', () => setSigned(true), { signatureSecret: '' }, {}, /Signature Secret: required, because this application signs its callbacks/],
-		['a default NCCO that is not an NCCO', () => undefined, {}, { answerCalls: true, defaultNcco: '{"action":"talk"}' }, /Default NCCO: expected a non-empty JSON array of actions/],
-		['an application without Voice', () => delete app().capabilities.voice, {}, {}, /has no Voice capability/],
-	])('refuses activation on %s, before changing anything', async (_case, arrange, credential, parameters, message) => {
-		arrange();
-		const before = JSON.stringify(app());
-		const t = await start(parameters, keySecret(credential));
-		await expect(t.activate()).rejects.toThrow(message);
-		expect(puts()).toHaveLength(0);
-		expect(JSON.stringify(app())).toBe(before);
-	});
+		[
+			'signed callbacks but no signature secret',
+			() => setSigned(true),
+			{ signatureSecret: '' },
+			{},
+			/Signature Secret: required, because this application signs its callbacks/,
+		],
+		[
+			'a default NCCO that is not an NCCO',
+			() => undefined,
+			{},
+			{ answerCalls: true, defaultNcco: '{"action":"talk"}' },
+			/Default NCCO: expected a non-empty JSON array of actions/,
+		],
+		[
+			'an application without Voice',
+			() => delete app().capabilities.voice,
+			{},
+			{},
+			/has no Voice capability/,
+		],
+	])(
+		'refuses activation on %s, before changing anything',
+		async (_case, arrange, credential, parameters, message) => {
+			arrange();
+			const before = JSON.stringify(app());
+			const t = await start(parameters, keySecret(credential));
+			await expect(t.activate()).rejects.toThrow(message);
+			expect(puts()).toHaveLength(0);
+			expect(JSON.stringify(app())).toBe(before);
+		},
+	);
 
 	test('the Application dropdown labels every application by its name, with the id as its description', async () => {
 		const second = randomUUID();
-		standin.state.applications.set(second, { ...structuredClone(app()), id: second, name: 'Sandbox application' });
+		standin.state.applications.set(second, {
+			...structuredClone(app()),
+			id: second,
+			name: 'Sandbox application',
+		});
 		const unnamed = randomUUID();
 		standin.state.applications.set(unnamed, { ...structuredClone(app()), id: unnamed, name: '' });
 		const { workflow, node } = workflowWith(new VonageVoiceTrigger(), {}, ['vonageKeySecretApi']);
-		const context = new LoadOptionsContext(workflow, node, additionalDataFor({ vonageKeySecretApi: keySecret() }), 'applicationId');
-		const options = await new VonageVoiceTrigger().methods.loadOptions.getApplications.call(context);
+		const context = new LoadOptionsContext(
+			workflow,
+			node,
+			additionalDataFor({ vonageKeySecretApi: keySecret() }),
+			'applicationId',
+		);
+		const options = await new VonageVoiceTrigger().methods.loadOptions.getApplications.call(
+			context,
+		);
 		// Two applications of one name stay apart by their descriptions, and sort by id.
 		const sameName = [applicationId, second].sort();
 		expect(options).toEqual([
-			...sameName.map((id) => ({ name: 'Sandbox application', value: id, description: `ID ${id}` })),
+			...sameName.map((id) => ({
+				name: 'Sandbox application',
+				value: id,
+				description: `ID ${id}`,
+			})),
 			{ name: 'Unnamed application', value: unnamed, description: `ID ${unnamed}` },
 		]);
 	});
@@ -144,7 +208,8 @@ describe('Voice trigger: activation points the application here, deactivation pu
 describe('Voice trigger: the application still points here', () => {
 	async function firstCheck(t: TriggerHarness, failures = 1) {
 		const keeper = await t.startTrigger('init');
-		for (let waited = 0; t.failedExecutions.length < failures && waited < 3000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+		for (let waited = 0; t.failedExecutions.length < failures && waited < 3000; waited += 10)
+			await new Promise((resolve) => setTimeout(resolve, 10));
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		await keeper.closeFunction?.();
 	}
@@ -155,7 +220,9 @@ describe('Voice trigger: the application still points here', () => {
 		voiceHooks().event_url.address = 'https://elsewhere.example/events';
 		await firstCheck(t);
 		expect(t.failedExecutions.map((error) => error.message)).toEqual([
-			expect.stringContaining('were changed: event_url now points at https://elsewhere.example/events'),
+			expect.stringContaining(
+				'were changed: event_url now points at https://elsewhere.example/events',
+			),
 		]);
 		expect(voiceHooks().event_url.address).toBe('https://elsewhere.example/events');
 		expect(puts()).toHaveLength(1);
@@ -169,7 +236,8 @@ describe('Voice trigger: the application still points here', () => {
 		expect(puts()).toHaveLength(1);
 		expect(await t.hook('checkExists', 'activate')).toBe(false);
 		// A move of n8n's own address (nobody else changed anything) is followed at a start.
-		(t.staticData().pointedAt as IDataObject).event_url = 'https://old-n8n.example/webhook/x/voice-events';
+		(t.staticData().pointedAt as IDataObject).event_url =
+			'https://old-n8n.example/webhook/x/voice-events';
 		voiceHooks().event_url.address = 'https://old-n8n.example/webhook/x/voice-events';
 		expect(await t.hook('checkExists', 'init')).toBe(false);
 	});
@@ -178,10 +246,20 @@ describe('Voice trigger: the application still points here', () => {
 		const t = await start({ answerCalls: true, options: { whenApplicationChanges: 'pointBack' } });
 		await t.activate();
 		const ours = voiceHooks().answer_url.address;
-		voiceHooks().answer_url = { address: 'https://elsewhere.example/answer', http_method: 'GET', socket_timeout: 3000 };
+		voiceHooks().answer_url = {
+			address: 'https://elsewhere.example/answer',
+			http_method: 'GET',
+			socket_timeout: 3000,
+		};
 		await firstCheck(t);
-		expect(voiceHooks().answer_url).toEqual({ address: ours, http_method: 'POST', socket_timeout: 3000 });
-		expect(t.failedExecutions[0].message).toMatch(/answer_url now points at https:\/\/elsewhere\.example\/answer\. They were pointed back/);
+		expect(voiceHooks().answer_url).toEqual({
+			address: ours,
+			http_method: 'POST',
+			socket_timeout: 3000,
+		});
+		expect(t.failedExecutions[0].message).toMatch(
+			/answer_url now points at https:\/\/elsewhere\.example\/answer\. They were pointed back/,
+		);
 		// What unpublishing restores is still what the application had before publication.
 		await t.hook('delete');
 		expect(voiceHooks().answer_url).toEqual(ORIGINAL_ANSWER_URL);
@@ -197,16 +275,24 @@ describe('Voice trigger: the application still points here', () => {
 
 	test('publishing for an application that another workflow of this n8n receives is refused, and changes nothing', async () => {
 		const t = await start();
-		const other = t.url.replace(/\/webhook\/[^/]+\/voice-events$/, '/webhook/another-workflows-id/voice-events');
+		const other = t.url.replace(
+			/\/webhook\/[^/]+\/voice-events$/,
+			'/webhook/another-workflows-id/voice-events',
+		);
 		voiceHooks().event_url.address = other;
-		await expect(t.activate()).rejects.toThrow(`already sends its calls to another published workflow of this n8n (its event_url is ${other})`);
+		await expect(t.activate()).rejects.toThrow(
+			`already sends its calls to another published workflow of this n8n (its event_url is ${other})`,
+		);
 		expect(puts()).toHaveLength(0);
 		expect(voiceHooks().event_url.address).toBe(other);
 	});
 
 	test('with Take Over From Another Workflow, publishing moves the application here', async () => {
 		const t = await start({ options: { takeOverApplication: true } });
-		voiceHooks().event_url.address = t.url.replace(/\/webhook\/[^/]+\//, '/webhook/another-workflows-id/');
+		voiceHooks().event_url.address = t.url.replace(
+			/\/webhook\/[^/]+\//,
+			'/webhook/another-workflows-id/',
+		);
 		await t.activate();
 		expect(voiceHooks().event_url.address).toBe(t.url);
 	});
@@ -234,7 +320,11 @@ describe('Voice trigger: call events', () => {
 			await standin.deliverVoiceEvent(applicationId, event, { tamper: { to: '19005550100' } }),
 			await standin.deliverVoiceEvent(applicationId, event, { secret: 'not-the-account-secret' }),
 			await standin.deliverVoiceEvent(applicationId, event, { iatOffsetSeconds: -3600 }),
-			await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) }).then(async (r) => ({ status: r.status, body: await r.text() })),
+			await fetch(t.url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(event),
+			}).then(async (r) => ({ status: r.status, body: await r.text() })),
 		];
 		expect(refused.map((r) => r.status)).toEqual([401, 401, 401, 401]);
 		expect(refused.map((r) => JSON.parse(r.body).error)).toEqual([
@@ -268,7 +358,11 @@ describe('Voice trigger: call events', () => {
 		const payload = JSON.stringify(event);
 		const replays = [];
 		for (let i = 0; i < 4; i++) {
-			const response = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: String(first.authorization) }, body: payload });
+			const response = await fetch(t.url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', authorization: String(first.authorization) },
+				body: payload,
+			});
 			replays.push(response.status);
 		}
 		// The same payload freshly signed again (a new token) is the same event: not run twice either.
@@ -279,55 +373,132 @@ describe('Voice trigger: call events', () => {
 	});
 
 	test.each([
-		['a declared latin1 charset', { 'content-type': 'application/json; charset=latin1' }, '{"status":"answered"}', 415],
+		[
+			'a declared latin1 charset',
+			{ 'content-type': 'application/json; charset=latin1' },
+			'{"status":"answered"}',
+			415,
+		],
 		['a non-JSON content type', { 'content-type': 'text/plain' }, '{"status":"answered"}', 415],
-		['invalid UTF-8 in a string', { 'content-type': 'application/json' }, Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff]), Buffer.from('"}')]), 400],
-		['nesting 10,000 deep', { 'content-type': 'application/json' }, `{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}`, 400],
-		['a 1 MB string', { 'content-type': 'application/json' }, `{"a":"${'x'.repeat(1_000_000)}"}`, 413],
+		[
+			'invalid UTF-8 in a string',
+			{ 'content-type': 'application/json' },
+			Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff]), Buffer.from('"}')]),
+			400,
+		],
+		[
+			'nesting 10,000 deep',
+			{ 'content-type': 'application/json' },
+			`{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}`,
+			400,
+		],
+		[
+			'a 1 MB string',
+			{ 'content-type': 'application/json' },
+			`{"a":"${'x'.repeat(1_000_000)}"}`,
+			413,
+		],
 		['a JSON array', { 'content-type': 'application/json' }, '[1,2]', 400],
 	])('%s is refused before anything runs', async (_case, headers, body, status) => {
 		setSigned(true);
 		const t = await start();
 		await t.activate();
-		const response = await fetch(t.url, { method: 'POST', headers: { ...headers, authorization: 'Bearer x.y.z' }, body });
+		const response = await fetch(t.url, {
+			method: 'POST',
+			headers: { ...headers, authorization: 'Bearer x.y.z' },
+			body,
+		});
 		expect(response.status).toBe(status);
 		expect(t.executions).toHaveLength(0);
 	});
 
 	test('status and direction filters answer 200 without a run', async () => {
 		setSigned(true);
-		const t = await start({ options: { statuses: ['completed', 'answered'], direction: 'inbound' } });
+		const t = await start({
+			options: { statuses: ['completed', 'answered'], direction: 'inbound' },
+		});
 		await t.activate();
-		for (const [status, direction] of [['ringing', 'inbound'], ['completed', 'outbound'], ['completed', 'inbound']]) {
-			expect((await standin.deliverVoiceEvent(applicationId, standin.sampleVoiceEvent({ status, direction }))).status).toBe(200);
+		for (const [status, direction] of [
+			['ringing', 'inbound'],
+			['completed', 'outbound'],
+			['completed', 'inbound'],
+		]) {
+			expect(
+				(
+					await standin.deliverVoiceEvent(
+						applicationId,
+						standin.sampleVoiceEvent({ status, direction }),
+					)
+				).status,
+			).toBe(200);
 		}
-		expect(t.executions.map((items) => [items[0].json.status, items[0].json.direction])).toEqual([['completed', 'inbound']]);
+		expect(t.executions.map((items) => [items[0].json.status, items[0].json.direction])).toEqual([
+			['completed', 'inbound'],
+		]);
 	});
 
 	// As Vonage sends them after a record action: no status, no direction. A new recording per test,
 	// since the trigger runs a signed payload once (its replay window outlives a test).
 	let recording = '';
 	beforeEach(() => (recording = randomUUID()));
-	const recordEvent = () => ({ start_time: '2026-01-01T10:00:00Z', recording_url: `https://api.nexmo.com/v1/files/${recording}`, size: 16507, recording_uuid: recording, end_time: '2026-01-01T10:00:05Z', conversation_uuid: 'CON-1', timestamp: '2026-01-01T10:00:05Z' });
-	const transcriptionEvent = () => ({ conversation_uuid: 'CON-1', type: 'transcription', recording_uuid: recording, status: 'transcribed', transcription_url: `https://api.nexmo.com/v1/files/${recording}-transcript` });
-	const kinds = (t: TriggerHarness) => t.executions.map((items) => String(items[0].json.recording_url ? 'record' : (items[0].json.type ?? items[0].json.status)));
+	const recordEvent = () => ({
+		start_time: '2026-01-01T10:00:00Z',
+		recording_url: `https://api.nexmo.com/v1/files/${recording}`,
+		size: 16507,
+		recording_uuid: recording,
+		end_time: '2026-01-01T10:00:05Z',
+		conversation_uuid: 'CON-1',
+		timestamp: '2026-01-01T10:00:05Z',
+	});
+	const transcriptionEvent = () => ({
+		conversation_uuid: 'CON-1',
+		type: 'transcription',
+		recording_uuid: recording,
+		status: 'transcribed',
+		transcription_url: `https://api.nexmo.com/v1/files/${recording}-transcript`,
+	});
+	const kinds = (t: TriggerHarness) =>
+		t.executions.map((items) =>
+			String(items[0].json.recording_url ? 'record' : (items[0].json.type ?? items[0].json.status)),
+		);
 	const deliverAll = async (events: IDataObject[]) => {
-		for (const event of events) expect((await standin.deliverVoiceEvent(applicationId, event)).status).toBe(200);
+		for (const event of events)
+			expect((await standin.deliverVoiceEvent(applicationId, event)).status).toBe(200);
 	};
 
 	test.each([
 		['no filter: every event, as before', {}, ['answered', 'record', 'transcription']],
-		['a status filter without them drops them, as before', { statuses: ['answered'] }, ['answered']],
+		[
+			'a status filter without them drops them, as before',
+			{ statuses: ['answered'] },
+			['answered'],
+		],
 		['Recording Ready only', { statuses: ['record'] }, ['record']],
 		['Transcript Ready only', { statuses: ['transcription'] }, ['transcription']],
-		['statuses and both kinds', { statuses: ['answered', 'record', 'transcription'] }, ['answered', 'record', 'transcription']],
-		['a direction with no statuses drops them (they have none), as before', { direction: 'inbound' }, ['answered']],
-		['a direction does not apply to a chosen kind', { statuses: ['answered', 'record', 'transcription'], direction: 'outbound' }, ['record', 'transcription']],
+		[
+			'statuses and both kinds',
+			{ statuses: ['answered', 'record', 'transcription'] },
+			['answered', 'record', 'transcription'],
+		],
+		[
+			'a direction with no statuses drops them (they have none), as before',
+			{ direction: 'inbound' },
+			['answered'],
+		],
+		[
+			'a direction does not apply to a chosen kind',
+			{ statuses: ['answered', 'record', 'transcription'], direction: 'outbound' },
+			['record', 'transcription'],
+		],
 	])('record and transcription events: %s', async (_case, options, expected) => {
 		setSigned(true);
 		const t = await start({ options });
 		await t.activate();
-		await deliverAll([standin.sampleVoiceEvent({ status: 'answered', direction: 'inbound' }), recordEvent(), transcriptionEvent()]);
+		await deliverAll([
+			standin.sampleVoiceEvent({ status: 'answered', direction: 'inbound' }),
+			recordEvent(),
+			transcriptionEvent(),
+		]);
 		expect(kinds(t)).toEqual(expected);
 	});
 
@@ -335,14 +506,25 @@ describe('Voice trigger: call events', () => {
 		setSigned(true);
 		const t = await start({ options: { statuses: ['record', 'transcription'] } });
 		await t.activate();
-		await deliverAll([recordEvent(), transcriptionEvent(), standin.sampleVoiceEvent({ status: 'completed' })]);
-		expect(t.executions.map((items) => items.map((i) => i.json))).toEqual([[recordEvent()], [transcriptionEvent()]]);
+		await deliverAll([
+			recordEvent(),
+			transcriptionEvent(),
+			standin.sampleVoiceEvent({ status: 'completed' }),
+		]);
+		expect(t.executions.map((items) => items.map((i) => i.json))).toEqual([
+			[recordEvent()],
+			[transcriptionEvent()],
+		]);
 	});
 
 	test('the Statuses option lists both kinds, so the editor offers them', () => {
-		const options = new VonageVoiceTrigger().description.properties.find((p) => p.name === 'options')!.options as unknown as IDataObject[];
+		const options = new VonageVoiceTrigger().description.properties.find(
+			(p) => p.name === 'options',
+		)!.options as unknown as IDataObject[];
 		const statuses = options.find((o) => o.name === 'statuses')!.options as IDataObject[];
-		expect(statuses.map((o) => o.value)).toEqual(expect.arrayContaining(['answered', 'completed', 'record', 'transcription']));
+		expect(statuses.map((o) => o.value)).toEqual(
+			expect.arrayContaining(['answered', 'completed', 'record', 'transcription']),
+		);
 	});
 });
 
@@ -354,7 +536,11 @@ describe('Voice trigger: answering calls', () => {
 		await standin.answerCall(applicationId, { from: '14155550111', to: '14155550105' });
 		expect(t.runs).toHaveLength(1);
 		expect(t.runs[0][0]).toEqual([]);
-		expect(t.runs[0][1][0].json).toMatchObject({ from: '14155550111', to: '14155550105', uuid: expect.any(String) });
+		expect(t.runs[0][1][0].json).toMatchObject({
+			from: '14155550111',
+			to: '14155550105',
+			uuid: expect.any(String),
+		});
 	});
 
 	test('with a Signature Secret, an unsigned request to the answer URL is refused and runs nothing', async () => {
@@ -362,7 +548,11 @@ describe('Voice trigger: answering calls', () => {
 		const t = await start({ answerCalls: true });
 		await t.activate();
 		const answerUrl = String(voiceHooks().answer_url.address);
-		const forged = await fetch(answerUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: '14155550111', to: '14155550105', uuid: 'u-1' }) });
+		const forged = await fetch(answerUrl, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ from: '14155550111', to: '14155550105', uuid: 'u-1' }),
+		});
 		expect(forged.status).toBe(401);
 		expect(t.runs).toHaveLength(0);
 	});
@@ -390,12 +580,23 @@ describe('signed-callback token checks', () => {
 	};
 	const now = 1_800_000_000;
 	const hash = '2a4b6b8d3c1b4d0e5b02d4fbb08ed88b4f4b7b2f6f4d7b2d5c6e1f0a9b8c7d6e';
-	const goodClaims = () => ({ iat: now, payload_hash: createHash('sha256').update(body).digest('hex'), api_key: 'k1' });
+	const goodClaims = () => ({
+		iat: now,
+		payload_hash: createHash('sha256').update(body).digest('hex'),
+		api_key: 'k1',
+	});
 	const verify = (authorization: string) =>
-		verifySignedCallback(authorization, { signatureSecret: secret, signedPayload: body, apiKey: 'k1', nowSeconds: now });
+		verifySignedCallback(authorization, {
+			signatureSecret: secret,
+			signedPayload: body,
+			apiKey: 'k1',
+			nowSeconds: now,
+		});
 
 	test('accepts a good token and refuses other algorithms, keys, ages and payloads', async () => {
-		await expect(verify(token({ alg: 'HS256' }, goodClaims()))).resolves.toMatchObject({ claims: { api_key: 'k1' } });
+		await expect(verify(token({ alg: 'HS256' }, goodClaims()))).resolves.toMatchObject({
+			claims: { api_key: 'k1' },
+		});
 		const refusals: Array<[string, RegExp]> = [
 			[token({ alg: 'none' }, goodClaims()), /not HS256/],
 			[token({ alg: 'HS512' }, goodClaims()), /not HS256/],
@@ -418,14 +619,20 @@ describe('signed-callback token checks', () => {
 
 	test('payload_hash must be exactly the 64 hex digits of the SHA-256 of the body', async () => {
 		const right = goodClaims().payload_hash;
-		await expect(verify(token({ alg: 'HS256' }, { ...goodClaims(), payload_hash: right.toUpperCase() }))).resolves.toMatchObject({ claims: { api_key: 'k1' } });
+		await expect(
+			verify(token({ alg: 'HS256' }, { ...goodClaims(), payload_hash: right.toUpperCase() })),
+		).resolves.toMatchObject({ claims: { api_key: 'k1' } });
 		// Hex decoding stops at the first non-hex character: each of these decodes to the right hash.
 		for (const junk of [`${right}zz`, `${right}z`, `${right} `, `${right}\n`]) {
-			const verdict = await verify(token({ alg: 'HS256' }, { ...goodClaims(), payload_hash: junk }));
+			const verdict = await verify(
+				token({ alg: 'HS256' }, { ...goodClaims(), payload_hash: junk }),
+			);
 			expect(verdict).toEqual({ refused: 'payload_hash does not match the body' });
 		}
 		for (const short of [right.slice(0, 63), `${right}0`, `${right}00`, '']) {
-			const verdict = await verify(token({ alg: 'HS256' }, { ...goodClaims(), payload_hash: short }));
+			const verdict = await verify(
+				token({ alg: 'HS256' }, { ...goodClaims(), payload_hash: short }),
+			);
 			expect(verdict).toEqual({ refused: 'payload_hash does not match the body' });
 		}
 	});

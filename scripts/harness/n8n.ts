@@ -39,7 +39,9 @@ export function nodeTypesOf(...types: INodeType[]): INodeTypes {
  * (named *OAuth2Api) get `oAuth2Api` as their parent, so n8n-core's own OAuth2 signing and refresh
  * run; refreshed tokens are written back here, where the test can read them.
  */
-export function additionalDataFor(credentials: Record<string, ICredentialDataDecryptedObject> = {}) {
+export function additionalDataFor(
+	credentials: Record<string, ICredentialDataDecryptedObject> = {},
+) {
 	return {
 		credentialsHelper: {
 			getDecrypted: async (_data: unknown, _nodeCredentials: unknown, type: string) => {
@@ -52,7 +54,11 @@ export function additionalDataFor(credentials: Record<string, ICredentialDataDec
 			preAuthentication: async () => undefined,
 			runPreAuthentication: async () => undefined,
 			updateCredentials: async () => undefined,
-			updateCredentialsOauthTokenData: async (_n: unknown, type: string, data: ICredentialDataDecryptedObject) => {
+			updateCredentialsOauthTokenData: async (
+				_n: unknown,
+				type: string,
+				data: ICredentialDataDecryptedObject,
+			) => {
 				credentials[type] = { ...credentials[type], oauthTokenData: data.oauthTokenData };
 			},
 			getCredentialsProperties: () => [],
@@ -74,7 +80,13 @@ export function additionalDataFor(credentials: Record<string, ICredentialDataDec
  * workflow and node (deliveries and events already run) is then never another test's.
  */
 let workflows = 0;
-export function workflowWith(nodeType: INodeType, parameters: IDataObject, credentials: string[], staticData?: IDataObject, typeVersion = 1) {
+export function workflowWith(
+	nodeType: INodeType,
+	parameters: IDataObject,
+	credentials: string[],
+	staticData?: IDataObject,
+	typeVersion = 1,
+) {
 	const node: INode = {
 		id: 'node-under-test',
 		name: nodeType.description.defaults.name ?? nodeType.description.displayName,
@@ -82,7 +94,9 @@ export function workflowWith(nodeType: INodeType, parameters: IDataObject, crede
 		typeVersion,
 		position: [0, 0],
 		parameters: parameters as INode['parameters'],
-		credentials: Object.fromEntries(credentials.map((type) => [type, { id: `cred-${type}`, name: type }])),
+		credentials: Object.fromEntries(
+			credentials.map((type) => [type, { id: `cred-${type}`, name: type }]),
+		),
 		webhookId: 'test-webhook-id',
 	};
 	const workflow = new Workflow({
@@ -97,9 +111,18 @@ export function workflowWith(nodeType: INodeType, parameters: IDataObject, crede
 	return { workflow, node: workflow.getNode(node.name)! };
 }
 
-export async function runNode(nodeType: INodeType, options: RunOptions): Promise<INodeExecutionData[]> {
+export async function runNode(
+	nodeType: INodeType,
+	options: RunOptions,
+): Promise<INodeExecutionData[]> {
 	const credentials = options.credentials ?? {};
-	const { workflow, node } = workflowWith(nodeType, options.parameters, Object.keys(credentials), undefined, options.typeVersion);
+	const { workflow, node } = workflowWith(
+		nodeType,
+		options.parameters,
+		Object.keys(credentials),
+		undefined,
+		options.typeVersion,
+	);
 	if (options.continueOnFail) node.onError = 'continueRegularOutput';
 	const items: INodeExecutionData[] = (options.items ?? [{}]).map((json) => ({ json }));
 	const inputData = { main: [items] };

@@ -10,5 +10,7 @@ module.exports = {
 	promisify:
 		(fn) =>
 		(...args) =>
-			new Promise((resolve, reject) => fn(...args, (error, value) => (error ? reject(error) : resolve(value)))),
+			new Promise((resolve, reject) =>
+				fn(...args, (error, value) => (error ? reject(error) : resolve(value))),
+			),
 };

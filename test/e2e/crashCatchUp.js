@@ -40,9 +40,16 @@ function slowCatchUpWorkflow(triggerOnly, id) {
 
 /** Each execution of the workflow since `afterId`, with the call event ("id:state") it carries. */
 async function executionsByEvent(sql, workflowId, afterId) {
-	const rows = await sql('SELECT e.id, e.status, e."deduplicationKey" AS key, d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 AND e.id > $2 ORDER BY e.id', [workflowId, afterId]);
+	const rows = await sql(
+		'SELECT e.id, e.status, e."deduplicationKey" AS key, d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 AND e.id > $2 ORDER BY e.id',
+		[workflowId, afterId],
+	);
 	return rows.map((row) => {
-		const events = row.data ? JSON.parse(row.data).filter((value) => typeof value === 'string' && /^\d+:[A-Z_]+$/.test(value)) : [];
+		const events = row.data
+			? JSON.parse(row.data).filter(
+					(value) => typeof value === 'string' && /^\d+:[A-Z_]+$/.test(value),
+				)
+			: [];
 		return { id: Number(row.id), status: row.status, key: row.key, event: events[0] };
 	});
 }
@@ -52,13 +59,24 @@ async function executionsByEvent(sql, workflowId, afterId) {
  * startMain(), killMain() (SIGKILL), mainLog() (the main's log text so far), retry(executionId)
  * (n8n's Retry, as the owner). Leaves the sandbox not delivering call events.
  */
-async function crashDuringCatchUp({ standin, sql, workflowId, registration, startMain, killMain, mainLog, retry }) {
+async function crashDuringCatchUp({
+	standin,
+	sql,
+	workflowId,
+	registration,
+	startMain,
+	killMain,
+	mainLog,
+	retry,
+}) {
 	const [{ last }] = await sql('SELECT coalesce(max(id), 0) AS last FROM execution_entity');
 	const hook = registration();
 	// What VIS does after a delivery it could not make: the webhook is failed, nothing is delivered.
 	await killMain();
 	standin.deliverCallEvents(false);
-	const calls = Array.from({ length: EVENTS }, () => standin.callHappens({ states: ['RINGING', 'MISSED'] }));
+	const calls = Array.from({ length: EVENTS }, () =>
+		standin.callHappens({ states: ['RINGING', 'MISSED'] }),
+	);
 	hook.statistics.failed = true;
 	hook.statistics.lastFailure = new Date().toISOString();
 	const expected = calls.map((call) => `${call.eventId}:MISSED`).sort();
@@ -68,7 +86,11 @@ async function crashDuringCatchUp({ standin, sql, workflowId, registration, star
 	for (const atLeast of [5, 30]) {
 		const logBefore = mainLog().length;
 		await startMain();
-		await waitFor(`${atLeast} caught-up executions`, async () => (await stored()) >= atLeast, 120_000);
+		await waitFor(
+			`${atLeast} caught-up executions`,
+			async () => (await stored()) >= atLeast,
+			120_000,
+		);
 		await killMain();
 		killedAfter.push(await stored());
 		if (killedAfter.length === 1) {
@@ -77,10 +99,18 @@ async function crashDuringCatchUp({ standin, sql, workflowId, registration, star
 		}
 	}
 	await startMain();
-	const rows = await waitFor('every event to have an execution that ended', async () => {
-		const all = await executionsByEvent(sql, workflowId, last);
-		return all.length >= EVENTS && all.every((row) => !['new', 'running', 'waiting'].includes(row.status)) && all;
-	}, 180_000);
+	const rows = await waitFor(
+		'every event to have an execution that ended',
+		async () => {
+			const all = await executionsByEvent(sql, workflowId, last);
+			return (
+				all.length >= EVENTS &&
+				all.every((row) => !['new', 'running', 'waiting'].includes(row.status)) &&
+				all
+			);
+		},
+		180_000,
+	);
 	await sleep(5000);
 	const settled = await executionsByEvent(sql, workflowId, last);
 	assert.equal(settled.length, rows.length, 'nothing ran after the catch-up settled');
@@ -88,17 +118,29 @@ async function crashDuringCatchUp({ standin, sql, workflowId, registration, star
 	assert.deepEqual(events, expected, 'each of the 60 events has exactly one execution');
 	const statuses = {};
 	for (const row of settled) statuses[row.status] = (statuses[row.status] ?? 0) + 1;
-	assert.ok(settled.every((row) => ['success', 'crashed'].includes(row.status)), JSON.stringify(statuses));
-	assert.ok(settled.every((row) => row.key?.startsWith('vonage-vis:')), 'every caught-up execution has its deduplication key');
+	assert.ok(
+		settled.every((row) => ['success', 'crashed'].includes(row.status)),
+		JSON.stringify(statuses),
+	);
+	assert.ok(
+		settled.every((row) => row.key?.startsWith('vonage-vis:')),
+		'every caught-up execution has its deduplication key',
+	);
 	// What the README tells the user: Retry on each crashed execution runs its event.
 	const crashed = settled.filter((row) => row.status === 'crashed');
 	for (const row of crashed) await retry(row.id);
-	const retried = await sql('SELECT e.id, e.status, e."retryOf" AS "retryOf", d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 AND e."retryOf" IS NOT NULL AND e.id > $2', [workflowId, last]);
+	const retried = await sql(
+		'SELECT e.id, e.status, e."retryOf" AS "retryOf", d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 AND e."retryOf" IS NOT NULL AND e.id > $2',
+		[workflowId, last],
+	);
 	assert.equal(retried.length, crashed.length, 'one retry per crashed execution');
 	for (const row of retried) {
 		const original = crashed.find((candidate) => String(candidate.id) === String(row.retryOf));
 		assert.equal(row.status, 'success', `the retry of execution ${row.retryOf} succeeded`);
-		assert.ok(row.data.includes(`"${original.event}"`), `the retry of execution ${row.retryOf} ran its event ${original.event}`);
+		assert.ok(
+			row.data.includes(`"${original.event}"`),
+			`the retry of execution ${row.retryOf} ran its event ${original.event}`,
+		);
 	}
 	return { killedAfter, statuses };
 }

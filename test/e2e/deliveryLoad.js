@@ -15,7 +15,12 @@ const RESULTS = path.join(__dirname, '..', '..', 'bench', 'delivery-load.json');
 // The measuring run also puts n8n's own Webhook node beside the trigger.
 const RECORD = process.env.VONAGE_LOAD === '1';
 // What the n8n processes run with, from the environment the suites pass on.
-const N8N_SETTINGS = { ...runtime.BUSY_LINE_ENV, ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('N8N_EXPRESSION_ENGINE'))) };
+const N8N_SETTINGS = {
+	...runtime.BUSY_LINE_ENV,
+	...Object.fromEntries(
+		Object.entries(process.env).filter(([name]) => name.startsWith('N8N_EXPRESSION_ENGINE')),
+	),
+};
 
 /** CPU time (user + system) a process has used so far, in ms; Linux only. */
 function cpuMs(pid) {
@@ -34,7 +39,9 @@ function cpuMs(pid) {
  * code, decides the answer times.
  */
 async function deliveryLoad({ mode, send, settle, processes = {}, perSecond = 20, seconds = 60 }) {
-	const cpuBefore = Object.fromEntries(Object.entries(processes).map(([role, pid]) => [role, cpuMs(pid)]));
+	const cpuBefore = Object.fromEntries(
+		Object.entries(processes).map(([role, pid]) => [role, cpuMs(pid)]),
+	);
 	const latencies = [];
 	const failures = [];
 	const sends = [];
@@ -57,20 +64,47 @@ async function deliveryLoad({ mode, send, settle, processes = {}, perSecond = 20
 	await Promise.all(sends);
 	const sentFor = Date.now() - started;
 	latencies.sort((a, b) => a - b);
-	const quantile = (q) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
-	const answers = { deliveries: total, perSecond, answered200: total - failures.length, p50Ms: quantile(0.5), p99Ms: quantile(0.99), maxMs: Math.round(latencies[latencies.length - 1]), sentOverS: Math.round(sentFor / 1000) };
+	const quantile = (q) =>
+		Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
+	const answers = {
+		deliveries: total,
+		perSecond,
+		answered200: total - failures.length,
+		p50Ms: quantile(0.5),
+		p99Ms: quantile(0.99),
+		maxMs: Math.round(latencies[latencies.length - 1]),
+		sentOverS: Math.round(sentFor / 1000),
+	};
 	// Recorded before waiting for the executions, so the answer times are kept even if they stall.
 	if (RECORD) record(mode, answers);
 	const { executions, handledOnce } = await settle(total);
 	// Executions may queue up behind the deliveries; how long until all had run is worth knowing.
 	const drainedAfterMs = Date.now() - started;
-	const cpuMsPerDelivery = Object.fromEntries(Object.entries(processes).map(([role, pid]) => [role, Math.round((10 * (cpuMs(pid) - cpuBefore[role])) / total) / 10]));
-	const figures = { ...answers, executions, handledOnce, allExecutedAfterS: Math.round(drainedAfterMs / 1000), cpuMsPerDelivery, n8nSettings: N8N_SETTINGS };
+	const cpuMsPerDelivery = Object.fromEntries(
+		Object.entries(processes).map(([role, pid]) => [
+			role,
+			Math.round((10 * (cpuMs(pid) - cpuBefore[role])) / total) / 10,
+		]),
+	);
+	const figures = {
+		...answers,
+		executions,
+		handledOnce,
+		allExecutedAfterS: Math.round(drainedAfterMs / 1000),
+		cpuMsPerDelivery,
+		n8nSettings: N8N_SETTINGS,
+	};
 	if (RECORD) record(mode, figures);
-	const cpu = Object.entries(cpuMsPerDelivery).map(([role, ms]) => `${role} ${ms}`).join(', ');
+	const cpu = Object.entries(cpuMsPerDelivery)
+		.map(([role, ms]) => `${role} ${ms}`)
+		.join(', ');
 	const summary = `${total} deliveries at ${perSecond}/s: ${figures.answered200} answered 200, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms; ${executions} executions, ${handledOnce} handled once, all run ${figures.allExecutedAfterS} s after the first delivery; CPU ms per delivery: ${cpu}`;
 	// The whole summary goes into every message: a CI log may show only the end of a failure.
-	assert.deepEqual(failures, [], `every delivery answered 200 (${summary}; refusals: ${countOf(failures)})`);
+	assert.deepEqual(
+		failures,
+		[],
+		`every delivery answered 200 (${summary}; refusals: ${countOf(failures)})`,
+	);
 	assert.ok(figures.maxMs < 2000, `every answer within VIS's 2 s (${summary})`);
 	assert.equal(executions, total, `one execution per delivery, none lost (${summary})`);
 	assert.equal(handledOnce, total, `each delivery ran "Handle event" once (${summary})`);
@@ -85,7 +119,11 @@ function countOf(values) {
 }
 
 async function postToReferenceWebhook(baseUrl, event) {
-	const response = await fetch(`${baseUrl}/webhook/load-reference`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event }) });
+	const response = await fetch(`${baseUrl}/webhook/load-reference`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ event }),
+	});
 	await response.arrayBuffer();
 	return response.status;
 }

@@ -21,7 +21,11 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function underN8nNode(file) {
 	if (process.versions.node.startsWith('24.')) return;
 	const n8nBin = runtime.ensureN8n();
-	const result = spawnSync(path.join(runtime.nodeBinDir(), 'node'), [file, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, E2E_N8N_BIN: n8nBin } });
+	const result = spawnSync(
+		path.join(runtime.nodeBinDir(), 'node'),
+		[file, ...process.argv.slice(2)],
+		{ stdio: 'inherit', env: { ...process.env, E2E_N8N_BIN: n8nBin } },
+	);
 	process.exit(result.status ?? 1);
 }
 
@@ -46,7 +50,10 @@ async function waitFor(what, check, timeoutMs = 60_000) {
  * database; identifiers are quoted and the parameter is $1 so that SQLite and Postgres both take it.
  */
 async function executionsOf(sql, workflowId) {
-	return await sql('SELECT e.id, e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 ORDER BY e.id', [workflowId]);
+	return await sql(
+		'SELECT e.id, e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 ORDER BY e.id',
+		[workflowId],
+	);
 }
 
 /**
@@ -54,11 +61,18 @@ async function executionsOf(sql, workflowId) {
  * them all. Polls a count, not the run data, which for a load run is megabytes.
  */
 async function finishedExecutions(sql, workflowId, count, timeoutMs = 60_000) {
-	await waitFor(`${count} finished executions of ${workflowId}`, async () => {
-		const [row] = await sql(`SELECT count(*) AS total, sum(CASE WHEN status IN ('running', 'new') THEN 1 ELSE 0 END) AS busy FROM execution_entity WHERE "workflowId" = $1`, [workflowId]);
-		// Postgres returns count and sum as strings.
-		return Number(row?.total) >= count && !Number(row?.busy);
-	}, timeoutMs);
+	await waitFor(
+		`${count} finished executions of ${workflowId}`,
+		async () => {
+			const [row] = await sql(
+				`SELECT count(*) AS total, sum(CASE WHEN status IN ('running', 'new') THEN 1 ELSE 0 END) AS busy FROM execution_entity WHERE "workflowId" = $1`,
+				[workflowId],
+			);
+			// Postgres returns count and sum as strings.
+			return Number(row?.total) >= count && !Number(row?.busy);
+		},
+		timeoutMs,
+	);
 	return await executionsOf(sql, workflowId);
 }
 
@@ -66,12 +80,20 @@ async function finishedExecutions(sql, workflowId, count, timeoutMs = 60_000) {
 function ranNode(data, nodeName) {
 	const table = JSON.parse(data);
 	const runData = table[Number(table[table[0].resultData ?? 0]?.runData)];
-	return Boolean(runData && Object.prototype.hasOwnProperty.call(runData, nodeName) && table[Number(runData[nodeName])]?.length);
+	return Boolean(
+		runData &&
+		Object.prototype.hasOwnProperty.call(runData, nodeName) &&
+		table[Number(runData[nodeName])]?.length,
+	);
 }
 
 /** What deliveryLoad checks of a load's executions: how many, and how many reached "Handle event". */
 function loadOutcome(rows) {
-	return { executions: rows.length, handledOnce: rows.filter((row) => row.status === 'success' && ranNode(row.data, 'Handle event')).length };
+	return {
+		executions: rows.length,
+		handledOnce: rows.filter((row) => row.status === 'success' && ranNode(row.data, 'Handle event'))
+			.length,
+	};
 }
 
 /** The x-von-signature VIS sends with an event to this registration (the sandbox signs the same way). */
@@ -81,7 +103,10 @@ function visSignature(hook, event) {
 
 /** Waits until n8n's REST routes answer: /healthz answers before they are mounted. */
 async function restApiUp(baseUrl) {
-	await waitFor('the REST API', async () => (await fetch(`${baseUrl}/rest/settings`).catch(() => ({}))).ok);
+	await waitFor(
+		'the REST API',
+		async () => (await fetch(`${baseUrl}/rest/settings`).catch(() => ({}))).ok,
+	);
 }
 
 /**
@@ -91,10 +116,20 @@ async function restApiUp(baseUrl) {
  */
 async function webhooksServed(webhooks, timeoutMs = 120_000) {
 	for (const [method, url] of webhooks) {
-		await waitFor(`n8n to serve ${method} ${url}`, async () => {
-			const response = await fetch(url, { method: 'OPTIONS', headers: { origin: new URL(url).origin } }).catch(() => undefined);
-			return response?.headers.get('access-control-allow-methods')?.split(/,\s*/).includes(method);
-		}, timeoutMs);
+		await waitFor(
+			`n8n to serve ${method} ${url}`,
+			async () => {
+				const response = await fetch(url, {
+					method: 'OPTIONS',
+					headers: { origin: new URL(url).origin },
+				}).catch(() => undefined);
+				return response?.headers
+					.get('access-control-allow-methods')
+					?.split(/,\s*/)
+					.includes(method);
+			},
+			timeoutMs,
+		);
 	}
 }
 
@@ -108,7 +143,11 @@ function n8nBrowser(baseUrl, browserId) {
 		const response = await fetch(url, {
 			...init,
 			redirect: 'manual',
-			headers: { 'browser-id': browserId, cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...init.headers },
+			headers: {
+				'browser-id': browserId,
+				cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+				...init.headers,
+			},
 		});
 		for (const line of response.headers.getSetCookie()) {
 			const [pair] = line.split(';');
@@ -124,10 +163,24 @@ function n8nBrowser(baseUrl, browserId) {
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const text = await response.text();
-		if (!response.ok) throw new Error(`${method} /rest${route} answered ${response.status}: ${text.slice(0, 500)}`);
+		if (!response.ok)
+			throw new Error(`${method} /rest${route} answered ${response.status}: ${text.slice(0, 500)}`);
 		return text ? JSON.parse(text) : undefined;
 	}
 	return { asBrowser, rest };
 }
 
-module.exports = { underN8nNode, sleep, step, waitFor, executionsOf, finishedExecutions, ranNode, loadOutcome, visSignature, restApiUp, webhooksServed, n8nBrowser };
+module.exports = {
+	underN8nNode,
+	sleep,
+	step,
+	waitFor,
+	executionsOf,
+	finishedExecutions,
+	ranNode,
+	loadOutcome,
+	visSignature,
+	restApiUp,
+	webhooksServed,
+	n8nBrowser,
+};

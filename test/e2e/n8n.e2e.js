@@ -45,26 +45,54 @@ const runtime = require('../../scripts/n8n-runtime');
 const { deliveryLoad, postToReferenceWebhook } = require('./deliveryLoad');
 const { referenceWebhookWorkflow, triggerOnlyWorkflow } = require('../../scripts/load-workflows');
 const { suite } = require('./steps');
-const { executionsOf, finishedExecutions, loadOutcome, n8nBrowser, ranNode, restApiUp, sleep, step, underN8nNode, visSignature, waitFor, webhooksServed } = require('./helpers');
+const {
+	executionsOf,
+	finishedExecutions,
+	loadOutcome,
+	n8nBrowser,
+	ranNode,
+	restApiUp,
+	sleep,
+	step,
+	underN8nNode,
+	visSignature,
+	waitFor,
+	webhooksServed,
+} = require('./helpers');
 
 const { createStandin } = require('../../sandbox/server');
 
 const n8nBin = process.env.E2E_N8N_BIN;
 const PORT = 5600 + Math.floor(Math.random() * 300);
 const BROWSER_ID = 'e2e-browser';
-const actions = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples/vis-actions.json'), 'utf8'));
+const actions = JSON.parse(
+	fs.readFileSync(path.join(runtime.ROOT, 'examples/vis-actions.json'), 'utf8'),
+);
 const loadReference = referenceWebhookWorkflow('loadReference1');
-const triggerWorkflow = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples/vis-trigger.json'), 'utf8'));
+const triggerWorkflow = JSON.parse(
+	fs.readFileSync(path.join(runtime.ROOT, 'examples/vis-trigger.json'), 'utf8'),
+);
 const triggerNode = triggerWorkflow.nodes.find((n) => n.type.endsWith('vonageVisTrigger'));
 const loadWorkflow = triggerOnlyWorkflow(triggerWorkflow, 'vonageVisLoad1');
 const productionUrl = `http://127.0.0.1:${PORT}/webhook/${triggerNode.webhookId}/vis-events`;
-const oauth2Workflow = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples/vis-oauth2.json'), 'utf8'));
-const voiceWorkflow = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples/voice-answer.json'), 'utf8'));
+const oauth2Workflow = JSON.parse(
+	fs.readFileSync(path.join(runtime.ROOT, 'examples/vis-oauth2.json'), 'utf8'),
+);
+const voiceWorkflow = JSON.parse(
+	fs.readFileSync(path.join(runtime.ROOT, 'examples/voice-answer.json'), 'utf8'),
+);
 // The example's greeting (talk, then record with a transcript) with an input action between them,
 // so that one answered call runs a built NCCO with talk, input and record.
-const greeting = voiceWorkflow.nodes.find((n) => n.name === 'Greet the caller').parameters.nccoActions.action;
-greeting.splice(1, 0, { type: 'input', inputTypes: ['dtmf'], dtmf: { maxDigits: 1, submitOnHash: true } });
-const recordingWorkflow = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples/voice-recording.json'), 'utf8'));
+const greeting = voiceWorkflow.nodes.find((n) => n.name === 'Greet the caller').parameters
+	.nccoActions.action;
+greeting.splice(1, 0, {
+	type: 'input',
+	inputTypes: ['dtmf'],
+	dtmf: { maxDigits: 1, submitOnHash: true },
+});
+const recordingWorkflow = JSON.parse(
+	fs.readFileSync(path.join(runtime.ROOT, 'examples/voice-recording.json'), 'utf8'),
+);
 const voiceWebhookBase = `http://127.0.0.1:${PORT}/webhook/${voiceWorkflow.nodes[0].webhookId}/`;
 
 const n8nUrl = `http://127.0.0.1:${PORT}`;
@@ -107,7 +135,12 @@ async function installed() {
 	standin.seedEvents(120);
 	const standinUrl = await standin.listen();
 	const sandbox = standin.sandbox;
-	await runtime.importCredentials(n8nBin, env, work, runtime.sandboxCredentials(standinUrl, sandbox));
+	await runtime.importCredentials(
+		n8nBin,
+		env,
+		work,
+		runtime.sandboxCredentials(standinUrl, sandbox),
+	);
 }
 
 /**
@@ -127,7 +160,10 @@ async function n8nUp() {
 	await cli('publish:workflow', `--id=${voiceWorkflow.id}`);
 	// The voice-answer example hands record and transcription events to it (published: a
 	// published workflow's sub-workflow runs its published version).
-	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/voice-recording.json')}`);
+	await cli(
+		'import:workflow',
+		`--input=${path.join(runtime.ROOT, 'examples/voice-recording.json')}`,
+	);
 	await cli('publish:workflow', `--id=${recordingWorkflow.id}`);
 	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/voice-control.json')}`);
 	await cli('publish:workflow', '--id=vonageVoiceControl1');
@@ -143,7 +179,11 @@ async function n8nUp() {
 	// Up means the triggers are active, so that any step can come first: the VIS registration made,
 	// the Voice application pointed here, the webhooks the steps call served.
 	await waitFor('the VIS registration', () => registrations().length > 0);
-	await waitFor('the application to point at n8n', () => voiceApp.capabilities.voice.webhooks.event_url.address === `${voiceWebhookBase}voice-events`);
+	await waitFor(
+		'the application to point at n8n',
+		() =>
+			voiceApp.capabilities.voice.webhooks.event_url.address === `${voiceWebhookBase}voice-events`,
+	);
 	await webhooksServed(servedWebhooks());
 	return { voiceHooksBefore };
 }
@@ -152,7 +192,10 @@ async function n8nUp() {
 function servedWebhooks() {
 	const webhooks = [
 		['POST', productionUrl],
-		...['voice-answer', 'voice-fallback', 'voice-events'].map((name) => ['POST', `${voiceWebhookBase}${name}`]),
+		...['voice-answer', 'voice-fallback', 'voice-events'].map((name) => [
+			'POST',
+			`${voiceWebhookBase}${name}`,
+		]),
 		['GET', `${n8nUrl}/webhook/vis-oauth2-self`],
 		['GET', `${n8nUrl}/webhook/voice-call-control`],
 	];
@@ -164,7 +207,12 @@ function servedWebhooks() {
 async function owner() {
 	// /healthz answers before the REST routes are mounted.
 	await restApiUp(n8nUrl);
-	await rest('POST', '/owner/setup', { email: 'e2e@example.com', firstName: 'E2E', lastName: 'Test', password: 'E2e-password-123' });
+	await rest('POST', '/owner/setup', {
+		email: 'e2e@example.com',
+		firstName: 'E2E',
+		lastName: 'Test',
+		password: 'E2e-password-123',
+	});
 }
 
 async function actionWorkflow() {
@@ -173,7 +221,11 @@ async function actionWorkflow() {
 	const stdout = await cli('execute', `--id=${actions.id}`, '--rawOutput');
 	const output = rawOutputJson(stdout);
 	const runData = output.data.resultData.runData;
-	assert.equal(output.data.resultData.error, undefined, `execution failed: ${JSON.stringify(output.data.resultData.error)}`);
+	assert.equal(
+		output.data.resultData.error,
+		undefined,
+		`execution failed: ${JSON.stringify(output.data.resultData.error)}`,
+	);
 	const placed = runData['Place call'][0].data.main[0];
 	assert.equal(placed.length, 1);
 	assert.equal(placed[0].json.phoneNumber, '+14155550100');
@@ -182,31 +234,72 @@ async function actionWorkflow() {
 	assert.equal(events.length, 121, 'Return All lists the 120 seeded events and the placed call');
 	assert.equal(new Set(events.map((e) => e.json.id)).size, 121, 'no event twice');
 	const placeRequests = standin.requests({ method: 'POST', path: '/t/vbc.prod/vis/v1/self/calls' });
-	assert.deepEqual(placeRequests.map((r) => r.body), [{ phoneNumber: '+14155550100' }]);
-	assert.deepEqual(standin.requests({ path: '/t/vbc.prod/vis/v1/self/events' }).map((r) => r.query.offset), ['1', '2']);
+	assert.deepEqual(
+		placeRequests.map((r) => r.body),
+		[{ phoneNumber: '+14155550100' }],
+	);
+	assert.deepEqual(
+		standin.requests({ path: '/t/vbc.prod/vis/v1/self/events' }).map((r) => r.query.offset),
+		['1', '2'],
+	);
 	assert.equal(standin.state.counters.passwordGrants, 1, 'one token for the whole execution');
-	console.log(`  placed call ${placed[0].json.id}, listed ${events.length} events in 2 pages, 1 token`);
+	console.log(
+		`  placed call ${placed[0].json.id}, listed ${events.length} events in 2 pages, 1 token`,
+	);
 }
 
 async function platformWorkflow() {
-	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/platform-actions.json')}`);
-	const platformOut = rawOutputJson(await cli('execute', '--id=vonagePlatformDemo1', '--rawOutput'));
-	assert.equal(platformOut.data.resultData.error, undefined, `execution failed: ${JSON.stringify(platformOut.data.resultData.error)}`);
-	const platformRun = (name) => platformOut.data.resultData.runData[name][0].data.main[0].map((item) => item.json);
+	await cli(
+		'import:workflow',
+		`--input=${path.join(runtime.ROOT, 'examples/platform-actions.json')}`,
+	);
+	const platformOut = rawOutputJson(
+		await cli('execute', '--id=vonagePlatformDemo1', '--rawOutput'),
+	);
+	assert.equal(
+		platformOut.data.resultData.error,
+		undefined,
+		`execution failed: ${JSON.stringify(platformOut.data.resultData.error)}`,
+	);
+	const platformRun = (name) =>
+		platformOut.data.resultData.runData[name][0].data.main[0].map((item) => item.json);
 	const [createdApp] = platformRun('Create application');
-	assert.ok(createdApp.keys.private_key.includes('PRIVATE KEY'), 'Create returns the private key once');
+	assert.ok(
+		createdApp.keys.private_key.includes('PRIVATE KEY'),
+		'Create returns the private key once',
+	);
 	const [gotApp] = platformRun('Get application');
-	assert.equal(gotApp.capabilities.voice.webhooks.event_url.address, 'https://example.com/new-event');
-	assert.equal(gotApp.capabilities.voice.webhooks.answer_url.address, 'https://example.com/answer', 'untouched webhook kept');
-	assert.equal(gotApp.capabilities.messages.webhooks.inbound_url.address, 'https://example.com/inbound', 'untouched capability kept');
-	assert.deepEqual(platformRun('List users').map((u) => u.name), ['n8n-example-user']);
-	assert.deepEqual(platformRun("Call the user's number"), [{ accepted: true, to: [{ type: 'phone', number: '14155550100' }], from: 'random_from_number' }]);
-	const authOf = (pathPrefix) => [...new Set(standin.requests({ path: new RegExp(`^${pathPrefix}`) }).map((r) => r.auth))];
+	assert.equal(
+		gotApp.capabilities.voice.webhooks.event_url.address,
+		'https://example.com/new-event',
+	);
+	assert.equal(
+		gotApp.capabilities.voice.webhooks.answer_url.address,
+		'https://example.com/answer',
+		'untouched webhook kept',
+	);
+	assert.equal(
+		gotApp.capabilities.messages.webhooks.inbound_url.address,
+		'https://example.com/inbound',
+		'untouched capability kept',
+	);
+	assert.deepEqual(
+		platformRun('List users').map((u) => u.name),
+		['n8n-example-user'],
+	);
+	assert.deepEqual(platformRun("Call the user's number"), [
+		{ accepted: true, to: [{ type: 'phone', number: '14155550100' }], from: 'random_from_number' },
+	]);
+	const authOf = (pathPrefix) => [
+		...new Set(standin.requests({ path: new RegExp(`^${pathPrefix}`) }).map((r) => r.auth)),
+	];
 	assert.deepEqual(authOf('/v2/applications'), ['basic']);
 	assert.deepEqual(authOf('/v1/users'), ['jwt-bearer']);
 	assert.deepEqual(authOf('/v2/calls'), ['jwt-bearer']);
 	assert.equal(standin.state.voiceCalls.length, 1);
-	console.log(`  application ${createdApp.id} created, merged update kept other webhooks; user listed; Voice v2 call accepted`);
+	console.log(
+		`  application ${createdApp.id} created, merged update kept other webhooks; user listed; Voice v2 call accepted`,
+	);
 }
 
 /**
@@ -230,15 +323,27 @@ async function visTriggerDeliveries() {
 	assert.equal(execution.status, 'success');
 	assert.ok(execution.data.includes(event.externalId), 'the execution carries the event');
 
-	const tampered = await standin.deliverEvent(hook.id, event, { deliveryId: 'e2e-2', tamper: (e) => ({ ...e, phoneNumber: '19005550100' }) });
+	const tampered = await standin.deliverEvent(hook.id, event, {
+		deliveryId: 'e2e-2',
+		tamper: (e) => ({ ...e, phoneNumber: '19005550100' }),
+	});
 	assert.equal(tampered.status, 401);
-	const redelivered = await standin.deliverEvent(hook.id, event, { deliveryId: 'e2e-1', attempt: 2 });
+	const redelivered = await standin.deliverEvent(hook.id, event, {
+		deliveryId: 'e2e-1',
+		attempt: 2,
+	});
 	assert.equal(redelivered.status, 200);
 	assert.deepEqual(JSON.parse(delivery.body), { status: 'accepted' }, 'VIS gets a small JSON body');
 	const attacks = await hostileDeliveries(hook, event);
 	await sleep(3000);
-	assert.equal((await executionsOf(sql, triggerWorkflow.id)).length, 1, 'tampered, forged, replayed and hostile deliveries run nothing');
-	console.log(`  1 execution for a signed delivery; tampered → 401, redelivery → 200 without a run; ${attacks}`);
+	assert.equal(
+		(await executionsOf(sql, triggerWorkflow.id)).length,
+		1,
+		'tampered, forged, replayed and hostile deliveries run nothing',
+	);
+	console.log(
+		`  1 execution for a signed delivery; tampered → 401, redelivery → 200 without a run; ${attacks}`,
+	);
 	return { hook, event };
 }
 
@@ -252,41 +357,72 @@ async function restartKeepsRegistration({ visTriggerDeliveries: { hook, event } 
 	await restApiUp(n8nUrl);
 	assert.equal(registrations().length, 1, `after restart (was ${afterStop} while stopped)`);
 	assert.equal(registrations()[0].id, hook.id, 'the same registration is kept');
-	const afterRestart = await standin.deliverEvent(hook.id, standin.sampleEvent({ state: 'MISSED' }), { deliveryId: 'e2e-3' });
-	assert.equal(afterRestart.status, 200, `delivery after restart answered ${afterRestart.status}: ${afterRestart.body}`);
+	const afterRestart = await standin.deliverEvent(
+		hook.id,
+		standin.sampleEvent({ state: 'MISSED' }),
+		{ deliveryId: 'e2e-3' },
+	);
+	assert.equal(
+		afterRestart.status,
+		200,
+		`delivery after restart answered ${afterRestart.status}: ${afterRestart.body}`,
+	);
 	let seen = [];
 	await waitFor('the second execution', async () => {
 		seen = await executionsOf(sql, triggerWorkflow.id);
 		return seen.length === 2 && seen.every((r) => r.status === 'success');
 	}).catch((error) => {
-		throw new Error(`${error.message}; executions: ${JSON.stringify(seen.map((r) => ({ id: r.id, status: r.status, data: String(r.data).slice(0, 400) })))}`);
+		throw new Error(
+			`${error.message}; executions: ${JSON.stringify(seen.map((r) => ({ id: r.id, status: r.status, data: String(r.data).slice(0, 400) })))}`,
+		);
 	});
-	console.log(`  while stopped: ${afterStop} registration(s); after restart: the same one, and a new delivery ran once`);
+	console.log(
+		`  while stopped: ${afterStop} registration(s); after restart: the same one, and a new delivery ran once`,
+	);
 
 	// The restarted process has forgotten the first event, as another webhook processor would not
 	// know it in queue mode: a redelivery starts an execution, and the example's Remove Duplicates
 	// step (keyed on eventKey, stored in n8n's database) stops it before "Handle event".
-	const redeliveredAfterRestart = await standin.deliverEvent(hook.id, event, { deliveryId: 'e2e-1', attempt: 3 });
+	const redeliveredAfterRestart = await standin.deliverEvent(hook.id, event, {
+		deliveryId: 'e2e-1',
+		attempt: 3,
+	});
 	assert.equal(redeliveredAfterRestart.status, 200);
 	const all = await finishedExecutions(sql, triggerWorkflow.id, 3);
 	const handled = all.filter((row) => ranNode(row.data, 'Handle event'));
-	assert.deepEqual(all.map((row) => row.status), ['success', 'success', 'success']);
-	assert.equal(handled.length, 2, 'the redelivered event did not reach "Handle event" a second time');
-	console.log('  a redelivery after the restart (memory gone, as in another queue-mode process) stopped at Remove Duplicates');
+	assert.deepEqual(
+		all.map((row) => row.status),
+		['success', 'success', 'success'],
+	);
+	assert.equal(
+		handled.length,
+		2,
+		'the redelivered event did not reach "Handle event" a second time',
+	);
+	console.log(
+		'  a redelivery after the restart (memory gone, as in another queue-mode process) stopped at Remove Duplicates',
+	);
 }
 
 /** The credentials tested through n8n, as its Test button does. */
 async function credentialTests() {
 	const { sandbox } = standin;
 	const connectable = (credential) => credential.type.endsWith('OAuth2Api');
-	for (const credential of runtime.sandboxCredentials(standin.url, sandbox).filter((c) => !connectable(c))) {
+	for (const credential of runtime
+		.sandboxCredentials(standin.url, sandbox)
+		.filter((c) => !connectable(c))) {
 		const { data: result } = await rest('POST', '/credentials/test', { credentials: credential });
 		assert.equal(result.status, 'OK', `${credential.type}: ${JSON.stringify(result)}`);
 	}
 	const [visCredential] = runtime.sandboxCredentials(standin.url, sandbox);
-	const { data: refused } = await rest('POST', '/credentials/test', { credentials: { ...visCredential, data: { ...visCredential.data, password: 'wrong-password' } } });
+	const { data: refused } = await rest('POST', '/credentials/test', {
+		credentials: { ...visCredential, data: { ...visCredential.data, password: 'wrong-password' } },
+	});
 	assert.equal(refused.status, 'Error');
-	assert.ok(!JSON.stringify(refused).includes('wrong-password'), 'the refused password is not echoed');
+	assert.ok(
+		!JSON.stringify(refused).includes('wrong-password'),
+		'the refused password is not echoed',
+	);
 	console.log(`  all three credential tests OK; a wrong VIS password fails: ${refused.message}`);
 }
 
@@ -308,20 +444,58 @@ async function deactivateReactivate() {
 async function hostileDeliveries(hook, event) {
 	const signature = visSignature(hook, event);
 	const post = async (body, headers) => {
-		const response = await fetch(hook.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-von-webhook-id': hook.id, ...headers }, body });
+		const response = await fetch(hook.url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'x-von-webhook-id': hook.id, ...headers },
+			body,
+		});
 		return response.status;
 	};
-	const forgedTail = Buffer.from('","event":{"state":"MISSED","phoneNumber":"19005550000"},"y":"').map((byte) => byte | 0x80);
-	const forged = Buffer.concat([Buffer.from(`{"event":${JSON.stringify(event)},"x":"`), forgedTail, Buffer.from('"}')]);
-	assert.equal(await post(forged, { 'content-type': 'application/json; charset=ascii', 'x-von-signature': signature }), 415, 'charset forgery');
+	const forgedTail = Buffer.from(
+		'","event":{"state":"MISSED","phoneNumber":"19005550000"},"y":"',
+	).map((byte) => byte | 0x80);
+	const forged = Buffer.concat([
+		Buffer.from(`{"event":${JSON.stringify(event)},"x":"`),
+		forgedTail,
+		Buffer.from('"}'),
+	]);
+	assert.equal(
+		await post(forged, {
+			'content-type': 'application/json; charset=ascii',
+			'x-von-signature': signature,
+		}),
+		415,
+		'charset forgery',
+	);
 	for (let i = 0; i < 3; i++) {
-		assert.equal(await post(JSON.stringify({ event }), { 'x-von-signature': signature, 'x-von-delivery-id': `replay-${i}` }), 200, 'replay');
+		assert.equal(
+			await post(JSON.stringify({ event }), {
+				'x-von-signature': signature,
+				'x-von-delivery-id': `replay-${i}`,
+			}),
+			200,
+			'replay',
+		);
 	}
-	assert.equal(await post(JSON.stringify({ event }), { 'x-von-signature': signature }), 200, 'replay without delivery id');
+	assert.equal(
+		await post(JSON.stringify({ event }), { 'x-von-signature': signature }),
+		200,
+		'replay without delivery id',
+	);
 	const random = 'ab'.repeat(32);
-	assert.equal(await post(`{"event":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`, { 'x-von-signature': random }), 400, '10k-deep nesting');
+	assert.equal(
+		await post(`{"event":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`, {
+			'x-von-signature': random,
+		}),
+		400,
+		'10k-deep nesting',
+	);
 	const started = Date.now();
-	assert.equal(await post(`{"event":{"a":"${'x'.repeat(10_000_000)}"}}`, { 'x-von-signature': random }), 413, '10 MB string');
+	assert.equal(
+		await post(`{"event":{"a":"${'x'.repeat(10_000_000)}"}}`, { 'x-von-signature': random }),
+		413,
+		'10 MB string',
+	);
 	return `charset forgery → 415, 4 replays → 200 without a run, 10k-deep → 400, 10 MB → 413 in ${Date.now() - started} ms`;
 }
 
@@ -334,7 +508,11 @@ async function oauth2ConnectAndRefresh() {
 	const credentialId = 'vonageVisOAuth2Sandbox';
 	const { data: authUrl } = await rest('GET', `/oauth2-credential/auth?id=${credentialId}`);
 	const authorize = new URL(authUrl);
-	assert.equal(`${authorize.origin}${authorize.pathname}`, `${standin.url}/authorize`, 'the hidden auth URL follows the Base URL');
+	assert.equal(
+		`${authorize.origin}${authorize.pathname}`,
+		`${standin.url}/authorize`,
+		'the hidden auth URL follows the Base URL',
+	);
 	assert.equal(authorize.searchParams.get('client_id'), standin.sandbox.consumerKey);
 	assert.equal(authorize.searchParams.get('scope'), 'openid');
 	const callbackUrl = `http://127.0.0.1:${PORT}/rest/oauth2-credential/callback`;
@@ -346,22 +524,35 @@ async function oauth2ConnectAndRefresh() {
 		method: 'POST',
 		redirect: 'manual',
 		headers: { 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ ...Object.fromEntries(authorize.searchParams), username: standin.sandbox.username, password: standin.sandbox.password }),
+		body: new URLSearchParams({
+			...Object.fromEntries(authorize.searchParams),
+			username: standin.sandbox.username,
+			password: standin.sandbox.password,
+		}),
 	});
 	assert.equal(signIn.status, 302);
 	const callback = await asBrowser(signIn.headers.get('location'));
 	const callbackPage = await callback.text();
 	assert.equal(callback.status, 200, callbackPage.slice(0, 300));
-	assert.ok(!/error/i.test(callbackPage.replace(/<script[\s\S]*?<\/script>/g, '')), `callback page reports an error: ${callbackPage.slice(0, 500)}`);
+	assert.ok(
+		!/error/i.test(callbackPage.replace(/<script[\s\S]*?<\/script>/g, '')),
+		`callback page reports an error: ${callbackPage.slice(0, 500)}`,
+	);
 	assert.equal(standin.state.counters.codeGrants, 1, 'n8n exchanged the code');
-	const [exchange] = standin.requests({ path: '/token' }).filter((r) => r.body.grant_type === 'authorization_code');
+	const [exchange] = standin
+		.requests({ path: '/token' })
+		.filter((r) => r.body.grant_type === 'authorization_code');
 	assert.equal(exchange.auth, 'basic', 'consumer key/secret sent as HTTP Basic');
 	assert.equal(exchange.body.redirect_uri, callbackUrl);
 
 	const whoAmI = async () => {
 		const response = await fetch(`http://127.0.0.1:${PORT}/webhook/vis-oauth2-self`);
 		const text = await response.text();
-		assert.equal(response.status, 200, `the OAuth2 workflow answered ${response.status}: ${text.slice(0, 300)}`);
+		assert.equal(
+			response.status,
+			200,
+			`the OAuth2 workflow answered ${response.status}: ${text.slice(0, 300)}`,
+		);
 		return JSON.parse(text);
 	};
 	const selfCalls = () => standin.requests({ path: '/t/vbc.prod/vis/v1/self' }).length;
@@ -372,14 +563,27 @@ async function oauth2ConnectAndRefresh() {
 	const before = selfCalls();
 	assert.equal((await whoAmI()).id, 522078, 'still answers after the access token expired');
 	assert.equal(selfCalls() - before, 2, 'refused with 401, then accepted with the refreshed token');
-	const refreshes = standin.requests({ path: '/token' }).filter((r) => r.body.grant_type === 'refresh_token');
+	const refreshes = standin
+		.requests({ path: '/token' })
+		.filter((r) => r.body.grant_type === 'refresh_token');
 	assert.equal(refreshes.length, 1, 'n8n refreshed once');
 	assert.equal(refreshes[0].auth, 'basic');
 
 	assert.equal((await whoAmI()).id, 522078);
-	assert.equal(standin.requests({ path: '/token' }).filter((r) => r.body.grant_type === 'refresh_token').length, 1, 'the refreshed token was stored and reused');
-	assert.equal(standin.state.counters.passwordGrants, passwordGrantsBefore, 'no password grant on the OAuth2 path');
-	console.log('  connected through n8n (code exchanged with Basic auth); expired token refreshed once by n8n and reused');
+	assert.equal(
+		standin.requests({ path: '/token' }).filter((r) => r.body.grant_type === 'refresh_token')
+			.length,
+		1,
+		'the refreshed token was stored and reused',
+	);
+	assert.equal(
+		standin.state.counters.passwordGrants,
+		passwordGrantsBefore,
+		'no password grant on the OAuth2 path',
+	);
+	console.log(
+		'  connected through n8n (code exchanged with Basic auth); expired token refreshed once by n8n and reused',
+	);
 }
 
 /**
@@ -390,21 +594,42 @@ async function oauth2ConnectAndRefresh() {
 async function voiceAnswer() {
 	const { applicationId } = standin.sandbox;
 	const hooks = () => standin.state.applications.get(applicationId).capabilities.voice.webhooks;
-	await waitFor('the application to point at n8n', () => hooks().event_url.address === `${voiceWebhookBase}voice-events`);
-	assert.deepEqual(hooks().answer_url, { address: `${voiceWebhookBase}voice-answer`, http_method: 'POST' });
-	assert.deepEqual(hooks().fallback_answer_url, { address: `${voiceWebhookBase}voice-fallback`, http_method: 'POST' });
+	await waitFor(
+		'the application to point at n8n',
+		() => hooks().event_url.address === `${voiceWebhookBase}voice-events`,
+	);
+	assert.deepEqual(hooks().answer_url, {
+		address: `${voiceWebhookBase}voice-answer`,
+		http_method: 'POST',
+	});
+	assert.deepEqual(hooks().fallback_answer_url, {
+		address: `${voiceWebhookBase}voice-fallback`,
+		http_method: 'POST',
+	});
 
 	const answeredAt = Date.now();
 	const greeted = await standin.answerCall(applicationId, { from: '14155550111' });
 	assert.equal(greeted.answeredBy, 'answer_url', JSON.stringify(greeted));
 	assert.deepEqual(greeted.ncco, [
-		{ action: 'talk', text: 'Hello 14155550111, this call is answered by n8n. Please leave a message after the beep.' },
+		{
+			action: 'talk',
+			text: 'Hello 14155550111, this call is answered by n8n. Please leave a message after the beep.',
+		},
 		{ action: 'input', type: ['dtmf'], dtmf: { maxDigits: 1, submitOnHash: true } },
 		{ action: 'record', beepStart: true, endOnSilence: 3, transcription: { language: 'en-US' } },
 	]);
 	const failed = await standin.answerCall(applicationId, { from: '14155550999' });
-	assert.deepEqual(failed.attempts.map((a) => [a.webhook, a.status]), [['answer_url', 500], ['fallback_answer_url', 200]], JSON.stringify(failed));
-	assert.deepEqual(failed.ncco, [{ action: 'talk', text: 'Sorry, we cannot take your call right now.' }]);
+	assert.deepEqual(
+		failed.attempts.map((a) => [a.webhook, a.status]),
+		[
+			['answer_url', 500],
+			['fallback_answer_url', 200],
+		],
+		JSON.stringify(failed),
+	);
+	assert.deepEqual(failed.ncco, [
+		{ action: 'talk', text: 'Sorry, we cannot take your call right now.' },
+	]);
 	// The greeted call's record and transcription events run the trigger too (recordedCall): let them
 	// finish first, so that the counts below are this step's alone. 4 runs: two answers, two events.
 	await finishedExecutions(sql, voiceWorkflow.id, 4);
@@ -413,17 +638,45 @@ async function voiceAnswer() {
 	const event = standin.sampleVoiceEvent({ status: 'answered', direction: 'inbound' });
 	const signed = await standin.deliverVoiceEvent(applicationId, event);
 	assert.equal(signed.status, 200);
-	assert.equal((await standin.deliverVoiceEvent(applicationId, event, { tamper: { to: '19005550100' } })).status, 401);
-	const replay = () => fetch(hooks().event_url.address, { method: 'POST', headers: { 'content-type': 'application/json', authorization: signed.authorization }, body: JSON.stringify(event) });
-	for (let i = 0; i < 3; i++) assert.equal((await replay()).status, 200, 'a replayed signed event is answered without a run');
-	const unsigned = await fetch(hooks().answer_url.address, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: '14155550111', to: '14155550105', uuid: 'forged' }) });
+	assert.equal(
+		(await standin.deliverVoiceEvent(applicationId, event, { tamper: { to: '19005550100' } }))
+			.status,
+		401,
+	);
+	const replay = () =>
+		fetch(hooks().event_url.address, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', authorization: signed.authorization },
+			body: JSON.stringify(event),
+		});
+	for (let i = 0; i < 3; i++)
+		assert.equal((await replay()).status, 200, 'a replayed signed event is answered without a run');
+	const unsigned = await fetch(hooks().answer_url.address, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ from: '14155550111', to: '14155550105', uuid: 'forged' }),
+	});
 	assert.equal(unsigned.status, 401, 'an unsigned answer request is refused');
-	assert.equal((await standin.deliverVoiceEvent(applicationId, standin.sampleVoiceEvent({ status: 'ringing' }))).status, 200);
+	assert.equal(
+		(
+			await standin.deliverVoiceEvent(
+				applicationId,
+				standin.sampleVoiceEvent({ status: 'ringing' }),
+			)
+		).status,
+		200,
+	);
 	const runs = await finishedExecutions(sql, voiceWorkflow.id, before + 1);
 	await sleep(1500);
-	assert.equal((await executionsOf(sql, voiceWorkflow.id)).length, before + 1, 'tampered and filtered-out events run nothing');
+	assert.equal(
+		(await executionsOf(sql, voiceWorkflow.id)).length,
+		before + 1,
+		'tampered and filtered-out events run nothing',
+	);
 	assert.ok(runs[runs.length - 1].data.includes(event.uuid), 'the execution carries the event');
-	console.log('  NCCO from the workflow; failing workflow → fallback default NCCO; 1 run for a signed event, tampered → 401, 3 replays → no run, unsigned answer → 401');
+	console.log(
+		'  NCCO from the workflow; failing workflow → fallback default NCCO; 1 run for a signed event, tampered → 401, 3 replays → no run, unsigned answer → 401',
+	);
 	return { ...greeted, answeredAt };
 }
 
@@ -443,31 +696,61 @@ async function recordedCall({ voiceAnswer: greeted }) {
 		const mine = standin.state.deliveries.filter((d) => d.event?.recording_uuid === recording);
 		return mine.length === 2 ? mine : undefined;
 	});
-	assert.deepEqual(delivered.map((d) => [d.kind, d.status]).sort(), [['record', 200], ['transcription', 200]], JSON.stringify(delivered.map((d) => d.body)));
+	assert.deepEqual(
+		delivered.map((d) => [d.kind, d.status]).sort(),
+		[
+			['record', 200],
+			['transcription', 200],
+		],
+		JSON.stringify(delivered.map((d) => d.body)),
+	);
 	const runs = await finishedExecutions(sql, recordingWorkflow.id, 2);
-	assert.deepEqual(runs.map((r) => r.status), ['success', 'success'], JSON.stringify(runs.map((r) => String(r.data).slice(0, 600))));
+	assert.deepEqual(
+		runs.map((r) => r.status),
+		['success', 'success'],
+		JSON.stringify(runs.map((r) => String(r.data).slice(0, 600))),
+	);
 	// How long from the answer until both downloads had finished, as n8n timed its runs.
-	const times = await sql('SELECT "startedAt", "stoppedAt" FROM execution_entity WHERE "workflowId" = $1', [recordingWorkflow.id]);
-	const ms = (value) => (value instanceof Date ? value.getTime() : Date.parse(/Z|[+-]\d\d:?\d\d$/.test(value) ? value : `${String(value).replace(' ', 'T')}Z`));
+	const times = await sql(
+		'SELECT "startedAt", "stoppedAt" FROM execution_entity WHERE "workflowId" = $1',
+		[recordingWorkflow.id],
+	);
+	const ms = (value) =>
+		value instanceof Date
+			? value.getTime()
+			: Date.parse(/Z|[+-]\d\d:?\d\d$/.test(value) ? value : `${String(value).replace(' ', 'T')}Z`);
 	const done = Math.max(...times.map((t) => ms(t.stoppedAt)));
 	const runMs = times.map((t) => ms(t.stoppedAt) - ms(t.startedAt));
 	assert.ok(Number.isFinite(done), `n8n's run times: ${JSON.stringify(times)}`);
 
 	const recordingRun = runs.find((r) => ranNode(r.data, 'Download the recording'));
 	const transcriptRun = runs.find((r) => ranNode(r.data, 'Transcript as text'));
-	assert.ok(recordingRun && transcriptRun && recordingRun !== transcriptRun, 'one run downloads the recording, the other the transcript');
+	assert.ok(
+		recordingRun && transcriptRun && recordingRun !== transcriptRun,
+		'one run downloads the recording, the other the transcript',
+	);
 	assert.ok(recordingRun.data.includes(recording), 'the recording run carries its record event');
 	const binaryId = /"(filesystem(?:-v2)?:[^"]+)"/.exec(recordingRun.data)?.[1];
-	assert.ok(binaryId, `the recording is in n8n's binary data store, not the execution: ${String(recordingRun.data).slice(0, 600)}`);
+	assert.ok(
+		binaryId,
+		`the recording is in n8n's binary data store, not the execution: ${String(recordingRun.data).slice(0, 600)}`,
+	);
 	assert.ok(recordingRun.data.includes('"audio/mpeg"'), 'its MIME type is kept');
-	const stored = await asBrowser(`${n8nUrl}/rest/binary-data?id=${encodeURIComponent(binaryId)}&action=download`);
+	const stored = await asBrowser(
+		`${n8nUrl}/rest/binary-data?id=${encodeURIComponent(binaryId)}&action=download`,
+	);
 	assert.equal(stored.status, 200, `n8n's binary-data route answered ${stored.status}`);
 	const bytes = Buffer.from(await stored.arrayBuffer());
 	const served = standin.state.files.get(recording).body;
 	assert.equal(bytes.length, served.length, 'as many bytes as the stand-in serves');
 	assert.ok(bytes.equals(served), 'the same bytes as the stand-in serves');
-	assert.ok(transcriptRun.data.includes('Hello, this call was recorded by the Vonage sandbox.'), 'the transcript text reached "Transcript as text"');
-	console.log(`  answer → record + transcription events → trigger → both downloads done in ${done - greeted.answeredAt} ms (the sub-workflow runs took ${runMs.join(' and ')} ms); recording ${bytes.length} bytes in n8n's binary store (${binaryId.split(':')[0]}), equal to the stand-in's; transcript read`);
+	assert.ok(
+		transcriptRun.data.includes('Hello, this call was recorded by the Vonage sandbox.'),
+		'the transcript text reached "Transcript as text"',
+	);
+	console.log(
+		`  answer → record + transcription events → trigger → both downloads done in ${done - greeted.answeredAt} ms (the sub-workflow runs took ${runMs.join(' and ')} ms); recording ${bytes.length} bytes in n8n's binary store (${binaryId.split(':')[0]}), equal to the stand-in's; transcript read`,
+	);
 }
 
 /**
@@ -477,7 +760,9 @@ async function recordedCall({ voiceAnswer: greeted }) {
  */
 async function callControl() {
 	const before = (await executionsOf(sql, voiceWorkflow.id)).length;
-	const response = await fetch(`http://127.0.0.1:${PORT}/webhook/voice-call-control?to=14155550177`);
+	const response = await fetch(
+		`http://127.0.0.1:${PORT}/webhook/voice-call-control?to=14155550177`,
+	);
 	const text = await response.text();
 	assert.equal(response.status, 200, text);
 	const [call] = standin.state.v1Calls.values();
@@ -485,17 +770,31 @@ async function callControl() {
 	assert.deepEqual(JSON.parse(text), { uuid: call.uuid, action: 'hangup' });
 	assert.equal(call.to.number, '14155550177');
 	assert.equal(call.status, 'completed');
-	assert.deepEqual(call.talks.map((talk) => talk.text), ['This call is controlled by an n8n workflow. Goodbye.']);
-	const methods = standin.state.requests.filter((r) => r.path.startsWith('/v1/calls')).map((r) => `${r.method} ${r.path.replace(call.uuid, '{uuid}')}`);
-	assert.deepEqual(methods, ['POST /v1/calls', 'GET /v1/calls/{uuid}', 'PUT /v1/calls/{uuid}/talk', 'PUT /v1/calls/{uuid}']);
+	assert.deepEqual(
+		call.talks.map((talk) => talk.text),
+		['This call is controlled by an n8n workflow. Goodbye.'],
+	);
+	const methods = standin.state.requests
+		.filter((r) => r.path.startsWith('/v1/calls'))
+		.map((r) => `${r.method} ${r.path.replace(call.uuid, '{uuid}')}`);
+	assert.deepEqual(methods, [
+		'POST /v1/calls',
+		'GET /v1/calls/{uuid}',
+		'PUT /v1/calls/{uuid}/talk',
+		'PUT /v1/calls/{uuid}',
+	]);
 	// The trigger lets "answered" and "completed" through: both events of this call run the workflow.
 	const runs = await waitFor('the call events to run the Voice trigger', async () => {
 		const rows = await executionsOf(sql, voiceWorkflow.id);
 		const mine = rows.slice(before).filter((row) => row.data?.includes(call.uuid));
-		return mine.length >= 2 && mine.every((r) => r.status !== 'running' && r.status !== 'new') ? mine : undefined;
+		return mine.length >= 2 && mine.every((r) => r.status !== 'running' && r.status !== 'new')
+			? mine
+			: undefined;
 	});
 	assert.equal(runs.length, 2);
-	console.log(`  call ${call.uuid}: created, read, spoken into, hung up; the trigger ran for its answered and completed events`);
+	console.log(
+		`  call ${call.uuid}: created, read, spoken into, hung up; the trigger ran for its answered and completed events`,
+	);
 }
 
 /**
@@ -503,7 +802,8 @@ async function callControl() {
  * the start records a failed execution that names the URL, and changes nothing.
  */
 async function applicationChangedWhileStopped() {
-	const hooks = () => standin.state.applications.get(standin.sandbox.applicationId).capabilities.voice.webhooks;
+	const hooks = () =>
+		standin.state.applications.get(standin.sandbox.applicationId).capabilities.voice.webhooks;
 	const ours = hooks().event_url.address;
 	await runtime.stopN8n(n8n);
 	hooks().event_url.address = 'https://elsewhere.example/events';
@@ -511,19 +811,36 @@ async function applicationChangedWhileStopped() {
 	n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
 	await restApiUp(n8nUrl);
 	const [report] = await waitFor('the change to be reported', async () => {
-		const rows = await sql('SELECT e.id, d.data FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 AND e.status = $2', [voiceWorkflow.id, 'error']);
-		return rows.filter((row) => row.data.includes('event_url now points at https://elsewhere.example/events')).length && rows;
+		const rows = await sql(
+			'SELECT e.id, d.data FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 AND e.status = $2',
+			[voiceWorkflow.id, 'error'],
+		);
+		return (
+			rows.filter((row) =>
+				row.data.includes('event_url now points at https://elsewhere.example/events'),
+			).length && rows
+		);
 	});
 	assert.ok(report, 'a failed execution names the changed URL');
-	assert.equal(hooks().event_url.address, 'https://elsewhere.example/events', 'reporting changes nothing');
+	assert.equal(
+		hooks().event_url.address,
+		'https://elsewhere.example/events',
+		'reporting changes nothing',
+	);
 	hooks().event_url.address = ours;
-	console.log(`  reported ${((Date.now() - started) / 1000).toFixed(1)} s after n8n was started, as a failed execution naming the new URL`);
+	console.log(
+		`  reported ${((Date.now() - started) / 1000).toFixed(1)} s after n8n was started, as a failed execution naming the new URL`,
+	);
 }
 
 async function voiceTriggerDeactivated({ n8nUp: { voiceHooksBefore } }) {
-	const hooks = () => standin.state.applications.get(standin.sandbox.applicationId).capabilities.voice.webhooks;
+	const hooks = () =>
+		standin.state.applications.get(standin.sandbox.applicationId).capabilities.voice.webhooks;
 	await rest('POST', `/workflows/${voiceWorkflow.id}/deactivate`, {});
-	await waitFor('the webhooks to be restored', () => hooks().event_url.address === voiceHooksBefore.event_url.address);
+	await waitFor(
+		'the webhooks to be restored',
+		() => hooks().event_url.address === voiceHooksBefore.event_url.address,
+	);
 	assert.deepEqual(hooks(), voiceHooksBefore);
 	console.log('  deactivation restored the webhooks');
 }
@@ -543,12 +860,17 @@ async function deliveryLoadRegularMode() {
 	n8n = (await runtime.startN8n(n8nBin, { ...env, ...runtime.BUSY_LINE_ENV }, logFile)).child;
 	await restApiUp(n8nUrl);
 	const loadUrl = `http://127.0.0.1:${PORT}/webhook/${loadWorkflow.nodes[0].webhookId}/vis-events`;
-	const liveRegistration = await waitFor('the load workflow\'s registration', () => registrations().find((r) => r.url === loadUrl));
-	const settleOn = (workflowId) => async (total) => loadOutcome(await finishedExecutions(sql, workflowId, total, 420_000));
+	const liveRegistration = await waitFor("the load workflow's registration", () =>
+		registrations().find((r) => r.url === loadUrl),
+	);
+	const settleOn = (workflowId) => async (total) =>
+		loadOutcome(await finishedExecutions(sql, workflowId, total, 420_000));
 	const summary = await deliveryLoad({
 		mode: 'regular mode, VIS Trigger → Handle event: one n8n process',
 		processes: { n8n: n8n.pid },
-		send: async () => (await standin.deliverEvent(liveRegistration.id, standin.sampleEvent({ state: 'RINGING' }))).status,
+		send: async () =>
+			(await standin.deliverEvent(liveRegistration.id, standin.sampleEvent({ state: 'RINGING' })))
+				.status,
 		settle: settleOn(loadWorkflow.id),
 	});
 	console.log(`  ${summary}`);
@@ -557,7 +879,8 @@ async function deliveryLoadRegularMode() {
 	const reference = await deliveryLoad({
 		mode: "regular mode, n8n's Webhook node → Handle event (reference): one n8n process",
 		processes: { n8n: n8n.pid },
-		send: () => postToReferenceWebhook(`http://127.0.0.1:${PORT}`, standin.sampleEvent({ state: 'RINGING' })),
+		send: () =>
+			postToReferenceWebhook(`http://127.0.0.1:${PORT}`, standin.sampleEvent({ state: 'RINGING' })),
 		settle: settleOn(loadReference.id),
 	});
 	console.log(`  ${reference}`);
@@ -572,7 +895,12 @@ async function noSecretInLog() {
 	});
 	const hook = { signingKey: first.body.signingKey };
 	const log = fs.readFileSync(logFile, 'utf8');
-	for (const secret of [sandbox.password, sandbox.consumerSecret, sandbox.apiSecret, hook.signingKey]) {
+	for (const secret of [
+		sandbox.password,
+		sandbox.consumerSecret,
+		sandbox.apiSecret,
+		hook.signingKey,
+	]) {
 		assert.ok(!log.includes(secret), 'no secret in the n8n log');
 	}
 	console.log('  no password, secret or signing key in the n8n log');
@@ -580,7 +908,8 @@ async function noSecretInLog() {
 
 const e2e = suite('n8n', {
 	label: 'end-to-end',
-	logTail: () => (logFile ? `--- n8n log (${logFile}), last 150 lines ---\n${runtime.tail(logFile, 150)}` : ''),
+	logTail: () =>
+		logFile ? `--- n8n log (${logFile}), last 150 lines ---\n${runtime.tail(logFile, 150)}` : '',
 });
 const installedFixture = e2e.fixture('installed', installed, {
 	title: 'the package installed in a new n8n user folder, the stand-in up, credentials imported',
@@ -590,7 +919,8 @@ const installedFixture = e2e.fixture('installed', installed, {
 	},
 });
 const n8nFixture = e2e.fixture('n8nUp', n8nUp, {
-	title: 'n8n started with the VIS trigger, OAuth2, Voice answer, recording and call-control workflows published and active',
+	title:
+		'n8n started with the VIS trigger, OAuth2, Voice answer, recording and call-control workflows published and active',
 	needs: [installedFixture],
 	// A step that failed may have left n8n stopped (or killed): the steps after it need it running.
 	recover: async () => {
@@ -603,22 +933,71 @@ const n8nFixture = e2e.fixture('n8nUp', n8nUp, {
 		if (running(n8n)) await runtime.stopN8n(n8n);
 	},
 });
-const ownerFixture = e2e.fixture('owner', owner, { title: "n8n's owner account set up and signed in", needs: [n8nFixture] });
+const ownerFixture = e2e.fixture('owner', owner, {
+	title: "n8n's owner account set up and signed in",
+	needs: [n8nFixture],
+});
 
-e2e.step(actionWorkflow, { title: 'action workflow through `n8n execute`', needs: [installedFixture] });
-e2e.step(platformWorkflow, { title: 'platform workflow: application create/update/get, user create/list, Voice v2 call', needs: [installedFixture] });
-const visDeliveries = e2e.step(visTriggerDeliveries, { title: 'trigger workflow published, n8n started: one registration; a signed delivery runs once, tampered and repeated ones none', needs: [n8nFixture] });
-e2e.step(restartKeepsRegistration, { title: 'graceful stop and restart keep exactly one registration', needs: [n8nFixture, visDeliveries] });
-e2e.step(credentialTests, { title: 'credential tests through n8n (Test button)', needs: [ownerFixture] });
-e2e.step(deactivateReactivate, { title: 'deactivate removes the registration, reactivate makes exactly one', needs: [ownerFixture] });
-e2e.step(oauth2ConnectAndRefresh, { title: 'VIS OAuth2 credential: Connect, use, refresh on 401', needs: [ownerFixture] });
-const answered = e2e.step(voiceAnswer, { title: 'Voice trigger: application pointed here, NCCO from the workflow, fallback, signed events', needs: [n8nFixture] });
-e2e.step(recordedCall, { title: 'recorded call: record and transcription events heard by the trigger; recording downloaded as binary, transcript read', needs: [ownerFixture, answered] });
-e2e.step(callControl, { title: 'Vonage Voice: create a call, get it, speak into it, hang it up; the trigger hears it', needs: [n8nFixture] });
-e2e.step(applicationChangedWhileStopped, { title: 'the application changed while n8n was stopped: reported at the first check after the start', needs: [n8nFixture] });
-e2e.step(voiceTriggerDeactivated, { title: "Voice trigger deactivated: the application's webhooks are put back", needs: [n8nFixture, ownerFixture] });
-e2e.step(deliveryLoadRegularMode, { title: 'load: 20 signed deliveries per second for 60 s into one n8n (regular mode), each answered within 2 s', needs: [n8nFixture] });
-e2e.step(noSecretInLog, { title: 'no password, secret or signing key in the n8n log', needs: [n8nFixture] });
+e2e.step(actionWorkflow, {
+	title: 'action workflow through `n8n execute`',
+	needs: [installedFixture],
+});
+e2e.step(platformWorkflow, {
+	title: 'platform workflow: application create/update/get, user create/list, Voice v2 call',
+	needs: [installedFixture],
+});
+const visDeliveries = e2e.step(visTriggerDeliveries, {
+	title:
+		'trigger workflow published, n8n started: one registration; a signed delivery runs once, tampered and repeated ones none',
+	needs: [n8nFixture],
+});
+e2e.step(restartKeepsRegistration, {
+	title: 'graceful stop and restart keep exactly one registration',
+	needs: [n8nFixture, visDeliveries],
+});
+e2e.step(credentialTests, {
+	title: 'credential tests through n8n (Test button)',
+	needs: [ownerFixture],
+});
+e2e.step(deactivateReactivate, {
+	title: 'deactivate removes the registration, reactivate makes exactly one',
+	needs: [ownerFixture],
+});
+e2e.step(oauth2ConnectAndRefresh, {
+	title: 'VIS OAuth2 credential: Connect, use, refresh on 401',
+	needs: [ownerFixture],
+});
+const answered = e2e.step(voiceAnswer, {
+	title: 'Voice trigger: application pointed here, NCCO from the workflow, fallback, signed events',
+	needs: [n8nFixture],
+});
+e2e.step(recordedCall, {
+	title:
+		'recorded call: record and transcription events heard by the trigger; recording downloaded as binary, transcript read',
+	needs: [ownerFixture, answered],
+});
+e2e.step(callControl, {
+	title: 'Vonage Voice: create a call, get it, speak into it, hang it up; the trigger hears it',
+	needs: [n8nFixture],
+});
+e2e.step(applicationChangedWhileStopped, {
+	title:
+		'the application changed while n8n was stopped: reported at the first check after the start',
+	needs: [n8nFixture],
+});
+e2e.step(voiceTriggerDeactivated, {
+	title: "Voice trigger deactivated: the application's webhooks are put back",
+	needs: [n8nFixture, ownerFixture],
+});
+e2e.step(deliveryLoadRegularMode, {
+	title:
+		'load: 20 signed deliveries per second for 60 s into one n8n (regular mode), each answered within 2 s',
+	needs: [n8nFixture],
+});
+e2e.step(noSecretInLog, {
+	title: 'no password, secret or signing key in the n8n log',
+	needs: [n8nFixture],
+});
 
 module.exports = e2e;
 

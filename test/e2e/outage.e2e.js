@@ -26,7 +26,15 @@ const path = require('node:path');
 
 const runtime = require('../../scripts/n8n-runtime');
 const { triggerOnlyWorkflow } = require('../../scripts/load-workflows');
-const { waitFor, executionsOf, n8nBrowser, ranNode, restApiUp, sleep, underN8nNode } = require('./helpers');
+const {
+	waitFor,
+	executionsOf,
+	n8nBrowser,
+	ranNode,
+	restApiUp,
+	sleep,
+	underN8nNode,
+} = require('./helpers');
 const { suite } = require('./steps');
 const { crashDuringCatchUp, slowCatchUpWorkflow } = require('./crashCatchUp');
 
@@ -34,9 +42,14 @@ const { createStandin } = require('../../sandbox/server');
 
 const n8nBin = process.env.E2E_N8N_BIN;
 const PORT = 5900 + Math.floor(Math.random() * 90);
-const example = JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples/vis-trigger.json'), 'utf8'));
+const example = JSON.parse(
+	fs.readFileSync(path.join(runtime.ROOT, 'examples/vis-trigger.json'), 'utf8'),
+);
 const triggerWorkflow = triggerOnlyWorkflow(example, 'vonageVisOutage1');
-const crashWorkflow = slowCatchUpWorkflow(triggerOnlyWorkflow(example, 'vonageVisCrash1'), 'vonageVisCrash1');
+const crashWorkflow = slowCatchUpWorkflow(
+	triggerOnlyWorkflow(example, 'vonageVisCrash1'),
+	'vonageVisCrash1',
+);
 const pollWorkflow = {
 	...triggerWorkflow,
 	id: 'vonageVisPolling1',
@@ -49,12 +62,17 @@ const pollWorkflow = {
 			typeVersion: 1,
 			position: [0, 0],
 			// n8n refuses poll intervals under a minute.
-			parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, options: { finalStatesOnly: true } },
+			parameters: {
+				pollTimes: { item: [{ mode: 'everyMinute' }] },
+				options: { finalStatesOnly: true },
+			},
 			credentials: triggerWorkflow.nodes[0].credentials,
 		},
 		triggerWorkflow.nodes[1],
 	],
-	connections: { 'Poll call events': { main: [[{ node: 'Handle event', type: 'main', index: 0 }]] } },
+	connections: {
+		'Poll call events': { main: [[{ node: 'Handle event', type: 'main', index: 0 }]] },
+	},
 };
 
 // The n8n user folder, its log and n8n's environment: set by the n8nUp fixture.
@@ -82,7 +100,8 @@ async function handledEvents(workflowId) {
 		assert.equal(row.status, 'success', `execution ${row.id} ended ${row.status}`);
 		assert.ok(ranNode(row.data, 'Handle event'), `execution ${row.id} reached "Handle event"`);
 		// Run data is flatted JSON: one table of values, each distinct string once per execution.
-		for (const value of JSON.parse(row.data)) if (typeof value === 'string' && /^\d+:[A-Z_]+$/.test(value)) events.push(value);
+		for (const value of JSON.parse(row.data))
+			if (typeof value === 'string' && /^\d+:[A-Z_]+$/.test(value)) events.push(value);
 	}
 	return events;
 }
@@ -92,7 +111,10 @@ function callsHappen(count, states = ['RINGING', 'MISSED']) {
 	return Array.from({ length: count }, () => standin.callHappens({ states }));
 }
 
-const registrationOf = (workflow) => [...standin.state.webhooks.values()].find((hook) => hook.url.includes(workflow.nodes[0].webhookId));
+const registrationOf = (workflow) =>
+	[...standin.state.webhooks.values()].find((hook) =>
+		hook.url.includes(workflow.nodes[0].webhookId),
+	);
 const registration = () => registrationOf(triggerWorkflow);
 
 const owner = n8nBrowser(`http://127.0.0.1:${PORT}`, 'outage-e2e');
@@ -116,9 +138,18 @@ async function n8nUp() {
 	env = runtime.n8nEnv(work, PORT);
 	console.log(`  n8n ${runtime.N8N_VERSION} in ${work}`);
 	runtime.installPackage(work);
-	standin = createStandin({ deliverCallEvents: true, deliveryTimeScale: 0.025, webhookTtlMs: 10 * 60_000 });
+	standin = createStandin({
+		deliverCallEvents: true,
+		deliveryTimeScale: 0.025,
+		webhookTtlMs: 10 * 60_000,
+	});
 	const standinUrl = await standin.listen();
-	await runtime.importCredentials(n8nBin, env, work, runtime.sandboxCredentials(standinUrl, standin.sandbox));
+	await runtime.importCredentials(
+		n8nBin,
+		env,
+		work,
+		runtime.sandboxCredentials(standinUrl, standin.sandbox),
+	);
 	for (const workflow of [triggerWorkflow, crashWorkflow, pollWorkflow]) {
 		fs.writeFileSync(path.join(work, `${workflow.id}.json`), JSON.stringify(workflow));
 		await cli('import:workflow', `--input=${path.join(work, `${workflow.id}.json`)}`);
@@ -135,25 +166,57 @@ async function n8nUp() {
 async function missedWhileStopped({ n8nUp: { hook } }) {
 	const [live] = callsHappen(1);
 	await standin.deliveriesSettled();
-	await waitFor('the live call to run', async () => (await handledEvents(triggerWorkflow.id))?.length === 2);
+	await waitFor(
+		'the live call to run',
+		async () => (await handledEvents(triggerWorkflow.id))?.length === 2,
+	);
 	await runtime.stopN8n(n8n);
 	const missed = callsHappen(20);
 	await standin.deliveriesSettled();
-	assert.equal(hook.statistics.failed, true, 'VIS marked the webhook failed after 6 refused attempts');
+	assert.equal(
+		hook.statistics.failed,
+		true,
+		'VIS marked the webhook failed after 6 refused attempts',
+	);
 	const restarted = Date.now();
 	n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
-	await waitFor('the registration to deliver again', () => !hook.statistics.failed && Date.parse(hook.renewedAt) >= restarted - 1000, 60_000);
+	await waitFor(
+		'the registration to deliver again',
+		() => !hook.statistics.failed && Date.parse(hook.renewedAt) >= restarted - 1000,
+		60_000,
+	);
 	const liveAgain = Date.now() - restarted;
-	const expected = [`${live.eventId}:RINGING`, `${live.eventId}:MISSED`, ...missed.map((call) => `${call.eventId}:MISSED`)];
-	const handled = await waitFor('the 20 missed calls to run', async () => {
-		const events = await handledEvents(triggerWorkflow.id);
-		return events?.length >= expected.length && events;
-	}, 120_000);
+	const expected = [
+		`${live.eventId}:RINGING`,
+		`${live.eventId}:MISSED`,
+		...missed.map((call) => `${call.eventId}:MISSED`),
+	];
+	const handled = await waitFor(
+		'the 20 missed calls to run',
+		async () => {
+			const events = await handledEvents(triggerWorkflow.id);
+			return events?.length >= expected.length && events;
+		},
+		120_000,
+	);
 	await sleep(3000);
-	assert.deepEqual([...(await waitFor('finished executions', () => handledEvents(triggerWorkflow.id)))].sort(), [...expected].sort(), 'each call event exactly once');
-	const [catchUpRow] = await sql("SELECT count(*) AS n FROM execution_entity WHERE workflowId = ? AND deduplicationKey LIKE 'vonage-vis:%'", [triggerWorkflow.id]);
-	assert.equal(Number(catchUpRow.n), 20, 'the 20 caught-up executions carry n8n deduplication keys');
-	console.log(`  live again ${(liveAgain / 1000).toFixed(1)} s after n8n started; ${handled.length - 2} missed calls ran once each`);
+	assert.deepEqual(
+		[...(await waitFor('finished executions', () => handledEvents(triggerWorkflow.id)))].sort(),
+		[...expected].sort(),
+		'each call event exactly once',
+	);
+	const [catchUpRow] = await sql(
+		"SELECT count(*) AS n FROM execution_entity WHERE workflowId = ? AND deduplicationKey LIKE 'vonage-vis:%'",
+		[triggerWorkflow.id],
+	);
+	assert.equal(
+		Number(catchUpRow.n),
+		20,
+		'the 20 caught-up executions carry n8n deduplication keys',
+	);
+	console.log(
+		`  live again ${(liveAgain / 1000).toFixed(1)} s after n8n started; ${handled.length - 2} missed calls ran once each`,
+	);
 }
 
 async function failedWhileRunning({ n8nUp: { hook } }) {
@@ -169,11 +232,23 @@ async function failedWhileRunning({ n8nUp: { hook } }) {
 	const dropped = callsHappen(2);
 	await waitFor('the failed registration to be renewed', () => !hook.statistics.failed, 60_000);
 	const renewedAfter = Date.now() - failedAt;
-	const expectedAfterFailure = [...expected, ...[refused, ...dropped].map((call) => `${call.eventId}:MISSED`)];
-	await waitFor('the dropped calls to run', async () => (await handledEvents(triggerWorkflow.id))?.length >= expectedAfterFailure.length, 60_000);
+	const expectedAfterFailure = [
+		...expected,
+		...[refused, ...dropped].map((call) => `${call.eventId}:MISSED`),
+	];
+	await waitFor(
+		'the dropped calls to run',
+		async () => (await handledEvents(triggerWorkflow.id))?.length >= expectedAfterFailure.length,
+		60_000,
+	);
 	await sleep(3000);
-	assert.deepEqual([...(await waitFor('finished executions', () => handledEvents(triggerWorkflow.id)))].sort(), [...expectedAfterFailure].sort());
-	console.log(`  renewed ${(renewedAfter / 1000).toFixed(1)} s after VIS marked it failed; the refused and the 2 dropped calls ran once each`);
+	assert.deepEqual(
+		[...(await waitFor('finished executions', () => handledEvents(triggerWorkflow.id)))].sort(),
+		[...expectedAfterFailure].sort(),
+	);
+	console.log(
+		`  renewed ${(renewedAfter / 1000).toFixed(1)} s after VIS marked it failed; the refused and the 2 dropped calls ran once each`,
+	);
 }
 
 async function killedDuringCatchUp() {
@@ -184,7 +259,9 @@ async function killedDuringCatchUp() {
 	publishedTrigger = crashWorkflow.id;
 	publishedTriggers.add(crashWorkflow.id);
 	n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
-	await waitFor('the registration of the workflow killed mid catch-up', () => registrationOf(crashWorkflow));
+	await waitFor('the registration of the workflow killed mid catch-up', () =>
+		registrationOf(crashWorkflow),
+	);
 	const crash = await crashDuringCatchUp({
 		standin,
 		sql,
@@ -197,13 +274,21 @@ async function killedDuringCatchUp() {
 		mainLog: () => fs.readFileSync(logFile, 'utf8'),
 		retry: async (executionId) => {
 			await restApiUp(`http://127.0.0.1:${PORT}`);
-			if (!ownerSetUp) await owner.rest('POST', '/owner/setup', { email: 'outage@example.com', firstName: 'Outage', lastName: 'Test', password: 'Outage-password-123' });
+			if (!ownerSetUp)
+				await owner.rest('POST', '/owner/setup', {
+					email: 'outage@example.com',
+					firstName: 'Outage',
+					lastName: 'Test',
+					password: 'Outage-password-123',
+				});
 			ownerSetUp = true;
 			await owner.rest('POST', `/executions/${executionId}/retry`, { loadWorkflow: false });
 		},
 	});
 	standin.deliverCallEvents(true);
-	console.log(`  killed after ${crash.killedAfter.join(' and ')} of 60 executions were stored; outcome ${JSON.stringify(crash.statuses)}`);
+	console.log(
+		`  killed after ${crash.killedAfter.join(' and ')} of 60 executions were stored; outcome ${JSON.stringify(crash.statuses)}`,
+	);
 }
 
 async function pollTrigger() {
@@ -217,34 +302,57 @@ async function pollTrigger() {
 	// n8n answers before it has published its workflows; the first poll, which n8n runs on
 	// publication, starts the cursor, and calls before it are history.
 	await waitFor('the first poll', async () => {
-		const [row] = await sql('SELECT staticData FROM workflow_entity WHERE id = ?', [pollWorkflow.id]);
+		const [row] = await sql('SELECT staticData FROM workflow_entity WHERE id = ?', [
+			pollWorkflow.id,
+		]);
 		return String(row?.staticData).includes('"since"');
 	});
 	const polled = callsHappen(3, ['RINGING', 'ACTIVE', 'ANSWERED']);
-	await waitFor('the polled calls', async () => (await handledEvents(pollWorkflow.id))?.length >= 3, 90_000);
+	await waitFor(
+		'the polled calls',
+		async () => (await handledEvents(pollWorkflow.id))?.length >= 3,
+		90_000,
+	);
 	await runtime.stopN8n(n8n);
 	const whileStopped = callsHappen(2);
 	n8n = (await runtime.startN8n(n8nBin, unreachable, logFile)).child;
 	const pollExpected = [...polled, ...whileStopped].map((call) => `${call.eventId}:${call.state}`);
-	await waitFor('the calls made while n8n was stopped', async () => (await handledEvents(pollWorkflow.id))?.length >= pollExpected.length, 90_000);
+	await waitFor(
+		'the calls made while n8n was stopped',
+		async () => (await handledEvents(pollWorkflow.id))?.length >= pollExpected.length,
+		90_000,
+	);
 	await sleep(3000);
-	assert.deepEqual([...(await waitFor('finished executions', () => handledEvents(pollWorkflow.id)))].sort(), [...pollExpected].sort(), 'each call once, in its final state');
-	assert.equal(standin.requests({ method: 'POST', path: '/t/vbc.prod/vis/v1/self/webhooks' }).length, publishedTriggers.size, `polling registers nothing at VIS (the ${publishedTriggers.size} VIS triggers published before it did, once each)`);
-	console.log(`  ${pollExpected.length} calls polled once each (3 live, 2 made while n8n was stopped)`);
+	assert.deepEqual(
+		[...(await waitFor('finished executions', () => handledEvents(pollWorkflow.id)))].sort(),
+		[...pollExpected].sort(),
+		'each call once, in its final state',
+	);
+	assert.equal(
+		standin.requests({ method: 'POST', path: '/t/vbc.prod/vis/v1/self/webhooks' }).length,
+		publishedTriggers.size,
+		`polling registers nothing at VIS (the ${publishedTriggers.size} VIS triggers published before it did, once each)`,
+	);
+	console.log(
+		`  ${pollExpected.length} calls polled once each (3 live, 2 made while n8n was stopped)`,
+	);
 }
 
 async function noSecretInOutageLog({ n8nUp: { signingKey } }) {
 	const log = fs.readFileSync(logFile, 'utf8');
-	for (const secret of [standin.sandbox.password, standin.sandbox.consumerSecret, signingKey]) assert.ok(!log.includes(secret), 'no secret in the n8n log');
+	for (const secret of [standin.sandbox.password, standin.sandbox.consumerSecret, signingKey])
+		assert.ok(!log.includes(secret), 'no secret in the n8n log');
 	console.log('  no password, secret or signing key in the n8n log');
 }
 
 const e2e = suite('outage', {
 	label: 'outage end-to-end',
-	logTail: () => (logFile ? `--- n8n log (${logFile}), last 120 lines ---\n${runtime.tail(logFile, 120)}` : ''),
+	logTail: () =>
+		logFile ? `--- n8n log (${logFile}), last 120 lines ---\n${runtime.tail(logFile, 120)}` : '',
 });
 const n8nFixture = e2e.fixture('n8nUp', n8nUp, {
-	title: 'the package installed, the stand-in up, n8n started with the VIS trigger published and registered',
+	title:
+		'the package installed, the stand-in up, n8n started with the VIS trigger published and registered',
 	// A step that failed may have left n8n stopped (or killed): the steps after it need it running.
 	recover: async () => {
 		if (running(n8n)) return;
@@ -258,11 +366,29 @@ const n8nFixture = e2e.fixture('n8nUp', n8nUp, {
 		if (work && passed && !process.env.E2E_KEEP) fs.rmSync(work, { recursive: true, force: true });
 	},
 });
-e2e.step(missedWhileStopped, { title: 'n8n stopped while 20 calls happen: back within 60 s, each missed call runs once', needs: [n8nFixture] });
-e2e.step(failedWhileRunning, { title: 'a webhook failed while n8n runs (6 refused attempts) is back within 60 s; what it dropped runs once', needs: [n8nFixture] });
-e2e.step(killedDuringCatchUp, { title: 'kill -9 twice during a catch-up of 60 events: each ends with one execution, successful or crashed', needs: [n8nFixture] });
-e2e.step(pollTrigger, { title: 'VIS Poll Trigger with N8N_WEBHOOK_URL pointing nowhere: each call once, also across a restart', needs: [n8nFixture] });
-e2e.step(noSecretInOutageLog, { title: 'no password, secret or signing key in the n8n log', needs: [n8nFixture] });
+e2e.step(missedWhileStopped, {
+	title: 'n8n stopped while 20 calls happen: back within 60 s, each missed call runs once',
+	needs: [n8nFixture],
+});
+e2e.step(failedWhileRunning, {
+	title:
+		'a webhook failed while n8n runs (6 refused attempts) is back within 60 s; what it dropped runs once',
+	needs: [n8nFixture],
+});
+e2e.step(killedDuringCatchUp, {
+	title:
+		'kill -9 twice during a catch-up of 60 events: each ends with one execution, successful or crashed',
+	needs: [n8nFixture],
+});
+e2e.step(pollTrigger, {
+	title:
+		'VIS Poll Trigger with N8N_WEBHOOK_URL pointing nowhere: each call once, also across a restart',
+	needs: [n8nFixture],
+});
+e2e.step(noSecretInOutageLog, {
+	title: 'no password, secret or signing key in the n8n log',
+	needs: [n8nFixture],
+});
 
 module.exports = e2e;
 

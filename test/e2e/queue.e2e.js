@@ -36,7 +36,18 @@ const path = require('node:path');
 const runtime = require('../../scripts/n8n-runtime');
 const { deliveryLoad, postToReferenceWebhook } = require('./deliveryLoad');
 const { referenceWebhookWorkflow, triggerOnlyWorkflow } = require('../../scripts/load-workflows');
-const { finishedExecutions, loadOutcome, n8nBrowser, ranNode, sleep, step, underN8nNode, visSignature, waitFor, webhooksServed } = require('./helpers');
+const {
+	finishedExecutions,
+	loadOutcome,
+	n8nBrowser,
+	ranNode,
+	sleep,
+	step,
+	underN8nNode,
+	visSignature,
+	waitFor,
+	webhooksServed,
+} = require('./helpers');
 const { suite } = require('./steps');
 const { crashDuringCatchUp, slowCatchUpWorkflow } = require('./crashCatchUp');
 
@@ -46,12 +57,16 @@ const { createStandin } = require('../../sandbox/server');
 
 const n8nBin = process.env.E2E_N8N_BIN;
 const BASE_PORT = 7000 + Math.floor(Math.random() * 200) * 5;
-const examples = (file) => JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples', file), 'utf8'));
+const examples = (file) =>
+	JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples', file), 'utf8'));
 const triggerWorkflow = examples('vis-trigger-queue.json');
 const voiceWorkflow = examples('voice-answer-queue.json');
 // Published only for the load step, so the earlier steps see exactly one registration.
 const loadWorkflow = triggerOnlyWorkflow(triggerWorkflow, 'vonageVisLoadQ1');
-const crashWorkflow = slowCatchUpWorkflow(triggerOnlyWorkflow(triggerWorkflow, 'vonageVisCrashQ1'), 'vonageVisCrashQ1');
+const crashWorkflow = slowCatchUpWorkflow(
+	triggerOnlyWorkflow(triggerWorkflow, 'vonageVisCrashQ1'),
+	'vonageVisCrashQ1',
+);
 // Registrations of 60 s instead of VIS's 10 days: renewed in their last 12 s, longer than a main
 // restart takes here, as VIS's 48-hour renewal window is far longer than any restart.
 const WEBHOOK_TTL_MS = 60_000;
@@ -75,20 +90,34 @@ const running = (child) => Boolean(child) && child.exitCode === null && child.si
 
 async function start(name) {
 	const role = ROLES[name];
-	const { child } = await runtime.startN8n(n8nBin, cluster.roleEnv(name), path.join(work, `${name}.log`), 180_000, role.command, role.port);
+	const { child } = await runtime.startN8n(
+		n8nBin,
+		cluster.roleEnv(name),
+		path.join(work, `${name}.log`),
+		180_000,
+		role.command,
+		role.port,
+	);
 	processes[name] = child;
 }
 
 async function stopAll() {
-	await Promise.all(Object.entries(processes).map(async ([name, child]) => {
-		await runtime.stopN8n(child);
-		delete processes[name];
-	}));
+	await Promise.all(
+		Object.entries(processes).map(async ([name, child]) => {
+			await runtime.stopN8n(child);
+			delete processes[name];
+		}),
+	);
 }
 
 async function sql(query, params = []) {
 	const pg = require(path.join(path.dirname(path.dirname(n8nBin)), '..', 'pg'));
-	const client = new pg.Client({ host: '127.0.0.1', port: PORTS.postgres, user: 'n8n', database: 'n8n' });
+	const client = new pg.Client({
+		host: '127.0.0.1',
+		port: PORTS.postgres,
+		user: 'n8n',
+		database: 'n8n',
+	});
 	await client.connect();
 	try {
 		return (await client.query(query, params)).rows;
@@ -107,7 +136,12 @@ let ownerSetUp = false;
 /** Publishes or unpublishes a workflow through the main's REST API, as the owner's browser would. */
 async function setActive(workflowId, active) {
 	if (!ownerSetUp) {
-		await owner.rest('POST', '/owner/setup', { email: 'queue@example.com', firstName: 'Queue', lastName: 'Test', password: 'Queue-password-123' });
+		await owner.rest('POST', '/owner/setup', {
+			email: 'queue@example.com',
+			firstName: 'Queue',
+			lastName: 'Test',
+			password: 'Queue-password-123',
+		});
 		ownerSetUp = true;
 	}
 	if (!active) {
@@ -116,7 +150,8 @@ async function setActive(workflowId, active) {
 		return deactivated;
 	}
 	const { versionId } = (await owner.rest('GET', `/workflows/${workflowId}`)).data;
-	const activated = (await owner.rest('POST', `/workflows/${workflowId}/activate`, { versionId })).data;
+	const activated = (await owner.rest('POST', `/workflows/${workflowId}/activate`, { versionId }))
+		.data;
 	publishedTriggers.add(workflowId);
 	return activated;
 }
@@ -126,7 +161,13 @@ async function deliver(hook, event, url = hook.url) {
 	const signature = visSignature(hook, event);
 	const response = await fetch(url, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', 'x-von-signature': signature, 'x-von-webhook-id': hook.id, 'x-von-delivery-id': crypto.randomUUID(), 'x-von-attempt': '1' },
+		headers: {
+			'content-type': 'application/json',
+			'x-von-signature': signature,
+			'x-von-webhook-id': hook.id,
+			'x-von-delivery-id': crypto.randomUUID(),
+			'x-von-attempt': '1',
+		},
 		body: JSON.stringify({ event }),
 	});
 	return response.status;
@@ -136,21 +177,78 @@ async function deliver(hook, event, url = hook.url) {
 function actionsWorkflow() {
 	const credentials = {
 		vis: { vonageVisPasswordApi: { id: 'vonageVisSandbox', name: 'Vonage VIS (sandbox)' } },
-		oauth2: { vonageVisOAuth2Api: { id: 'vonageVisOAuth2Sandbox', name: 'Vonage VIS OAuth2 (sandbox)' } },
-		keySecret: { vonageKeySecretApi: { id: 'vonageKeySecretSandbox', name: 'Vonage key and secret (sandbox)' } },
+		oauth2: {
+			vonageVisOAuth2Api: { id: 'vonageVisOAuth2Sandbox', name: 'Vonage VIS OAuth2 (sandbox)' },
+		},
+		keySecret: {
+			vonageKeySecretApi: { id: 'vonageKeySecretSandbox', name: 'Vonage key and secret (sandbox)' },
+		},
 		jwt: { vonageJwtApi: { id: 'vonageJwtSandbox', name: 'Vonage application JWT (sandbox)' } },
 	};
-	const node = (name, type, parameters, credential, x) => ({ id: crypto.randomUUID(), name, type, typeVersion: 1, position: [x, 0], parameters, credentials: credential });
+	const node = (name, type, parameters, credential, x) => ({
+		id: crypto.randomUUID(),
+		name,
+		type,
+		typeVersion: 1,
+		position: [x, 0],
+		parameters,
+		credentials: credential,
+	});
 	const nodes = [
-		{ id: crypto.randomUUID(), name: 'When called', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: crypto.randomUUID(), parameters: { httpMethod: 'GET', path: 'queue-actions', responseMode: 'lastNode', options: {} } },
-		node('VIS user (password grant)', 'n8n-nodes-vonage.vonageVis', { resource: 'user', operation: 'get' }, credentials.vis, 200),
-		node('VIS user (OAuth2)', 'n8n-nodes-vonage.vonageVis', { authentication: 'oAuth2', resource: 'user', operation: 'get' }, credentials.oauth2, 400),
-		node('Application (key and secret)', 'n8n-nodes-vonage.vonagePlatform', { resource: 'application', operation: 'get', applicationId: standin.sandbox.applicationId }, credentials.keySecret, 600),
-		node('Users (JWT)', 'n8n-nodes-vonage.vonagePlatform', { resource: 'user', operation: 'list', returnAll: true }, credentials.jwt, 800),
+		{
+			id: crypto.randomUUID(),
+			name: 'When called',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 0],
+			webhookId: crypto.randomUUID(),
+			parameters: {
+				httpMethod: 'GET',
+				path: 'queue-actions',
+				responseMode: 'lastNode',
+				options: {},
+			},
+		},
+		node(
+			'VIS user (password grant)',
+			'n8n-nodes-vonage.vonageVis',
+			{ resource: 'user', operation: 'get' },
+			credentials.vis,
+			200,
+		),
+		node(
+			'VIS user (OAuth2)',
+			'n8n-nodes-vonage.vonageVis',
+			{ authentication: 'oAuth2', resource: 'user', operation: 'get' },
+			credentials.oauth2,
+			400,
+		),
+		node(
+			'Application (key and secret)',
+			'n8n-nodes-vonage.vonagePlatform',
+			{ resource: 'application', operation: 'get', applicationId: standin.sandbox.applicationId },
+			credentials.keySecret,
+			600,
+		),
+		node(
+			'Users (JWT)',
+			'n8n-nodes-vonage.vonagePlatform',
+			{ resource: 'user', operation: 'list', returnAll: true },
+			credentials.jwt,
+			800,
+		),
 	];
 	const connections = {};
-	for (let i = 0; i < nodes.length - 1; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
-	return { id: 'queueActions1', name: 'Queue mode: every credential kind on the worker', active: false, settings: { executionOrder: 'v1' }, nodes, connections };
+	for (let i = 0; i < nodes.length - 1; i++)
+		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	return {
+		id: 'queueActions1',
+		name: 'Queue mode: every credential kind on the worker',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes,
+		connections,
+	};
 }
 
 const plainWebhook = referenceWebhookWorkflow('queuePlainWebhook1');
@@ -161,16 +259,30 @@ async function connectedOAuth2Data() {
 	const response = await fetch(`${standin.url}/token`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ grant_type: 'password', client_id: consumerKey, client_secret: consumerSecret, username: `${username}@vbc.prod`, password, scope: 'openid' }).toString(),
+		body: new URLSearchParams({
+			grant_type: 'password',
+			client_id: consumerKey,
+			client_secret: consumerSecret,
+			username: `${username}@vbc.prod`,
+			password,
+			scope: 'openid',
+		}).toString(),
 	});
 	const tokens = await response.json();
 	assert.ok(tokens.access_token, JSON.stringify(tokens));
-	return { baseUrl: standin.url, clientId: consumerKey, clientSecret: consumerSecret, oauthTokenData: { ...tokens } };
+	return {
+		baseUrl: standin.url,
+		clientId: consumerKey,
+		clientSecret: consumerSecret,
+		oauthTokenData: { ...tokens },
+	};
 }
 
 const registrations = () => [...standin.state.webhooks.values()];
 const processorBase = (port) => `http://127.0.0.1:${port}/`;
-const voicePuts = () => standin.requests({ method: 'PUT', path: `/v2/applications/${standin.sandbox.applicationId}` }).length;
+const voicePuts = () =>
+	standin.requests({ method: 'PUT', path: `/v2/applications/${standin.sandbox.applicationId}` })
+		.length;
 
 /**
  * Postgres, Redis, the balancer and the stand-in up; the package installed for every process;
@@ -183,7 +295,9 @@ async function clusterReady() {
 	PORTS = cluster.ports;
 	ROLES = cluster.roles;
 	owner = n8nBrowser(`http://127.0.0.1:${PORTS.main}`, 'queue-e2e');
-	console.log(`  queue mode: Postgres ${cluster.postgresVersion}, Redis, main + worker + 2 webhook processors in ${work}`);
+	console.log(
+		`  queue mode: Postgres ${cluster.postgresVersion}, Redis, main + worker + 2 webhook processors in ${work}`,
+	);
 	await cluster.startPostgres();
 	await cluster.startRedis();
 	served = cluster.startBalancer();
@@ -191,14 +305,20 @@ async function clusterReady() {
 	standin = createStandin({ webhookTtlMs: WEBHOOK_TTL_MS, deliveryTimeScale: 0.025 });
 	standin.seedEvents(5);
 	await standin.listen();
-	await fetch(`${standin.url}/_standin/seed-users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"count":2}' });
+	await fetch(`${standin.url}/_standin/seed-users`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: '{"count":2}',
+	});
 	voiceApp = standin.state.applications.get(standin.sandbox.applicationId);
 	voiceApp.capabilities.voice.signed_callbacks = true;
 	voiceHooksBefore = structuredClone(voiceApp.capabilities.voice.webhooks);
 
 	runtime.installPackage(path.join(work, 'main'));
 	for (const name of ['worker', 'webhookA', 'webhookB']) {
-		fs.cpSync(path.join(work, 'main', '.n8n', 'nodes'), path.join(work, name, '.n8n', 'nodes'), { recursive: true });
+		fs.cpSync(path.join(work, 'main', '.n8n', 'nodes'), path.join(work, name, '.n8n', 'nodes'), {
+			recursive: true,
+		});
 	}
 	mainEnv = cluster.roleEnv('main');
 	const credentials = runtime.sandboxCredentials(standin.url, standin.sandbox);
@@ -208,10 +328,20 @@ async function clusterReady() {
 	const oauth2 = credentials.find((c) => c.type === 'vonageVisOAuth2Api');
 	oauth2.data = await connectedOAuth2Data();
 	// The example's duplicate check uses the Redis that queue mode already runs, in its own database.
-	credentials.push({ id: 'redisQueueMode', name: 'Redis (queue mode)', type: 'redis', data: { host: '127.0.0.1', port: PORTS.redis, database: 1, password: '' } });
+	credentials.push({
+		id: 'redisQueueMode',
+		name: 'Redis (queue mode)',
+		type: 'redis',
+		data: { host: '127.0.0.1', port: PORTS.redis, database: 1, password: '' },
+	});
 	await runtime.importCredentials(n8nBin, mainEnv, path.join(work, 'main'), credentials);
 	actions = actionsWorkflow();
-	for (const workflow of [triggerWorkflow, voiceWorkflow, actions, ...(process.env.VONAGE_LOAD === '1' ? [plainWebhook] : [])]) {
+	for (const workflow of [
+		triggerWorkflow,
+		voiceWorkflow,
+		actions,
+		...(process.env.VONAGE_LOAD === '1' ? [plainWebhook] : []),
+	]) {
 		const file = path.join(work, `${workflow.id}.json`);
 		fs.writeFileSync(file, JSON.stringify(workflow));
 		await runtime.n8nCli(n8nBin, mainEnv, ['import:workflow', `--input=${file}`]);
@@ -232,13 +362,16 @@ async function clusterUp() {
 	await Promise.all([start('worker'), start('webhookA'), start('webhookB')]);
 	// The webhooks the steps call, served through the balancer, so that any step can come first.
 	const balancer = `http://127.0.0.1:${PORTS.balancer}`;
-	const voiceHooks = Object.values(voiceApp.capabilities.voice.webhooks).filter((hook) => hook.address?.startsWith(balancer));
+	const voiceHooks = Object.values(voiceApp.capabilities.voice.webhooks).filter((hook) =>
+		hook.address?.startsWith(balancer),
+	);
 	const webhooks = [
 		['POST', registrations()[0].url],
 		...voiceHooks.map((hook) => ['POST', hook.address]),
 		['GET', `${balancer}/webhook/queue-actions`],
 	];
-	if (process.env.VONAGE_LOAD === '1') webhooks.push(['POST', `${balancer}/webhook/load-reference`]);
+	if (process.env.VONAGE_LOAD === '1')
+		webhooks.push(['POST', `${balancer}/webhook/load-reference`]);
 	await webhooksServed(webhooks);
 	return { hook: registrations()[0] };
 }
@@ -253,7 +386,9 @@ async function queueActivation() {
 }
 
 async function queueDeliveriesSpread({ clusterUp: { hook } }) {
-	const events = Array.from({ length: 10 }, (_, i) => standin.sampleEvent({ state: i % 2 ? 'ANSWERED' : 'RINGING' }));
+	const events = Array.from({ length: 10 }, (_, i) =>
+		standin.sampleEvent({ state: i % 2 ? 'ANSWERED' : 'RINGING' }),
+	);
 	const statuses = await Promise.all(events.map((event) => deliver(hook, event)));
 	assert.deepEqual(statuses, Array(10).fill(200));
 	const rows = await finished(triggerWorkflow.id, 10);
@@ -261,8 +396,15 @@ async function queueDeliveriesSpread({ clusterUp: { hook } }) {
 	assert.ok(rows.every((row) => row.status === 'success' && ranNode(row.data, 'Handle event')));
 	assert.ok(served[PORTS.webhookA] >= 5 && served[PORTS.webhookB] >= 5, JSON.stringify(served));
 	const workerLog = fs.readFileSync(path.join(work, 'worker.log'), 'utf8');
-	for (const row of rows) assert.match(workerLog, new RegExp(`execution ${row.id}\\b`), `execution ${row.id} ran on the worker`);
-	console.log(`  10 deliveries (processor A served ${served[PORTS.webhookA]}, B ${served[PORTS.webhookB]}) → 10 executions on the worker`);
+	for (const row of rows)
+		assert.match(
+			workerLog,
+			new RegExp(`execution ${row.id}\\b`),
+			`execution ${row.id} ran on the worker`,
+		);
+	console.log(
+		`  10 deliveries (processor A served ${served[PORTS.webhookA]}, B ${served[PORTS.webhookB]}) → 10 executions on the worker`,
+	);
 }
 
 async function queueRedeliveries({ clusterUp: { hook } }) {
@@ -278,17 +420,33 @@ async function queueRedeliveries({ clusterUp: { hook } }) {
 	// Five more events, each sent to both processors at once: each processor's own replay memory
 	// lets its copy through, so only the shared Redis counter can keep the second one out.
 	const racing = Array.from({ length: 5 }, () => standin.sampleEvent({ state: 'ANSWERED' }));
-	const raced = await Promise.all(racing.flatMap((copy) => [deliver(hook, copy, processorUrl(PORTS.webhookA)), deliver(hook, copy, processorUrl(PORTS.webhookB))]));
+	const raced = await Promise.all(
+		racing.flatMap((copy) => [
+			deliver(hook, copy, processorUrl(PORTS.webhookA)),
+			deliver(hook, copy, processorUrl(PORTS.webhookB)),
+		]),
+	);
 	assert.deepEqual(raced, Array(10).fill(200));
 	const afterRedelivery = await finished(triggerWorkflow.id, earlier.length + 12);
 	const handled = afterRedelivery.filter((row) => ranNode(row.data, 'Handle event'));
-	assert.ok(afterRedelivery.every((row) => row.status === 'success'), 'no execution failed');
-	assert.equal(handled.length, handledEarlier + 6, 'every event reached "Handle event" exactly once');
+	assert.ok(
+		afterRedelivery.every((row) => row.status === 'success'),
+		'no execution failed',
+	);
+	assert.equal(
+		handled.length,
+		handledEarlier + 6,
+		'every event reached "Handle event" exactly once',
+	);
 	for (const copy of [event, ...racing]) {
-		const ran = afterRedelivery.filter((row) => ranNode(row.data, 'Handle event') && row.data.includes(copy.externalId));
+		const ran = afterRedelivery.filter(
+			(row) => ranNode(row.data, 'Handle event') && row.data.includes(copy.externalId),
+		);
 		assert.equal(ran.length, 1, `event ${copy.externalId} handled once`);
 	}
-	console.log('  1 event to A then B, and 5 events to A and B at the same moment: 12 executions, each event handled once (the other copy stops at "First copy only")');
+	console.log(
+		'  1 event to A then B, and 5 events to A and B at the same moment: 12 executions, each event handled once (the other copy stops at "First copy only")',
+	);
 }
 
 async function queueVoiceRedeliveries() {
@@ -296,19 +454,51 @@ async function queueVoiceRedeliveries() {
 	// counter, keyed on the event's leg, status and timestamp, lets one through.
 	const applicationId = standin.sandbox.applicationId;
 	const callEvent = standin.sampleVoiceEvent({ status: 'answered', direction: 'inbound' });
-	assert.equal((await standin.deliverVoiceEvent(applicationId, callEvent, { via: processorBase(PORTS.webhookA) })).status, 200);
+	assert.equal(
+		(
+			await standin.deliverVoiceEvent(applicationId, callEvent, {
+				via: processorBase(PORTS.webhookA),
+			})
+		).status,
+		200,
+	);
 	await finished(voiceWorkflow.id, 1);
-	assert.equal((await standin.deliverVoiceEvent(applicationId, callEvent, { via: processorBase(PORTS.webhookB) })).status, 200);
-	const racingCalls = Array.from({ length: 3 }, () => standin.sampleVoiceEvent({ status: 'completed', direction: 'inbound' }));
-	const racedCalls = await Promise.all(racingCalls.flatMap((copy) => [PORTS.webhookA, PORTS.webhookB].map((port) => standin.deliverVoiceEvent(applicationId, copy, { via: processorBase(port) }))));
-	assert.deepEqual(racedCalls.map((r) => r.status), Array(6).fill(200));
+	assert.equal(
+		(
+			await standin.deliverVoiceEvent(applicationId, callEvent, {
+				via: processorBase(PORTS.webhookB),
+			})
+		).status,
+		200,
+	);
+	const racingCalls = Array.from({ length: 3 }, () =>
+		standin.sampleVoiceEvent({ status: 'completed', direction: 'inbound' }),
+	);
+	const racedCalls = await Promise.all(
+		racingCalls.flatMap((copy) =>
+			[PORTS.webhookA, PORTS.webhookB].map((port) =>
+				standin.deliverVoiceEvent(applicationId, copy, { via: processorBase(port) }),
+			),
+		),
+	);
+	assert.deepEqual(
+		racedCalls.map((r) => r.status),
+		Array(6).fill(200),
+	);
 	const voiceRuns = await finished(voiceWorkflow.id, 8);
-	assert.ok(voiceRuns.every((row) => row.status === 'success'), 'no Voice execution failed');
+	assert.ok(
+		voiceRuns.every((row) => row.status === 'success'),
+		'no Voice execution failed',
+	);
 	for (const copy of [callEvent, ...racingCalls]) {
-		const ran = voiceRuns.filter((row) => ranNode(row.data, 'Handle call event') && row.data.includes(copy.uuid));
+		const ran = voiceRuns.filter(
+			(row) => ranNode(row.data, 'Handle call event') && row.data.includes(copy.uuid),
+		);
 		assert.equal(ran.length, 1, `call event ${copy.uuid} handled once`);
 	}
-	console.log('  1 call event to A then B, and 3 to A and B at the same moment: 8 executions, each event handled once');
+	console.log(
+		'  1 call event to A then B, and 3 to A and B at the same moment: 8 executions, each event handled once',
+	);
 }
 
 async function queueActionsOnWorker() {
@@ -316,24 +506,50 @@ async function queueActionsOnWorker() {
 	const requestsBefore = standin.requests().length;
 	// n8n's OAuth2 client sends its client credentials in a Basic header; the password-grant
 	// credential (whose token the renewal timers may refresh meanwhile) sends them in the body.
-	const oauth2Refreshes = () => standin.requests({ path: '/token' }).filter((r) => r.body?.grant_type === 'refresh_token' && r.auth === 'basic').length;
+	const oauth2Refreshes = () =>
+		standin
+			.requests({ path: '/token' })
+			.filter((r) => r.body?.grant_type === 'refresh_token' && r.auth === 'basic').length;
 	const refreshesBefore = oauth2Refreshes();
 	const first = await fetch(`http://127.0.0.1:${PORTS.balancer}/webhook/queue-actions`);
 	assert.equal(first.status, 200, await first.text());
 	const second = await fetch(`http://127.0.0.1:${PORTS.balancer}/webhook/queue-actions`);
 	assert.equal(second.status, 200, await second.text());
 	const refreshes = oauth2Refreshes() - refreshesBefore;
-	const trail = () => standin.requests().slice(requestsBefore).map((r) => `${new Date(r.at).toISOString()} ${r.method} ${r.path} ${r.auth ?? ''} ${r.body?.grant_type ?? ''}`).join('\n');
-	assert.equal(refreshes, 1, `one refresh, stored and reused by the next execution; requests since the tokens expired:\n${trail()}`);
-	const kinds = new Set(standin.requests().map((r) => r.auth).filter(Boolean));
-	for (const kind of ['vis-bearer', 'basic', 'jwt-bearer']) assert.ok(kinds.has(kind), `${kind} used`);
+	const trail = () =>
+		standin
+			.requests()
+			.slice(requestsBefore)
+			.map(
+				(r) =>
+					`${new Date(r.at).toISOString()} ${r.method} ${r.path} ${r.auth ?? ''} ${r.body?.grant_type ?? ''}`,
+			)
+			.join('\n');
+	assert.equal(
+		refreshes,
+		1,
+		`one refresh, stored and reused by the next execution; requests since the tokens expired:\n${trail()}`,
+	);
+	const kinds = new Set(
+		standin
+			.requests()
+			.map((r) => r.auth)
+			.filter(Boolean),
+	);
+	for (const kind of ['vis-bearer', 'basic', 'jwt-bearer'])
+		assert.ok(kinds.has(kind), `${kind} used`);
 	const actionRows = await finished(actions.id, 2);
 	assert.ok(actionRows.every((row) => row.status === 'success'));
-	console.log('  password grant, OAuth2, key/secret and JWT actions succeeded on the worker; 1 OAuth2 refresh for 2 executions');
+	console.log(
+		'  password grant, OAuth2, key/secret and JWT actions succeeded on the worker; 1 OAuth2 refresh for 2 executions',
+	);
 }
 
 async function queueRestartAll({ clusterUp: { hook } }) {
-	const [{ before }] = await sql('SELECT count(*) AS before FROM execution_entity WHERE "workflowId" = $1', [triggerWorkflow.id]);
+	const [{ before }] = await sql(
+		'SELECT count(*) AS before FROM execution_entity WHERE "workflowId" = $1',
+		[triggerWorkflow.id],
+	);
 	await stopAll();
 	await start('main');
 	await Promise.all([start('worker'), start('webhookA'), start('webhookB')]);
@@ -343,16 +559,24 @@ async function queueRestartAll({ clusterUp: { hook } }) {
 	assert.equal(voicePuts(), 1);
 	assert.equal(await deliver(hook, standin.sampleEvent({ state: 'ANSWERED' })), 200);
 	await finished(triggerWorkflow.id, Number(before) + 1);
-	console.log('  after restarting all four: the same registration, no new application update, a delivery ran');
+	console.log(
+		'  after restarting all four: the same registration, no new application update, a delivery ran',
+	);
 }
 
 /** The "id:state" keys of the VIS events that reached "Handle event" in executions after `afterId`. */
 async function handledKeys(workflowId, afterId) {
-	const rows = await sql('SELECT e.id, e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 AND e.id > $2 ORDER BY e.id', [workflowId, afterId]);
+	const rows = await sql(
+		'SELECT e.id, e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 AND e.id > $2 ORDER BY e.id',
+		[workflowId, afterId],
+	);
 	if (rows.some((row) => ['new', 'running'].includes(row.status))) return undefined;
 	const keys = [];
-	for (const row of rows.filter((candidate) => candidate.status === 'success' && ranNode(candidate.data, 'Handle event'))) {
-		for (const value of JSON.parse(row.data)) if (typeof value === 'string' && /^\d+:[A-Z_]+$/.test(value)) keys.push(value);
+	for (const row of rows.filter(
+		(candidate) => candidate.status === 'success' && ranNode(candidate.data, 'Handle event'),
+	)) {
+		for (const value of JSON.parse(row.data))
+			if (typeof value === 'string' && /^\d+:[A-Z_]+$/.test(value)) keys.push(value);
 	}
 	return { keys, rows };
 }
@@ -366,7 +590,9 @@ async function queueOutage({ clusterUp: { hook } }) {
 	const [{ last }] = await sql('SELECT coalesce(max(id), 0) AS last FROM execution_entity');
 	standin.deliverCallEvents(true);
 	await stopAll();
-	const calls = Array.from({ length: 5 }, () => standin.callHappens({ states: ['RINGING', 'MISSED'] }));
+	const calls = Array.from({ length: 5 }, () =>
+		standin.callHappens({ states: ['RINGING', 'MISSED'] }),
+	);
 	await standin.deliveriesSettled();
 	standin.deliverCallEvents(false);
 	assert.equal(hook.statistics.failed, true, 'VIS marked the webhook failed');
@@ -376,17 +602,31 @@ async function queueOutage({ clusterUp: { hook } }) {
 	await waitFor('the registration to deliver again', () => !hook.statistics.failed, 60_000);
 	const liveAfter = Date.now() - started;
 	const expected = calls.map((call) => `${call.eventId}:MISSED`).sort();
-	const handled = await waitFor('the missed calls to run', async () => {
-		const outcome = await handledKeys(triggerWorkflow.id, last);
-		return outcome && outcome.keys.length >= expected.length && outcome;
-	}, 120_000);
+	const handled = await waitFor(
+		'the missed calls to run',
+		async () => {
+			const outcome = await handledKeys(triggerWorkflow.id, last);
+			return outcome && outcome.keys.length >= expected.length && outcome;
+		},
+		120_000,
+	);
 	await sleep(3000);
 	const settled = await waitFor('settled executions', () => handledKeys(triggerWorkflow.id, last));
 	assert.deepEqual([...settled.keys].sort(), expected, 'each missed call ran once');
-	assert.ok(settled.rows.every((row) => row.status === 'success'), JSON.stringify(settled.rows.map((row) => row.status)));
+	assert.ok(
+		settled.rows.every((row) => row.status === 'success'),
+		JSON.stringify(settled.rows.map((row) => row.status)),
+	);
 	const workerLog = fs.readFileSync(path.join(work, 'worker.log'), 'utf8');
-	for (const row of handled.rows) assert.match(workerLog, new RegExp(`execution ${row.id}\\b`), `execution ${row.id} ran on the worker`);
-	console.log(`  failed while all were down; delivering again ${(liveAfter / 1000).toFixed(1)} s after the main started; 5 missed calls ran once each on the worker`);
+	for (const row of handled.rows)
+		assert.match(
+			workerLog,
+			new RegExp(`execution ${row.id}\\b`),
+			`execution ${row.id} ran on the worker`,
+		);
+	console.log(
+		`  failed while all were down; delivering again ${(liveAfter / 1000).toFixed(1)} s after the main started; 5 missed calls ran once each on the worker`,
+	);
 }
 
 const QUIET_MS = 130_000;
@@ -419,10 +659,18 @@ async function queueRenewal({ clusterUp: { hook } }) {
 	const gaps = renewals.slice(1).map((at, i) => at - renewals[i]);
 	assert.ok(restarted, 'the main was restarted');
 	assert.equal(lapses, 0, 'the registration never expired');
-	assert.ok(renewals.length >= Math.floor(QUIET_MS / WEBHOOK_TTL_MS), `renewed ${renewals.length} times`);
+	assert.ok(
+		renewals.length >= Math.floor(QUIET_MS / WEBHOOK_TTL_MS),
+		`renewed ${renewals.length} times`,
+	);
 	// Due in the last fifth of each lifetime: two renewals of one due period would be closer than that.
-	assert.ok(gaps.every((gap) => gap > WEBHOOK_TTL_MS / 5), `one renewal per due period across all processes (gaps ${gaps.join(', ')} ms)`);
-	console.log(`  ${renewals.length} renewals in ${QUIET_MS / 1000} s, never two in one due period (shortest gap ${Math.min(...gaps)} ms), never expired`);
+	assert.ok(
+		gaps.every((gap) => gap > WEBHOOK_TTL_MS / 5),
+		`one renewal per due period across all processes (gaps ${gaps.join(', ')} ms)`,
+	);
+	console.log(
+		`  ${renewals.length} renewals in ${QUIET_MS / 1000} s, never two in one due period (shortest gap ${Math.min(...gaps)} ms), never expired`,
+	);
 }
 
 async function queueKilledDuringCatchUp() {
@@ -431,7 +679,9 @@ async function queueKilledDuringCatchUp() {
 	await runtime.n8nCli(n8nBin, mainEnv, ['import:workflow', `--input=${crashFile}`]);
 	await setActive(crashWorkflow.id, true);
 	const crashUrl = `http://127.0.0.1:${PORTS.balancer}/webhook/${crashWorkflow.nodes[0].webhookId}/vis-events`;
-	const crashHook = await waitFor('the registration of the workflow killed mid catch-up', () => registrations().find((r) => r.url === crashUrl));
+	const crashHook = await waitFor('the registration of the workflow killed mid catch-up', () =>
+		registrations().find((r) => r.url === crashUrl),
+	);
 	const crash = await crashDuringCatchUp({
 		standin,
 		sql,
@@ -447,10 +697,13 @@ async function queueKilledDuringCatchUp() {
 			delete processes.main;
 		},
 		mainLog: () => fs.readFileSync(path.join(work, 'main.log'), 'utf8'),
-		retry: async (executionId) => await owner.rest('POST', `/executions/${executionId}/retry`, { loadWorkflow: false }),
+		retry: async (executionId) =>
+			await owner.rest('POST', `/executions/${executionId}/retry`, { loadWorkflow: false }),
 	});
 	await setActive(crashWorkflow.id, false);
-	console.log(`  killed after ${crash.killedAfter.join(' and ')} of 60 executions were stored; outcome ${JSON.stringify(crash.statuses)}`);
+	console.log(
+		`  killed after ${crash.killedAfter.join(' and ')} of 60 executions were stored; outcome ${JSON.stringify(crash.statuses)}`,
+	);
 }
 
 async function queueLoad() {
@@ -459,8 +712,12 @@ async function queueLoad() {
 	await runtime.n8nCli(n8nBin, mainEnv, ['import:workflow', `--input=${loadFile}`]);
 	await setActive(loadWorkflow.id, true);
 	const loadUrl = `http://127.0.0.1:${PORTS.balancer}/webhook/${loadWorkflow.nodes[0].webhookId}/vis-events`;
-	const loadHook = await waitFor('the load workflow\'s registration', () => registrations().find((r) => r.url === loadUrl));
-	const pids = Object.fromEntries(Object.entries(processes).map(([name, child]) => [name, child.pid]));
+	const loadHook = await waitFor("the load workflow's registration", () =>
+		registrations().find((r) => r.url === loadUrl),
+	);
+	const pids = Object.fromEntries(
+		Object.entries(processes).map(([name, child]) => [name, child.pid]),
+	);
 	const summary = await deliveryLoad({
 		mode: 'queue mode, VIS Trigger → Handle event: 2 webhook processors, 1 worker',
 		processes: pids,
@@ -473,7 +730,11 @@ async function queueLoad() {
 		const reference = await deliveryLoad({
 			mode: "queue mode, n8n's Webhook node → Handle event (reference): 2 webhook processors, 1 worker",
 			processes: pids,
-			send: () => postToReferenceWebhook(`http://127.0.0.1:${PORTS.balancer}`, standin.sampleEvent({ state: 'RINGING' })),
+			send: () =>
+				postToReferenceWebhook(
+					`http://127.0.0.1:${PORTS.balancer}`,
+					standin.sampleEvent({ state: 'RINGING' }),
+				),
 			settle: async (total) => loadOutcome(await finished(plainWebhook.id, total)),
 		});
 		console.log(`  ${reference}`);
@@ -483,18 +744,31 @@ async function queueLoad() {
 async function queueDeactivation() {
 	// The trigger and Voice workflows, the load workflow after queueLoad (and the crash workflow if
 	// queueKilledDuringCatchUp failed before unpublishing it).
-	for (const id of [triggerWorkflow.id, loadWorkflow.id, voiceWorkflow.id, crashWorkflow.id]) if (publishedTriggers.has(id)) await setActive(id, false);
+	for (const id of [triggerWorkflow.id, loadWorkflow.id, voiceWorkflow.id, crashWorkflow.id])
+		if (publishedTriggers.has(id)) await setActive(id, false);
 	await waitFor('the registration to be removed', () => registrations().length === 0);
-	await waitFor('the application to be restored', () => JSON.stringify(voiceApp.capabilities.voice.webhooks) === JSON.stringify(voiceHooksBefore));
+	await waitFor(
+		'the application to be restored',
+		() => JSON.stringify(voiceApp.capabilities.voice.webhooks) === JSON.stringify(voiceHooksBefore),
+	);
 	console.log('  0 registrations; the application has its previous webhooks');
 }
 
 const e2e = suite('queue', {
 	label: 'queue mode',
-	logTail: () => (ROLES ? Object.keys(ROLES).map((name) => `--- ${name} log, last 40 lines ---\n${runtime.tail(path.join(work, `${name}.log`), 40)}`).join('\n\n') : ''),
+	logTail: () =>
+		ROLES
+			? Object.keys(ROLES)
+					.map(
+						(name) =>
+							`--- ${name} log, last 40 lines ---\n${runtime.tail(path.join(work, `${name}.log`), 40)}`,
+					)
+					.join('\n\n')
+			: '',
 });
 const clusterFixture = e2e.fixture('cluster', clusterReady, {
-	title: 'Postgres, Redis, the balancer, the stand-in; the package installed; credentials and workflows imported and published',
+	title:
+		'Postgres, Redis, the balancer, the stand-in; the package installed; credentials and workflows imported and published',
 	tearDown: async ({ passed }) => {
 		if (standin) await standin.close();
 		cluster?.stop();
@@ -513,28 +787,77 @@ const clusterUpFixture = e2e.fixture('clusterUp', clusterUp, {
 		}
 	},
 	tearDown: async () => {
-		await Promise.all(Object.entries(processes).filter(([, child]) => running(child)).map(([, child]) => runtime.stopN8n(child).catch(() => undefined)));
+		await Promise.all(
+			Object.entries(processes)
+				.filter(([, child]) => running(child))
+				.map(([, child]) => runtime.stopN8n(child).catch(() => undefined)),
+		);
 	},
 });
 const needs = [clusterUpFixture];
-e2e.step(queueActivation, { title: 'activation: the main registers once; worker and webhook processors join', needs });
-e2e.step(queueDeliveriesSpread, { title: 'deliveries spread over both processors each run once, on the worker', needs });
-e2e.step(queueRedeliveries, { title: 'redeliveries to the other processor, one after the other and at the same moment, run once', needs });
-e2e.step(queueVoiceRedeliveries, { title: 'Voice call events: a retry to the other processor, and copies at the same moment, run once', needs });
-e2e.step(queueActionsOnWorker, { title: 'actions on the worker with every credential kind; the OAuth2 refresh the worker makes is stored', needs });
-e2e.step(queueRestartAll, { title: 'every process restarts: still one registration, one application update, deliveries run', needs });
-e2e.step(queueOutage, { title: 'outage: every process stopped while 5 calls happen; the restarted main renews within 60 s and each call runs once', needs });
-e2e.step(queueRenewal, { title: `renewal: a quiet ${QUIET_MS / 1000} s with ${WEBHOOK_TTL_MS / 1000} s registrations, the main restarted half-way`, needs });
-e2e.step(queueKilledDuringCatchUp, { title: 'the main killed (kill -9) twice during a catch-up of 60 events: each ends with one execution', needs });
-e2e.step(queueLoad, { title: 'load: 20 signed deliveries per second for 60 s through the webhook processors, each answered within 2 s', needs });
-e2e.step(queueDeactivation, { title: 'deactivation on the main removes the registration and restores the application', needs });
+e2e.step(queueActivation, {
+	title: 'activation: the main registers once; worker and webhook processors join',
+	needs,
+});
+e2e.step(queueDeliveriesSpread, {
+	title: 'deliveries spread over both processors each run once, on the worker',
+	needs,
+});
+e2e.step(queueRedeliveries, {
+	title:
+		'redeliveries to the other processor, one after the other and at the same moment, run once',
+	needs,
+});
+e2e.step(queueVoiceRedeliveries, {
+	title:
+		'Voice call events: a retry to the other processor, and copies at the same moment, run once',
+	needs,
+});
+e2e.step(queueActionsOnWorker, {
+	title:
+		'actions on the worker with every credential kind; the OAuth2 refresh the worker makes is stored',
+	needs,
+});
+e2e.step(queueRestartAll, {
+	title: 'every process restarts: still one registration, one application update, deliveries run',
+	needs,
+});
+e2e.step(queueOutage, {
+	title:
+		'outage: every process stopped while 5 calls happen; the restarted main renews within 60 s and each call runs once',
+	needs,
+});
+e2e.step(queueRenewal, {
+	title: `renewal: a quiet ${QUIET_MS / 1000} s with ${WEBHOOK_TTL_MS / 1000} s registrations, the main restarted half-way`,
+	needs,
+});
+e2e.step(queueKilledDuringCatchUp, {
+	title:
+		'the main killed (kill -9) twice during a catch-up of 60 events: each ends with one execution',
+	needs,
+});
+e2e.step(queueLoad, {
+	title:
+		'load: 20 signed deliveries per second for 60 s through the webhook processors, each answered within 2 s',
+	needs,
+});
+e2e.step(queueDeactivation, {
+	title: 'deactivation on the main removes the registration and restores the application',
+	needs,
+});
 
 module.exports = e2e;
 
 if (require.main === module) {
 	if (MISSING) {
-		console.log(`\n${'!'.repeat(78)}\n!! queue-mode end-to-end suite NOT RUN: it needs ${MISSING}.\n!! .ci/run installs them.\n${'!'.repeat(78)}\n`);
-		process.exit(e2e.skipAll(process.argv.slice(2), `needs ${MISSING}`, { failed: Boolean(process.env.CI) }) ? 0 : 1);
+		console.log(
+			`\n${'!'.repeat(78)}\n!! queue-mode end-to-end suite NOT RUN: it needs ${MISSING}.\n!! .ci/run installs them.\n${'!'.repeat(78)}\n`,
+		);
+		process.exit(
+			e2e.skipAll(process.argv.slice(2), `needs ${MISSING}`, { failed: Boolean(process.env.CI) })
+				? 0
+				: 1,
+		);
 	}
 	underN8nNode(__filename);
 	e2e.main();

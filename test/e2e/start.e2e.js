@@ -33,7 +33,8 @@ const SANDBOX_PORT = N8N_PORT + 500;
 
 // The folder every npm start of this run uses, made on first use.
 let folder;
-const sandboxFolder = () => (folder ??= fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-start-')));
+const sandboxFolder = () =>
+	(folder ??= fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-vonage-start-')));
 const started = [];
 let squatter;
 
@@ -57,14 +58,19 @@ function start(env) {
 		async ready(timeoutMs = 240_000) {
 			const up = () => output.includes('Press Ctrl-C to stop.');
 			// Stops waiting as soon as it exits: then it will not come up.
-			await waitFor('npm start to come up', () => up() || child.exitCode !== null, timeoutMs).catch(() => undefined);
+			await waitFor('npm start to come up', () => up() || child.exitCode !== null, timeoutMs).catch(
+				() => undefined,
+			);
 			if (!up()) throw new Error(`npm start did not come up:\n${output}`);
 			return output;
 		},
 		async interrupt() {
 			process.kill(-child.pid, 'SIGINT');
 			let timer;
-			const code = await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), 60_000)))]);
+			const code = await Promise.race([
+				exited,
+				new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), 60_000))),
+			]);
 			clearTimeout(timer);
 			return { code, output };
 		},
@@ -82,12 +88,19 @@ async function deliverAsPrinted(banner, npmStart) {
 	const body = /-d '(.+)'$/.exec(line.trim())[1];
 	for (let attempt = 1; ; attempt++) {
 		try {
-			const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+			const response = await fetch(url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body,
+			});
 			return { status: response.status, body: await response.json() };
 		} catch (error) {
 			const cause = error.cause?.message ?? error.message;
-			if (attempt > 1 || !npmStart.running()) throw new Error(`the printed curl line (POST ${url}) failed: ${cause}`);
-			console.log(`  WARNING: the printed curl line (POST ${url}) failed once (${cause}) while npm start was running; pasting it again`);
+			if (attempt > 1 || !npmStart.running())
+				throw new Error(`the printed curl line (POST ${url}) failed: ${cause}`);
+			console.log(
+				`  WARNING: the printed curl line (POST ${url}) failed once (${cause}) while npm start was running; pasting it again`,
+			);
 			await sleep(1000);
 		}
 	}
@@ -96,13 +109,20 @@ async function deliverAsPrinted(banner, npmStart) {
 /** The names of the example workflows npm start imports, as its Workflows list shows them. */
 function exampleNames() {
 	const source = fs.readFileSync(path.join(ROOT, 'scripts', 'start-sandbox.js'), 'utf8');
-	const files = [.../const EXAMPLES = \[([^\]]*)\]/.exec(source)[1].matchAll(/'([^']+)'/g)].map((m) => m[1]);
-	return files.map((file) => JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8')).name);
+	const files = [.../const EXAMPLES = \[([^\]]*)\]/.exec(source)[1].matchAll(/'([^']+)'/g)].map(
+		(m) => m[1],
+	);
+	return files.map(
+		(file) => JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8')).name,
+	);
 }
 
 /** A line of the banner that is exactly the given curl command, as a user would paste it. */
 function printedLine(banner, pattern) {
-	const line = banner.split('\n').map((l) => l.trim()).find((l) => pattern.test(l));
+	const line = banner
+		.split('\n')
+		.map((l) => l.trim())
+		.find((l) => pattern.test(l));
 	assert.ok(line, `the banner prints a line matching ${pattern}`);
 	return line;
 }
@@ -118,29 +138,60 @@ async function ownTriggersWorkOnFirstTest({ firstStart: { banner } }) {
 	const sandboxUrl = /Sandbox Vonage \(local stand-in\): (\S+)/.exec(banner)[1];
 	const { rest } = n8nBrowser(n8nUrl, 'start-e2e-browser');
 	await restApiUp(n8nUrl);
-	await rest('POST', '/owner/setup', { email: 'start@example.com', firstName: 'Start', lastName: 'Test', password: 'Start-password-123' });
+	await rest('POST', '/owner/setup', {
+		email: 'start@example.com',
+		firstName: 'Start',
+		lastName: 'Test',
+		password: 'Start-password-123',
+	});
 	const { data: credentials } = await rest('GET', '/credentials');
 	const visTypes = { vonageVisPasswordApi: 'passwordGrant', vonageVisOAuth2Api: 'oAuth2' };
-	const preselected = credentials.filter((c) => c.type in visTypes).reduce((a, b) => (a.updatedAt > b.updatedAt ? a : b));
-	assert.equal(preselected.type, 'vonageVisOAuth2Api', 'n8n preselects the OAuth2 credential, the one updated last');
+	const preselected = credentials
+		.filter((c) => c.type in visTypes)
+		.reduce((a, b) => (a.updatedAt > b.updatedAt ? a : b));
+	assert.equal(
+		preselected.type,
+		'vonageVisOAuth2Api',
+		'n8n preselects the OAuth2 credential, the one updated last',
+	);
 	const visLine = printedLine(banner, new RegExp(`^curl -X POST ${sandboxUrl}/_standin/deliver$`));
-	const voiceLine = printedLine(banner, new RegExp(`^curl -X POST ${sandboxUrl}/_standin/voice-event$`));
+	const voiceLine = printedLine(
+		banner,
+		new RegExp(`^curl -X POST ${sandboxUrl}/_standin/voice-event$`),
+	);
 	const sandbox = await (await fetch(`${sandboxUrl}/_standin/sandbox`)).json();
 	const keySecret = credentials.find((c) => c.type === 'vonageKeySecretApi');
 
 	const cases = [
 		{
 			name: 'VIS',
-			node: { name: 'Vonage VIS Trigger', type: 'n8n-nodes-vonage.vonageVisTrigger', typeVersion: 2, parameters: { authentication: visTypes[preselected.type] }, credentials: { [preselected.type]: { id: preselected.id, name: preselected.name } } },
+			node: {
+				name: 'Vonage VIS Trigger',
+				type: 'n8n-nodes-vonage.vonageVisTrigger',
+				typeVersion: 2,
+				parameters: { authentication: visTypes[preselected.type] },
+				credentials: { [preselected.type]: { id: preselected.id, name: preselected.name } },
+			},
 			line: visLine,
-			listening: async () => (await (await fetch(`${sandboxUrl}/_standin/state`)).json()).webhooks.some((hook) => hook.url.includes('/webhook-test/')),
+			listening: async () =>
+				(await (await fetch(`${sandboxUrl}/_standin/state`)).json()).webhooks.some((hook) =>
+					hook.url.includes('/webhook-test/'),
+				),
 		},
 		{
 			name: 'Voice',
-			node: { name: 'Vonage Voice Trigger', type: 'n8n-nodes-vonage.vonageVoiceTrigger', typeVersion: 2, parameters: { applicationId: sandbox.applicationId }, credentials: { vonageKeySecretApi: { id: keySecret.id, name: keySecret.name } } },
+			node: {
+				name: 'Vonage Voice Trigger',
+				type: 'n8n-nodes-vonage.vonageVoiceTrigger',
+				typeVersion: 2,
+				parameters: { applicationId: sandbox.applicationId },
+				credentials: { vonageKeySecretApi: { id: keySecret.id, name: keySecret.name } },
+			},
 			line: voiceLine,
 			listening: async () =>
-				(await (await fetch(`${sandboxUrl}/_standin/state`)).json()).applications.some((app) => String(app.capabilities?.voice?.webhooks?.event_url?.address).includes('/webhook-test/')),
+				(await (await fetch(`${sandboxUrl}/_standin/state`)).json()).applications.some((app) =>
+					String(app.capabilities?.voice?.webhooks?.event_url?.address).includes('/webhook-test/'),
+				),
 		},
 	];
 	for (const { name, node, line, listening } of cases) {
@@ -149,35 +200,65 @@ async function ownTriggersWorkOnFirstTest({ firstStart: { banner } }) {
 			active: false,
 			settings: { executionOrder: 'v1' },
 			connections: {},
-			nodes: [{ id: crypto.randomUUID(), webhookId: crypto.randomUUID(), position: [0, 0], ...node }],
+			nodes: [
+				{ id: crypto.randomUUID(), webhookId: crypto.randomUUID(), position: [0, 0], ...node },
+			],
 		});
-		const { data: run } = await rest('POST', `/workflows/${workflow.id}/run`, { triggerToStartFrom: { name: node.name } });
+		const { data: run } = await rest('POST', `/workflows/${workflow.id}/run`, {
+			triggerToStartFrom: { name: node.name },
+		});
 		assert.equal(run.waitingForWebhook, true, `${name}: "Execute step" listens for a test event`);
 		await waitFor(`${name}: the test registration at the sandbox`, listening, 30_000);
 		const response = await fetch(/curl -X POST (\S+)/.exec(line)[1], { method: 'POST' });
 		const delivered = await response.json();
 		assert.equal(response.status, 200, `${name}: ${JSON.stringify(delivered)}`);
-		assert.equal(delivered.status, 200, `${name}: the listening trigger took the test event: ${JSON.stringify(delivered)}`);
-		assert.match(delivered.body, /accepted/, `${name}: the trigger verified the event and started the run: ${delivered.body}`);
+		assert.equal(
+			delivered.status,
+			200,
+			`${name}: the listening trigger took the test event: ${JSON.stringify(delivered)}`,
+		);
+		assert.match(
+			delivered.body,
+			/accepted/,
+			`${name}: the trigger verified the event and started the run: ${delivered.body}`,
+		);
 		// The test run finishes before the next one starts, as a user tests one trigger at a time.
 		const filter = encodeURIComponent(JSON.stringify({ workflowId: workflow.id }));
 		let executions = [];
-		await waitFor(`${name}: the test run to finish`, async () => {
-			executions = (await rest('GET', `/executions?filter=${filter}`)).data.results;
-			return executions.length > 0 && executions.every((execution) => !['new', 'running', 'waiting'].includes(execution.status));
-		}, 30_000);
-		assert.deepEqual(executions.map((execution) => execution.status), ['success'], `${name}: the test run succeeded`);
-		console.log(`  a new ${name} Trigger with the preselected credential: Execute step, then "${line}" → ${delivered.body}`);
+		await waitFor(
+			`${name}: the test run to finish`,
+			async () => {
+				executions = (await rest('GET', `/executions?filter=${filter}`)).data.results;
+				return (
+					executions.length > 0 &&
+					executions.every((execution) => !['new', 'running', 'waiting'].includes(execution.status))
+				);
+			},
+			30_000,
+		);
+		assert.deepEqual(
+			executions.map((execution) => execution.status),
+			['success'],
+			`${name}: the test run succeeded`,
+		);
+		console.log(
+			`  a new ${name} Trigger with the preselected credential: Execute step, then "${line}" → ${delivered.body}`,
+		);
 	}
 }
 
-const packFolders = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('n8n-nodes-vonage-pack-')).length;
+const packFolders = () =>
+	fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('n8n-nodes-vonage-pack-')).length;
 
 /** npm start on a fresh folder, up: resolves to it, its banner, and how many pack folders there were before. */
 async function firstStart() {
 	console.log(`  npm start in ${sandboxFolder()}`);
 	const packFoldersBefore = packFolders();
-	const first = start({ N8N_PORT: '', VONAGE_STANDIN_PORT: String(SANDBOX_PORT), N8N_PORT_DEFAULT: String(N8N_PORT) });
+	const first = start({
+		N8N_PORT: '',
+		VONAGE_STANDIN_PORT: String(SANDBOX_PORT),
+		N8N_PORT_DEFAULT: String(N8N_PORT),
+	});
 	const banner = await first.ready();
 	return { first, banner, packFoldersBefore };
 }
@@ -187,12 +268,26 @@ async function freshFolderComesUp({ firstStart: { first, banner } }) {
 	assert.doesNotMatch(banner, /not yet/, 'the VIS trigger registered before the banner');
 	const delivered = await deliverAsPrinted(banner, first);
 	assert.equal(delivered.status, 200);
-	assert.equal(delivered.body.status, 200, `the pasted curl line delivered a signed event: ${JSON.stringify(delivered.body)}`);
+	assert.equal(
+		delivered.body.status,
+		200,
+		`the pasted curl line delivered a signed event: ${JSON.stringify(delivered.body)}`,
+	);
 	const quoted = [...banner.matchAll(/^ {4}- "(.+?)"/gm)].map((match) => match[1]);
-	assert.deepEqual(quoted.sort(), exampleNames().sort(), 'the banner names each example workflow in full, as the Workflows list shows it');
+	assert.deepEqual(
+		quoted.sort(),
+		exampleNames().sort(),
+		'the banner names each example workflow in full, as the Workflows list shows it',
+	);
 	const whoAmI = await fetch(/curl (\S+\/webhook\/vis-oauth2-self)/.exec(banner)[1]);
-	assert.equal(whoAmI.status, 200, `the OAuth2 example works without clicking Connect: ${await whoAmI.clone().text()}`);
-	console.log('  1st: fresh folder came up, the printed curl lines delivered, the OAuth2 credential came connected');
+	assert.equal(
+		whoAmI.status,
+		200,
+		`the OAuth2 example works without clicking Connect: ${await whoAmI.clone().text()}`,
+	);
+	console.log(
+		'  1st: fresh folder came up, the printed curl lines delivered, the OAuth2 credential came connected',
+	);
 }
 
 async function ctrlCStopsQuietly({ firstStart: { first, packFoldersBefore } }) {
@@ -214,7 +309,11 @@ async function portTaken() {
 
 /** The folder the first start set up, again, with n8n's port taken. */
 async function takenPortTakesNext() {
-	const second = start({ N8N_PORT: '', VONAGE_STANDIN_PORT: String(SANDBOX_PORT), N8N_PORT_DEFAULT: String(N8N_PORT) });
+	const second = start({
+		N8N_PORT: '',
+		VONAGE_STANDIN_PORT: String(SANDBOX_PORT),
+		N8N_PORT_DEFAULT: String(N8N_PORT),
+	});
 	const again = await second.ready();
 	const port = Number(/is running: http:\/\/127\.0\.0\.1:(\d+)/.exec(again)[1]);
 	assert.notEqual(port, N8N_PORT, 'it did not claim the taken port');
@@ -224,14 +323,19 @@ async function takenPortTakesNext() {
 	assert.equal((await deliverAsPrinted(again, second)).body.status, 200);
 	const stoppedAgain = await second.interrupt();
 	assert.equal(stoppedAgain.code, 0, stoppedAgain.output);
-	console.log(`  2nd: same folder, port ${N8N_PORT} taken → came up on ${port}, kept the workflows, delivered, stopped quietly`);
+	console.log(
+		`  2nd: same folder, port ${N8N_PORT} taken → came up on ${port}, kept the workflows, delivered, stopped quietly`,
+	);
 }
 
 async function explicitTakenPortRefused() {
 	const explicit = start({ N8N_PORT: String(N8N_PORT), VONAGE_STANDIN_PORT: String(SANDBOX_PORT) });
 	const code = await explicit.exited;
 	assert.equal(code, 1);
-	assert.match(explicit.output(), new RegExp(`N8N_PORT=${N8N_PORT}, but port ${N8N_PORT}.* is in use`));
+	assert.match(
+		explicit.output(),
+		new RegExp(`N8N_PORT=${N8N_PORT}, but port ${N8N_PORT}.* is in use`),
+	);
 	assert.doesNotMatch(explicit.output(), /is running/);
 	console.log('  explicit N8N_PORT that is taken: a clear message and no banner');
 }
@@ -252,10 +356,16 @@ const e2e = suite('start', {
 	label: 'npm start',
 	logTail: () =>
 		started
-			.map((child, index) => `--- npm start #${index + 1} (${child.exitCode === null ? 'still running' : `exited ${child.exitCode}`}), last lines ---\n${child.output().split('\n').slice(-40).join('\n')}`)
+			.map(
+				(child, index) =>
+					`--- npm start #${index + 1} (${child.exitCode === null ? 'still running' : `exited ${child.exitCode}`}), last lines ---\n${child.output().split('\n').slice(-40).join('\n')}`,
+			)
 			.join('\n\n'),
 });
-const firstStartFixture = e2e.fixture('firstStart', firstStart, { title: 'npm start on a fresh folder, up', tearDown: cleanUp });
+const firstStartFixture = e2e.fixture('firstStart', firstStart, {
+	title: 'npm start on a fresh folder, up',
+	tearDown: cleanUp,
+});
 const portTakenFixture = e2e.fixture('portTaken', portTaken, {
 	title: "another server on n8n's port",
 	tearDown: (outcome) => {
@@ -263,11 +373,26 @@ const portTakenFixture = e2e.fixture('portTaken', portTaken, {
 		cleanUp(outcome);
 	},
 });
-e2e.step(freshFolderComesUp, { title: 'the first start, on a fresh folder: banner, curl lines, examples, OAuth2 connected', needs: [firstStartFixture] });
-e2e.step(ownTriggersWorkOnFirstTest, { title: "a user's own VIS and Voice triggers take the banner's test events", needs: [firstStartFixture] });
-const stoppedQuietly = e2e.step(ctrlCStopsQuietly, { title: 'Ctrl-C stops the first start quietly', needs: [firstStartFixture] });
-e2e.step(takenPortTakesNext, { title: "the same folder again, n8n's port taken: it takes the next one", needs: [portTakenFixture, stoppedQuietly] });
-e2e.step(explicitTakenPortRefused, { title: 'an explicit N8N_PORT that is taken: a clear message and no banner', needs: [portTakenFixture] });
+e2e.step(freshFolderComesUp, {
+	title: 'the first start, on a fresh folder: banner, curl lines, examples, OAuth2 connected',
+	needs: [firstStartFixture],
+});
+e2e.step(ownTriggersWorkOnFirstTest, {
+	title: "a user's own VIS and Voice triggers take the banner's test events",
+	needs: [firstStartFixture],
+});
+const stoppedQuietly = e2e.step(ctrlCStopsQuietly, {
+	title: 'Ctrl-C stops the first start quietly',
+	needs: [firstStartFixture],
+});
+e2e.step(takenPortTakesNext, {
+	title: "the same folder again, n8n's port taken: it takes the next one",
+	needs: [portTakenFixture, stoppedQuietly],
+});
+e2e.step(explicitTakenPortRefused, {
+	title: 'an explicit N8N_PORT that is taken: a clear message and no banner',
+	needs: [portTakenFixture],
+});
 
 module.exports = e2e;
 

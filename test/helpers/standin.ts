@@ -23,11 +23,23 @@ export interface Standin {
 	makeCall(phoneNumber: string, direction?: string, state?: string): IDataObject & { id: number };
 	sampleEvent(overrides?: IDataObject): IDataObject & { externalId: string };
 	sampleVoiceEvent(overrides?: IDataObject): IDataObject;
-	deliverVoiceEvent(applicationId: string, event: IDataObject, options?: IDataObject): Promise<{ status: number; body: string; authorization?: string }>;
+	deliverVoiceEvent(
+		applicationId: string,
+		event: IDataObject,
+		options?: IDataObject,
+	): Promise<{ status: number; body: string; authorization?: string }>;
 	answerCall(applicationId: string, call?: IDataObject): Promise<IDataObject>;
-	deliverEvent(webhookId: string, event: IDataObject, options?: IDataObject): Promise<{ status: number; body: string }>;
+	deliverEvent(
+		webhookId: string,
+		event: IDataObject,
+		options?: IDataObject,
+	): Promise<{ status: number; body: string }>;
 	/** A call on the user's line, one event per state (delivered with `deliverCallEvents`). */
-	callHappens(call?: { phoneNumber?: string; direction?: string; states?: string[] }): IDataObject & { id: number; eventId: number };
+	callHappens(call?: {
+		phoneNumber?: string;
+		direction?: string;
+		states?: string[];
+	}): IDataObject & { id: number; eventId: number };
 	/** Resolves when every delivery VIS started (with its retries) has ended. */
 	deliveriesSettled(): Promise<unknown>;
 	listen(port?: number): Promise<string>;
@@ -42,7 +54,10 @@ export interface Standin {
  */
 let started = 0;
 export async function startStandin(options: Record<string, unknown> = {}): Promise<Standin> {
-	const standin = sandbox.createStandin({ consumerKey: `sandbox-consumer-key-${++started}`, ...options });
+	const standin = sandbox.createStandin({
+		consumerKey: `sandbox-consumer-key-${++started}`,
+		...options,
+	});
 	await standin.listen();
 	useVirtualWaits();
 	return standin;
@@ -75,7 +90,12 @@ export function credentialsFor(standin: Standin): Record<string, ICredentialData
 			password: s.password,
 		},
 		vonageKeySecretApi: { baseUrl: standin.url, apiKey: s.apiKey, apiSecret: s.apiSecret },
-		vonageJwtApi: { baseUrl: standin.url, applicationId: s.applicationId, privateKey: s.privateKey, jwtLifetimeSeconds: 900 },
+		vonageJwtApi: {
+			baseUrl: standin.url,
+			applicationId: s.applicationId,
+			privateKey: s.privateKey,
+			jwtLifetimeSeconds: 900,
+		},
 	};
 }
 
@@ -86,7 +106,9 @@ export const OAUTH2_REDIRECT_URI = 'http://127.0.0.1:5678/rest/oauth2-credential
  * /authorize page, the redirect carries a code, and the code is exchanged at /token with the
  * consumer key/secret as Basic auth. Returns the credential as n8n stores it afterwards.
  */
-export async function connectedOAuth2Credential(standin: Standin): Promise<ICredentialDataDecryptedObject> {
+export async function connectedOAuth2Credential(
+	standin: Standin,
+): Promise<ICredentialDataDecryptedObject> {
 	const s = standin.sandbox;
 	const signIn = await fetch(`${standin.url}/authorize`, {
 		method: 'POST',
@@ -102,17 +124,25 @@ export async function connectedOAuth2Credential(standin: Standin): Promise<ICred
 			password: s.password,
 		}),
 	});
-	const code = new URL(signIn.headers.get('location') ?? 'http://missing/').searchParams.get('code');
-	if (signIn.status !== 302 || !code) throw new Error(`sign-in at the stand-in failed: ${signIn.status}`);
+	const code = new URL(signIn.headers.get('location') ?? 'http://missing/').searchParams.get(
+		'code',
+	);
+	if (signIn.status !== 302 || !code)
+		throw new Error(`sign-in at the stand-in failed: ${signIn.status}`);
 	const exchange = await fetch(`${standin.url}/token`, {
 		method: 'POST',
 		headers: {
 			'content-type': 'application/x-www-form-urlencoded',
 			authorization: `Basic ${Buffer.from(`${s.consumerKey}:${s.consumerSecret}`).toString('base64')}`,
 		},
-		body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: OAUTH2_REDIRECT_URI }),
+		body: new URLSearchParams({
+			grant_type: 'authorization_code',
+			code,
+			redirect_uri: OAUTH2_REDIRECT_URI,
+		}),
 	});
-	if (!exchange.ok) throw new Error(`code exchange failed: ${exchange.status} ${await exchange.text()}`);
+	if (!exchange.ok)
+		throw new Error(`code exchange failed: ${exchange.status} ${await exchange.text()}`);
 	return {
 		baseUrl: standin.url,
 		grantType: 'authorizationCode',

@@ -25,13 +25,20 @@ import { credentialsFor, type Standin } from './standin';
  * only for exactly `application/json`, decoded with the charset the sender declares (utf-8 when
  * none, the last one when repeated), a leading BOM dropped. A parse failure is n8n's 422.
  */
-export function parseBodyAsN8nDoes(contentTypeHeader: string | undefined, rawBody: Buffer): unknown {
+export function parseBodyAsN8nDoes(
+	contentTypeHeader: string | undefined,
+	rawBody: Buffer,
+): unknown {
 	const [type, ...parameters] = String(contentTypeHeader ?? '').split(';');
 	let charset = 'utf-8';
 	for (const parameter of parameters) {
 		const at = parameter.indexOf('=');
 		if (at !== -1 && parameter.slice(0, at).trim().toLowerCase() === 'charset') {
-			charset = parameter.slice(at + 1).trim().replace(/^"|"$/g, '').toLowerCase();
+			charset = parameter
+				.slice(at + 1)
+				.trim()
+				.replace(/^"|"$/g, '')
+				.toLowerCase();
 		}
 	}
 	if (type.toLowerCase() !== 'application/json' || rawBody.length === 0) return {};
@@ -58,7 +65,10 @@ export interface TriggerHarness {
 	webhookMs: number[];
 	staticData: () => IDataObject;
 	/** Runs a webhook method as n8n does on publication ('activate') or at its start ('init'). */
-	hook(method: 'checkExists' | 'create' | 'delete', activation?: WorkflowActivateMode): Promise<boolean>;
+	hook(
+		method: 'checkExists' | 'create' | 'delete',
+		activation?: WorkflowActivateMode,
+	): Promise<boolean>;
 	/**
 	 * Items the node's trigger() emitted, each as one execution, with n8n's deduplication key, the
 	 * node's static data as n8n saves it on that emit, and the settling of the emit's done promise.
@@ -74,7 +84,10 @@ export interface TriggerHarness {
 	 * Runs trigger() in n8n's TriggerContext, as n8n does on start ('init') or publication: the
 	 * hosted node's, or that of `loadedAfresh`, the same node type as another n8n process has it.
 	 */
-	startTrigger(activation: WorkflowActivateMode, loadedAfresh?: INodeType): Promise<ITriggerResponse>;
+	startTrigger(
+		activation: WorkflowActivateMode,
+		loadedAfresh?: INodeType,
+	): Promise<ITriggerResponse>;
 	/** Runs checkExists and, when it says no, create: what n8n does on activation. */
 	activate(): Promise<void>;
 	close(): Promise<void>;
@@ -115,11 +128,15 @@ export async function hostTrigger(
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 	const additionalData = additionalDataFor(credentials);
-	Object.assign(additionalData, { webhookBaseUrl: `${base}/webhook`, webhookTestBaseUrl: `${base}/webhook-test` });
+	Object.assign(additionalData, {
+		webhookBaseUrl: `${base}/webhook`,
+		webhookTestBaseUrl: `${base}/webhook-test`,
+	});
 	const { workflow, node } = workflowWith(nodeType, parameters, Object.keys(credentials), {});
 	const descriptions = nodeType.description.webhooks!;
 	const webhookDataFor = (url: string) => {
-		const description = descriptions.find((d) => url.split('?')[0].endsWith(`/${String(d.path)}`)) ?? descriptions[0];
+		const description =
+			descriptions.find((d) => url.split('?')[0].endsWith(`/${String(d.path)}`)) ?? descriptions[0];
 		return {
 			httpMethod: description.httpMethod,
 			node: node.name,
@@ -144,13 +161,24 @@ export async function hostTrigger(
 			}
 			// From version 2 on (these triggers' default), n8n reads the bytes before webhook() only
 			// for the media types it parses; for others it leaves its reader on the request.
-			const mediaType = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-			const n8nReadsIt = /^(application\/json|text\/plain|application\/x-www-form-urlencoded)/.test(mediaType) || /[/+]xml$/.test(mediaType);
+			const mediaType = String(req.headers['content-type'] ?? '')
+				.split(';')[0]
+				.trim()
+				.toLowerCase();
+			const n8nReadsIt =
+				/^(application\/json|text\/plain|application\/x-www-form-urlencoded)/.test(mediaType) ||
+				/[/+]xml$/.test(mediaType);
 			if (n8nReadsIt) Object.assign(req, { rawBody, body });
-			else Object.assign(req, { body: {}, readRawBody: async () => Object.assign(req, { rawBody }) });
+			else
+				Object.assign(req, { body: {}, readRawBody: async () => Object.assign(req, { rawBody }) });
 			const response = {
 				status(code: number) {
-					return { json: (payload: unknown) => res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(payload)) };
+					return {
+						json: (payload: unknown) =>
+							res
+								.writeHead(code, { 'content-type': 'application/json' })
+								.end(JSON.stringify(payload)),
+					};
 				},
 			};
 			const context = new WebhookContext(
@@ -171,9 +199,9 @@ export async function hostTrigger(
 					executions.push(result.workflowData[0]);
 					runs.push(result.workflowData);
 				}
-				res.writeHead(200, { 'content-type': 'application/json' }).end(
-					JSON.stringify(result.webhookResponse ?? { message: 'Workflow was started' }),
-				);
+				res
+					.writeHead(200, { 'content-type': 'application/json' })
+					.end(JSON.stringify(result.webhookResponse ?? { message: 'Workflow was started' }));
 			} catch (error) {
 				res.writeHead(500).end(String((error as Error).message));
 			}
@@ -202,7 +230,11 @@ export async function hostTrigger(
 						// n8n starts saving static data as the trigger emits, and writes the live object after a
 						// database round trip, before the execution exists.
 						const savedStaticData: IDataObject = {};
-						setTimeout(() => Object.assign(savedStaticData, JSON.parse(JSON.stringify(harness.staticData()))), 1);
+						setTimeout(
+							() =>
+								Object.assign(savedStaticData, JSON.parse(JSON.stringify(harness.staticData()))),
+							1,
+						);
 						if (deduplicationKey !== undefined) {
 							if (deduplicationKeys.has(deduplicationKey)) {
 								refused.push(deduplicationKey);
@@ -229,7 +261,9 @@ export async function hostTrigger(
 				),
 			)) as ITriggerResponse,
 		hook: (method, activation = 'activate') =>
-			nodeType.webhookMethods!.default![method]!.call(new HookContext(workflow, node, additionalData, 'trigger', activation)),
+			nodeType.webhookMethods!.default![method]!.call(
+				new HookContext(workflow, node, additionalData, 'trigger', activation),
+			),
 		async activate() {
 			if (!(await harness.hook('checkExists'))) await harness.hook('create');
 		},
