@@ -1,5 +1,11 @@
+const fs = require('node:fs');
 const path = require('node:path');
 const { src, dest, task } = require('gulp');
+
+// A file moved or deleted in the sources must not live on in dist/, and npm pack ships all of it.
+task('build:clean', async () => {
+	fs.rmSync(path.join(__dirname, 'dist'), { recursive: true, force: true });
+});
 
 // n8n loads node and credential icons from dist/, next to the compiled files.
 task('build:icons', () =>
