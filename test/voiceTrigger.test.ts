@@ -228,20 +228,6 @@ describe('Voice trigger: the application still points here', () => {
 		expect(puts()).toHaveLength(1);
 	});
 
-	test('at n8n’s start its registration check leaves a URL someone changed to the report; publishing takes it back', async () => {
-		const t = await start();
-		await t.activate();
-		voiceHooks().event_url.address = 'https://elsewhere.example/events';
-		expect(await t.hook('checkExists', 'init')).toBe(true);
-		expect(puts()).toHaveLength(1);
-		expect(await t.hook('checkExists', 'activate')).toBe(false);
-		// A move of n8n's own address (nobody else changed anything) is followed at a start.
-		(t.staticData().pointedAt as IDataObject).event_url =
-			'https://old-n8n.example/webhook/x/voice-events';
-		voiceHooks().event_url.address = 'https://old-n8n.example/webhook/x/voice-events';
-		expect(await t.hook('checkExists', 'init')).toBe(false);
-	});
-
 	test('with Point It Back, the changed URL is pointed here again and the report says so', async () => {
 		const t = await start({ answerCalls: true, options: { whenApplicationChanges: 'pointBack' } });
 		await t.activate();

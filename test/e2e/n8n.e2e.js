@@ -24,8 +24,6 @@
  *     them to examples/voice-recording.json, which downloads the recording as n8n binary data
  *     (the stand-in's exact bytes) and reads the transcript;
  *   callControl: Vonage Voice call control, heard by the Voice trigger;
- *   applicationChangedWhileStopped: the Voice application pointed elsewhere while n8n was
- *     stopped, reported at the first check after the start;
  *   voiceTriggerDeactivated: the Voice trigger deactivated: the application's webhooks restored;
  *   deliveryLoadRegularMode: n8n restarted with the busy-line settings: 20 signed deliveries a
  *     second for 60 s into a VIS Trigger → Handle event workflow, each answered within 2 s and
@@ -797,42 +795,6 @@ async function callControl() {
 	);
 }
 
-/**
- * Someone points the application elsewhere while n8n is stopped: the trigger's first check after
- * the start records a failed execution that names the URL, and changes nothing.
- */
-async function applicationChangedWhileStopped() {
-	const hooks = () =>
-		standin.state.applications.get(standin.sandbox.applicationId).capabilities.voice.webhooks;
-	const ours = hooks().event_url.address;
-	await runtime.stopN8n(n8n);
-	hooks().event_url.address = 'https://elsewhere.example/events';
-	const started = Date.now();
-	n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
-	await restApiUp(n8nUrl);
-	const [report] = await waitFor('the change to be reported', async () => {
-		const rows = await sql(
-			'SELECT e.id, d.data FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 AND e.status = $2',
-			[voiceWorkflow.id, 'error'],
-		);
-		return (
-			rows.filter((row) =>
-				row.data.includes('event_url now points at https://elsewhere.example/events'),
-			).length && rows
-		);
-	});
-	assert.ok(report, 'a failed execution names the changed URL');
-	assert.equal(
-		hooks().event_url.address,
-		'https://elsewhere.example/events',
-		'reporting changes nothing',
-	);
-	hooks().event_url.address = ours;
-	console.log(
-		`  reported ${((Date.now() - started) / 1000).toFixed(1)} s after n8n was started, as a failed execution naming the new URL`,
-	);
-}
-
 async function voiceTriggerDeactivated({ n8nUp: { voiceHooksBefore } }) {
 	const hooks = () =>
 		standin.state.applications.get(standin.sandbox.applicationId).capabilities.voice.webhooks;
@@ -978,11 +940,6 @@ e2e.step(recordedCall, {
 });
 e2e.step(callControl, {
 	title: 'Vonage Voice: create a call, get it, speak into it, hang it up; the trigger hears it',
-	needs: [n8nFixture],
-});
-e2e.step(applicationChangedWhileStopped, {
-	title:
-		'the application changed while n8n was stopped: reported at the first check after the start',
 	needs: [n8nFixture],
 });
 e2e.step(voiceTriggerDeactivated, {

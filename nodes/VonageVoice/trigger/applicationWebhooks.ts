@@ -96,15 +96,9 @@ export async function webhooksPointHere(context: IHookFunctions): Promise<boolea
 	const applicationId = chosenApplicationId(context);
 	if (data.applicationId !== applicationId || !data.previous) return false;
 	const current = voiceWebhooksOf(await readApplication(context, applicationId));
-	const addressOf = (name: string) => (current[name] as IDataObject | undefined)?.address;
-	if (Object.entries(wantedWebhooks(context)).every(([name, url]) => addressOf(name) === url))
-		return true;
-	// n8n checks again at its start: URLs someone else changed since are theirs, reported by the
-	// trigger's watch and pointed back only when the user chose that. Publishing takes them back.
-	const changedByOthers = Object.entries(data.pointedAt ?? {}).some(
-		([name, url]) => addressOf(name) !== url,
+	return Object.entries(wantedWebhooks(context)).every(
+		([name, address]) => (current[name] as IDataObject | undefined)?.address === address,
 	);
-	return changedByOthers && context.getActivationMode() !== 'activate';
 }
 
 /**
