@@ -4,6 +4,7 @@ import { vonageRequest } from '../../../shared/request/transport';
 import { apiPath } from '../../../shared/request/urlPath';
 import { checkNumberInRange, checkUrl, checkWholeNumber } from '../../../shared/kit/validation';
 import { callUuidOf } from '../fields/callUuid';
+import { levelOption } from '../fields/level';
 
 /** Play's fields; it also takes the Call UUID (fields/callUuid.ts). */
 export const description: INodeProperties[] = [
@@ -25,14 +26,7 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { resource: ['stream'], operation: ['play'] } },
 		options: [
-			{
-				displayName: 'Level',
-				name: 'level',
-				type: 'number',
-				typeOptions: { minValue: -1, maxValue: 1, numberPrecision: 1 },
-				default: 0,
-				description: 'Volume from -1 to 1 in steps of 0.1',
-			},
+			levelOption,
 			{
 				displayName: 'Loop',
 				name: 'loop',

@@ -4,6 +4,7 @@ import { vonageRequest } from '../../../shared/request/transport';
 import { apiPath } from '../../../shared/request/urlPath';
 import { checkNumberInRange, checkWholeNumber, FieldError } from '../../../shared/kit/validation';
 import { callUuidOf } from '../fields/callUuid';
+import { levelOption } from '../fields/level';
 
 /** Voice reads at most this much text in one talk action. */
 const MAX_TALK_CHARACTERS = 1500;
@@ -36,14 +37,7 @@ export const description: INodeProperties[] = [
 				placeholder: 'en-GB',
 				description: 'BCP-47 language code of the voice',
 			},
-			{
-				displayName: 'Level',
-				name: 'level',
-				type: 'number',
-				typeOptions: { minValue: -1, maxValue: 1, numberPrecision: 1 },
-				default: 0,
-				description: 'Volume from -1 to 1 in steps of 0.1',
-			},
+			levelOption,
 			{
 				displayName: 'Loop',
 				name: 'loop',
