@@ -13,12 +13,10 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import type { JWTPayload } from '../shared/auth/jose';
 
 import { VOICE_EVENT_STATUSES, voiceStatusOptions } from '../shared/kit/callStates';
 import { directionFilter } from '../shared/kit/descriptions';
 import { firstHeader } from '../shared/webhook/headers';
-import { nccoFrom } from './ncco/builder';
 import { nccoActionsField, nccoSourceFields } from './ncco/fields';
 import { applicationsPaginate } from '../shared/request/pagination';
 import {
@@ -28,67 +26,12 @@ import {
 	webhooksPointHere,
 	type VoiceTriggerData,
 } from './trigger/applicationWebhooks';
-import { ReplayWindows } from '../shared/webhook/replayGuard';
 import { readWebhookBody } from '../shared/webhook/webhookBody';
-import { SIGNED_CALLBACK_MAX_AGE_SECONDS, verifySignedCallback } from './trigger/signedCallback';
+import { verifySignedCallback } from './trigger/signedCallback';
+import { DEFAULT_NCCO, defaultNcco, SORRY } from './trigger/defaultNcco';
+import { FILE_EVENTS, wantedVoiceEvent } from './trigger/eventFilter';
+import { firstAcceptance } from './trigger/replayRefusal';
 import { applicationWatchOptions, watchApplication } from './trigger/watch';
-
-/** Per trigger; a token is valid for minutes, so 20,000 is far above any real callback rate. */
-const acceptedCallbacks = new ReplayWindows(10 * 60_000, 20_000);
-
-/**
- * Events that are not a call's status: a record action's recording is ready (recording_url), or its
- * transcript is (type "transcription", transcription_url). They carry no call status and no
- * direction, so the Statuses list names them as kinds of their own.
- */
-const FILE_EVENTS = [
-	{ name: 'Recording Ready (Record Event)', value: 'record' },
-	{ name: 'Transcript Ready (Transcription Event)', value: 'transcription' },
-];
-
-/** The kind of a Voice event: one of FILE_EVENTS' values, or its call status. */
-function voiceEventKind(event: IDataObject): string {
-	if (event.type === 'transcription' || 'transcription_url' in event) return 'transcription';
-	if ('recording_url' in event) return 'record';
-	return String(event.status);
-}
-
-/**
- * Whether an event passes the Statuses and Direction options. Record and transcription events pass
- * when their kind is chosen; with no Statuses chosen they pass as before, unless a Direction is set
- * (they have none), so a workflow saved before they were listed gets the same events.
- */
-function wantedVoiceEvent(event: IDataObject, options: IDataObject): boolean {
-	const statuses = (options.statuses as string[] | undefined) ?? [];
-	const kind = voiceEventKind(event);
-	const anyDirection = !options.direction || options.direction === 'any';
-	if (FILE_EVENTS.some((fileEvent) => fileEvent.value === kind) && statuses.includes(kind))
-		return true;
-	return (
-		(!statuses.length || statuses.includes(kind)) &&
-		(anyDirection || options.direction === event.direction)
-	);
-}
-
-const SORRY = 'Sorry, we cannot take your call right now. Please try again later.';
-const DEFAULT_NCCO = JSON.stringify([{ action: 'talk', text: SORRY }], null, 2);
-
-/**
- * The default NCCO as entered (built from fields or JSON); activation refuses anything that Voice
- * would not accept as an NCCO. Versions 1 and 2 were saved with a JSON Default NCCO.
- */
-function defaultNcco(context: IHookFunctions | IWebhookFunctions): IDataObject[] {
-	try {
-		return nccoFrom(
-			context.getNodeParameter('defaultNccoSource', 'json'),
-			() => context.getNodeParameter('defaultNccoActions', {}),
-			() => context.getNodeParameter('defaultNcco', DEFAULT_NCCO),
-			{ actions: 'Default NCCO → Actions', json: 'Default NCCO' },
-		);
-	} catch (error) {
-		throw new NodeOperationError(context.getNode(), (error as Error).message);
-	}
-}
 
 export class VonageVoiceTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -353,31 +296,4 @@ export class VonageVoiceTrigger implements INodeType {
 		const outputs = this.getNodeParameter('answerCalls', 0, false) ? 2 : 1;
 		return Array.from({ length: outputs }, (_output, index) => this.getInputData(index));
 	}
-}
-
-/**
- * A verified token, or the payload it covers, runs once: both are remembered for as long as the
- * token could still be accepted, so a captured request sent again within that time is refused.
- */
-function firstAcceptance(
-	context: IWebhookFunctions,
-	data: VoiceTriggerData,
-	claims: JWTPayload,
-	authorization: string,
-): boolean {
-	const window = acceptedCallbacks.for(
-		`${context.getWorkflow().id ?? ''}/${data.applicationId ?? ''}`,
-	);
-	const now = Date.now();
-	const until =
-		(Math.min(
-			Number(claims.exp ?? Infinity),
-			Number(claims.iat) + SIGNED_CALLBACK_MAX_AGE_SECONDS,
-		) +
-			60) *
-		1000;
-	const tokenSignature = authorization.slice(authorization.lastIndexOf('.') + 1);
-	const seenToken = !window.firstTime(`token:${tokenSignature}`, now, until);
-	const seenPayload = !window.firstTime(`payload:${String(claims.payload_hash)}`, now, until);
-	return !seenToken && !seenPayload;
 }
