@@ -700,7 +700,7 @@ describe('NCCO Source: Build for new nodes, JSON for saved ones', () => {
 	test('new nodes are at the versions that default to Build', () => {
 		expect(new VonageVoice().description.defaultVersion).toBe(3);
 		expect(new VonagePlatform().description.defaultVersion).toBe(2);
-		expect(new VonageVoiceTrigger().description.defaultVersion).toBe(3);
+		expect(new VonageVoiceTrigger().description.defaultVersion).toBe(4);
 	});
 
 	test('a version-2 Place node saved with only its JSON NCCO still sends that JSON', () => {

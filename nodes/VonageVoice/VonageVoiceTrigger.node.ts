@@ -1,5 +1,4 @@
 import type {
-	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
 	INodeExecutionData,
@@ -16,7 +15,6 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { VOICE_EVENT_STATUSES, voiceStatusOptions } from '../shared/kit/callStates';
 import { directionFilter } from '../shared/kit/descriptions';
-import { firstHeader } from '../shared/webhook/headers';
 import { nccoActionsField, nccoSourceFields } from './ncco/fields';
 import { applicationsPaginate } from '../shared/request/pagination';
 import {
@@ -24,14 +22,20 @@ import {
 	restoreWebhooks,
 	WEBHOOK_PATH,
 	webhooksPointHere,
-	type VoiceTriggerData,
 } from './trigger/applicationWebhooks';
-import { readWebhookBody } from '../shared/webhook/webhookBody';
-import { verifySignedCallback } from './trigger/signedCallback';
 import { DEFAULT_NCCO, defaultNcco, SORRY } from './trigger/defaultNcco';
-import { FILE_EVENTS, wantedVoiceEvent } from './trigger/eventFilter';
-import { firstAcceptance } from './trigger/replayRefusal';
+import { answersTurns, receiveCallback } from './trigger/receive';
+import { FILE_EVENTS } from './trigger/eventFilter';
 import { applicationWatchOptions, watchApplication } from './trigger/watch';
+
+/** n8n answers with the last node's output: its items, or its first item's "ncco" field. */
+const ANSWERED_BY_LAST_NODE = {
+	httpMethod: 'POST',
+	responseMode: 'lastNode',
+	responseData: '={{$parameter["nccoFrom"] === "nccoField" ? "firstEntryJson" : "allEntries"}}',
+	// Only read with firstEntryJson, that is for "nccoField".
+	responsePropertyName: 'ncco',
+};
 
 export class VonageVoiceTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -41,8 +45,10 @@ export class VonageVoiceTrigger implements INodeType {
 		group: ['trigger'],
 		// Version 2 behaves exactly as 1; n8n does less work per request for it (see the VIS Trigger).
 		// Version 3 builds the Default NCCO from fields by default (versions 1 and 2 keep JSON).
-		version: [1, 2, 3],
-		defaultVersion: 3,
+		// Version 4 answers callers' turns (input, notify) on their own output; 1 to 3 pass them on
+		// as call events, which is what their saved workflows expect.
+		version: [1, 2, 3, 4],
+		defaultVersion: 4,
 		subtitle: '={{$parameter["answerCalls"] ? "Answer calls and call events" : "Call events"}}',
 		// n8n's node picker merges "Vonage Voice" and "Vonage Voice Trigger" into one entry and shows
 		// the trigger's description there, so it describes both.
@@ -62,27 +68,13 @@ export class VonageVoiceTrigger implements INodeType {
 			activationHint: "Publish the workflow to point the application's voice webhooks at it.",
 		},
 		inputs: [],
-		outputs: `={{$parameter["answerCalls"] ? [{ type: "main", displayName: "Call Event" }, { type: "main", displayName: "Incoming Call" }] : [{ type: "main", displayName: "Call Event" }]}}`,
+		outputs: `={{$parameter["answerCalls"] ? [{ type: "main", displayName: "Call Event" }, { type: "main", displayName: "Incoming Call" }].concat($nodeVersion >= 4 ? [{ type: "main", displayName: "Caller Turn" }] : []) : [{ type: "main", displayName: "Call Event" }]}}`,
 		credentials: [{ name: 'vonageKeySecretApi', required: true }],
 		webhooks: [
-			// responseData '' makes n8n answer webhookResponse instead of the literal text "firstEntryJson".
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				responseMode: 'onReceived',
-				responseData: '',
-				path: WEBHOOK_PATH.event_url,
-			},
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				responseMode: 'lastNode',
-				responseData:
-					'={{$parameter["nccoFrom"] === "nccoField" ? "firstEntryJson" : "allEntries"}}',
-				// Only read with firstEntryJson, that is for "nccoField".
-				responsePropertyName: 'ncco',
-				path: WEBHOOK_PATH.answer_url,
-			},
+			// Call events are answered at once (webhook() gives webhookResponse, which n8n sends even in
+			// lastNode mode); a caller's turn, like a call to answer, gets the last node's NCCO.
+			{ name: 'default', path: WEBHOOK_PATH.event_url, ...ANSWERED_BY_LAST_NODE },
+			{ name: 'default', path: WEBHOOK_PATH.answer_url, ...ANSWERED_BY_LAST_NODE },
 			{
 				name: 'default',
 				httpMethod: 'POST',
@@ -93,7 +85,7 @@ export class VonageVoiceTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"On activation the node points the application's voice event URL (and, when answering calls, its answer and fallback answer URLs) at this workflow, keeping every other setting, and puts the previous URLs back on deactivation.",
+					"When you publish the workflow, the node points the application's voice event URL (and, when answering calls, its answer and fallback answer URLs) at it, keeping every other setting, and puts the previous URLs back when you unpublish it.",
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -114,7 +106,7 @@ export class VonageVoiceTrigger implements INodeType {
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether the workflow also answers the application's calls: incoming calls come out of the Incoming Call output, and the last node's output is returned to Vonage as the NCCO",
+					"Whether the workflow also answers the application's calls: incoming calls come out of the Incoming Call output, and the last node's output is returned to Vonage as the NCCO. From version 4, what the caller then presses or says (an NCCO input's result, or a notify) comes out of the Caller Turn output and is answered the same way with the next NCCO.",
 			},
 			{
 				displayName: 'NCCO From',
@@ -129,7 +121,7 @@ export class VonageVoiceTrigger implements INodeType {
 							'The last node outputs one item per NCCO action, e.g. {"action":"talk","text":"Hello"}',
 					},
 					{
-						name: 'Field "Ncco" of the First Item',
+						name: 'The Whole NCCO in One Item',
 						value: 'nccoField',
 						description:
 							'The last node outputs one item whose "ncco" field is the whole NCCO array',
@@ -225,62 +217,7 @@ export class VonageVoiceTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const request = this.getRequestObject();
-		const path = String(request.path ?? request.url ?? '').split('?')[0];
-		// The fallback starts nothing and gives only the Default NCCO, so that a caller whose
-		// answer failed never hears silence; Vonage may not sign it after a failed answer.
-		if (path.endsWith(`/${WEBHOOK_PATH.fallback_answer_url}`))
-			return { webhookResponse: defaultNcco(this) };
-		const isAnswer = path.endsWith(`/${WEBHOOK_PATH.answer_url}`);
-		const refuse = (status: number, reason: string): IWebhookResponseData => {
-			this.logger.warn(
-				`Vonage Voice Trigger refused a ${isAnswer ? 'call to answer' : 'call event'} (${status}): ${reason}`,
-			);
-			this.getResponseObject().status(status).json({ error: reason });
-			return { noWebhookResponse: true };
-		};
-
-		const headers = this.getHeaderData() as IDataObject;
-		const body = await readWebhookBody(headers, request);
-		if ('status' in body) return refuse(body.status, body.reason);
-		// Parsed from the bytes the token's payload_hash covers, never from a differently decoded parse.
-		let call: IDataObject;
-		try {
-			call = JSON.parse(body.text);
-		} catch {
-			return refuse(400, 'the body is not JSON');
-		}
-		if (!call || typeof call !== 'object' || Array.isArray(call))
-			return refuse(400, 'the body is not a JSON object');
-
-		const data = this.getWorkflowStaticData('node') as VoiceTriggerData;
-		const credentials = await this.getCredentials('vonageKeySecretApi');
-		const signatureSecret = String(credentials.signatureSecret ?? '');
-		// With a secret, every callback must be signed, whatever the application says: the docs
-		// disagree on whether signing is on when it does not say, and an unsigned request proves nothing.
-		if (signatureSecret || data.signedCallbacks) {
-			if (!signatureSecret)
-				return refuse(
-					401,
-					'the application signs its callbacks but the credential has no Signature Secret',
-				);
-			const verdict = await verifySignedCallback(firstHeader(headers, 'authorization'), {
-				signatureSecret,
-				signedPayload: request.rawBody,
-				apiKey: String(credentials.apiKey ?? ''),
-				applicationId: data.applicationId,
-			});
-			if ('refused' in verdict) return refuse(401, verdict.refused);
-			if (!firstAcceptance(this, data, verdict.claims, firstHeader(headers, 'authorization')!)) {
-				if (isAnswer) return refuse(409, 'this call was already answered');
-				return { webhookResponse: { status: 'duplicate callback ignored' } };
-			}
-		}
-
-		if (isAnswer) return { workflowData: [[], [{ json: call }]] };
-		const options = this.getNodeParameter('options', {}) as IDataObject;
-		if (!wantedVoiceEvent(call, options)) return { webhookResponse: { status: 'filtered out' } };
-		return { webhookResponse: { status: 'accepted' }, workflowData: [[{ json: call }]] };
+		return await receiveCallback(this);
 	}
 
 	/** Runs on the process that runs triggers: watches that the application still points here. */
@@ -293,7 +230,8 @@ export class VonageVoiceTrigger implements INodeType {
 	 * when it runs this node inside an execution; n8n runs execute() first when a node has one.
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const outputs = this.getNodeParameter('answerCalls', 0, false) ? 2 : 1;
+		const answerCalls = this.getNodeParameter('answerCalls', 0, false) as boolean;
+		const outputs = answersTurns(this, answerCalls) ? 3 : answerCalls ? 2 : 1;
 		return Array.from({ length: outputs }, (_output, index) => this.getInputData(index));
 	}
 }

@@ -81,6 +81,16 @@ export interface TriggerHarness {
 	/** Errors the node's trigger() reported as failed executions. */
 	failedExecutions: Error[];
 	/**
+	 * What n8n answers after the run, for a webhook in lastNode mode whose webhook() gave no
+	 * webhookResponse: the last node's output (an error is n8n's 500 "Error in workflow"), after
+	 * `afterMs`. Unset: "Workflow was started" at once.
+	 */
+	lastNodeAnswer?: (run: INodeExecutionData[][]) => {
+		body: unknown;
+		code?: number;
+		afterMs?: number;
+	};
+	/**
 	 * Runs trigger() in n8n's TriggerContext, as n8n does on start ('init') or publication: the
 	 * hosted node's, or that of `loadedAfresh`, the same node type as another n8n process has it.
 	 */
@@ -115,6 +125,7 @@ export async function hostTrigger(
 	nodeType: INodeType,
 	parameters: IDataObject,
 	credentials: Record<string, ICredentialDataDecryptedObject>,
+	typeVersion = 1,
 ): Promise<TriggerHarness> {
 	const executions: INodeExecutionData[][] = [];
 	const emitted: Emitted[] = [];
@@ -132,7 +143,13 @@ export async function hostTrigger(
 		webhookBaseUrl: `${base}/webhook`,
 		webhookTestBaseUrl: `${base}/webhook-test`,
 	});
-	const { workflow, node } = workflowWith(nodeType, parameters, Object.keys(credentials), {});
+	const { workflow, node } = workflowWith(
+		nodeType,
+		parameters,
+		Object.keys(credentials),
+		{},
+		typeVersion,
+	);
 	const descriptions = nodeType.description.webhooks!;
 	const webhookDataFor = (url: string) => {
 		const description =
@@ -168,17 +185,32 @@ export async function hostTrigger(
 			const n8nReadsIt =
 				/^(application\/json|text\/plain|application\/x-www-form-urlencoded)/.test(mediaType) ||
 				/[/+]xml$/.test(mediaType);
+			// Express parses the query string for n8n.
+			Object.assign(req, {
+				query: Object.fromEntries(new URL(req.url ?? '/', base).searchParams),
+			});
 			if (n8nReadsIt) Object.assign(req, { rawBody, body });
 			else
 				Object.assign(req, { body: {}, readRawBody: async () => Object.assign(req, { rawBody }) });
+			// As much of Express's response as n8n and the nodes use.
+			let statusCode = 200;
 			const response = {
+				get headersSent() {
+					return res.headersSent;
+				},
 				status(code: number) {
-					return {
-						json: (payload: unknown) =>
-							res
-								.writeHead(code, { 'content-type': 'application/json' })
-								.end(JSON.stringify(payload)),
-					};
+					statusCode = code;
+					return response;
+				},
+				json: (payload: unknown) => response.send(JSON.stringify(payload)),
+				send(payload: unknown) {
+					res.writeHead(statusCode, { 'content-type': 'application/json' }).end(payload);
+					return response;
+				},
+				setHeader: (name: string, value: string) => res.setHeader(name, value),
+				on(event: 'close', listener: () => void) {
+					res.on(event, listener);
+					return response;
 				},
 			};
 			const context = new WebhookContext(
@@ -199,9 +231,13 @@ export async function hostTrigger(
 					executions.push(result.workflowData[0]);
 					runs.push(result.workflowData);
 				}
-				res
-					.writeHead(200, { 'content-type': 'application/json' })
-					.end(JSON.stringify(result.webhookResponse ?? { message: 'Workflow was started' }));
+				const answer: { body: unknown; code?: number; afterMs?: number } =
+					result.webhookResponse === undefined && result.workflowData && harness.lastNodeAnswer
+						? harness.lastNodeAnswer(result.workflowData)
+						: { body: result.webhookResponse ?? { message: 'Workflow was started' } };
+				const afterMs = answer.afterMs ?? 0;
+				if (afterMs) await new Promise((resolve) => setTimeout(resolve, afterMs));
+				response.status(answer.code ?? 200).json(answer.body);
 			} catch (error) {
 				res.writeHead(500).end(String((error as Error).message));
 			}

@@ -3,11 +3,13 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 /** How an action's errors name its fields: "Actions → 2 (Talk) → Text" for `field('Text')`. */
 export interface ActionAt {
 	field(name: string): string;
+	/** The NCCO is served by a Voice Trigger, which gives an empty Event URL its own. */
+	servedByTrigger?: boolean;
 }
 
 /** `label` names the action: "Actions → 2 (Talk)". */
-export function actionAt(label: string): ActionAt {
-	return { field: (name) => `${label} → ${name}` };
+export function actionAt(label: string, servedByTrigger = false): ActionAt {
+	return { field: (name) => `${label} → ${name}`, servedByTrigger };
 }
 
 /** The displayOptions of a field that belongs to one action type. */

@@ -15,26 +15,30 @@ import { FieldError } from '../../shared/kit/validation';
  */
 
 /** Builds one action; `at` names it in errors ("Actions → 2"). */
-function buildAction(entry: IDataObject, at: string): IDataObject {
+function buildAction(entry: IDataObject, at: string, servedByTrigger: boolean): IDataObject {
 	const action = NCCO_ACTIONS.find((candidate) => candidate.type === text(entry.type));
 	if (!action)
 		throw new FieldError(
 			`${at} → Type`,
 			`expected one of ${NCCO_ACTION_TYPES.join(', ')}, got "${text(entry.type)}"`,
 		);
-	return action.build(entry, actionAt(`${at} (${action.name})`));
+	return action.build(entry, actionAt(`${at} (${action.name})`, servedByTrigger));
 }
 
 /**
  * The NCCO from the Actions field's value, every action checked (errors name the action by its
  * position and type, and the field), then held to the same limits as a JSON NCCO.
  */
-export function buildNcco(value: unknown, label = 'Actions'): IDataObject[] {
+export function buildNcco(
+	value: unknown,
+	label = 'Actions',
+	{ servedByTrigger = false } = {},
+): IDataObject[] {
 	const entries = value && typeof value === 'object' ? (value as IDataObject).action : undefined;
 	if (!Array.isArray(entries) || entries.length === 0)
 		throw new FieldError(label, 'add at least one action');
 	const ncco = (entries as IDataObject[]).map((entry, index) =>
-		buildAction(entry ?? {}, `${label} → ${index + 1}`),
+		buildAction(entry ?? {}, `${label} → ${index + 1}`, servedByTrigger),
 	);
 	const checked = parseNcco(ncco);
 	if (typeof checked === 'string') throw new FieldError(label, checked);

@@ -20,13 +20,16 @@ export const eventMethodField = (what: string): INodeProperties => ({
 	description: `How Vonage sends ${what} to the Event URL`,
 });
 
-export const eventUrlField = (what: string): INodeProperties => ({
+export const eventUrlField = (
+	what: string,
+	notSet = 'the call’s own event URL (the one the Vonage Voice Trigger sets)',
+): INodeProperties => ({
 	displayName: 'Event URL',
 	name: 'eventUrl',
 	type: 'string',
 	default: '',
 	placeholder: 'https://example.com/events',
-	description: `Where Vonage sends ${what}. Not set: the call’s own event URL (the one the Vonage Voice Trigger sets).`,
+	description: `Where Vonage sends ${what}. Not set: ${notSet}.`,
 });
 
 /** Event URL and Event Method from `settings`, as the NCCO takes them; `prefix` is the collection's. */

@@ -26,6 +26,8 @@ export interface VoiceTriggerData {
 	previous?: Partial<Record<VoiceWebhookName, IDataObject | null>>;
 	/** Whether the application signs its event callbacks, read at activation. */
 	signedCallbacks?: boolean;
+	/** Each webhook's socket_timeout (ms) as set in the application, read at activation. */
+	socketTimeoutMs?: Partial<Record<VoiceWebhookName, number>>;
 }
 
 function triggerData(context: IHookFunctions): VoiceTriggerData {
@@ -162,6 +164,7 @@ export async function pointWebhooksHere(
 	const wanted = wantedWebhooks(context);
 	refuseAnotherWorkflowsApplication(context, application, current, wanted);
 	const previous: VoiceTriggerData['previous'] = {};
+	const socketTimeoutMs: VoiceTriggerData['socketTimeoutMs'] = {};
 	const webhooks: IDataObject = { ...current };
 	for (const [name, address] of Object.entries(wanted) as Array<[VoiceWebhookName, string]>) {
 		const existing = current[name] as IDataObject | undefined;
@@ -171,9 +174,17 @@ export async function pointWebhooksHere(
 			sameApplication && existing?.address === address && data.previous?.[name] !== undefined;
 		previous[name] = alreadyOurs ? data.previous![name] : (existing ?? null);
 		webhooks[name] = { ...(existing ?? {}), address, http_method: 'POST' };
+		if (typeof existing?.socket_timeout === 'number')
+			socketTimeoutMs[name] = existing.socket_timeout;
 	}
 	await writeVoiceWebhooks(context, application, webhooks);
-	Object.assign(data, { applicationId, pointedAt: wanted, previous, signedCallbacks });
+	Object.assign(data, {
+		applicationId,
+		pointedAt: wanted,
+		previous,
+		signedCallbacks,
+		socketTimeoutMs,
+	});
 	context.logger.info(
 		`Vonage Voice Trigger pointed ${Object.keys(wanted).join(', ')} of application ${applicationId} at n8n`,
 	);
@@ -224,4 +235,5 @@ export async function restoreWebhooks(context: IHookFunctions): Promise<void> {
 	delete data.pointedAt;
 	delete data.previous;
 	delete data.signedCallbacks;
+	delete data.socketTimeoutMs;
 }

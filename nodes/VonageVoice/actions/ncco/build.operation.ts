@@ -20,7 +20,7 @@ export const description: INodeProperties[] = [
 				name: 'Field "Ncco" of One Item',
 				value: 'nccoField',
 				description:
-					'One item whose "ncco" field is the whole NCCO array, as "NCCO From: Field Ncco of the First Item" reads it',
+					'One item whose "ncco" field is the whole NCCO array, as the Voice Trigger’s "NCCO From: The Whole NCCO in One Item" reads it',
 			},
 		],
 		default: 'eachItem',
@@ -31,7 +31,9 @@ export const description: INodeProperties[] = [
 
 /** Sends nothing to Vonage: the NCCO is the output. */
 export async function execute(this: IExecuteFunctions, itemIndex: number) {
-	const ncco = buildNcco(this.getNodeParameter('nccoActions', itemIndex, {}));
+	const ncco = buildNcco(this.getNodeParameter('nccoActions', itemIndex, {}), 'Actions', {
+		servedByTrigger: true,
+	});
 	return this.getNodeParameter('nccoOutput', itemIndex, 'eachItem') === 'nccoField'
 		? { ncco }
 		: ncco;

@@ -64,7 +64,7 @@ function connectOptionsField(): INodeProperties {
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether the connect waits for the Event URL, which can then answer with an NCCO that replaces this one (eventType: synchronous)',
+					'Whether the connect waits for the Event URL, which can then answer with an NCCO that replaces this one (eventType: synchronous). With no Event URL, the Vonage Voice Trigger that answers the call gets a failed connect (busy, unanswered, …) on its Caller Turn output, e.g. to offer voicemail.',
 			},
 			eventUrlField('the connected leg’s events'),
 			{

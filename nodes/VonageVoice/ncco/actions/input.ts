@@ -40,7 +40,10 @@ export const input: NccoAction<'input'> = {
 			displayOptions: only('input'),
 			options: [
 				eventMethodField('the digits or speech'),
-				eventUrlField('the digits or speech, which can answer with the next NCCO'),
+				eventUrlField(
+					'the digits or speech; its answer can be the next NCCO',
+					'the Vonage Voice Trigger that answers the call receives them on its Caller Turn output, where the workflow builds the next NCCO',
+				),
 			],
 		},
 	],

@@ -26,7 +26,8 @@ export const notify: NccoAction<'notify'> = {
 			default: '',
 			placeholder: 'https://example.com/progress',
 			displayOptions: only('notify'),
-			description: 'Where Vonage sends the payload (required for notify)',
+			description:
+				'Where Vonage sends the payload; its answer can be the next NCCO. Empty in NCCO → Build: the Vonage Voice Trigger that serves the NCCO receives it on its Caller Turn output. Required where the NCCO is sent with a call.',
 		},
 		{
 			displayName: 'Notify Options',
@@ -40,16 +41,14 @@ export const notify: NccoAction<'notify'> = {
 	],
 	build(entry, at) {
 		const payload = readPayload(entry.payload ?? {}, at);
-		if (!isSet(entry.notifyEventUrl))
+		const action: IDataObject = { action: 'notify', payload };
+		if (isSet(entry.notifyEventUrl))
+			action.eventUrl = [checkUrl(at.field('Notify Event URL'), entry.notifyEventUrl)];
+		else if (!at.servedByTrigger)
 			throw new FieldError(
 				at.field('Notify Event URL'),
-				'required: where Vonage sends the payload',
+				'required: where Vonage sends the payload (only NCCO → Build, served by the Voice Trigger, may leave it empty)',
 			);
-		const action: IDataObject = {
-			action: 'notify',
-			payload,
-			eventUrl: [checkUrl(at.field('Notify Event URL'), entry.notifyEventUrl)],
-		};
 		const method = settingsOf(entry, 'notifyOptions').eventMethod;
 		if (isSet(method))
 			action.eventMethod = checkMethod(at.field('Notify Options → Event Method'), method);

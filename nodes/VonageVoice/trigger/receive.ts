@@ -1,0 +1,108 @@
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { firstHeader } from '../../shared/webhook/headers';
+import { readWebhookBody } from '../../shared/webhook/webhookBody';
+import { WEBHOOK_PATH, type VoiceTriggerData } from './applicationWebhooks';
+import { defaultNcco } from './defaultNcco';
+import { wantedVoiceEvent } from './eventFilter';
+import { answerWithNcco, withTurnUrls } from './nccoResponse';
+import { firstAcceptance } from './replayRefusal';
+import { verifySignedCallback } from './signedCallback';
+import { answerDeadlineMs, turnKind } from './turns';
+
+/** Outputs from version 4 with Answer Calls: Call Event, Incoming Call, Caller Turn. */
+export const TURN_OUTPUT_VERSION = 4;
+
+/** Whether this node answers callers' turns on an output of their own (version 4 on). */
+export function answersTurns(
+	context: { getNode(): { typeVersion: number } },
+	answerCalls: boolean,
+) {
+	return answerCalls && context.getNode().typeVersion >= TURN_OUTPUT_VERSION;
+}
+
+/**
+ * One Vonage Voice callback: checked (body, signature, replay) before anything runs, then routed:
+ * a call to answer to Incoming Call, a caller's turn (version 4) to Caller Turn, and every other
+ * event, when the options want it, to Call Event.
+ */
+export async function receiveCallback(context: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const request = context.getRequestObject();
+	const path = String(request.path ?? request.url ?? '').split('?')[0];
+	const answerCalls = context.getNodeParameter('answerCalls', false) as boolean;
+	const turns = answersTurns(context, answerCalls);
+	const eventUrl = String(context.getNodeWebhookUrl('default'));
+	// The fallback starts nothing and gives only the Default NCCO, so that a caller whose
+	// answer failed never hears silence; Vonage may not sign it after a failed answer.
+	if (path.endsWith(`/${WEBHOOK_PATH.fallback_answer_url}`)) {
+		const ncco = defaultNcco(context);
+		return { webhookResponse: turns ? withTurnUrls(ncco, eventUrl) : ncco };
+	}
+	const isAnswer = path.endsWith(`/${WEBHOOK_PATH.answer_url}`);
+	let what = isAnswer ? 'call to answer' : 'call event';
+	const refuse = (status: number, reason: string): IWebhookResponseData => {
+		context.logger.warn(`Vonage Voice Trigger refused a ${what} (${status}): ${reason}`);
+		context.getResponseObject().status(status).json({ error: reason });
+		return { noWebhookResponse: true };
+	};
+
+	const headers = context.getHeaderData() as IDataObject;
+	const body = await readWebhookBody(headers, request);
+	if ('status' in body) return refuse(body.status, body.reason);
+	// Parsed from the bytes the token's payload_hash covers, never from a differently decoded parse.
+	let call: IDataObject;
+	try {
+		call = JSON.parse(body.text);
+	} catch {
+		return refuse(400, 'the body is not JSON');
+	}
+	if (!call || typeof call !== 'object' || Array.isArray(call))
+		return refuse(400, 'the body is not a JSON object');
+	const turn =
+		turns && !isAnswer ? turnKind(call, (context.getQueryData() ?? {}) as IDataObject) : undefined;
+	if (turn) what = `caller's turn (${turn})`;
+
+	const data = context.getWorkflowStaticData('node') as VoiceTriggerData;
+	const credentials = await context.getCredentials('vonageKeySecretApi');
+	const signatureSecret = String(credentials.signatureSecret ?? '');
+	// With a secret, every callback must be signed, whatever the application says: the docs
+	// disagree on whether signing is on when it does not say, and an unsigned request proves nothing.
+	if (signatureSecret || data.signedCallbacks) {
+		if (!signatureSecret)
+			return refuse(
+				401,
+				'the application signs its callbacks but the credential has no Signature Secret',
+			);
+		const authorization = firstHeader(headers, 'authorization');
+		const verdict = await verifySignedCallback(authorization, {
+			signatureSecret,
+			signedPayload: request.rawBody,
+			apiKey: String(credentials.apiKey ?? ''),
+			applicationId: data.applicationId,
+		});
+		if ('refused' in verdict) return refuse(401, verdict.refused);
+		if (!firstAcceptance(context, data, verdict.claims, authorization!)) {
+			// A request that wants an NCCO is refused, so that Vonage asks the fallback answer URL.
+			if (isAnswer || turn) return refuse(409, `this ${what} was already answered`);
+			return { webhookResponse: { status: 'duplicate callback ignored' } };
+		}
+	}
+
+	if ((isAnswer || turn) && turns) {
+		const webhook = isAnswer ? 'answer_url' : 'event_url';
+		answerWithNcco(context.getResponseObject(), {
+			fallback: defaultNcco(context),
+			deadlineMs: answerDeadlineMs(data.socketTimeoutMs?.[webhook], webhook),
+			turnUrl: eventUrl,
+			onFallback: (reason) =>
+				context.logger.warn(
+					`Vonage Voice Trigger answered a ${what} with the Default NCCO: ${reason}`,
+				),
+		});
+		return { workflowData: isAnswer ? [[], [{ json: call }], []] : [[], [], [{ json: call }]] };
+	}
+	if (isAnswer) return { workflowData: [[], [{ json: call }]] };
+	const options = context.getNodeParameter('options', {}) as IDataObject;
+	if (!wantedVoiceEvent(call, options)) return { webhookResponse: { status: 'filtered out' } };
+	return { webhookResponse: { status: 'accepted' }, workflowData: [[{ json: call }]] };
+}
