@@ -192,6 +192,56 @@ describe('Voice Trigger 4: a caller’s turn runs on Caller Turn and is answered
 	});
 });
 
+describe('Voice Trigger 4: an input’s Step Name tells the workflow which question was answered', () => {
+	const menu = (step: unknown, options: IDataObject = {}) => ({
+		action: [
+			{ type: 'talk', text: 'Press 1 for new orders' },
+			{ type: 'input', inputTypes: ['dtmf'], inputOptions: { step, ...options } },
+		],
+	});
+
+	test('NCCO → Build keeps the step for the trigger, which puts it in the URL, and the turn carries it', async () => {
+		const built = buildNcco(menu('sales-menu'), 'Actions', { servedByTrigger: true });
+		expect(built[1]).toEqual({ action: 'input', type: ['dtmf'], step: 'sales-menu' });
+		const t = await start(() => ({ body: built }));
+		const answered = await standin.answerCall(applicationId);
+		// Vonage gets no "step" field, only the URL.
+		expect((answered.ncco as IDataObject[])[1]).toEqual({
+			action: 'input',
+			type: ['dtmf'],
+			eventUrl: [`${eventUrl()}?turn=input&step=sales-menu`],
+		});
+		await send({ ...call, ...INPUT_RESULTS.dtmf }, 'turn=input&step=sales-menu');
+		const other = { ...call, uuid: 'other-leg' };
+		await send({ ...other, ...INPUT_RESULTS.dtmf }, 'turn=input&step=%3Cscript%3E');
+		expect(turnItems(t)).toEqual([
+			[],
+			[{ ...call, ...INPUT_RESULTS.dtmf, step: 'sales-menu' }],
+			// A step that NCCO → Build could not have written is not passed on.
+			[{ ...other, ...INPUT_RESULTS.dtmf }],
+		]);
+	});
+
+	test.each([
+		['where no trigger serves the NCCO', menu('main'), false, 'only NCCO → Build'],
+		[
+			'with an Event URL',
+			menu('main', { eventUrl: 'https://example.com/x' }),
+			true,
+			'leave Event URL empty',
+		],
+		['with other characters', menu('main menu?'), true, 'expected letters, digits'],
+	])('a Step Name %s is refused by name', (_case, value, servedByTrigger, message) => {
+		expect(() => buildNcco(value, 'Actions', { servedByTrigger })).toThrow(
+			expect.objectContaining({
+				message: expect.stringContaining(
+					`Actions → 2 (Input) → Input Options → Step Name: ${message}`,
+				),
+			}),
+		);
+	});
+});
+
 describe('Voice Trigger 4: the caller is never left in silence', () => {
 	const input = { ...call, ...INPUT_RESULTS.dtmf };
 	const served = [

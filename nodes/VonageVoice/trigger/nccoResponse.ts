@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { STEP, STEP_PATTERN } from '../ncco/actions/input';
 import { parseNcco } from '../ncco/parse';
 
 /** The part of n8n's (Express) response that n8n uses to send a webhook's answer. */
@@ -25,25 +26,31 @@ export interface NccoAnswerOptions {
 
 type Kind = 'input' | 'notify' | 'connect';
 
-/** The URL a served action's results come back to, marked with its kind. */
-export function turnUrlFor(eventUrl: string, kind: Kind): string {
-	return `${eventUrl}${eventUrl.includes('?') ? '&' : '?'}turn=${kind}`;
+/** The URL a served action's results come back to, marked with its kind (and an input's step). */
+export function turnUrlFor(eventUrl: string, kind: Kind, step?: string): string {
+	const url = new URL(eventUrl);
+	url.searchParams.set('turn', kind);
+	if (step) url.searchParams.set(STEP, step);
+	return url.href;
 }
 
 /**
  * Input, notify and synchronous connect actions left without an Event URL send their results to
- * this trigger, so that a user never pastes a webhook URL into an NCCO.
+ * this trigger, so that a user never pastes a webhook URL into an NCCO. An input's Step Name
+ * (NCCO → Build) travels in that URL, not to Vonage as a field.
  */
 export function withTurnUrls(ncco: IDataObject[], eventUrl: string): IDataObject[] {
-	return ncco.map((action) => {
+	return ncco.map(({ [STEP]: step, ...action }) => {
 		const kind = action.action as string;
 		const routed =
 			kind === 'input' ||
 			kind === 'notify' ||
 			(kind === 'connect' && action.eventType === 'synchronous');
 		const missing = !Array.isArray(action.eventUrl) || action.eventUrl.length === 0;
+		if (kind !== 'input' && step !== undefined) action[STEP] = step;
 		if (!routed || !missing) return action;
-		return { ...action, eventUrl: [turnUrlFor(eventUrl, kind as Kind)] };
+		const named = kind === 'input' && STEP_PATTERN.test(String(step ?? '')) ? String(step) : '';
+		return { ...action, eventUrl: [turnUrlFor(eventUrl, kind as Kind, named)] };
 	});
 }
 

@@ -8,7 +8,7 @@ import { wantedVoiceEvent } from './eventFilter';
 import { answerWithNcco, withTurnUrls } from './nccoResponse';
 import { firstAcceptance } from './replayRefusal';
 import { verifySignedCallback } from './signedCallback';
-import { answerDeadlineMs, turnKind } from './turns';
+import { answerDeadlineMs, turnKind, withStep } from './turns';
 
 /** Outputs from version 4 with Answer Calls: Call Event, Incoming Call, Caller Turn. */
 export const TURN_OUTPUT_VERSION = 4;
@@ -99,7 +99,8 @@ export async function receiveCallback(context: IWebhookFunctions): Promise<IWebh
 					`Vonage Voice Trigger answered a ${what} with the Default NCCO: ${reason}`,
 				),
 		});
-		return { workflowData: isAnswer ? [[], [{ json: call }], []] : [[], [], [{ json: call }]] };
+		if (isAnswer) return { workflowData: [[], [{ json: call }], []] };
+		return { workflowData: [[], [], [{ json: withStep(call, context.getQueryData()) }]] };
 	}
 	if (isAnswer) return { workflowData: [[], [{ json: call }]] };
 	const options = context.getNodeParameter('options', {}) as IDataObject;

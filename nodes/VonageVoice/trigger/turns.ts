@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { STEP, STEP_PATTERN } from '../ncco/actions/input';
+
 /**
  * Statuses of a synchronous connect's leg after which Vonage runs an NCCO from the answer, e.g.
  * to offer voicemail when nobody picks up. Its other statuses are plain call events.
@@ -40,4 +42,10 @@ export function answerDeadlineMs(socketTimeoutMs: unknown, kind: 'answer_url' | 
 	const timeout = Number(socketTimeoutMs);
 	const limit = Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_SOCKET_TIMEOUT_MS[kind];
 	return Math.max(limit - 1000, 500);
+}
+
+/** The turn's item: the event as Vonage sent it, with the input's Step Name when it had one. */
+export function withStep(event: IDataObject, query: unknown): IDataObject {
+	const step = (query as IDataObject | undefined)?.[STEP];
+	return typeof step === 'string' && STEP_PATTERN.test(step) ? { ...event, [STEP]: step } : event;
 }

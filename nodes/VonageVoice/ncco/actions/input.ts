@@ -44,6 +44,15 @@ export const input: NccoAction<'input'> = {
 					'the digits or speech; its answer can be the next NCCO',
 					'the Vonage Voice Trigger that answers the call receives them on its Caller Turn output, where the workflow builds the next NCCO',
 				),
+				{
+					displayName: 'Step Name',
+					name: 'step',
+					type: 'string',
+					default: '',
+					placeholder: 'sales-menu',
+					description:
+						'Names this question, so the workflow can tell which one the caller answered: the Vonage Voice Trigger puts it in the Caller Turn item as "step". Letters, digits, "-", "_" and "." (up to 64); only in NCCO → Build with no Event URL.',
+				},
 			],
 		},
 	],
@@ -60,10 +69,34 @@ export const input: NccoAction<'input'> = {
 		}
 		// Vonage needs the speech object to listen for speech, even empty.
 		if (types.includes('speech')) action.speech = readSpeech(settingsOf(entry, 'speech'), at);
-		readEvents(action, settingsOf(entry, 'inputOptions'), at, 'Input Options → ');
+		const options = settingsOf(entry, 'inputOptions');
+		readEvents(action, options, at, 'Input Options → ');
+		if (isSet(options.step)) action[STEP] = readStep(options.step, action, at);
 		return action;
 	},
 };
+
+/** Carried to the Voice Trigger, which turns it into its Event URL's `step` (nothing else sends it). */
+export const STEP = 'step';
+export const STEP_PATTERN = /^[\w.-]{1,64}$/;
+
+function readStep(value: unknown, action: IDataObject, at: ActionAt): string {
+	const field = at.field('Input Options → Step Name');
+	if (!at.servedByTrigger)
+		throw new FieldError(
+			field,
+			'only NCCO → Build, whose NCCO a Vonage Voice Trigger serves, can name a step',
+		);
+	if (action.eventUrl)
+		throw new FieldError(field, 'leave Event URL empty: the step comes back to the Voice Trigger');
+	const step = text(value);
+	if (!STEP_PATTERN.test(step))
+		throw new FieldError(
+			field,
+			`expected letters, digits, "-", "_" or "." (up to 64), got "${step}"`,
+		);
+	return step;
+}
 
 /** DTMF Settings: how keypad digits are collected. */
 function dtmfSettingsField(): INodeProperties {
