@@ -86,22 +86,26 @@ function createState(options = {}) {
 		status: 'ACTIVE',
 	};
 
-	// Fixed, so that example workflows can name it.
-	const sandboxApplicationId = 'a5e1b0c2-5a4d-4c2e-9f0e-00000000a991';
-	state.applications.set(sandboxApplicationId, {
-		id: sandboxApplicationId,
-		name: 'Sandbox application',
-		capabilities: {
-			voice: {
-				webhooks: {
-					answer_url: { address: 'https://example.com/answer', http_method: 'GET' },
-					event_url: { address: 'https://example.com/event', http_method: 'POST' },
+	// Fixed, so that example workflows can name them: one application per published Voice example.
+	const voiceApplication = (id, name) =>
+		state.applications.set(id, {
+			id,
+			name,
+			capabilities: {
+				voice: {
+					webhooks: {
+						answer_url: { address: 'https://example.com/answer', http_method: 'GET' },
+						event_url: { address: 'https://example.com/event', http_method: 'POST' },
+					},
 				},
 			},
-		},
-		privacy: { improve_ai: false },
-		keys: { public_key: sandboxPublicKey },
-	});
+			privacy: { improve_ai: false },
+			keys: { public_key: sandboxPublicKey },
+		});
+	const sandboxApplicationId = 'a5e1b0c2-5a4d-4c2e-9f0e-00000000a991';
+	voiceApplication(sandboxApplicationId, 'Sandbox application');
+	voiceApplication('a5e1b0c2-5a4d-4c2e-9f0e-00000000a992', 'Voice menu application');
+	voiceApplication('a5e1b0c2-5a4d-4c2e-9f0e-00000000a993', 'AI phone agent application');
 	sandbox.applicationId = sandboxApplicationId;
 
 	// With a state file, webhook registrations (with their statistics), call events and issued

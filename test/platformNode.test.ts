@@ -138,6 +138,7 @@ describe('Applications (Basic auth)', () => {
 	});
 
 	test('List pages through page/page_size; Get and Delete', async () => {
+		const seeded = standin.state.applications.size;
 		for (let i = 0; i < 150; i++) {
 			standin.state.applications.set(`app-${i}`, {
 				id: `app-${i}`,
@@ -147,8 +148,8 @@ describe('Applications (Basic auth)', () => {
 			});
 		}
 		const all = await platform({ resource: 'application', operation: 'list', returnAll: true });
-		expect(all).toHaveLength(151);
-		expect(new Set(all.map((i) => i.json.id)).size).toBe(151);
+		expect(all).toHaveLength(seeded + 150);
+		expect(new Set(all.map((i) => i.json.id)).size).toBe(seeded + 150);
 		expect(apiRequests().map((r) => r.query)).toEqual([
 			{ page: '1', page_size: '100' },
 			{ page: '2', page_size: '100' },

@@ -174,6 +174,8 @@ describe('Voice trigger: activation points the application here, deactivation pu
 	);
 
 	test('the Application dropdown labels every application by its name, with the id as its description', async () => {
+		for (const id of [...standin.state.applications.keys()])
+			if (id !== applicationId) standin.state.applications.delete(id);
 		const second = randomUUID();
 		standin.state.applications.set(second, {
 			...structuredClone(app()),

@@ -88,6 +88,11 @@ greeting.splice(1, 0, {
 	inputTypes: ['dtmf'],
 	dtmf: { maxDigits: 1, submitOnHash: true },
 });
+const menuWorkflow = JSON.parse(
+	fs.readFileSync(path.join(runtime.ROOT, 'examples/voice-menu.json'), 'utf8'),
+);
+const menuApplicationId = menuWorkflow.nodes[0].parameters.applicationId;
+const menuWebhookBase = `http://127.0.0.1:${PORT}/webhook/${menuWorkflow.nodes[0].webhookId}/`;
 const recordingWorkflow = JSON.parse(
 	fs.readFileSync(path.join(runtime.ROOT, 'examples/voice-recording.json'), 'utf8'),
 );
@@ -165,6 +170,9 @@ async function n8nUp() {
 	await cli('publish:workflow', `--id=${recordingWorkflow.id}`);
 	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/voice-control.json')}`);
 	await cli('publish:workflow', '--id=vonageVoiceControl1');
+	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/voice-menu.json')}`);
+	await cli('publish:workflow', `--id=${menuWorkflow.id}`);
+	standin.state.applications.get(menuApplicationId).capabilities.voice.signed_callbacks = true;
 	if (process.env.VONAGE_LOAD === '1') {
 		fs.writeFileSync(path.join(work, 'load-reference.json'), JSON.stringify(loadReference));
 		await cli('import:workflow', `--input=${path.join(work, 'load-reference.json')}`);
@@ -190,9 +198,9 @@ async function n8nUp() {
 function servedWebhooks() {
 	const webhooks = [
 		['POST', productionUrl],
-		...['voice-answer', 'voice-fallback', 'voice-events'].map((name) => [
-			'POST',
-			`${voiceWebhookBase}${name}`,
+		...['voice-answer', 'voice-fallback', 'voice-events'].flatMap((name) => [
+			['POST', `${voiceWebhookBase}${name}`],
+			['POST', `${menuWebhookBase}${name}`],
 		]),
 		['GET', `${n8nUrl}/webhook/vis-oauth2-self`],
 		['GET', `${n8nUrl}/webhook/voice-call-control`],
@@ -613,16 +621,21 @@ async function voiceAnswer() {
 			action: 'talk',
 			text: 'Hello 14155550111, this call is answered by n8n. Please leave a message after the beep.',
 		},
-		{ action: 'input', type: ['dtmf'], dtmf: { maxDigits: 1, submitOnHash: true } },
+		{
+			action: 'input',
+			type: ['dtmf'],
+			dtmf: { maxDigits: 1, submitOnHash: true },
+			// Left empty in the workflow: the trigger (version 4) gives the input its own URL.
+			eventUrl: [`${voiceWebhookBase}voice-events?turn=input`],
+		},
 		{ action: 'record', beepStart: true, endOnSilence: 3, transcription: { language: 'en-US' } },
 	]);
+	// The workflow fails for this caller: the trigger answers with the Default NCCO itself, so
+	// Vonage neither retries (running the workflow again) nor needs the fallback.
 	const failed = await standin.answerCall(applicationId, { from: '14155550999' });
 	assert.deepEqual(
 		failed.attempts.map((a) => [a.webhook, a.status]),
-		[
-			['answer_url', 500],
-			['fallback_answer_url', 200],
-		],
+		[['answer_url', 200]],
 		JSON.stringify(failed),
 	);
 	assert.deepEqual(failed.ncco, [
@@ -676,6 +689,62 @@ async function voiceAnswer() {
 		'  NCCO from the workflow; failing workflow → fallback default NCCO; 1 run for a signed event, tampered → 401, 3 replays → no run, unsigned answer → 401',
 	);
 	return { ...greeted, answeredAt };
+}
+
+/**
+ * examples/voice-menu.json, turn by turn as Vonage drives it: the answer's input, then each input
+ * result posted (signed) to the URL the served NCCO names, answered by the next NCCO.
+ */
+async function voiceMenu() {
+	const hooks = () => standin.state.applications.get(menuApplicationId).capabilities.voice.webhooks;
+	await waitFor(
+		'the menu application to point at n8n',
+		() => hooks().event_url.address === `${menuWebhookBase}voice-events`,
+	);
+	const inputUrl = (ncco) => ncco.find((action) => action.action === 'input')?.eventUrl?.[0];
+	const said = (ncco) => ncco.filter((a) => a.action === 'talk').map((a) => a.text);
+	const connectedTo = (ncco) => ncco.find((a) => a.action === 'connect')?.endpoint[0].number;
+	/** One input result, sent where the NCCO said, signed as Vonage signs; the NCCO it got back. */
+	async function turn(ncco, result, uuid) {
+		const url = inputUrl(ncco);
+		assert.ok(url?.startsWith(`${menuWebhookBase}voice-events?turn=input`), JSON.stringify(ncco));
+		const plain = hooks().event_url.address;
+		hooks().event_url.address = url;
+		try {
+			const event = { uuid, conversation_uuid: `CON-${uuid}`, timestamp: new Date().toISOString() };
+			const answer = await standin.deliverVoiceEvent(menuApplicationId, { ...event, ...result });
+			assert.equal(answer.status, 200, answer.body);
+			return JSON.parse(answer.body);
+		} finally {
+			hooks().event_url.address = plain;
+		}
+	}
+	const press = (digits) => ({ dtmf: { digits, timed_out: false }, speech: {} });
+	const say = (text) => ({
+		speech: { results: [{ text, confidence: '0.91' }], timeout_reason: 'end_on_silence_timeout' },
+		dtmf: { digits: '', timed_out: false },
+	});
+
+	const started = Date.now();
+	const first = await standin.answerCall(menuApplicationId, { from: '14155550111' });
+	assert.equal(first.answeredBy, 'answer_url', JSON.stringify(first));
+	assert.match(said(first.ncco)[0], /^Welcome to Example Corp/);
+	assert.ok(inputUrl(first.ncco).endsWith('turn=input&step=main'));
+
+	const sales = await turn(first.ncco, press('1'), 'menu-call-1');
+	assert.deepEqual(said(sales), ['Sales. Press 1 for new orders or 2 for existing orders.']);
+	assert.ok(inputUrl(sales).endsWith('step=sales'));
+	const existing = await turn(sales, press('2'), 'menu-call-1');
+	assert.equal(connectedTo(existing), '14155550126');
+
+	const billing = await turn(first.ncco, say('Billing please'), 'menu-call-2');
+	assert.equal(connectedTo(billing), '14155550124');
+	const again = await turn(first.ncco, press('7'), 'menu-call-3');
+	assert.match(said(again)[0], /^Sorry, I did not get that/);
+	const tookMs = Date.now() - started;
+	// 1 answer and 4 turns, each one execution of the menu workflow.
+	await finishedExecutions(sql, menuWorkflow.id, 5);
+	console.log(`    a call answered and 4 turns in ${tookMs} ms`);
 }
 
 /**
@@ -937,6 +1006,11 @@ e2e.step(recordedCall, {
 	title:
 		'recorded call: record and transcription events heard by the trigger; recording downloaded as binary, transcript read',
 	needs: [ownerFixture, answered],
+});
+e2e.step(voiceMenu, {
+	title:
+		'voice menu: each turn of a call answered with the next NCCO by the workflow (Caller Turn)',
+	needs: [n8nFixture],
 });
 e2e.step(callControl, {
 	title: 'Vonage Voice: create a call, get it, speak into it, hang it up; the trigger hears it',

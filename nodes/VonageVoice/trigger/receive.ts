@@ -88,6 +88,10 @@ export async function receiveCallback(context: IWebhookFunctions): Promise<IWebh
 		}
 	}
 
+	// Every output gets its list, also the empty ones: n8n passes them to execute() as its inputs.
+	const outputs = turns ? 3 : answerCalls ? 2 : 1;
+	const on = (output: number, json: IDataObject) =>
+		Array.from({ length: outputs }, (_list, index) => (index === output ? [{ json }] : []));
 	if ((isAnswer || turn) && turns) {
 		const webhook = isAnswer ? 'answer_url' : 'event_url';
 		answerWithNcco(context.getResponseObject(), {
@@ -99,11 +103,11 @@ export async function receiveCallback(context: IWebhookFunctions): Promise<IWebh
 					`Vonage Voice Trigger answered a ${what} with the Default NCCO: ${reason}`,
 				),
 		});
-		if (isAnswer) return { workflowData: [[], [{ json: call }], []] };
-		return { workflowData: [[], [], [{ json: withStep(call, context.getQueryData()) }]] };
+		if (isAnswer) return { workflowData: on(1, call) };
+		return { workflowData: on(2, withStep(call, context.getQueryData())) };
 	}
-	if (isAnswer) return { workflowData: [[], [{ json: call }]] };
+	if (isAnswer) return { workflowData: on(1, call) };
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	if (!wantedVoiceEvent(call, options)) return { webhookResponse: { status: 'filtered out' } };
-	return { webhookResponse: { status: 'accepted' }, workflowData: [[{ json: call }]] };
+	return { webhookResponse: { status: 'accepted' }, workflowData: on(0, call) };
 }
