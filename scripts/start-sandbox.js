@@ -45,6 +45,7 @@ const EXAMPLES = [
 	'voice-answer.json',
 	'voice-control.json',
 	'voice-recording.json',
+	'voice-menu.json',
 ];
 const ACTIVE_EXAMPLES = [
 	'vonageVisTrigger1',
@@ -52,6 +53,7 @@ const ACTIVE_EXAMPLES = [
 	'vonageVoiceAnswer1',
 	'vonageVoiceControl1',
 	'vonageVoiceRecording1',
+	'vonageVoiceMenu1',
 ];
 const OAUTH2_CREDENTIAL_ID = 'vonageVisOAuth2Sandbox';
 /** Written once the OAuth2 credential was found connected or connected here, so the check runs once per folder. */
