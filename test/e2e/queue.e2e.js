@@ -54,6 +54,7 @@ const { crashDuringCatchUp, slowCatchUpWorkflow } = require('./crashCatchUp');
 const { queueCluster, MISSING } = require('../../scripts/queue-cluster');
 
 const { createStandin } = require('../../sandbox/server');
+const { voiceMenuConversation } = require('./voiceMenu');
 
 const n8nBin = process.env.E2E_N8N_BIN;
 const BASE_PORT = 7000 + Math.floor(Math.random() * 200) * 5;
@@ -61,6 +62,8 @@ const examples = (file) =>
 	JSON.parse(fs.readFileSync(path.join(runtime.ROOT, 'examples', file), 'utf8'));
 const triggerWorkflow = examples('vis-trigger-queue.json');
 const voiceWorkflow = examples('voice-answer-queue.json');
+const menuWorkflow = examples('voice-menu.json');
+const menuApplicationId = menuWorkflow.nodes[0].parameters.applicationId;
 // Published only for the load step, so the earlier steps see exactly one registration.
 const loadWorkflow = triggerOnlyWorkflow(triggerWorkflow, 'vonageVisLoadQ1');
 const crashWorkflow = slowCatchUpWorkflow(
@@ -336,9 +339,11 @@ async function clusterReady() {
 	});
 	await runtime.importCredentials(n8nBin, mainEnv, path.join(work, 'main'), credentials);
 	actions = actionsWorkflow();
+	standin.state.applications.get(menuApplicationId).capabilities.voice.signed_callbacks = true;
 	for (const workflow of [
 		triggerWorkflow,
 		voiceWorkflow,
+		menuWorkflow,
 		actions,
 		...(process.env.VONAGE_LOAD === '1' ? [plainWebhook] : []),
 	]) {
@@ -349,6 +354,7 @@ async function clusterReady() {
 	}
 	publishedTriggers.add(triggerWorkflow.id);
 	publishedTriggers.add(voiceWorkflow.id);
+	publishedTriggers.add(menuWorkflow.id);
 }
 
 /**
@@ -362,9 +368,13 @@ async function clusterUp() {
 	await Promise.all([start('worker'), start('webhookA'), start('webhookB')]);
 	// The webhooks the steps call, served through the balancer, so that any step can come first.
 	const balancer = `http://127.0.0.1:${PORTS.balancer}`;
-	const voiceHooks = Object.values(voiceApp.capabilities.voice.webhooks).filter((hook) =>
-		hook.address?.startsWith(balancer),
+	const menuApp = standin.state.applications.get(menuApplicationId);
+	await waitFor('the menu application update', () =>
+		menuApp.capabilities.voice.webhooks.event_url.address.startsWith(balancer),
 	);
+	const voiceHooks = [voiceApp, menuApp]
+		.flatMap((app) => Object.values(app.capabilities.voice.webhooks))
+		.filter((hook) => hook.address?.startsWith(balancer));
 	const webhooks = [
 		['POST', registrations()[0].url],
 		...voiceHooks.map((hook) => ['POST', hook.address]),
@@ -447,6 +457,21 @@ async function queueRedeliveries({ clusterUp: { hook } }) {
 	console.log(
 		'  1 event to A then B, and 5 events to A and B at the same moment: 12 executions, each event handled once (the other copy stops at "First copy only")',
 	);
+}
+
+/** examples/voice-menu.json's conversation, its turns spread over both webhook processors. */
+async function queueVoiceMenu() {
+	const servedBefore = { ...served };
+	await voiceMenuConversation({
+		standin,
+		applicationId: menuApplicationId,
+		webhookBase: `http://127.0.0.1:${PORTS.balancer}/webhook/${menuWorkflow.nodes[0].webhookId}/`,
+		finished: (count) => finished(menuWorkflow.id, count),
+	});
+	const byProcessor = [PORTS.webhookA, PORTS.webhookB].map(
+		(port) => (served[port] ?? 0) - (servedBefore[port] ?? 0),
+	);
+	console.log(`    processor A answered ${byProcessor[0]} of them, B ${byProcessor[1]}`);
 }
 
 async function queueVoiceRedeliveries() {
@@ -744,7 +769,13 @@ async function queueLoad() {
 async function queueDeactivation() {
 	// The trigger and Voice workflows, the load workflow after queueLoad (and the crash workflow if
 	// queueKilledDuringCatchUp failed before unpublishing it).
-	for (const id of [triggerWorkflow.id, loadWorkflow.id, voiceWorkflow.id, crashWorkflow.id])
+	for (const id of [
+		triggerWorkflow.id,
+		loadWorkflow.id,
+		voiceWorkflow.id,
+		menuWorkflow.id,
+		crashWorkflow.id,
+	])
 		if (publishedTriggers.has(id)) await setActive(id, false);
 	await waitFor('the registration to be removed', () => registrations().length === 0);
 	await waitFor(
@@ -806,6 +837,10 @@ e2e.step(queueDeliveriesSpread, {
 e2e.step(queueRedeliveries, {
 	title:
 		'redeliveries to the other processor, one after the other and at the same moment, run once',
+	needs,
+});
+e2e.step(queueVoiceMenu, {
+	title: 'voice menu: each turn answered with the next NCCO through the webhook processors',
 	needs,
 });
 e2e.step(queueVoiceRedeliveries, {
