@@ -425,6 +425,17 @@ describe('Voice trigger: call events', () => {
 		]);
 	});
 
+	test('a test run ("Execute step") shows the first event even when the filters would drop it', async () => {
+		setSigned(true);
+		const t = await start({ options: { statuses: ['completed'] } });
+		await t.activate();
+		t.webhookMode = 'manual';
+		const ringing = standin.sampleVoiceEvent({ status: 'ringing' });
+		const answer = await standin.deliverVoiceEvent(applicationId, ringing);
+		expect(JSON.parse(answer.body)).toEqual({ status: 'accepted' });
+		expect(t.executions.map((items) => items[0].json)).toEqual([ringing]);
+	});
+
 	// As Vonage sends them after a record action: no status, no direction. A new recording per test,
 	// since the trigger runs a signed payload once (its replay window outlives a test).
 	let recording = '';

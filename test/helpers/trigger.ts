@@ -85,6 +85,8 @@ export interface TriggerHarness {
 	 * webhookResponse: the last node's output (an error is n8n's 500 "Error in workflow"), after
 	 * `afterMs`. Unset: "Workflow was started" at once.
 	 */
+	/** n8n's mode for the requests: 'manual' is a test run ("Execute step"). */
+	webhookMode: 'webhook' | 'manual';
 	lastNodeAnswer?: (run: INodeExecutionData[][]) => {
 		body: unknown;
 		code?: number;
@@ -217,7 +219,7 @@ export async function hostTrigger(
 				workflow,
 				node,
 				{ ...additionalData, httpRequest: req, httpResponse: response } as never,
-				'webhook',
+				harness.webhookMode,
 				webhookDataFor(req.url ?? ''),
 				[],
 				null,
@@ -254,6 +256,7 @@ export async function hostTrigger(
 		refused,
 		autoConfirm: true,
 		failedExecutions,
+		webhookMode: 'webhook',
 		startTrigger: async (activation, loadedAfresh) =>
 			(await (loadedAfresh ?? nodeType).trigger!.call(
 				new TriggerContext(

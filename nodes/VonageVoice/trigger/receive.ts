@@ -108,6 +108,9 @@ export async function receiveCallback(context: IWebhookFunctions): Promise<IWebh
 	}
 	if (isAnswer) return { workflowData: on(1, call) };
 	const options = context.getNodeParameter('options', {}) as IDataObject;
-	if (!wantedVoiceEvent(call, options)) return { webhookResponse: { status: 'filtered out' } };
+	// A test run shows the first event even when the filters would drop it, instead of waiting in
+	// silence; the published workflow applies them.
+	if (!wantedVoiceEvent(call, options) && context.getMode() !== 'manual')
+		return { webhookResponse: { status: 'filtered out' } };
 	return { webhookResponse: { status: 'accepted' }, workflowData: on(0, call) };
 }
