@@ -542,6 +542,18 @@ describe('Voice trigger: answering calls', () => {
 		});
 	});
 
+	test('a test ring shows the answer’s run: the call’s status events that follow start none', async () => {
+		setSigned(true);
+		const t = await start({ answerCalls: true });
+		await t.activate();
+		t.webhookMode = 'manual';
+		const answered = await standin.answerCall(applicationId, { from: '14155550111' });
+		const event = standin.sampleVoiceEvent({ status: 'started', uuid: answered.uuid });
+		const eventAnswer = await standin.deliverVoiceEvent(applicationId, event);
+		expect(JSON.parse(eventAnswer.body)).toEqual({ status: 'accepted' });
+		expect(t.runs.map((run) => run.map((output) => output.length))).toEqual([[0, 1]]);
+	});
+
 	test('with a Signature Secret, an unsigned request to the answer URL is refused and runs nothing', async () => {
 		setSigned(true);
 		const t = await start({ answerCalls: true });

@@ -10,6 +10,14 @@ import { firstAcceptance } from './replayRefusal';
 import { verifySignedCallback } from './signedCallback';
 import { answerDeadlineMs, turnKind, withStep } from './turns';
 
+/**
+ * Workflows whose test run ("Execute step") just answered a call, until when. n8n keeps the test
+ * webhooks until that run has started, so the call's first status events would start runs too,
+ * and the editor would show one of them instead of the answer: they are answered without a run.
+ */
+const testAnswers = new Map<string, number>();
+const TEST_ANSWER_MS = 30_000;
+
 /** Outputs from version 4 with Answer Calls: Call Event, Incoming Call, Caller Turn. */
 export const TURN_OUTPUT_VERSION = 4;
 
@@ -20,6 +28,8 @@ export function answersTurns(
 ) {
 	return answerCalls && context.getNode().typeVersion >= TURN_OUTPUT_VERSION;
 }
+
+type Refuse = (status: number, reason: string) => IWebhookResponseData;
 
 /**
  * One Vonage Voice callback: checked (body, signature, replay) before anything runs, then routed:
@@ -40,58 +50,32 @@ export async function receiveCallback(context: IWebhookFunctions): Promise<IWebh
 	}
 	const isAnswer = path.endsWith(`/${WEBHOOK_PATH.answer_url}`);
 	let what = isAnswer ? 'call to answer' : 'call event';
-	const refuse = (status: number, reason: string): IWebhookResponseData => {
+	const refuse: Refuse = (status, reason) => {
 		context.logger.warn(`Vonage Voice Trigger refused a ${what} (${status}): ${reason}`);
 		context.getResponseObject().status(status).json({ error: reason });
 		return { noWebhookResponse: true };
 	};
 
-	const headers = context.getHeaderData() as IDataObject;
-	const body = await readWebhookBody(headers, request);
-	if ('status' in body) return refuse(body.status, body.reason);
-	// Parsed from the bytes the token's payload_hash covers, never from a differently decoded parse.
-	let call: IDataObject;
-	try {
-		call = JSON.parse(body.text);
-	} catch {
-		return refuse(400, 'the body is not JSON');
-	}
-	if (!call || typeof call !== 'object' || Array.isArray(call))
-		return refuse(400, 'the body is not a JSON object');
-	const turn =
-		turns && !isAnswer ? turnKind(call, (context.getQueryData() ?? {}) as IDataObject) : undefined;
+	const call = await readCall(context, refuse);
+	if (!('json' in call)) return call;
+	const query = (context.getQueryData() ?? {}) as IDataObject;
+	const turn = turns && !isAnswer ? turnKind(call.json, query) : undefined;
 	if (turn) what = `caller's turn (${turn})`;
-
 	const data = context.getWorkflowStaticData('node') as VoiceTriggerData;
-	const credentials = await context.getCredentials('vonageKeySecretApi');
-	const signatureSecret = String(credentials.signatureSecret ?? '');
-	// With a secret, every callback must be signed, whatever the application says: the docs
-	// disagree on whether signing is on when it does not say, and an unsigned request proves nothing.
-	if (signatureSecret || data.signedCallbacks) {
-		if (!signatureSecret)
-			return refuse(
-				401,
-				'the application signs its callbacks but the credential has no Signature Secret',
-			);
-		const authorization = firstHeader(headers, 'authorization');
-		const verdict = await verifySignedCallback(authorization, {
-			signatureSecret,
-			signedPayload: request.rawBody,
-			apiKey: String(credentials.apiKey ?? ''),
-			applicationId: data.applicationId,
-		});
-		if ('refused' in verdict) return refuse(401, verdict.refused);
-		if (!firstAcceptance(context, data, verdict.claims, authorization!)) {
-			// A request that wants an NCCO is refused, so that Vonage asks the fallback answer URL.
-			if (isAnswer || turn) return refuse(409, `this ${what} was already answered`);
-			return { webhookResponse: { status: 'duplicate callback ignored' } };
-		}
+	const unchecked = await checkSignature(context, data, refuse);
+	if (unchecked === 'repeated') {
+		// A request that wants an NCCO is refused, so that Vonage asks the fallback answer URL.
+		if (isAnswer || turn) return refuse(409, `this ${what} was already answered`);
+		return { webhookResponse: { status: 'duplicate callback ignored' } };
 	}
+	if (unchecked) return unchecked;
 
 	// Every output gets its list, also the empty ones: n8n passes them to execute() as its inputs.
 	const outputs = turns ? 3 : answerCalls ? 2 : 1;
 	const on = (output: number, json: IDataObject) =>
 		Array.from({ length: outputs }, (_list, index) => (index === output ? [{ json }] : []));
+	const testRun = context.getMode() === 'manual';
+	const workflowId = String(context.getWorkflow().id);
 	if ((isAnswer || turn) && turns) {
 		const webhook = isAnswer ? 'answer_url' : 'event_url';
 		answerWithNcco(context.getResponseObject(), {
@@ -103,14 +87,69 @@ export async function receiveCallback(context: IWebhookFunctions): Promise<IWebh
 					`Vonage Voice Trigger answered a ${what} with the Default NCCO: ${reason}`,
 				),
 		});
-		if (isAnswer) return { workflowData: on(1, call) };
-		return { workflowData: on(2, withStep(call, context.getQueryData())) };
 	}
-	if (isAnswer) return { workflowData: on(1, call) };
+	if (isAnswer) {
+		if (testRun) testAnswers.set(workflowId, Date.now() + TEST_ANSWER_MS);
+		return { workflowData: on(1, call.json) };
+	}
+	if (turn) return { workflowData: on(2, withStep(call.json, query)) };
+	if (testRun && (testAnswers.get(workflowId) ?? 0) > Date.now())
+		return { webhookResponse: { status: 'accepted' } };
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	// A test run shows the first event even when the filters would drop it, instead of waiting in
 	// silence; the published workflow applies them.
-	if (!wantedVoiceEvent(call, options) && context.getMode() !== 'manual')
+	if (!wantedVoiceEvent(call.json, options) && !testRun)
 		return { webhookResponse: { status: 'filtered out' } };
-	return { webhookResponse: { status: 'accepted' }, workflowData: on(0, call) };
+	return { webhookResponse: { status: 'accepted' }, workflowData: on(0, call.json) };
+}
+
+/** The body as a JSON object, parsed from the bytes a signature's payload_hash covers. */
+async function readCall(
+	context: IWebhookFunctions,
+	refuse: Refuse,
+): Promise<{ json: IDataObject } | IWebhookResponseData> {
+	const body = await readWebhookBody(
+		context.getHeaderData() as IDataObject,
+		context.getRequestObject(),
+	);
+	if ('status' in body) return refuse(body.status, body.reason);
+	let json: unknown;
+	try {
+		json = JSON.parse(body.text);
+	} catch {
+		return refuse(400, 'the body is not JSON');
+	}
+	if (!json || typeof json !== 'object' || Array.isArray(json))
+		return refuse(400, 'the body is not a JSON object');
+	return { json: json as IDataObject };
+}
+
+/**
+ * Undefined when the callback may run: signed as it must be, or not to be checked. 'repeated' for
+ * a signed callback already accepted; otherwise the refusal sent.
+ */
+async function checkSignature(
+	context: IWebhookFunctions,
+	data: VoiceTriggerData,
+	refuse: Refuse,
+): Promise<'repeated' | IWebhookResponseData | undefined> {
+	const credentials = await context.getCredentials('vonageKeySecretApi');
+	const signatureSecret = String(credentials.signatureSecret ?? '');
+	// With a secret, every callback must be signed, whatever the application says: the docs
+	// disagree on whether signing is on when it does not say, and an unsigned request proves nothing.
+	if (!signatureSecret && !data.signedCallbacks) return undefined;
+	if (!signatureSecret)
+		return refuse(
+			401,
+			'the application signs its callbacks but the credential has no Signature Secret',
+		);
+	const authorization = firstHeader(context.getHeaderData() as IDataObject, 'authorization');
+	const verdict = await verifySignedCallback(authorization, {
+		signatureSecret,
+		signedPayload: context.getRequestObject().rawBody,
+		apiKey: String(credentials.apiKey ?? ''),
+		applicationId: data.applicationId,
+	});
+	if ('refused' in verdict) return refuse(401, verdict.refused);
+	return firstAcceptance(context, data, verdict.claims, authorization!) ? undefined : 'repeated';
 }
