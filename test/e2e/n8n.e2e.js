@@ -35,6 +35,7 @@
  * Runs under Node 24 (re-executes itself with it). Prints n8n's log when a step fails.
  */
 const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -703,6 +704,97 @@ async function voiceMenu() {
 }
 
 /**
+ * A turn whose workflow takes 3 s, for an application whose event socket timeout is 1.5 s: the
+ * trigger answers with the Default NCCO before Vonage gives up, and n8n's late answer is dropped
+ * without an error in n8n's log.
+ */
+async function voiceTurnDeadline() {
+	const applicationId = 'a5e1b0c2-5a4d-4c2e-9f0e-0000000dead1';
+	standin.state.applications.set(applicationId, {
+		id: applicationId,
+		name: 'Slow turns',
+		capabilities: {
+			voice: {
+				signed_callbacks: true,
+				webhooks: {
+					answer_url: { address: 'https://example.com/answer', http_method: 'GET' },
+					event_url: {
+						address: 'https://example.com/event',
+						http_method: 'POST',
+						socket_timeout: 1500,
+					},
+				},
+			},
+		},
+		keys: {},
+	});
+	const trigger = {
+		id: crypto.randomUUID(),
+		webhookId: crypto.randomUUID(),
+		name: 'Slow turns',
+		type: 'n8n-nodes-vonage.vonageVoiceTrigger',
+		typeVersion: 4,
+		position: [0, 0],
+		parameters: {
+			applicationId,
+			answerCalls: true,
+			defaultNccoSource: 'json',
+			defaultNcco: '[{"action":"talk","text":"Too slow."}]',
+		},
+		credentials: {
+			vonageKeySecretApi: { id: 'vonageKeySecretSandbox', name: 'Vonage key and secret (sandbox)' },
+		},
+	};
+	const wait = {
+		id: crypto.randomUUID(),
+		name: 'Think for 3 s',
+		type: 'n8n-nodes-base.wait',
+		typeVersion: 1.1,
+		position: [300, 0],
+		parameters: { resume: 'timeInterval', amount: 3, unit: 'seconds' },
+	};
+	const { data: workflow } = await rest('POST', '/workflows', {
+		name: 'Slow turns',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [trigger, wait],
+		connections: {
+			'Slow turns': { main: [[], [], [{ node: wait.name, type: 'main', index: 0 }]] },
+		},
+	});
+	await rest('POST', `/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
+	const hooks = () => standin.state.applications.get(applicationId).capabilities.voice.webhooks;
+	await waitFor('the slow application to point at n8n', () =>
+		hooks().event_url.address.startsWith(n8nUrl),
+	);
+	const logBefore = fs.readFileSync(logFile, 'utf8').length;
+	const started = Date.now();
+	const answer = await standin.deliverVoiceEvent(applicationId, {
+		uuid: 'slow-turn-1',
+		conversation_uuid: 'CON-slow-turn-1',
+		dtmf: { digits: '1', timed_out: false },
+		speech: {},
+	});
+	const tookMs = Date.now() - started;
+	assert.equal(answer.status, 200, answer.body);
+	assert.deepEqual(JSON.parse(answer.body), [{ action: 'talk', text: 'Too slow.' }]);
+	assert.ok(tookMs < 1500, `answered in ${tookMs} ms, inside the 1.5 s socket timeout`);
+	const [run] = await finishedExecutions(sql, workflow.id, 1);
+	assert.equal(run.status, 'success');
+	await sleep(500);
+	const log = fs.readFileSync(logFile, 'utf8').slice(logBefore);
+	assert.match(
+		log,
+		/answered a caller's turn \(input\) with the Default NCCO: the workflow did not answer within 500 ms/,
+	);
+	assert.doesNotMatch(log, /ERR_HTTP_HEADERS_SENT|Cannot set headers|Error in handling webhook/);
+	await rest('POST', `/workflows/${workflow.id}/deactivate`, {});
+	console.log(
+		`    Default NCCO after ${tookMs} ms; the workflow's own answer 3 s later dropped quietly`,
+	);
+}
+
+/**
  * The call voiceAnswer answered with talk, input and record: the stand-in recorded it and sent its
  * record and transcription events to the application's event URL (the Voice trigger, whose
  * Statuses list Recording Ready and Transcript Ready); the trigger hands each to
@@ -966,6 +1058,10 @@ e2e.step(voiceMenu, {
 	title:
 		'voice menu: each turn of a call answered with the next NCCO by the workflow (Caller Turn)',
 	needs: [n8nFixture],
+});
+e2e.step(voiceTurnDeadline, {
+	title: "a turn slower than Vonage's socket timeout: the Default NCCO in time, no n8n error",
+	needs: [n8nFixture, ownerFixture],
 });
 e2e.step(callControl, {
 	title: 'Vonage Voice: create a call, get it, speak into it, hang it up; the trigger hears it',
