@@ -23,12 +23,8 @@ import {
 import { eventFilterOf, eventItem, eventKey, eventOptions, isWanted } from './events';
 import { acceptedDeliveries, eventsRun, triggerNodeKey } from './trigger/deliveries';
 import { keepDelivering } from './trigger/keeper';
-import {
-	checkRegistration,
-	createRegistration,
-	deleteRegistration,
-	type RegistrationData,
-} from './trigger/registration';
+import { checkRegistration, createRegistration, deleteRegistration } from './trigger/registration';
+import type { RegistrationData } from './trigger/registrationData';
 import { matchingSignedForm } from './trigger/signature';
 
 export class VonageVisTrigger implements INodeType {

@@ -11,14 +11,12 @@ import {
 	stateTime,
 } from '../events';
 import { eventsRun, triggerNodeKey } from './deliveries';
+import { DEFAULT_LIFETIME_MS, ensureDelivering, lifetimeOf } from './registration';
 import {
-	DEFAULT_LIFETIME_MS,
-	ensureDelivering,
-	lifetimeOf,
 	repairRegistrationData,
 	type DeliveryGap,
 	type RegistrationData,
-} from './registration';
+} from './registrationData';
 
 /**
  * Keeps a published VIS Trigger's registration delivering, from the one n8n process that runs

@@ -1,34 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import type { IDataObject, IHookFunctions, ITriggerFunctions, JsonObject } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { vonageRequest } from '../../shared/request/transport';
-import { apiPath } from '../../shared/request/urlPath';
-
-/**
- * What the trigger keeps in the node's static data about its VIS registration. n8n saves it after
- * activation, after a trigger() start and when the trigger emits; never from webhook() or a timer.
- */
-export interface RegistrationData extends IDataObject {
-	webhookId?: string;
-	/** Made by the node; the identity of its registration, kept when VIS loses the registration. */
-	signingKey?: string;
-	expireAt?: string;
-	url?: string;
-	/**
-	 * Up to when (VIS's clock, epoch ms) the trigger knows the workflow has every call event: the
-	 * last delivery VIS confirmed, or the end of the last catch-up. The start of the next catch-up.
-	 */
-	coveredUntil?: number;
-	/**
-	 * Call events VIS did not deliver, noted by whichever renewed the registration (n8n's
-	 * checkExists or the keeper), run by the keeper's catch-up and cleared when it is done. Kept
-	 * in static data, so a catch-up cut short by a restart goes on after it.
-	 */
-	missed?: DeliveryGap;
-}
-
-type Context = IHookFunctions | ITriggerFunctions;
+import {
+	clear,
+	coveredUntil,
+	keep,
+	noteMissed,
+	repairRegistrationData,
+	visTime,
+	type RegistrationData,
+} from './registrationData';
+import {
+	adoptForUrl,
+	createWebhook,
+	deleteWebhook,
+	fetchWebhook,
+	renew,
+	type Context,
+} from './visWebhooks';
 
 /**
  * VIS registrations live about 10 days. They are renewed in their last fifth (at most 48 hours
@@ -59,94 +50,6 @@ function needsRenewal(hook: IDataObject, now: number): boolean {
 	);
 }
 
-/** The registration as VIS has it, or undefined when VIS no longer knows it. */
-async function fetchWebhook(context: Context, webhookId: string): Promise<IDataObject | undefined> {
-	return await vonageRequest(context, {
-		api: 'vis',
-		method: 'GET',
-		path: apiPath`/self/webhooks/${webhookId}`,
-		notFoundIsUndefined: true,
-	});
-}
-
-/** Deletes a registration; one VIS no longer knows counts as deleted. */
-async function deleteWebhook(context: Context, webhookId: string): Promise<void> {
-	await vonageRequest(context, {
-		api: 'vis',
-		method: 'DELETE',
-		path: apiPath`/self/webhooks/${webhookId}`,
-		notFoundIsUndefined: true,
-	});
-}
-
-async function renew(context: Context, hook: IDataObject): Promise<IDataObject> {
-	const renewed: IDataObject = await vonageRequest(context, {
-		api: 'vis',
-		method: 'PUT',
-		path: apiPath`/self/webhooks/${String(hook.id)}/renew`,
-	});
-	context.logger.info(
-		`Vonage VIS Trigger renewed webhook ${String(hook.id)} until ${String(renewed.expireAt)}`,
-	);
-	return { ...hook, ...renewed };
-}
-
-async function createWebhook(
-	context: Context,
-	url: string,
-	signingKey: string,
-): Promise<IDataObject> {
-	const hook: IDataObject = await vonageRequest(context, {
-		api: 'vis',
-		method: 'POST',
-		path: '/self/webhooks',
-		body: {
-			url,
-			events: ['CALL'],
-			signingAlgo: 'HMAC_SHA256',
-			signingKey,
-			metadataPolicy: 'HEADER',
-		},
-	});
-	return { ...hook, signingKey };
-}
-
-/** A registration the trigger can verify: signed with HMAC, metadata in headers. */
-function isUsable(hook: IDataObject): boolean {
-	return (
-		hook.signingAlgo === 'HMAC_SHA256' &&
-		hook.metadataPolicy === 'HEADER' &&
-		Boolean(hook.signingKey)
-	);
-}
-
-/**
- * The one registration VIS has for this URL, left behind by a crash or lost static data: adopted
- * instead of making a duplicate. Others for the URL are removed.
- */
-async function adoptForUrl(
-	context: Context,
-	url: string,
-	signingKey?: string,
-): Promise<IDataObject | undefined> {
-	const all: IDataObject[] = await vonageRequest(context, {
-		api: 'vis',
-		method: 'GET',
-		path: '/self/webhooks',
-	});
-	const forThisUrl = all.filter((candidate) => candidate.url === url);
-	const hook =
-		forThisUrl.find((candidate) => isUsable(candidate) && candidate.signingKey === signingKey) ??
-		forThisUrl.find(isUsable);
-	for (const other of forThisUrl)
-		if (other !== hook) await deleteWebhook(context, String(other.id));
-	if (hook)
-		context.logger.info(
-			`Vonage VIS Trigger adopted existing webhook ${String(hook.id)} for ${url}`,
-		);
-	return hook;
-}
-
 /**
  * This node's registration at VIS: the stored one while it is for this URL (one for an old URL,
  * N8N_WEBHOOK_URL having changed, is removed), else one left behind for the URL.
@@ -160,87 +63,6 @@ async function findRegistration(
 	if (stored?.url === url) return stored;
 	if (stored) await deleteWebhook(context, String(stored.id));
 	return await adoptForUrl(context, url, data.signingKey);
-}
-
-/** Epoch ms of a VIS timestamp, or undefined. */
-function visTime(value: unknown): number | undefined {
-	const time =
-		typeof value === 'string' || typeof value === 'number' ? new Date(value).getTime() : Number.NaN;
-	return Number.isFinite(time) ? time : undefined;
-}
-
-function keep(data: RegistrationData, hook: IDataObject) {
-	data.webhookId = String(hook.id);
-	data.signingKey = String(hook.signingKey ?? data.signingKey ?? '');
-	data.expireAt = hook.expireAt as string | undefined;
-	data.url = hook.url as string | undefined;
-	// Static data is a saved copy: only a later time is written, so an unchanged one marks nothing.
-	const lastSuccess = visTime((hook.statistics as IDataObject | undefined)?.lastSuccess);
-	if (lastSuccess !== undefined && lastSuccess > (data.coveredUntil ?? 0))
-		data.coveredUntil = lastSuccess;
-}
-
-/**
- * Static data is whatever was saved, possibly edited or written by another version. A gap or a
- * cursor that is not made of finite times would put a NaN in the listing's `fromDate` and fail
- * every catch-up from then on. An unreadable gap becomes one from the saved cursor until now
- * (what ran already is refused by n8n's deduplication key), or is dropped when the cursor is
- * unreadable too; both with a warning.
- */
-export function repairRegistrationData(
-	context: Context,
-	data: RegistrationData,
-	now: number,
-): void {
-	if (data.coveredUntil !== undefined && !Number.isFinite(data.coveredUntil))
-		delete data.coveredUntil;
-	const gap = data.missed as Partial<DeliveryGap> | undefined;
-	if (
-		gap === undefined ||
-		(typeof gap === 'object' &&
-			gap !== null &&
-			Number.isFinite(gap.afterMs) &&
-			Number.isFinite(gap.untilMs))
-	)
-		return;
-	const since = data.coveredUntil;
-	context.logger.warn(
-		`Vonage VIS Trigger: the missed-events gap in its static data was unreadable; ${since === undefined ? 'it is dropped' : `catching up from ${new Date(since).toISOString()}`}`,
-	);
-	if (since === undefined) delete data.missed;
-	else data.missed = { afterMs: since, untilMs: now, reason: 'failed' };
-}
-
-function clear(data: RegistrationData) {
-	for (const key of ['webhookId', 'signingKey', 'expireAt', 'url', 'coveredUntil', 'missed'])
-		delete data[key];
-}
-
-/** Call events VIS did not deliver: between the last one it confirmed and the moment it resumed. */
-export interface DeliveryGap extends IDataObject {
-	afterMs: number;
-	untilMs: number;
-	reason: 'failed' | 'expired' | 'recreated';
-}
-
-/** Widens the noted gap (one may still be waiting for its catch-up) to take in another. */
-function noteMissed(data: RegistrationData, gap: DeliveryGap) {
-	const pending = data.missed;
-	data.missed = pending
-		? {
-				afterMs: Math.min(pending.afterMs, gap.afterMs),
-				untilMs: Math.max(pending.untilMs, gap.untilMs),
-				reason: gap.reason,
-			}
-		: gap;
-}
-
-/** What the workflow is known to have: VIS's last confirmed delivery, or the end of a catch-up. */
-function coveredUntil(data: RegistrationData, hook: IDataObject): number {
-	return Math.max(
-		data.coveredUntil ?? 0,
-		visTime((hook.statistics as IDataObject | undefined)?.lastSuccess) ?? 0,
-	);
 }
 
 /**
