@@ -14,18 +14,12 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { visAuthentication, visCredentials } from '../shared/kit/descriptions';
 import { firstHeader } from '../shared/webhook/headers';
-import { readWebhookBody } from '../shared/webhook/webhookBody';
-import {
-	MalformedJsonError,
-	signedEventForms,
-	type SignedEventForms,
-} from './trigger/canonicalJson';
 import { eventFilterOf, eventItem, eventKey, eventOptions, isWanted } from './events';
 import { acceptedDeliveries, eventsRun, triggerNodeKey } from './trigger/deliveries';
 import { keepDelivering } from './trigger/keeper';
 import { checkRegistration, createRegistration, deleteRegistration } from './trigger/registration';
 import type { RegistrationData } from './trigger/registrationData';
-import { matchingSignedForm } from './trigger/signature';
+import { verifyDelivery } from './trigger/verifyDelivery';
 
 export class VonageVisTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -107,40 +101,9 @@ export class VonageVisTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		};
 
-		if (!data.signingKey) return refuse(401, 'this trigger has no VIS registration');
-		// The signing key, made by this node, is what identifies its registration: when VIS loses
-		// one, the trigger registers again with the same key, and the new webhook id may not be in
-		// the static data this process read yet.
-		if (!firstHeader(headers, 'x-von-webhook-id')) return refuse(401, 'missing X-VON-Webhook-Id');
-		const signature = firstHeader(headers, 'x-von-signature');
-		if (!signature) return refuse(401, 'missing X-VON-Signature');
-
-		// Everything before the signature check is bounded, so an unsigned request costs little.
-		const body = await readWebhookBody(headers, this.getRequestObject());
-		if ('status' in body) return refuse(body.status, body.reason);
-		let forms: SignedEventForms;
-		try {
-			forms = signedEventForms(body.text);
-		} catch (error) {
-			// Only malformed input reaches here; whatever it is, it is refused, never thrown.
-			return refuse(
-				400,
-				error instanceof MalformedJsonError ? error.message : 'the body could not be read as JSON',
-			);
-		}
-		const matched = matchingSignedForm(forms, data.signingKey, signature);
-		if (!matched) return refuse(401, 'signature does not match');
-		this.logger.debug(
-			`Vonage VIS Trigger verified a delivery over the ${matched} form of its event`,
-		);
-		// The event that runs is parsed from the very text whose signature matched. The scan before
-		// the HMAC leaves raw control characters in strings to this parse, which refuses them.
-		let event: IDataObject;
-		try {
-			event = JSON.parse(forms[matched]) as IDataObject;
-		} catch {
-			return refuse(400, 'the signed event is not valid JSON');
-		}
+		const verified = await verifyDelivery(this, data.signingKey, headers);
+		if ('reason' in verified) return refuse(verified.status, verified.reason);
+		const { event, signature } = verified;
 
 		// VIS signs only the event, so the same event sent again (a retry, or a replay with new
 		// delivery headers) is recognised by its verified HMAC.

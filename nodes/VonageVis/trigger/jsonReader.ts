@@ -39,7 +39,7 @@ export class Reader {
 	 * without a backslash ends at the next quote, found with indexOf: a pattern reading it character
 	 * by character costs more than the HMAC of a long one. Such a string is not checked for raw
 	 * control characters, which JSON forbids; the text is used only once its HMAC matched, and
-	 * then JSON.parse refuses it (see the trigger's webhook()).
+	 * then JSON.parse refuses it (see verifyDelivery).
 	 */
 	protected skipString(): boolean {
 		const end = this.text.indexOf('"', this.position + 1);
