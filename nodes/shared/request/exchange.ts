@@ -11,12 +11,13 @@ import {
 	type Send,
 	type VonageApi,
 } from '../auth/requestAuth';
-import { DeadlineError, deadlineFor, mayResend, retryPolicy, withDeadline } from './retry';
-import { checkVonageFileUrl, type BodyStream } from './files';
+import { deadlineFor, mayResend, retryPolicy, withDeadline } from './retry';
+import { sendForFile } from './download';
+import { checkVonageFileUrl } from './files';
 import { DEFAULT_VIS_REQUESTS_PER_MINUTE, takeVisTurn, visQuotaKey } from './visQuota';
 import { visHost, VIS_API_PATH } from '../auth/visToken';
 import { sendWithN8nOAuth2 } from './n8nOAuth2';
-import type { VonageContext, VonageFile, VonageRequest } from './transport';
+import type { VonageContext, VonageRequest } from './transport';
 
 export const DEFAULT_NEXMO_HOST = 'https://api.nexmo.com';
 
@@ -27,21 +28,14 @@ export type Exchange = Awaited<ReturnType<typeof openExchange>>;
 
 /** Everything one request needs across its attempts: credential, URL, auth, deadline, errors. */
 export async function openExchange(context: VonageContext, request: VonageRequest) {
-	const { api, method, path, query, body, itemIndex } = request;
+	const { api, method, itemIndex, file } = request;
 	// n8n deep-copies the node on every getNode(), so it is fetched only to report an error.
 	const node = () => context.getNode();
 	const credentialType = credentialTypeFor(node, api);
 	const credentials = await context.getCredentials(credentialType, itemIndex);
-	let url: string;
-	try {
-		url = hostFor(api, credentials) + path;
-	} catch (error) {
-		// hostFor throws only BaseUrlError.
-		throw baseUrlError(node(), credentialType, error as Error, itemIndex);
-	}
-	const file = request.file;
-	// Checked before anything is signed or sent: a payload chooses this URL, not the user.
-	if (file) url = checkVonageFileUrl(file.label, file.url, hostFor(api, credentials)).href;
+	const url = urlFor(request, credentials, (error) =>
+		baseUrlError(node(), credentialType, error, itemIndex),
+	);
 	const viaN8nOAuth2 = credentialType === VIS_CODE_GRANT_CREDENTIAL;
 	const deadlineMs = deadlineFor(context, itemIndex);
 	let authorization = '';
@@ -49,72 +43,9 @@ export async function openExchange(context: VonageContext, request: VonageReques
 	const errors = requestErrors(node, new URL(url).host, itemIndex, () =>
 		secretsOf(credentials, authorization),
 	);
-	// Redirects are never followed: a Vonage endpoint has no reason to send one, and following it
-	// would carry the Authorization header (or a POST body) to wherever it points.
-	const sendWithDeadline: Send = async (options) =>
-		await withDeadline(
-			deadlineMs,
-			async (signal) =>
-				await context.helpers.httpRequest({
-					...options,
-					disableFollowRedirect: true,
-					timeout: deadlineMs,
-					abortSignal: signal,
-				}),
-		);
-	const options: IHttpRequestOptions = file
-		? {
-				method: 'GET',
-				url,
-				json: false,
-				encoding: 'stream',
-				headers: { Accept: '*/*' },
-				returnFullResponse: true,
-			}
-		: {
-				method,
-				url,
-				qs: query,
-				body,
-				json: true,
-				headers: { Accept: 'application/json' },
-				returnFullResponse: true,
-			};
-	// A file's deadline covers its answer, not its body: a long recording may take longer to arrive
-	// than any answer should. Its body is bounded by size and by the socket going idle (timeout).
-	const sendFile = async (sent: IHttpRequestOptions): Promise<FullResponse> => {
-		const controller = new AbortController();
-		const deadline = AbortSignal.timeout(deadlineMs);
-		let answered = false;
-		const onDeadline = () => {
-			if (!answered) controller.abort();
-		};
-		deadline.addEventListener('abort', onDeadline, { once: true });
-		try {
-			const response = await context.helpers.httpRequest({
-				...sent,
-				disableFollowRedirect: true,
-				timeout: deadlineMs,
-				abortSignal: controller.signal,
-			});
-			answered = true;
-			return response;
-		} catch (error) {
-			throw controller.signal.aborted
-				? new DeadlineError(`no answer within ${Math.round(deadlineMs / 1000)} s`)
-				: error;
-		} finally {
-			deadline.removeEventListener('abort', onDeadline);
-		}
-	};
-	const quotaKey =
-		api === 'vis'
-			? visQuotaKey([
-					url.slice(0, url.length - path.length),
-					credentials.consumerKey ?? credentials.clientId,
-					credentials.username ?? '',
-				])
-			: '';
+	const sendWithDeadline: Send = async (options) => await sendWithin(context, deadlineMs, options);
+	const options = optionsFor(request, url);
+	const quotaKey = quotaKeyFor(request, url, credentials);
 
 	return {
 		api,
@@ -155,28 +86,14 @@ export async function openExchange(context: VonageContext, request: VonageReques
 		/** One attempt within its deadline. */
 		async send(): Promise<Outcome> {
 			try {
-				if (viaN8nOAuth2) {
-					return await withDeadline(
-						deadlineMs,
-						async () =>
-							await sendWithN8nOAuth2(context, {
-								...options,
-								headers: { ...options.headers },
-								disableFollowRedirect: true,
-								timeout: deadlineMs,
-							}),
-					);
-				}
+				if (viaN8nOAuth2) return await sendWithN8nOAuth2(context, options, deadlineMs);
 				const signed = {
 					...options,
 					headers: { ...options.headers, Authorization: authorization },
 					ignoreHttpStatusErrors: true,
 				};
 				if (!file) return { response: await sendWithDeadline(signed) };
-				const response = await sendFile(signed);
-				// An error answer (or a redirect) is read, bounded, for its message; only a success streams on.
-				if (response.statusCode >= 300) response.body = await errorBodyOf(response.body);
-				return { response };
+				return { response: await sendForFile(context, deadlineMs, signed) };
 			} catch (error) {
 				return { failed: error };
 			}
@@ -189,31 +106,78 @@ export async function openExchange(context: VonageContext, request: VonageReques
 	};
 }
 
-/** At most 64 KB of an error answer's stream, as JSON when it is JSON. */
-async function errorBodyOf(body: unknown): Promise<unknown> {
-	if (!body || typeof (body as BodyStream).on !== 'function') return body;
-	const stream = body as VonageFile['body'];
-	const chunks: Buffer[] = [];
-	let size = 0;
+/**
+ * The credential's host and the request's path, or the file a Vonage event named, checked before
+ * anything is signed or sent: a payload chooses that URL, not the user.
+ */
+function urlFor(
+	request: VonageRequest,
+	credentials: IDataObject,
+	baseUrlError: (error: Error) => Error,
+): string {
+	let host: string;
 	try {
-		for await (const chunk of stream) {
-			chunks.push(Buffer.from(chunk as Buffer));
-			size += (chunk as Buffer).length;
-			if (size >= 64 * 1024) break;
-		}
-	} catch {
-		// What arrived is enough to word the error.
-	} finally {
-		stream.destroy();
+		host = hostFor(request.api, credentials);
+	} catch (error) {
+		// hostFor throws only BaseUrlError.
+		throw baseUrlError(error as Error);
 	}
-	const text = Buffer.concat(chunks)
-		.toString('utf8')
-		.slice(0, 64 * 1024);
-	try {
-		return JSON.parse(text);
-	} catch {
-		return text;
-	}
+	const { file } = request;
+	return file ? checkVonageFileUrl(file.label, file.url, host).href : host + request.path;
+}
+
+/** A file is a GET of the URL the event named, as a stream; anything else is JSON both ways. */
+function optionsFor(request: VonageRequest, url: string): IHttpRequestOptions {
+	if (request.file)
+		return {
+			method: 'GET',
+			url,
+			json: false,
+			encoding: 'stream',
+			headers: { Accept: '*/*' },
+			returnFullResponse: true,
+		};
+	return {
+		method: request.method,
+		url,
+		qs: request.query,
+		body: request.body,
+		json: true,
+		headers: { Accept: 'application/json' },
+		returnFullResponse: true,
+	};
+}
+
+/** VIS requests are paced per API host, application and user; other APIs are not. */
+function quotaKeyFor(request: VonageRequest, url: string, credentials: IDataObject): string {
+	if (request.api !== 'vis') return '';
+	return visQuotaKey([
+		url.slice(0, url.length - request.path.length),
+		credentials.consumerKey ?? credentials.clientId,
+		credentials.username ?? '',
+	]);
+}
+
+/**
+ * One send within the deadline. Redirects are never followed: a Vonage endpoint has no reason to
+ * send one, and following it would carry the Authorization header (or a POST body) to wherever it
+ * points.
+ */
+async function sendWithin(
+	context: VonageContext,
+	deadlineMs: number,
+	options: IHttpRequestOptions,
+): Promise<FullResponse> {
+	return await withDeadline(
+		deadlineMs,
+		async (signal) =>
+			await context.helpers.httpRequest({
+				...options,
+				disableFollowRedirect: true,
+				timeout: deadlineMs,
+				abortSignal: signal,
+			}),
+	);
 }
 
 function hostFor(api: VonageApi, credentials: IDataObject): string {

@@ -1,9 +1,28 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { ssrfBlock } from './errors';
+import { withDeadline } from './retry';
 import { VIS_CODE_GRANT_CREDENTIAL } from '../auth/requestAuth';
 import type { Outcome } from './exchange';
 import type { VonageContext } from './transport';
+
+/** One attempt through n8n's OAuth2 helper within the deadline, never following a redirect. */
+export async function sendWithN8nOAuth2(
+	context: VonageContext,
+	options: IHttpRequestOptions,
+	deadlineMs: number,
+): Promise<Outcome> {
+	return await withDeadline(
+		deadlineMs,
+		async () =>
+			await sendThroughHelper(context, {
+				...options,
+				headers: { ...options.headers },
+				disableFollowRedirect: true,
+				timeout: deadlineMs,
+			}),
+	);
+}
 
 /** What is read of an error from n8n's OAuth2 helper: an axios error, or one wrapping it. */
 interface HelperError {
@@ -19,7 +38,7 @@ interface HelperError {
  * without a response that n8n raised itself (credential not connected, needs reconnecting) mean
  * nothing was sent.
  */
-export async function sendWithN8nOAuth2(
+async function sendThroughHelper(
 	context: VonageContext,
 	options: IHttpRequestOptions,
 ): Promise<Outcome> {
