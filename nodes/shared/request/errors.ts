@@ -138,6 +138,79 @@ function textPreview(body: unknown): string {
 	return text.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
+/** What every error of one request knows: its node, host and item, and how to hide secrets. */
+interface ErrorScope {
+	node: () => INode;
+	host: string;
+	itemIndex: number | undefined;
+	hide: <T>(value: T) => T;
+}
+
+function connectionError({ node, host, itemIndex, hide }: ErrorScope, error: unknown) {
+	const blocked = ssrfBlock(error);
+	const message = blocked
+		? `n8n's SSRF protection blocked the request to ${host} (${hide(blocked.message)}); an n8n administrator can allow the host in n8n's SSRF settings`
+		: error instanceof DeadlineError
+			? `Vonage at ${host} gave ${error.message}`
+			: `Vonage could not be reached at ${host}: ${hide((error as Error).message)}`;
+	return new NodeApiError(node(), { message } as JsonObject, { message, itemIndex });
+}
+
+/** Signing in failed: a refused VIS grant, an unusable private key, or no connection. */
+function signInError(scope: ErrorScope, error: unknown): Error {
+	const { node, itemIndex, hide } = scope;
+	if (error instanceof VisSignInError) {
+		const safe = hide({ message: error.message, body: error.body });
+		return new NodeApiError(node(), safe.body as JsonObject, {
+			message: safe.message,
+			httpCode: String(error.status),
+			itemIndex,
+		});
+	}
+	if (error instanceof PrivateKeyError)
+		return new NodeOperationError(node(), `Vonage JWT credential: ${error.message}`, {
+			itemIndex,
+		});
+	return connectionError(scope, error);
+}
+
+/** n8n could not sign with the VIS OAuth2 credential, so nothing was sent. */
+function oauth2NotSentError({ node, itemIndex }: ErrorScope, error: Error) {
+	// n8n 2.41 says "Unable to sign without access token" (n8n-core alone: "not connected").
+	const neverConnected = /without access token|not connected/i.test(error.message);
+	return new NodeOperationError(
+		node(),
+		neverConnected
+			? 'The Vonage VIS OAuth2 credential is not connected yet: open the credential and click Connect to sign in at Vonage'
+			: `Vonage VIS OAuth2 credential: ${error.message}`,
+		{
+			itemIndex,
+			description:
+				'Open the credential and click Connect (or Reconnect) to sign in to Vonage. Nothing was sent.',
+		},
+	);
+}
+
+function redirectError(
+	{ node, host, itemIndex }: ErrorScope,
+	status: number,
+	location: string,
+	url: string,
+) {
+	let target = 'another address';
+	try {
+		target = new URL(location, url).host;
+	} catch {
+		// Not a URL: "another address" says enough.
+	}
+	return new NodeApiError(node(), { status } as JsonObject, {
+		message: `Vonage answered HTTP ${status}, a redirect to ${target}; it was not followed, so no credential or request body left ${host}`,
+		description: 'Check the Base URL in the credential: Vonage APIs do not redirect.',
+		httpCode: String(status),
+		itemIndex,
+	});
+}
+
 /**
  * The errors of one request to one host, every secret of its credential removed: the one place
  * that words what went wrong with a request, for the transport to throw.
@@ -149,35 +222,12 @@ export function requestErrors(
 	secrets: () => string[],
 ) {
 	const hide = <T>(value: T): T => redactSecrets(value, secrets());
-	const connection = (error: unknown): NodeApiError => {
-		const blocked = ssrfBlock(error);
-		const message = blocked
-			? `n8n's SSRF protection blocked the request to ${host} (${hide(blocked.message)}); an n8n administrator can allow the host in n8n's SSRF settings`
-			: error instanceof DeadlineError
-				? `Vonage at ${host} gave ${error.message}`
-				: `Vonage could not be reached at ${host}: ${hide((error as Error).message)}`;
-		return new NodeApiError(node(), { message } as JsonObject, { message, itemIndex });
-	};
+	const scope: ErrorScope = { node, host, itemIndex, hide };
 	return {
-		connection,
+		connection: (error: unknown) => connectionError(scope, error),
 		/** The answer's own error, in Vonage's words. */
 		answer: (status: number, body: unknown) => apiError(node(), status, hide(body), itemIndex),
-		/** Signing in failed: a refused VIS grant, an unusable private key, or no connection. */
-		signIn: (error: unknown): Error => {
-			if (error instanceof VisSignInError) {
-				const safe = hide({ message: error.message, body: error.body });
-				return new NodeApiError(node(), safe.body as JsonObject, {
-					message: safe.message,
-					httpCode: String(error.status),
-					itemIndex,
-				});
-			}
-			if (error instanceof PrivateKeyError)
-				return new NodeOperationError(node(), `Vonage JWT credential: ${error.message}`, {
-					itemIndex,
-				});
-			return connection(error);
-		},
+		signIn: (error: unknown) => signInError(scope, error),
 		/** The pacer fails only when its waits keep ending early (VisQuotaWaitError). */
 		quotaWait: (error: unknown) =>
 			new NodeOperationError(node(), `Vonage VIS: ${(error as Error).message}`, {
@@ -185,36 +235,9 @@ export function requestErrors(
 				description:
 					"Check the credential's Requests per Minute; n8n's timers did not wait as long as asked.",
 			}),
-		/** n8n could not sign with the VIS OAuth2 credential, so nothing was sent. */
-		oauth2NotSent: (error: Error) => {
-			// n8n 2.41 says "Unable to sign without access token" (n8n-core alone: "not connected").
-			const neverConnected = /without access token|not connected/i.test(error.message);
-			return new NodeOperationError(
-				node(),
-				neverConnected
-					? 'The Vonage VIS OAuth2 credential is not connected yet: open the credential and click Connect to sign in at Vonage'
-					: `Vonage VIS OAuth2 credential: ${error.message}`,
-				{
-					itemIndex,
-					description:
-						'Open the credential and click Connect (or Reconnect) to sign in to Vonage. Nothing was sent.',
-				},
-			);
-		},
-		redirect: (status: number, location: string, url: string) => {
-			let target = 'another address';
-			try {
-				target = new URL(location, url).host;
-			} catch {
-				// Not a URL: "another address" says enough.
-			}
-			return new NodeApiError(node(), { status } as JsonObject, {
-				message: `Vonage answered HTTP ${status}, a redirect to ${target}; it was not followed, so no credential or request body left ${host}`,
-				description: 'Check the Base URL in the credential: Vonage APIs do not redirect.',
-				httpCode: String(status),
-				itemIndex,
-			});
-		},
+		oauth2NotSent: (error: Error) => oauth2NotSentError(scope, error),
+		redirect: (status: number, location: string, url: string) =>
+			redirectError(scope, status, location, url),
 		/** A file larger than the download's limit: nothing more of it is read. */
 		tooLarge: (message: string) =>
 			new NodeOperationError(node(), message, {
