@@ -11,7 +11,6 @@ import { WebhookContext } from 'n8n-core';
 import type { IDataObject, IWebhookData } from 'n8n-workflow';
 
 import { applicationJwt } from '../nodes/shared/auth/applicationJwt';
-import { retryPolicy } from '../nodes/shared/request/retry';
 import { visAccessToken } from '../nodes/shared/auth/visToken';
 import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
 import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
@@ -613,9 +612,6 @@ function insideN8n(): string {
 }
 
 async function main() {
-	// No retry is expected against the stand-in; if one happens it does not wait out a backoff. The
-	// quota pacer measures the clock again after every sleep, so this cannot make it spin.
-	retryPolicy.sleep = async () => undefined;
 	const { sandbox, stop } = await startStandinProcess();
 	try {
 		if (selected('perItem')) await perItem(sandbox);

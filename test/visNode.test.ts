@@ -7,7 +7,7 @@ import { VonageVisTrigger } from '../nodes/VonageVis/VonageVisTrigger.node';
 import { VonageVoice } from '../nodes/VonageVoice/VonageVoice.node';
 import { VonageVoiceTrigger } from '../nodes/VonageVoice/VonageVoiceTrigger.node';
 import { runNode, workflowWith } from '../scripts/harness/n8n';
-import { credentialsFor, startStandin, type Standin } from './helpers/standin';
+import { credentialsFor, slept, startStandin, type Standin } from './helpers/standin';
 
 const VIS = '/t/vbc.prod/vis/v1';
 let standin: Standin;
@@ -360,13 +360,11 @@ describe('VIS node: errors and retries', () => {
 	});
 
 	test('429 on a read is retried after Retry-After, then succeeds', async () => {
-		const { retryPolicy } = await import('../nodes/shared/request/retry');
-		const waits: number[] = [];
-		retryPolicy.sleep = async (ms) => void waits.push(ms);
+		slept.length = 0;
 		standin.failNext(1, 429, { retryAfter: 2, pathPrefix: VIS });
 		const [item] = await vis({ resource: 'account', operation: 'get' });
 		expect(item.json.id).toBe(257073);
-		expect(waits).toEqual([2000]);
+		expect(slept).toEqual([2000]);
 		expect(standin.requests({ path: `${VIS}/self/account` })).toHaveLength(2);
 	});
 

@@ -17,13 +17,15 @@ import { additionalDataFor, workflowWith } from '../scripts/harness/n8n';
 import { http, setTimeout, type AddressInfo } from './helpers/node';
 import { credentialsFor, slept, startStandin, type Standin } from './helpers/standin';
 import { hostTrigger, startTrigger, type Emitted, type TriggerHarness } from './helpers/trigger';
+import { virtualSleep } from './helpers/virtualWaits';
 
-// The keeper waits between checks with n8n's sleep(). Here each wait is held until the test lets
-// the next check run (nextCheck), so that checks happen one by one, when the test says. (The
-// transport's retry and quota waits do not come here: helpers/standin.ts makes them virtual.)
+// The keeper waits between checks with n8n's sleep() and a stop signal. Here each such wait is
+// held until the test lets the next check run (nextCheck), so that checks happen one by one, when
+// the test says. The transport's retry and quota waits (no signal) move both clocks instead.
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual<object>('n8n-workflow'),
-	sleep: async (_ms: number, signal?: AbortSignal) => await heldUntilNextCheck(signal),
+	sleep: async (ms: number, signal?: AbortSignal) =>
+		signal ? await heldUntilNextCheck(signal) : await timePasses(ms),
 }));
 
 const HOUR = 3_600_000;
@@ -35,6 +37,12 @@ let now: number;
 
 /** n8n's clock: Date.now() reads `now`, or `skew` ms off it (VIS's clock ahead or behind). */
 const n8nClock = (skew = 0) => jest.spyOn(Date, 'now').mockImplementation(() => now + skew);
+
+/** A wait of the transport: VIS's clock and n8n's move on together, recorded as helpers/standin's `slept`. */
+async function timePasses(ms: number): Promise<void> {
+	now += ms;
+	await virtualSleep(ms);
+}
 
 /** The keeper's waits, resolved by the test: each entry is a pending wait for the next check. */
 let pauses: Array<() => void> = [];

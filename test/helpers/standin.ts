@@ -1,7 +1,9 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { retryPolicy } from '../../nodes/shared/request/retry';
 import { sandbox, type SandboxValue } from './node';
+import { slept } from './virtualWaits';
+
+export { slept, virtualNow } from './virtualWaits';
 
 export interface RecordedRequest {
 	method: string;
@@ -47,7 +49,7 @@ export interface Standin {
 }
 
 /**
- * Starts a fresh stand-in and makes waits take no real time. The nodes keep VIS tokens, VIS
+ * Starts a fresh stand-in (waits take no real time: helpers/virtualWaits.ts). The nodes keep VIS tokens, VIS
  * request pacing and application JWTs in memory per credential, for the life of the process: each
  * stand-in has a consumer key (VIS) and a private key (JWT) of its own, so nothing one test cached
  * is used in another.
@@ -59,24 +61,8 @@ export async function startStandin(options: Record<string, unknown> = {}): Promi
 		...options,
 	});
 	await standin.listen();
-	useVirtualWaits();
-	return standin;
-}
-
-/**
- * Waits (retries, VIS pacing) take no real time: sleeping moves a virtual clock forward instead,
- * which the transport's pacing reads and a stand-in given `clock: virtualNow` shares.
- */
-let skipped = 0;
-export const virtualNow = () => Date.now() + skipped;
-export const slept: number[] = [];
-function useVirtualWaits() {
 	slept.length = 0;
-	retryPolicy.now = virtualNow;
-	retryPolicy.sleep = async (ms: number) => {
-		slept.push(ms);
-		skipped += ms;
-	};
+	return standin;
 }
 
 export function credentialsFor(standin: Standin): Record<string, ICredentialDataDecryptedObject> {

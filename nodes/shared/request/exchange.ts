@@ -11,10 +11,10 @@ import {
 	type Send,
 	type VonageApi,
 } from '../auth/requestAuth';
-import { deadlineFor, mayResend, retryPolicy, withDeadline } from './retry';
+import { deadlineFor, mayResend, withDeadline } from './retry';
 import { sendForFile } from './download';
 import { checkVonageFileUrl } from './files';
-import { DEFAULT_VIS_REQUESTS_PER_MINUTE, takeVisTurn, visQuotaKey } from './visQuota';
+import { DEFAULT_VIS_REQUESTS_PER_MINUTE, systemClock, takeVisTurn, visQuotaKey } from './visQuota';
 import { visHost, VIS_API_PATH } from '../auth/visToken';
 import { sendWithN8nOAuth2 } from './n8nOAuth2';
 import type { VonageContext, VonageRequest } from './transport';
@@ -73,7 +73,7 @@ export async function openExchange(context: VonageContext, request: VonageReques
 			if (!quotaKey) return;
 			const perMinute = Number(credentials.requestsPerMinute);
 			try {
-				await takeVisTurn(quotaKey, perMinute, retryPolicy, (ms) =>
+				await takeVisTurn(quotaKey, perMinute, systemClock, (ms) =>
 					context.logger.info(
 						`Vonage VIS: waiting ${Math.ceil(ms / 1000)} s for the credential's request quota (${perMinute || DEFAULT_VIS_REQUESTS_PER_MINUTE} per minute)`,
 					),

@@ -1,21 +1,18 @@
 import type { IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
 /**
  * Retry and deadline policy. Only requests that cannot act twice are retried on 5xx or a lost
  * connection: GET/PUT/DELETE are idempotent in these APIs, while POST places calls, transfers
  * them or creates things. A 429 is retried for every method, because it means nothing was done.
  */
-export const retryPolicy = {
+export const retryPolicy = Object.freeze({
 	maxAttempts: 3,
 	baseDelayMs: 1000,
 	/** Longer waits are reported instead of slept through, so an execution never hangs for minutes. */
 	maxDelayMs: 60_000,
 	/** Each attempt, token requests included, must complete within this (a node option overrides it). */
 	deadlineMs: 30_000,
-	sleep: async (ms: number) => await sleep(ms),
-	now: () => Date.now(),
-};
+});
 
 const IDEMPOTENT_METHODS = new Set<IHttpRequestMethods>(['GET', 'HEAD', 'PUT', 'DELETE']);
 

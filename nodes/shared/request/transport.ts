@@ -8,6 +8,7 @@ import type {
 	ITriggerFunctions,
 	IWebhookFunctions,
 } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { ssrfBlock } from './errors';
 import type { FullResponse, VonageApi } from '../auth/requestAuth';
@@ -84,7 +85,7 @@ export async function vonageRequest<T = IDataObject>(
 		if ('answer' in next) return next.answer as T;
 		if ('error' in next) throw next.error;
 		if ('reauthenticate' in next) attempt--;
-		else await retryPolicy.sleep(next.retryInMs);
+		else await sleep(next.retryInMs);
 	}
 }
 

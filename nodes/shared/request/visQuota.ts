@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { INodeProperties } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 /**
  * VIS allows a developer application about 10 requests per minute per token (Vonage can raise it
@@ -24,6 +25,12 @@ export interface QuotaClock {
 	now(): number;
 	sleep(ms: number): Promise<void>;
 }
+
+/** The clock the transport paces with: Date.now() and n8n's sleep. */
+export const systemClock: QuotaClock = {
+	now: () => Date.now(),
+	sleep: async (ms) => await sleep(ms),
+};
 
 const sentAt = new Map<string, number[]>();
 // Callers of one credential queue behind each other, so concurrent items cannot overtake.
