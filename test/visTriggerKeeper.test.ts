@@ -1,22 +1,20 @@
 /**
- * No call event lost (issue 23): the sandbox fails deliveries the way VIS does, the VIS Trigger's
- * keeper renews or re-registers without waiting for a delivery and runs what VIS dropped once,
- * and the VIS Poll Trigger reads events with a saved cursor.
+ * The VIS Trigger's keeper (trigger/keeper.ts), no call event lost (issue 23): it renews or
+ * re-registers without waiting for a delivery, and runs what VIS dropped once, also after a
+ * crash, a restart and against a hostile VIS.
  */
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import { PollContext } from 'n8n-core';
-import type { IDataObject, INodeExecutionData, INodeType, ITriggerResponse } from 'n8n-workflow';
+import type { IDataObject, INodeType, ITriggerResponse } from 'n8n-workflow';
 
 import { confirmedUntil } from '../nodes/VonageVis/trigger/keeper';
 import { VonageVisTrigger } from '../nodes/VonageVis/VonageVisTrigger.node';
 import { catchUpWindowMs, stateTime } from '../nodes/VonageVis/events';
 import { MAX_PAGES } from '../nodes/shared/request/pagination';
-import { VonageVisPollTrigger } from '../nodes/VonageVis/VonageVisPollTrigger.node';
-import { additionalDataFor, workflowWith } from '../scripts/harness/n8n';
-import { http, setTimeout, type AddressInfo } from './helpers/node';
+import { setTimeout } from './helpers/node';
 import { credentialsFor, slept, startStandin, type Standin } from './helpers/standin';
 import { hostTrigger, startTrigger, type Emitted, type TriggerHarness } from './helpers/trigger';
+import * as line from './helpers/visLine';
 import { virtualSleep } from './helpers/virtualWaits';
 
 // The keeper waits between checks with n8n's sleep() and a stop signal. Here each such wait is
@@ -38,7 +36,7 @@ let now: number;
 /** n8n's clock: Date.now() reads `now`, or `skew` ms off it (VIS's clock ahead or behind). */
 const n8nClock = (skew = 0) => jest.spyOn(Date, 'now').mockImplementation(() => now + skew);
 
-/** A wait of the transport: VIS's clock and n8n's move on together, recorded as helpers/standin's `slept`. */
+/** A wait of the transport: VIS's clock and n8n's move on together (recorded in `slept`). */
 async function timePasses(ms: number): Promise<void> {
 	now += ms;
 	await virtualSleep(ms);
@@ -81,158 +79,9 @@ afterEach(async () => {
 const webhooks = (): IDataObject[] => [...standin.state.webhooks.values()];
 const statistics = (hook: IDataObject) => hook.statistics as IDataObject;
 const emittedJson = () => trigger!.emitted.map((emit) => emit.items[0].json);
-
-/** A receiver that answers every request with `status`, standing in for an n8n that cannot take it. */
-async function answering(
-	status: number,
-): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
-	let hits = 0;
-	const server = http.createServer((req, res) => {
-		hits++;
-		req.resume().on('end', () => res.writeHead(status).end('{}'));
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-		hits: () => hits,
-		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-	};
-}
-
-async function registerAt(url: string): Promise<IDataObject> {
-	const response = await fetch(`${standin.url}/t/vbc.prod/vis/v1/self/webhooks`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${await visToken()}`, 'content-type': 'application/json' },
-		body: JSON.stringify({
-			url,
-			events: ['CALL'],
-			signingAlgo: 'HMAC_SHA256',
-			signingKey: 'k'.repeat(64),
-			metadataPolicy: 'HEADER',
-		}),
-	});
-	return (await response.json()) as IDataObject;
-}
-
-async function visToken(): Promise<string> {
-	const { sandbox } = standin;
-	const response = await fetch(`${standin.url}/token`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({
-			grant_type: 'password',
-			scope: 'openid',
-			username: `${sandbox.username}@vbc.prod`,
-			password: sandbox.password,
-			client_id: sandbox.consumerKey,
-			client_secret: sandbox.consumerSecret,
-		}),
-	});
-	return ((await response.json()) as IDataObject).access_token as string;
-}
-
-/** Calls on the line while n8n cannot take deliveries, `count` of them, a second apart. */
-function callsHappen(
-	count: number,
-	states = ['RINGING', 'MISSED'],
-): Array<IDataObject & { eventId: number }> {
-	return Array.from({ length: count }, () => {
-		now += 1000;
-		return standin.callHappens({ states });
-	});
-}
-
-describe('the sandbox fails deliveries as VIS does', () => {
-	test('an answer other than 200 is retried 5 times, then the webhook is failed and gets nothing until renewed', async () => {
-		const down = await answering(500);
-		const hook = await registerAt(down.url);
-		now += 1000;
-		standin.callHappens({ states: ['RINGING'] });
-		await standin.deliveriesSettled();
-		expect(down.hits()).toBe(6);
-		const stored = standin.state.webhooks.get(hook.id);
-		expect(statistics(stored)).toMatchObject({
-			failed: true,
-			totalAttempts: 1,
-			totalFailures: 1,
-			totalSuccesses: 0,
-			lastHttpErrorCode: 500,
-			lastSuccess: null,
-		});
-		expect(statistics(stored).lastFailure).toBe(new Date(now).toISOString());
-
-		standin.callHappens({ states: ['RINGING', 'MISSED'] });
-		await standin.deliveriesSettled();
-		expect(down.hits()).toBe(6);
-		await down.close();
-
-		const up = await answering(200);
-		stored.url = up.url;
-		await fetch(`${standin.url}/t/vbc.prod/vis/v1/self/webhooks/${String(hook.id)}/renew`, {
-			method: 'PUT',
-			headers: { authorization: `Bearer ${await visToken()}` },
-		});
-		expect(statistics(stored)).toMatchObject({
-			failed: false,
-			totalFailures: 1,
-			lastHttpErrorCode: 500,
-		});
-		now += 1000;
-		standin.callHappens({ states: ['RINGING'] });
-		await standin.deliveriesSettled();
-		expect(up.hits()).toBe(1);
-		expect(statistics(stored)).toMatchObject({
-			totalAttempts: 2,
-			totalSuccesses: 1,
-			lastSuccess: new Date(now).toISOString(),
-		});
-		await up.close();
-	});
-
-	test('an expired webhook gets nothing, and is expunged (404) at its purgeAt', async () => {
-		const up = await answering(200);
-		const hook = await registerAt(up.url);
-		now = Date.parse(String(hook.expireAt)) + 1;
-		standin.callHappens();
-		await standin.deliveriesSettled();
-		expect(up.hits()).toBe(0);
-		now = Date.parse(String(hook.purgeAt)) + 1;
-		const response = await fetch(
-			`${standin.url}/t/vbc.prod/vis/v1/self/webhooks/${String(hook.id)}`,
-			{ headers: { authorization: `Bearer ${await visToken()}` } },
-		);
-		expect(response.status).toBe(404);
-		await up.close();
-	});
-
-	test('/self/events lists each call once, in the state it has when listed, with its filters', async () => {
-		const calls = callsHappen(3, ['RINGING', 'ACTIVE', 'ANSWERED']);
-		const outbound = standin.callHappens({
-			direction: 'OUTBOUND',
-			states: ['RINGING', 'CANCELLED'],
-		});
-		const list = async (query: Record<string, string>) => {
-			const response = await fetch(
-				`${standin.url}/t/vbc.prod/vis/v1/self/events?${new URLSearchParams(query)}`,
-				{ headers: { authorization: `Bearer ${await visToken()}` } },
-			);
-			return ((await response.json()) as IDataObject[]).map(
-				(event) => `${String(event.id)}:${String(event.state)}`,
-			);
-		};
-		const all = [...calls, outbound].map((call) => `${call.eventId}:${call.state}`);
-		expect(await list({})).toEqual(all);
-		expect(await list({ order: 'DESC' })).toEqual([...all].reverse());
-		expect(await list({ states: 'CANCELLED' })).toEqual([all[3]]);
-		expect(await list({ direction: 'INBOUND', size: '2', offset: '2' })).toEqual([all[2]]);
-		expect(await list({ fromDate: String(Date.parse(String(calls[1].startTime))) })).toEqual(
-			all.slice(1),
-		);
-		expect(await list({ toDate: String(Date.parse(String(calls[1].startTime))) })).toEqual(
-			all.slice(0, 2),
-		);
-	});
-});
+const registerAt = async (url: string) => await line.registerAt(standin, url);
+const callsHappen = (count: number, states?: string[]) =>
+	line.callsHappen(standin, () => (now += 1000), count, states);
 
 async function publishedTrigger(options: IDataObject = {}) {
 	trigger = await startTrigger(standin, options);
@@ -435,25 +284,6 @@ describe('VIS Trigger: recovery without a delivery', () => {
 	});
 });
 
-const poller = new VonageVisPollTrigger();
-
-function pollHarness(options: IDataObject = {}, staticData: IDataObject = {}) {
-	const credentials = { vonageVisPasswordApi: credentialsFor(standin).vonageVisPasswordApi };
-	const { workflow, node } = workflowWith(poller, { options }, Object.keys(credentials), {
-		[`node:${poller.description.defaults.name}`]: staticData,
-	});
-	const additionalData = additionalDataFor(credentials);
-	return {
-		poll: async (mode: 'trigger' | 'manual' = 'trigger') =>
-			(await poller.poll.call(
-				new PollContext(workflow, node, additionalData, mode, 'activate'),
-			)) as INodeExecutionData[][] | null,
-		cursor: () => workflow.getStaticData('node', node),
-	};
-}
-const keys = (result: INodeExecutionData[][] | null) =>
-	(result?.[0] ?? []).map((item) => item.json.eventKey);
-
 /**
  * The VIS Trigger as a new n8n process has it: its modules loaded afresh, so nothing this process
  * remembers (the events it ran, its VIS token) is there.
@@ -610,79 +440,6 @@ describe('VIS Trigger: a restart', () => {
 		);
 		expect(trigger!.staticData().missed).toBeUndefined();
 		warn.mockRestore();
-	});
-});
-
-describe('VIS Poll Trigger', () => {
-	test('each new or changed call event is emitted once, in the trigger’s shape, and a restart catches up', async () => {
-		const harness = pollHarness();
-		// A call that ended just before publication is history, even inside the poll's overlap.
-		callsHappen(1);
-		now += 1000;
-		expect(await harness.poll()).toBeNull();
-		now += 1000;
-		const call = standin.callHappens({ states: ['RINGING'] });
-		now += 1000;
-		const first = await harness.poll();
-		expect(keys(first)).toEqual([`${call.eventId}:RINGING`]);
-		expect(first![0][0].json).toMatchObject({
-			id: call.eventId,
-			state: 'RINGING',
-			source: 'poll',
-			phoneNumber: '14155550100',
-		});
-		now += 60_000;
-		expect(await harness.poll()).toBeNull();
-
-		// The call is answered and ends much later: the poll still sees it change.
-		now += 2 * HOUR;
-		const answered = standin.state.calls.get(String(call.id));
-		answered.state = 'ANSWERED';
-		answered.endTime = new Date(now).toISOString();
-		standin.state.events.find((event: IDataObject) => event.id === call.eventId).state = 'ANSWERED';
-		standin.state.events.find((event: IDataObject) => event.id === call.eventId).endTime = new Date(
-			now,
-		).toISOString();
-		now += 1000;
-		expect(keys(await harness.poll())).toEqual([`${call.eventId}:ANSWERED`]);
-
-		// n8n stopped: a new process starts from the saved cursor.
-		const saved = JSON.parse(JSON.stringify(harness.cursor())) as IDataObject;
-		const missed = callsHappen(3);
-		now += 10 * 60_000;
-		const restarted = pollHarness({}, saved);
-		expect(keys(await restarted.poll())).toEqual(
-			missed.map((missedCall) => `${missedCall.eventId}:MISSED`),
-		);
-		expect(await restarted.poll()).toBeNull();
-	});
-
-	test('one request a poll on a quiet line, and options filter what is emitted', async () => {
-		const harness = pollHarness({ finalStatesOnly: true });
-		await harness.poll();
-		const call = standin.callHappens({ states: ['RINGING'] });
-		now += 1000;
-		standin.state.requests.length = 0;
-		expect(await harness.poll()).toBeNull();
-		expect(standin.requests({ path: '/t/vbc.prod/vis/v1/self/events' })).toHaveLength(1);
-		now += 1000;
-		const event = standin.state.events.find(
-			(candidate: IDataObject) => candidate.id === call.eventId,
-		);
-		Object.assign(event, { state: 'MISSED', endTime: new Date(now).toISOString() });
-		now += 1000;
-		expect(keys(await harness.poll())).toEqual([`${call.eventId}:MISSED`]);
-	});
-
-	test('a test poll shows the newest event, or says how to make one', async () => {
-		const harness = pollHarness();
-		await expect(harness.poll('manual')).rejects.toThrow(
-			'No call event on this VBC line matches the options yet',
-		);
-		const [, newest] = callsHappen(2);
-		const result = await harness.poll('manual');
-		expect(keys(result)).toEqual([`${newest.eventId}:MISSED`]);
-		expect(harness.cursor()).toEqual({});
 	});
 });
 
@@ -1049,158 +806,4 @@ describe('attacks', () => {
 		await startKeeper('init');
 		expect(emittedKeys()).toEqual(missedKeys);
 	});
-});
-
-describe('attacks on the VIS Poll Trigger', () => {
-	const EVENTS = '/t/vbc.prod/vis/v1/self/events';
-	const missedKeysOf = (calls: Array<IDataObject & { eventId: number }>) =>
-		calls.map((call) => `${call.eventId}:MISSED`);
-
-	test('a poll failing on its second page emits nothing and moves no cursor; the next poll emits all 150 once', async () => {
-		const harness = pollHarness();
-		await harness.poll();
-		now += 1000;
-		const calls = callsHappen(150);
-		now += 60_000;
-		const before = JSON.parse(JSON.stringify(harness.cursor())) as IDataObject;
-		const requests = standin.state.requests as IDataObject[];
-		let failures = 3;
-		requests.push = (...records: IDataObject[]) => {
-			for (const record of records) {
-				if (
-					record.path === EVENTS &&
-					(record.query as IDataObject).offset === '2' &&
-					failures-- > 0
-				)
-					standin.failNext(1, 500, { pathPrefix: EVENTS });
-			}
-			return Array.prototype.push.apply(requests, records);
-		};
-		await expect(harness.poll()).rejects.toThrow();
-		expect(harness.cursor()).toEqual(before);
-		now += 60_000;
-		expect(keys(await harness.poll())).toEqual(missedKeysOf(calls));
-		now += 60_000;
-		expect(await harness.poll()).toBeNull();
-	});
-
-	test('a listing that is not a list fails the poll instead of moving the cursor past its events', async () => {
-		const harness = pollHarness();
-		await harness.poll();
-		now += 1000;
-		const calls = callsHappen(2);
-		now += 60_000;
-		const before = JSON.parse(JSON.stringify(harness.cursor())) as IDataObject;
-		standin.failNext(1, 200, { pathPrefix: EVENTS, body: { events: [] } });
-		await expect(harness.poll()).rejects.toThrow(/where a list of records was expected/);
-		expect(harness.cursor()).toEqual(before);
-		now += 10 * 60_000;
-		expect(keys(await harness.poll())).toEqual(missedKeysOf(calls));
-	});
-
-	test.each([
-		['afterMs is text', { afterMs: 'yesterday' }],
-		['recent is text, open an array', { recent: 'garbage', open: [1, 2] }],
-		['recent is null, open holds text', { recent: null, open: { 5: 'soon' } }],
-		['since is an object', { since: {} }],
-	])(
-		'corrupted static data (%s) neither throws nor sticks: the next call runs once',
-		async (_name, corruption) => {
-			const harness = pollHarness();
-			await harness.poll();
-			now += 1000;
-			Object.assign(harness.cursor(), corruption);
-			const [call] = callsHappen(1);
-			now += 60_000;
-			expect(keys(await harness.poll())).toEqual(missedKeysOf([call]));
-			now += 60_000;
-			expect(await harness.poll()).toBeNull();
-			const cursor = harness.cursor();
-			expect(Number.isFinite(cursor.afterMs)).toBe(true);
-			expect(typeof cursor.recent === 'object' && !Array.isArray(cursor.recent)).toBe(true);
-		},
-	);
-
-	test('VIS failing when the trigger is published still publishes it; calls after it are emitted once', async () => {
-		const harness = pollHarness();
-		standin.failNext(3, 500, { pathPrefix: EVENTS });
-		expect(await harness.poll()).toBeNull();
-		expect(Number.isFinite(harness.cursor().afterMs)).toBe(true);
-		now += 1000;
-		const [call] = callsHappen(1);
-		now += 60_000;
-		expect(keys(await harness.poll())).toEqual(missedKeysOf([call]));
-	});
-
-	test.each([0, -5])(
-		'a Catch-Up Window of %p still emits what happens between polls',
-		async (hours) => {
-			const harness = pollHarness({ catchUpHours: hours });
-			await harness.poll();
-			now += 1000;
-			const [call] = callsHappen(1);
-			now += 60_000;
-			expect(keys(await harness.poll())).toEqual(missedKeysOf([call]));
-		},
-	);
-
-	test('an event listed ANSWERED and then (impossibly) RINGING is not emitted as a new ring', async () => {
-		const harness = pollHarness();
-		await harness.poll();
-		now += 1000;
-		const [call] = callsHappen(1, ['RINGING', 'ANSWERED']);
-		now += 1000;
-		expect(keys(await harness.poll())).toEqual([`${call.eventId}:ANSWERED`]);
-		const event = standin.state.events.find(
-			(candidate: IDataObject) => candidate.id === call.eventId,
-		);
-		Object.assign(event, { state: 'RINGING', endTime: null, answerTime: null });
-		now += 1000;
-		expect(await harness.poll()).toBeNull();
-		now += 10 * 60_000;
-		expect(await harness.poll()).toBeNull();
-	});
-
-	test('a call that stays open for 11 hours is still seen when it ends', async () => {
-		const harness = pollHarness();
-		await harness.poll();
-		now += 1000;
-		const [call] = callsHappen(1, ['RINGING', 'ACTIVE']);
-		for (let polls = 0; polls < 11 * 4; polls++) {
-			now += 15 * 60_000;
-			const result = await harness.poll();
-			if (polls === 0) expect(keys(result)).toEqual([`${call.eventId}:ACTIVE`]);
-			else expect(result).toBeNull();
-		}
-		const event = standin.state.events.find(
-			(candidate: IDataObject) => candidate.id === call.eventId,
-		);
-		Object.assign(event, { state: 'ANSWERED', endTime: new Date(now).toISOString() });
-		now += 60_000;
-		expect(keys(await harness.poll())).toEqual([`${call.eventId}:ANSWERED`]);
-	});
-
-	test.each([
-		['behind', 5 * 60_000],
-		['ahead of', -5 * 60_000],
-	])(
-		'VIS’s clock %s n8n’s by 5 minutes: every call after publication is emitted once, none from before',
-		async (_name, skew) => {
-			n8nClock(skew);
-			const [before] = callsHappen(1);
-			now += 1000;
-			const harness = pollHarness();
-			expect(await harness.poll()).toBeNull();
-			const emitted: unknown[] = [];
-			const calls: Array<IDataObject & { eventId: number }> = [];
-			for (let minute = 0; minute < 12; minute++) {
-				now += 20_000;
-				calls.push(...callsHappen(1));
-				now += 39_000;
-				emitted.push(...keys(await harness.poll()));
-			}
-			expect(emitted).toEqual(missedKeysOf(calls));
-			expect(emitted).not.toContain(`${before.eventId}:MISSED`);
-		},
-	);
 });
