@@ -2,14 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { checkUrl } from '../../shared/kit/validation';
 import { nccoFrom } from '../ncco/builder';
+import { HTTP_METHODS } from '../ncco/common';
 import { nccoActionsField, nccoSourceFields } from '../ncco/fields';
 import type { CreateCallFieldsOptions, ShowFor } from './index';
-
-/** The methods Voice can call an answer or event URL with. */
-export const HTTP_METHODS = [
-	{ name: 'GET', value: 'GET' },
-	{ name: 'POST', value: 'POST' },
-];
 
 /** Call Control: an NCCO given here (built from fields or as JSON), or an answer URL. */
 export function callControlFields(

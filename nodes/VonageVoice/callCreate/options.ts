@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { checkUrl, checkWholeNumber } from '../../shared/kit/validation';
-import { HTTP_METHODS } from './callControl';
+import { HTTP_METHODS } from '../ncco/common';
 import type { ShowFor } from './index';
 
 /** What Voice does when a machine answers. */

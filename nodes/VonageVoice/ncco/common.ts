@@ -1,4 +1,4 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { ActionAt } from './action';
 import { checkLanguage, checkMethod, isSet } from './values';
@@ -6,7 +6,8 @@ import { checkNumberInRange, checkUrl, checkWholeNumber } from '../../shared/kit
 
 /** Fields that several NCCO actions have, each with the reading of its value. */
 
-const HTTP_METHODS = [
+/** The methods Voice can call an answer, event or action URL with. */
+export const HTTP_METHODS: INodePropertyOptions[] = [
 	{ name: 'GET', value: 'GET' },
 	{ name: 'POST', value: 'POST' },
 ];

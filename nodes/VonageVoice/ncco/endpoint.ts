@@ -26,16 +26,19 @@ export const ENDPOINT_TYPE_OPTIONS: INodePropertyOptions[] = [
 	},
 ];
 
+/** The audio formats Voice streams to a WebSocket. */
+export const WEBSOCKET_CONTENT_TYPES: INodePropertyOptions[] = [
+	{ name: '16 kHz Linear PCM', value: 'audio/l16;rate=16000' },
+	{ name: '8 kHz Linear PCM', value: 'audio/l16;rate=8000' },
+];
+
 /** The fields of one endpoint; each type's fields show only for that type. */
 export const endpointFields = (): INodeProperties[] => [
 	{
 		displayName: 'Content Type',
 		name: 'contentType',
 		type: 'options',
-		options: [
-			{ name: '16 kHz Linear PCM', value: 'audio/l16;rate=16000' },
-			{ name: '8 kHz Linear PCM', value: 'audio/l16;rate=8000' },
-		],
+		options: WEBSOCKET_CONTENT_TYPES,
 		default: 'audio/l16;rate=16000',
 		displayOptions: { show: { endpointType: ['websocket'] } },
 		description: 'The audio format sent over the WebSocket',

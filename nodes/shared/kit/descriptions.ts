@@ -1,4 +1,4 @@
-import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions, INodeTypeDescription } from 'n8n-workflow';
 
 /** "Return All" and "Limit" fields, as every n8n list operation shows them. */
 export function returnAllAndLimit(
@@ -67,19 +67,28 @@ export const visAuthentication: INodeProperties = {
 		'How the node signs in as the VBC user whose line it controls. Each way has its own credential type: Password Grant stores that user’s VBC password in n8n, OAuth2 stores only the tokens of a sign-in at Vonage.',
 };
 
-/** The triggers' Direction filter; each API spells the values its own way (VIS upper case, Voice lower). */
-export function directionFilter(
-	spell: (word: 'any' | 'inbound' | 'outbound') => string,
-): INodeProperties {
+/** How an API spells a direction's value (VIS upper case, Voice lower). */
+type DirectionSpelling = (word: 'any' | 'inbound' | 'outbound') => string;
+
+/** A call's two directions as options; with `line`, each says what it means for that line. */
+export function callDirections(spell: DirectionSpelling, line?: string): INodePropertyOptions[] {
+	return [
+		{ name: 'Inbound', value: spell('inbound'), ...(line && { description: `Calls to ${line}` }) },
+		{
+			name: 'Outbound',
+			value: spell('outbound'),
+			...(line && { description: `Calls placed from ${line}` }),
+		},
+	];
+}
+
+/** The triggers' Direction filter: any, or one of the two. */
+export function directionFilter(spell: DirectionSpelling): INodeProperties {
 	return {
 		displayName: 'Direction',
 		name: 'direction',
 		type: 'options',
-		options: [
-			{ name: 'Any', value: spell('any') },
-			{ name: 'Inbound', value: spell('inbound') },
-			{ name: 'Outbound', value: spell('outbound') },
-		],
+		options: [{ name: 'Any', value: spell('any') }, ...callDirections(spell)],
 		default: spell('any'),
 		description: 'Which calls start the workflow',
 	};

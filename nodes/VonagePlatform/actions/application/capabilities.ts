@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { checkUrl, checkWholeNumber, FieldError } from '../../../shared/kit/validation';
+import { HTTP_METHODS } from '../../../VonageVoice/ncco/common';
 
 /**
  * The capabilities of an application, described once and used three ways: to build the
@@ -321,10 +322,7 @@ function webhookProperties(hook: WebhookSpec): INodeProperties[] {
 			name: `${hook.key}__http_method`,
 			type: 'options',
 			// Only voice and RTC webhooks offer a choice, and it is always GET or POST.
-			options: [
-				{ name: 'GET', value: 'GET' },
-				{ name: 'POST', value: 'POST' },
-			],
+			options: HTTP_METHODS,
 			default: 'POST',
 			description: `How Vonage requests the ${hook.label}`,
 		};

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { WEBSOCKET_CONTENT_TYPES } from '../../../VonageVoice/ncco/endpoint';
 import { parseJsonObject } from './common';
 
 const numberChannel = (
@@ -90,10 +91,7 @@ const CHANNELS = [
 				displayName: 'Content Type',
 				name: 'contentType',
 				type: 'options',
-				options: [
-					{ name: 'Linear PCM 16 kHz', value: 'audio/l16;rate=16000' },
-					{ name: 'Linear PCM 8 kHz', value: 'audio/l16;rate=8000' },
-				],
+				options: WEBSOCKET_CONTENT_TYPES,
 				default: 'audio/l16;rate=16000',
 				description: 'The audio format Vonage streams to the WebSocket',
 			},

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { callStateOptions } from '../../../shared/kit/callStates';
+import { callDirections } from '../../../shared/kit/descriptions';
 import { checkDateTime } from '../../../shared/kit/validation';
 
 /** The Filters collection shared by the list and count operations of calls and events. */
@@ -14,10 +15,7 @@ export function listFilters(
 			displayName: 'Direction',
 			name: 'direction',
 			type: 'multiOptions',
-			options: [
-				{ name: 'Inbound', value: 'INBOUND', description: 'Calls to the user’s line' },
-				{ name: 'Outbound', value: 'OUTBOUND', description: 'Calls placed from the user’s line' },
-			],
+			options: callDirections((word) => word.toUpperCase(), 'the user’s line'),
 			default: [],
 			description: 'Only calls in these directions. Empty means both.',
 		},
