@@ -639,7 +639,7 @@ async function main() {
 	];
 	notes.push(
 		`The VIS credentials here (and in the n8n part) have Requests per Minute set to ${BENCH_VIS_REQUESTS_PER_MINUTE.toLocaleString('en')}: the nodes pace VIS requests to the credential's quota (10 a minute by default), ` +
-			'which would make the VIS cases measure waiting. The stand-in enforces no quota. Retry backoff sleeps are skipped (none happen against the stand-in).',
+			'which would make the VIS cases measure waiting. The stand-in enforces no quota, and no request is retried against it.',
 	);
 	if (notes.length) lines.push('', ...notes.map((note) => `- ${note}`));
 	if (selected('n8n')) lines.push('', insideN8n());
