@@ -27,9 +27,8 @@ export class VonageVisTrigger implements INodeType {
 		name: 'vonageVisTrigger',
 		icon: { light: 'file:vonage.svg', dark: 'file:vonage.dark.svg' },
 		group: ['trigger'],
-		// Version 2 behaves exactly as 1. n8n evaluates a binaryData expression for every request to
-		// a version-1 webhook node, which with its default expression engine builds a V8 isolate
-		// per delivery; from version 2 it does not (measured in README, "Running in queue mode").
+		// Version 2 behaves exactly as 1, but spares n8n's binaryData expression on every request
+		// (docs/behaviour.md, "Busy lines in detail").
 		version: [1, 2],
 		defaultVersion: 2,
 		subtitle: '=Call events',

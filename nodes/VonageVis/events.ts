@@ -6,13 +6,9 @@ import { visPaginate } from '../shared/request/pagination';
 import type { VonageContext } from '../shared/request/transport';
 
 /**
- * Reading call events back from VIS (`GET /self/events`), for the two paths that do not get them
- * pushed: the VIS Trigger's catch-up after deliveries were lost, and the VIS Poll Trigger.
- *
- * VIS lists one record per call event id with the state it has when listed, not every transition
- * it went through. A record is "new or changed" when its id and state have not been emitted yet,
- * and it changed at its state time: the end for a call that ended, the answer for one that was
- * answered, the start otherwise.
+ * Reading call events back from VIS (`GET /self/events`) for the VIS Trigger's catch-up and the
+ * VIS Poll Trigger. A record is new or changed when its id and state were not emitted yet; it
+ * changed at its state time (docs/behaviour.md, "What a catch-up event is").
  */
 
 /** States a call never leaves. */

@@ -25,10 +25,8 @@ export interface PollCursor extends IDataObject {
 }
 
 /**
- * Each poll reads again this far before the last one: VIS may list an event a while after the
- * time it happened, and stamps it with its own clock, which may be minutes behind n8n's (a laptop
- * off NTP): an event is lost only when lag and skew together pass this. What it reads twice is
- * skipped by key; the cost is the calls of these minutes listed again, one page on a VBC line.
+ * Each poll reads again this far before the last one, for VIS listing an event late or a VIS
+ * clock behind n8n's; what it reads twice is skipped by key (docs/behaviour.md, VIS Poll Trigger).
  */
 export const POLL_OVERLAP_MS = 10 * 60_000;
 

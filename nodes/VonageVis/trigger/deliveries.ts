@@ -1,10 +1,9 @@
 import { ReplayWindows } from '../../shared/webhook/replayGuard';
 
 /**
- * Deliveries already accepted, per VIS registration, keyed by their verified signature. VIS
- * retries a delivery up to 5 times, 10 s apart; a day covers that many times over and any
- * replay of a captured delivery while its event could still matter. 20,000 per registration is
- * far above a day of call events on one VBC user (about 64 bytes each, 1.3 MB at most).
+ * Deliveries already accepted, per VIS registration, keyed by their verified signature. A day
+ * covers VIS's retries (5, 10 s apart) many times over; 20,000 is far above a day of one line's
+ * call events (about 64 bytes each, 1.3 MB at most).
  */
 export const ACCEPTED_DELIVERY_WINDOW_MS = 24 * 3_600_000;
 export const MAX_ACCEPTED_PER_REGISTRATION = 20_000;

@@ -35,11 +35,9 @@ export class Reader {
 	}
 
 	/**
-	 * Moves past a string; true when it has no escape, so its text is already canonical. A string
-	 * without a backslash ends at the next quote, found with indexOf: a pattern reading it character
-	 * by character costs more than the HMAC of a long one. Such a string is not checked for raw
-	 * control characters, which JSON forbids; the text is used only once its HMAC matched, and
-	 * then JSON.parse refuses it (see verifyDelivery).
+	 * Moves past a string; true when it has no escape, so its text is already canonical. Without a
+	 * backslash it ends at the next quote (indexOf, for speed); its raw control characters are left
+	 * to the JSON.parse of verifyDelivery, once its HMAC matched.
 	 */
 	protected skipString(): boolean {
 		const end = this.text.indexOf('"', this.position + 1);

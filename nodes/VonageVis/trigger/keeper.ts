@@ -19,13 +19,9 @@ import {
 } from './registrationData';
 
 /**
- * Keeps a published VIS Trigger's registration delivering, from the one n8n process that runs
- * triggers (the leader in queue mode). n8n calls trigger() when it starts, when a main takes
- * leadership and on publication, but at a start runs checkExists only for webhooks it had not
- * kept stored (after a crash it skips them, active-workflow-manager.js addWebhooks); and VIS
- * sends nothing to a failed or expired registration. So this does not wait for a delivery: it
- * asks VIS at once on start, then at an interval, renews what stopped delivering, registers again
- * what VIS lost, and runs the call events VIS dropped meanwhile (catch-up).
+ * Keeps a published VIS Trigger's registration delivering from the process that runs triggers,
+ * without waiting for a delivery: n8n may skip checkExists at a start, and VIS sends nothing to a
+ * failed or expired registration (docs/behaviour.md, "When n8n was down").
  */
 
 /**
@@ -63,14 +59,9 @@ export function confirmedUntil(times: number[], confirmed: boolean[]): number | 
 }
 
 /**
- * Runs the events VIS dropped during a gap, oldest first, each as its own execution as a delivery
- * would be. The window is bounded by the node's Catch-Up Window; a longer gap is reported as a
- * failed execution so the loss is visible.
- *
- * n8n saves static data when a trigger emits, not when the execution exists, so the gap's start
- * moves only past events n8n has confirmed (stored and run), and is written before the next
- * emit. After a crash the catch-up goes on from there, and n8n's deduplication key refuses what
- * it already stored.
+ * Runs the events VIS dropped during a gap, oldest first, each as its own execution, within the
+ * node's Catch-Up Window (a longer gap is reported as a failed execution). The gap's start moves
+ * only past events n8n confirmed, so a crash loses none (docs/behaviour.md, "A catch-up cut short").
  */
 export async function catchUp(
 	context: ITriggerFunctions,

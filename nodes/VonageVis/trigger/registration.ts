@@ -94,12 +94,9 @@ async function renewWhenDue(
 }
 
 /**
- * Makes sure VIS is delivering to this trigger's URL, and notes in `data.missed` what it may
- * have dropped. A failed or expired registration is renewed (which clears the flag); one due
- * soon is renewed too; one VIS no longer has (404, or purged after expiry) is found again by URL
- * or made anew with the node's own signing key, so deliveries stay verifiable by every n8n
- * process even before static data with the new id is saved. A registration for an old URL
- * is replaced.
+ * Makes sure VIS is delivering to this trigger's URL (renewed, found again, or made anew with the
+ * node's own signing key, which every process can verify), and notes in `data.missed` what it may
+ * have dropped (docs/behaviour.md, "Recovery").
  */
 export async function ensureDelivering(
 	context: Context,

@@ -27,7 +27,7 @@ export function matchingSignedForm(
 		// A sender that wrote the event sorted and compact makes two forms the same text.
 		if (checked.includes(text)) continue;
 		checked.push(text);
-		// The key stays a string: Node 24 (n8n's) prepares a Buffer key several times slower per HMAC.
+		// The key stays a string: a Buffer key costs more per HMAC on Node 24 (docs/performance.md).
 		if (timingSafeEqual(createHmac('sha256', signingKey).update(text, 'utf8').digest(), received))
 			return form;
 	}

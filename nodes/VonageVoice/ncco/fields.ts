@@ -11,10 +11,8 @@ export { ENDPOINT_TYPE_OPTIONS } from './endpoint';
  * gives it (developer.vonage.com/en/voice/voice-api/ncco-reference). Each action's fields are in
  * its file in actions/.
  *
- * The actions are ONE ordered list whose entries each pick their action type. n8n keeps the
- * entries of one fixedCollection option in order, but groups different options apart
- * ({talk: [...], input: [...]}), so "one option per action type" would lose the order of
- * talk → input → talk, and an NCCO's order is its call flow.
+ * ONE ordered list whose entries pick their type: n8n groups a fixedCollection's options apart,
+ * which would lose an NCCO's order, its call flow (docs/behaviour.md, "NCCO Build").
  */
 
 /** The fields of one action entry: its Type, then each action's fields, shown for its type. */

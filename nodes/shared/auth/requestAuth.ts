@@ -55,18 +55,8 @@ function basicAuthorization(pair: string): string {
 
 /**
  * The one place that builds a request's Authorization header, for every credential but the VIS
- * OAuth2 one (n8n signs those requests itself). The key/secret, JWT and VIS password credentials
- * also declare `authenticate` for n8n's credential test (the Test button), but the nodes do not go
- * through it (n8n's httpRequestWithAuthentication), because that helper
- *  - replaces the request's abort signal with the execution's, so an attempt's deadline could no
- *    longer cut the connection;
- *  - reads the credential and resolves its expressions again for every request, which a node
- *    sending one request per item pays for every item;
- *  - for VIS, keeps one token in the credential and gets a new one only after a 401, where this
- *    cache refreshes it before it expires (refresh token first), lets concurrent items share one
- *    sign-in, and works the same in triggers, webhooks and pollers;
- *  - turns every HTTP error into a NodeApiError, hiding the status and Retry-After the retries need.
- * test/credentialAuth.test.ts proves that the credential test and the nodes send the same header.
+ * OAuth2 one (n8n signs those itself). Not n8n's httpRequestWithAuthentication, for the reasons in
+ * docs/behaviour.md ("Authorization"); test/credentialAuth.test.ts keeps both headers the same.
  */
 export async function authorizationFor(
 	api: VonageApi,

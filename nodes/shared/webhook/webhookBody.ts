@@ -3,10 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { firstHeader } from './headers';
 
 /**
- * Limits for what a trigger reads of a request before its signature is checked. Real VIS and
- * Voice events are about 1 KB and a few levels deep, so these are far above anything genuine
- * while keeping an unauthenticated request cheap: reading 64 KB and scanning it takes well
- * under a millisecond.
+ * Limits for what a trigger reads of a request before its signature is checked: far above real
+ * events (about 1 KB, a few levels deep), and cheap for an unsigned request to hit.
  */
 export const WEBHOOK_BODY_LIMITS = {
 	maxBytes: 64 * 1024,
