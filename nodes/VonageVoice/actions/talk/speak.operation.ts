@@ -1,10 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { vonageRequest } from '../../../shared/request/transport';
-import { apiPath } from '../../../shared/request/urlPath';
-import { checkNumberInRange, checkWholeNumber, FieldError } from '../../../shared/kit/validation';
+import { checkWholeNumber, FieldError } from '../../../shared/kit/validation';
+import { levelOption, loopAndLevel, loopOption, sendCallAudio } from '../fields/callAudio';
 import { callUuidOf } from '../fields/callUuid';
-import { levelOption } from '../fields/level';
 
 /** Voice reads at most this much text in one talk action. */
 const MAX_TALK_CHARACTERS = 1500;
@@ -38,14 +36,7 @@ export const description: INodeProperties[] = [
 				description: 'BCP-47 language code of the voice',
 			},
 			levelOption,
-			{
-				displayName: 'Loop',
-				name: 'loop',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 1,
-				description: 'How many times to read it; 0 repeats until stopped',
-			},
+			loopOption('read'),
 			{
 				displayName: 'Premium',
 				name: 'premium',
@@ -65,7 +56,6 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Acts on a live call: never repeated but after a 429. */
 export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	const uuid = callUuidOf(this, itemIndex);
 	const text = String(this.getNodeParameter('text', itemIndex, ''));
@@ -90,16 +80,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	if (options.style !== undefined)
 		body.style = checkWholeNumber('Options → Style', options.style, 0, 100);
 	if (options.premium !== undefined) body.premium = Boolean(options.premium);
-	if (options.loop !== undefined)
-		body.loop = checkWholeNumber('Options → Loop', options.loop, 0, 1000);
-	if (options.level !== undefined)
-		body.level = checkNumberInRange('Options → Level', options.level, -1, 1);
-	return await vonageRequest(this, {
-		api: 'voice',
-		method: 'PUT',
-		path: apiPath`/v1/calls/${uuid}/talk`,
-		body,
-		itemIndex,
-		actsOnCall: true,
-	});
+	return await sendCallAudio(this, itemIndex, uuid, 'talk', { ...body, ...loopAndLevel(options) });
 }

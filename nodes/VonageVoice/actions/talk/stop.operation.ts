@@ -1,22 +1,12 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { vonageRequest } from '../../../shared/request/transport';
-import { apiPath } from '../../../shared/request/urlPath';
+import { sendCallAudio } from '../fields/callAudio';
 import { callUuidOf } from '../fields/callUuid';
 
 /** Takes only the Call UUID (fields/callUuid.ts). */
 export const description: INodeProperties[] = [];
 
-/**
- * Stops the text being read into the call. Acts on a live call: never repeated but after a 429.
- */
+/** Stops the text being read into the call. */
 export async function execute(this: IExecuteFunctions, itemIndex: number) {
-	const uuid = callUuidOf(this, itemIndex);
-	return await vonageRequest(this, {
-		api: 'voice',
-		method: 'DELETE',
-		path: apiPath`/v1/calls/${uuid}/talk`,
-		itemIndex,
-		actsOnCall: true,
-	});
+	return await sendCallAudio(this, itemIndex, callUuidOf(this, itemIndex), 'talk');
 }
