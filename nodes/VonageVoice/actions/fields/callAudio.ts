@@ -3,19 +3,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { vonageRequest } from '../../../shared/request/transport';
 import { apiPath } from '../../../shared/request/urlPath';
 import { checkNumberInRange, checkWholeNumber } from '../../../shared/kit/validation';
+import { levelField } from '../../ncco/common';
 
 /** Audio into a live call (Stream: Play Audio, Talk: Speak Text), which the Voice API reads alike. */
 type CallAudio = 'stream' | 'talk';
 
-/** The volume option of Play Audio and Speak Text. */
-export const levelOption: INodeProperties = {
-	displayName: 'Level',
-	name: 'level',
-	type: 'number',
-	typeOptions: { minValue: -1, maxValue: 1, numberPrecision: 1 },
-	default: 0,
-	description: 'Volume from -1 to 1 in steps of 0.1',
-};
+/** The volume option of Play Audio and Speak Text: the NCCO's talk and stream field. */
+export const levelOption = levelField;
 
 /** The Loop option; `verb` is what is repeated ("play", "read"). */
 export const loopOption = (verb: string): INodeProperties => ({
