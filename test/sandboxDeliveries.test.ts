@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { startStandin, type Standin } from './helpers/standin';
+import type { Standin } from './helpers/standin';
 import * as line from './helpers/visLine';
 
 let standin: Standin;
@@ -13,16 +13,11 @@ let now: number;
 
 beforeEach(async () => {
 	now = Date.now();
-	standin = await startStandin({
-		clock: () => now,
-		deliverCallEvents: true,
-		deliveryTimeScale: 0.001,
-	});
+	standin = await line.startLine(() => now);
 });
 
 afterEach(async () => {
-	await standin.deliveriesSettled();
-	await standin.close();
+	await line.closeLine(standin);
 });
 
 const statistics = (hook: IDataObject) => hook.statistics as IDataObject;

@@ -7,7 +7,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { VonageVisPollTrigger } from '../nodes/VonageVis/VonageVisPollTrigger.node';
 import { additionalDataFor, workflowWith } from '../scripts/harness/n8n';
-import { credentialsFor, startStandin, type Standin } from './helpers/standin';
+import { credentialsFor, type Standin } from './helpers/standin';
 import * as line from './helpers/visLine';
 import { virtualSleep } from './helpers/virtualWaits';
 
@@ -33,16 +33,11 @@ async function timePasses(ms: number): Promise<void> {
 beforeEach(async () => {
 	now = Date.now();
 	n8nClock();
-	standin = await startStandin({
-		clock: () => now,
-		deliverCallEvents: true,
-		deliveryTimeScale: 0.001,
-	});
+	standin = await line.startLine(() => now);
 });
 
 afterEach(async () => {
-	await standin.deliveriesSettled();
-	await standin.close();
+	await line.closeLine(standin);
 	jest.restoreAllMocks();
 });
 

@@ -12,7 +12,7 @@ import { VonageVisTrigger } from '../nodes/VonageVis/VonageVisTrigger.node';
 import { catchUpWindowMs, stateTime } from '../nodes/VonageVis/events';
 import { MAX_PAGES } from '../nodes/shared/request/pagination';
 import { setTimeout } from './helpers/node';
-import { credentialsFor, slept, startStandin, type Standin } from './helpers/standin';
+import { credentialsFor, slept, type Standin } from './helpers/standin';
 import { hostTrigger, startTrigger, type Emitted, type TriggerHarness } from './helpers/trigger';
 import * as line from './helpers/visLine';
 import { virtualSleep } from './helpers/virtualWaits';
@@ -59,11 +59,7 @@ beforeEach(async () => {
 	now = Date.now();
 	n8nClock();
 	pauses = [];
-	standin = await startStandin({
-		clock: () => now,
-		deliverCallEvents: true,
-		deliveryTimeScale: 0.001,
-	});
+	standin = await line.startLine(() => now);
 });
 
 afterEach(async () => {
@@ -71,8 +67,7 @@ afterEach(async () => {
 	keepers = [];
 	await trigger?.close();
 	trigger = undefined;
-	await standin.deliveriesSettled();
-	await standin.close();
+	await line.closeLine(standin);
 	jest.restoreAllMocks();
 });
 

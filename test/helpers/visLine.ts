@@ -5,7 +5,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { http, type AddressInfo } from './node';
-import type { Standin } from './standin';
+import { startStandin, type Standin } from './standin';
 
 /** A receiver that answers every request with `status`, standing in for an n8n that cannot take it. */
 export async function answering(
@@ -57,6 +57,17 @@ export async function visToken(standin: Standin): Promise<string> {
 		}),
 	});
 	return ((await response.json()) as IDataObject).access_token as string;
+}
+
+/** A stand-in on VIS's clock `now` that delivers call events, its retries 1,000 times faster. */
+export async function startLine(now: () => number): Promise<Standin> {
+	return await startStandin({ clock: now, deliverCallEvents: true, deliveryTimeScale: 0.001 });
+}
+
+/** Closes the line once every delivery it started has ended. */
+export async function closeLine(standin: Standin): Promise<void> {
+	await standin.deliveriesSettled();
+	await standin.close();
 }
 
 /** Calls on the line while n8n cannot take deliveries, `count` of them, `tick` (a second) apart. */
