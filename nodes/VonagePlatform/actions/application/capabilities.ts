@@ -1,20 +1,15 @@
-import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-
-import { checkUrl, checkWholeNumber, FieldError } from '../../../shared/kit/validation';
-import { HTTP_METHODS } from '../../../VonageVoice/ncco/common';
-
 /**
  * The capabilities of an application, described once and used three ways: to build the
- * field-by-field UI, to turn those fields into the API's nested object, and to check the
- * documented bounds before anything is sent.
+ * field-by-field UI (capabilityFields.ts), to turn those fields into the API's nested object, and
+ * to check the documented bounds before anything is sent (capabilityValues.ts).
  */
-interface NumberBound {
+export interface NumberBound {
 	min: number;
 	max: number;
 	unit: string;
 }
 
-interface WebhookSpec {
+export interface WebhookSpec {
 	key: string;
 	label: string;
 	methods?: string[];
@@ -26,7 +21,7 @@ interface WebhookSpec {
 	description?: string;
 }
 
-interface SettingSpec {
+export interface SettingSpec {
 	key: string;
 	label: string;
 	type: 'boolean' | 'number' | 'string' | 'options';
@@ -37,7 +32,7 @@ interface SettingSpec {
 	default?: boolean;
 }
 
-interface CapabilitySpec {
+export interface CapabilitySpec {
 	key: string;
 	label: string;
 	webhooks: WebhookSpec[];
@@ -46,7 +41,7 @@ interface CapabilitySpec {
 	nested?: { key: string; settings: SettingSpec[] };
 }
 
-const CONNECT_TIMEOUT: NumberBound = { min: 300, max: 1000, unit: 'ms' };
+export const CONNECT_TIMEOUT: NumberBound = { min: 300, max: 1000, unit: 'ms' };
 const SOCKET_TIMEOUT: NumberBound = { min: 1000, max: 5000, unit: 'ms' };
 const EVENT_SOCKET_TIMEOUT: NumberBound = { min: 1000, max: 10000, unit: 'ms' };
 export const VOICE_REGIONS = [
@@ -278,273 +273,3 @@ export const CAPABILITIES: CapabilitySpec[] = [
 		},
 	},
 ];
-
-const option = (value: string): INodePropertyOptions => ({ name: value, value });
-
-function settingProperty(setting: SettingSpec): INodeProperties {
-	const base = { displayName: setting.label, name: setting.key, description: setting.description };
-	switch (setting.type) {
-		case 'boolean':
-			return { ...base, type: 'boolean', default: setting.default ?? false };
-		case 'number':
-			return {
-				...base,
-				type: 'number',
-				default: setting.bound!.min,
-				description: `${setting.description ? `${setting.description}: ` : ''}${setting.bound!.min} to ${setting.bound!.max} ${setting.bound!.unit}`,
-			};
-		case 'options':
-			return {
-				...base,
-				type: 'options',
-				options: setting.options!.map(option),
-				default: setting.options![0],
-			};
-		default:
-			return { ...base, type: 'string', default: '' };
-	}
-}
-
-function webhookProperties(hook: WebhookSpec): INodeProperties[] {
-	const properties: INodeProperties[] = [
-		{
-			displayName: hook.label,
-			name: hook.key,
-			type: 'string',
-			default: '',
-			placeholder: 'https://example.com/webhooks',
-			description: `${hook.description ?? `Where Vonage sends the ${hook.label} webhooks`}, as a public https URL`,
-		},
-	];
-	if (hook.methods && hook.methods.length > 1) {
-		const method: INodeProperties = {
-			displayName: `${hook.label}: Method`,
-			name: `${hook.key}__http_method`,
-			type: 'options',
-			// Only voice and RTC webhooks offer a choice, and it is always GET or POST.
-			options: HTTP_METHODS,
-			default: 'POST',
-			description: `How Vonage requests the ${hook.label}`,
-		};
-		// Vonage fetches NCCOs with GET unless told otherwise.
-		if (hook.key === 'answer_url' || hook.key === 'fallback_answer_url') method.default = 'GET';
-		properties.push(method);
-	}
-	if (hook.timeouts) {
-		properties.push(
-			{
-				displayName: `${hook.label}: Connect Timeout (Ms)`,
-				name: `${hook.key}__connect_timeout`,
-				type: 'number',
-				default: 1000,
-				description: `${CONNECT_TIMEOUT.min} to ${CONNECT_TIMEOUT.max} ms: when Vonage cannot connect within this time, it tries once more`,
-			},
-			{
-				displayName: `${hook.label}: Socket Timeout (Ms)`,
-				name: `${hook.key}__socket_timeout`,
-				type: 'number',
-				default: 5000,
-				description: `${hook.timeouts.socket.min} to ${hook.timeouts.socket.max} ms: when the answer cannot be read within this time, Vonage tries once more`,
-			},
-		);
-	}
-	if (hook.activeFlag) {
-		properties.push({
-			displayName: `${hook.label}: Active`,
-			name: `${hook.key}__active`,
-			type: 'boolean',
-			default: true,
-			description: `Whether Vonage sends the ${hook.label} webhooks`,
-		});
-	}
-	return properties;
-}
-
-/** One collection per capability, shown for Create and Update in fields mode. */
-export function capabilityProperties(show: {
-	resource: string[];
-	operation: string[];
-}): INodeProperties[] {
-	return CAPABILITIES.map((capability) => ({
-		displayName: `${capability.label} Capability`,
-		name: `capability_${capability.key}`,
-		type: 'collection',
-		placeholder: 'Add Setting',
-		default: {},
-		displayOptions: { show: { ...show, capabilitiesInput: ['fields'] } },
-		options: [
-			...capability.webhooks.flatMap(webhookProperties),
-			...capability.settings.map(settingProperty),
-			...(capability.nested?.settings.map((setting) => ({
-				...settingProperty(setting),
-				name: `${capability.nested!.key}__${setting.key}`,
-				displayName: `Storage: ${setting.label}`,
-			})) ?? []),
-		].sort((a, b) => a.displayName.localeCompare(b.displayName)),
-	}));
-}
-
-function checkBound(label: string, value: unknown, bound: NumberBound): number {
-	return checkWholeNumber(label, value, bound.min, bound.max, bound.unit);
-}
-
-/** Turns the field collections into a partial capabilities object, checking every bound. */
-export function capabilitiesFromFields(fields: Record<string, IDataObject>): IDataObject {
-	const result: IDataObject = {};
-	for (const capability of CAPABILITIES) {
-		const values = fields[capability.key] ?? {};
-		if (Object.keys(values).length === 0) continue;
-		const built: IDataObject = {};
-		const webhooks: IDataObject = {};
-		for (const hook of capability.webhooks) {
-			const label = `${capability.label} → ${hook.label}`;
-			const entry: IDataObject = {};
-			if (values[hook.key] !== undefined && values[hook.key] !== '')
-				entry.address = checkUrl(label, values[hook.key]);
-			if (values[`${hook.key}__http_method`] !== undefined)
-				entry.http_method = values[`${hook.key}__http_method`];
-			else if (entry.address && hook.methods?.length === 1) entry.http_method = hook.methods[0];
-			if (values[`${hook.key}__connect_timeout`] !== undefined) {
-				entry.connect_timeout = checkBound(
-					`${label}: Connect Timeout`,
-					values[`${hook.key}__connect_timeout`],
-					CONNECT_TIMEOUT,
-				);
-			}
-			if (values[`${hook.key}__socket_timeout`] !== undefined && hook.timeouts) {
-				entry.socket_timeout = checkBound(
-					`${label}: Socket Timeout`,
-					values[`${hook.key}__socket_timeout`],
-					hook.timeouts.socket,
-				);
-			}
-			if (values[`${hook.key}__active`] !== undefined)
-				entry.active = Boolean(values[`${hook.key}__active`]);
-			if (Object.keys(entry).length) webhooks[hook.key] = entry;
-		}
-		if (Object.keys(webhooks).length) built.webhooks = webhooks;
-		for (const setting of capability.settings) {
-			const value = values[setting.key];
-			if (value === undefined || value === '') continue;
-			const label = `${capability.label} → ${setting.label}`;
-			if (setting.bound) built[setting.key] = checkBound(label, value, setting.bound);
-			else if (setting.options && !setting.options.includes(String(value))) {
-				throw new FieldError(
-					label,
-					`expected one of ${setting.options.join(', ')}, got "${String(value)}"`,
-				);
-			} else built[setting.key] = value;
-		}
-		if (capability.nested) {
-			const nested: IDataObject = {};
-			for (const setting of capability.nested.settings) {
-				const value = values[`${capability.nested.key}__${setting.key}`];
-				if (value !== undefined) nested[setting.key] = Boolean(value);
-			}
-			if (Object.keys(nested).length) built[capability.nested.key] = nested;
-		}
-		result[capability.key] = built;
-	}
-	return result;
-}
-
-/** Checks a whole capabilities object given as JSON against the same bounds. */
-export function checkCapabilitiesJson(capabilities: IDataObject): void {
-	const voice = capabilities.voice as IDataObject | undefined;
-	if (voice) {
-		const hooks = (voice.webhooks ?? {}) as Record<string, IDataObject>;
-		for (const hook of CAPABILITIES[0].webhooks) {
-			const entry = hooks[hook.key];
-			if (!entry) continue;
-			const label = `capabilities.voice.webhooks.${hook.key}`;
-			if (entry.address !== undefined) checkUrl(`${label}.address`, entry.address);
-			if (entry.connect_timeout !== undefined)
-				checkBound(`${label}.connect_timeout`, entry.connect_timeout, CONNECT_TIMEOUT);
-			if (entry.socket_timeout !== undefined)
-				checkBound(`${label}.socket_timeout`, entry.socket_timeout, hook.timeouts!.socket);
-		}
-		for (const setting of CAPABILITIES[0].settings) {
-			const value = voice[setting.key];
-			if (value === undefined) continue;
-			if (setting.bound) checkBound(`capabilities.voice.${setting.key}`, value, setting.bound);
-			if (setting.options && !setting.options.includes(String(value))) {
-				throw new FieldError(
-					`capabilities.voice.${setting.key}`,
-					`expected one of ${setting.options.join(', ')}, got "${String(value)}"`,
-				);
-			}
-		}
-	}
-	if (
-		capabilities.vbc !== undefined &&
-		(typeof capabilities.vbc !== 'object' || Object.keys(capabilities.vbc as object).length)
-	) {
-		throw new FieldError('capabilities.vbc', 'expected an empty object {}');
-	}
-	for (const [key, value] of Object.entries(capabilities)) {
-		if (!value || typeof value !== 'object' || Array.isArray(value)) {
-			throw new FieldError(
-				`capabilities.${key}`,
-				`expected an object, got ${JSON.stringify(value)}`,
-			);
-		}
-		checkUrlsWithin(`capabilities.${key}`, value as IDataObject);
-	}
-}
-
-/** Every webhook address and *_url anywhere in a capability must be an http(s) URL. */
-function checkUrlsWithin(path: string, value: IDataObject, depth = 0): void {
-	if (depth > 8) throw new FieldError(path, 'nested too deep');
-	for (const [key, entry] of Object.entries(value)) {
-		const label = `${path}.${key}`;
-		if (entry && typeof entry === 'object' && !Array.isArray(entry))
-			checkUrlsWithin(label, entry as IDataObject, depth + 1);
-		else if (
-			(key === 'address' || key === 'url' || key.endsWith('_url')) &&
-			entry !== undefined &&
-			entry !== ''
-		)
-			checkUrl(label, entry);
-	}
-}
-
-/**
- * Reads may spell a webhook's timeout `connection_timeout`; the API takes `connect_timeout`.
- * A merged entry keeps one: the new spelling, with the value set last.
- */
-function oneConnectTimeout(value: IDataObject): IDataObject {
-	const out: IDataObject = {};
-	for (const [key, entry] of Object.entries(value)) {
-		out[key] =
-			entry && typeof entry === 'object' && !Array.isArray(entry)
-				? oneConnectTimeout(entry as IDataObject)
-				: entry;
-	}
-	if (out.connection_timeout !== undefined) {
-		if (out.connect_timeout === undefined) out.connect_timeout = out.connection_timeout;
-		delete out.connection_timeout;
-	}
-	return out;
-}
-
-/** Deep merge for Update: objects merge key by key, anything else replaces. */
-export function mergeCapabilities(current: IDataObject, change: IDataObject): IDataObject {
-	return oneConnectTimeout(deepMerge(current, change));
-}
-
-function deepMerge(current: IDataObject, change: IDataObject): IDataObject {
-	const merged: IDataObject = { ...current };
-	for (const [key, value] of Object.entries(change)) {
-		const existing = merged[key];
-		merged[key] =
-			value &&
-			typeof value === 'object' &&
-			!Array.isArray(value) &&
-			existing &&
-			typeof existing === 'object' &&
-			!Array.isArray(existing)
-				? deepMerge(existing as IDataObject, value as IDataObject)
-				: value;
-	}
-	return merged;
-}

@@ -1,12 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { FieldError } from '../../../shared/kit/validation';
-import {
-	CAPABILITIES,
-	capabilitiesFromFields,
-	capabilityProperties,
-	checkCapabilitiesJson,
-} from './capabilities';
+import { CAPABILITIES } from './capabilities';
+import { capabilityProperties } from './capabilityFields';
+import { capabilitiesFromFields, checkCapabilitiesJson } from './capabilityValues';
 
 /** The field that Get, Update and Delete share; each operation file declares only its own. */
 export const applicationIdField: INodeProperties = {

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { requiredId } from '../../../shared/kit/itemHelpers';
 import { vonageRequest } from '../../../shared/request/transport';
 import { apiPath } from '../../../shared/request/urlPath';
-import { mergeCapabilities } from './capabilities';
+import { mergeCapabilities } from './capabilityValues';
 import { capabilitiesChange, extras } from './common';
 
 /**
