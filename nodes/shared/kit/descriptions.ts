@@ -114,15 +114,20 @@ export const requestOptions: INodeProperties = {
 	],
 };
 
+/** Ascending and descending as options; each API spells the values its own way (VIS upper case). */
+export function sortOrders(spell: (order: 'asc' | 'desc') => string): INodePropertyOptions[] {
+	return [
+		{ name: 'Ascending', value: spell('asc'), description: 'Oldest or smallest first' },
+		{ name: 'Descending', value: spell('desc'), description: 'Newest or largest first' },
+	];
+}
+
 /** Ascending/descending, as the Users and Voice call lists take it (`order`). */
 export const sortOrderOption: INodeProperties = {
 	displayName: 'Order',
 	name: 'order',
 	type: 'options',
-	options: [
-		{ name: 'Ascending', value: 'asc' },
-		{ name: 'Descending', value: 'desc' },
-	],
+	options: sortOrders((order) => order),
 	default: 'asc',
 	description:
 		'The order in which Vonage returns the results (its own sort key). Not set means ascending.',

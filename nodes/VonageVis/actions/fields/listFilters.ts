@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { callStateOptions } from '../../../shared/kit/callStates';
-import { callDirections } from '../../../shared/kit/descriptions';
+import { callDirections, sortOrders } from '../../../shared/kit/descriptions';
 import { checkDateTime } from '../../../shared/kit/validation';
 
 /** The Filters collection shared by the list and count operations of calls and events. */
@@ -52,10 +52,7 @@ export function listFilters(
 				displayName: 'Order',
 				name: 'order',
 				type: 'options',
-				options: [
-					{ name: 'Ascending', value: 'ASC', description: 'Oldest or smallest first' },
-					{ name: 'Descending', value: 'DESC', description: 'Newest or largest first' },
-				],
+				options: sortOrders((order) => order.toUpperCase()),
 				default: 'ASC',
 				description: 'Direction of the sort by Sort By (VIS sorts ascending when not set)',
 			},
