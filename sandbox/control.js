@@ -19,6 +19,10 @@ function createControl(
 		deliverVoiceEvent,
 		sampleVoiceEvent,
 		answerCall,
+		// More routes and state from other modules (caller.js): routes answer undefined for a path
+		// that is not theirs.
+		moreControl = [],
+		moreState = () => ({}),
 	},
 ) {
 	/**
@@ -58,6 +62,10 @@ function createControl(
 	}
 
 	async function control(method, path, body) {
+		for (const route of moreControl) {
+			const answer = await route(method, path, body);
+			if (answer) return answer;
+		}
 		if (method === 'GET' && path === '/state') {
 			return [
 				200,
@@ -72,6 +80,7 @@ function createControl(
 					eventCount: state.events.length,
 					counters: state.counters,
 					deliveries: state.deliveries,
+					...moreState(),
 				},
 			];
 		}
@@ -132,7 +141,11 @@ function createControl(
 		if (method === 'POST' && path === '/voice-answer')
 			return [
 				200,
-				await answerCall(body.applicationId ?? defaultApplicationId('answer_url'), body.call),
+				await answerCall(body.applicationId ?? defaultApplicationId('answer_url'), body.call, {
+					caller: body.caller,
+					wait: body.wait === true,
+					timeoutMs: body.timeoutMs,
+				}),
 			];
 		if (method === 'POST' && path === '/calls-happen') {
 			const calls = Array.from({ length: body.count ?? 1 }, () => callHappens(body));

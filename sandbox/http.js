@@ -7,7 +7,7 @@ const { VIS_PATH: VIS } = require('./vis');
 
 function createHttpServer(
 	{ clock, state },
-	{ auth, vis, applications, users, voice, voiceV1, control, serveFile },
+	{ auth, vis, applications, users, voice, voiceV1, control, serveFile, openai },
 ) {
 	const {
 		clientAuthOf,
@@ -35,6 +35,9 @@ function createHttpServer(
 		}
 		if (path.startsWith('/_standin/'))
 			return control(req.method, path.slice('/_standin'.length), body ?? {});
+		// The OpenAI-compatible stand-in (openai.js), not one of Vonage's routes.
+		if (openai && path.startsWith('/openai/'))
+			return openai(req.method, path.slice('/openai'.length), body, req.headers);
 
 		const record = { method: req.method, path, query, body, auth: undefined, at: clock() };
 		if (path === '/token' && req.method === 'POST') {

@@ -6,18 +6,25 @@
  * It checks auth and request shapes the way the real APIs answer them, keeps state in memory,
  * records every request, can be told to fail the next N requests, can deliver signed VIS
  * webhook events, and plays Voice's side of an application's webhooks (signed call events,
- * answer_url with fallback_answer_url). Test code drives it directly; other processes use the /_standin API.
+ * answer_url with fallback_answer_url). Given a caller script, it runs a call's NCCO action by action
+ * as the person on the line (caller.js). At /openai/v1 it is an OpenAI-compatible stand-in
+ * (openai.js) for n8n's AI nodes. Test code drives it directly; other processes use the /_standin API.
  */
+const crypto = require('node:crypto');
+
 const { canonicalJson, createDeliveries, visSignature } = require('./deliveries');
 const { createApplications } = require('./applications');
 const { createAuth } = require('./auth');
+const { createCaller, scriptProblem } = require('./caller');
 const { createControl } = require('./control');
+const { HttpError } = require('./errors');
 const { createHttpServer } = require('./http');
 const { createState } = require('./state');
 const { createUsers } = require('./users');
 const { createVis, VIS_PATH } = require('./vis');
 const { createVoice } = require('./voice');
 const { createFiles } = require('./files');
+const { createOpenAi } = require('./openai');
 
 function createStandin(options = {}) {
 	const ctx = createState(options);
@@ -42,19 +49,53 @@ function createStandin(options = {}) {
 		(ctx.onCallEvent = on ? (event) => void publishCallEvent(event) : undefined);
 	deliverCallEvents(Boolean(options.deliverCallEvents));
 	const { addFile, serveFile, recordNcco } = createFiles(ctx, { findApp, signedCallbackHeader });
+	const caller = createCaller(ctx, { findApp, signedCallbackHeader, recordNcco });
 	const { voice, voiceV1, callView } = createVoice(ctx, {
 		findApp,
 		signedCallbackHeader,
 		recordNcco,
+		takeOutboundCall: caller.takeOutboundCall,
 	});
-	// An answered call runs its NCCO: its record actions leave recordings and send their events.
-	const answerAndRecord = async (applicationId, call) => {
-		const answered = await answerCall(applicationId, call);
-		if (answered.ncco)
-			answered.recordings = recordNcco(applicationId, answered.ncco, {
-				conversation_uuid: answered.conversation_uuid,
-			});
-		return answered;
+	const { openai } = createOpenAi(ctx);
+	/**
+	 * An inbound call. Without a caller script, its NCCO's record actions leave recordings and send
+	 * their events. With one (opts.caller, even []), the NCCO runs action by action with that
+	 * caller (caller.js); opts.wait waits for the call to end and adds its transcript.
+	 */
+	const answerAndRecord = async (applicationId, call = {}, opts = {}) => {
+		if (opts.caller === undefined) {
+			const answered = await answerCall(applicationId, call);
+			if (answered.ncco)
+				answered.recordings = recordNcco(applicationId, answered.ncco, {
+					conversation_uuid: answered.conversation_uuid,
+				});
+			return answered;
+		}
+		const problem = scriptProblem(opts.caller);
+		if (problem) throw new HttpError(400, { error: problem });
+		const params = {
+			from: '14155550100',
+			to: '14155550105',
+			uuid: crypto.randomUUID(),
+			conversation_uuid: `CON-${crypto.randomUUID()}`,
+			...call,
+		};
+		const answered = await answerCall(applicationId, params);
+		const ran = caller.runInbound(applicationId, params, answered, opts.caller);
+		const ids = { uuid: ran.uuid, transcriptUrl: `/_standin/calls/${ran.uuid}/transcript` };
+		if (!opts.wait) return { ...answered, ...ids };
+		await caller.waitFor(ran, opts.timeoutMs);
+		const view = caller.view(ran);
+		return {
+			...answered,
+			...ids,
+			status: view.status,
+			ended: view.ended,
+			lines: view.lines,
+			transcript: view.transcript,
+			webhooks: view.webhooks,
+			recordings: view.recordings,
+		};
 	};
 	const { control, failNext } = createControl(ctx, {
 		appView,
@@ -68,6 +109,8 @@ function createStandin(options = {}) {
 		deliverVoiceEvent,
 		sampleVoiceEvent,
 		answerCall: answerAndRecord,
+		moreControl: [caller.control],
+		moreState: () => ({ callerCalls: caller.callerCalls(), openai: state.openai }),
 	});
 	const server = createHttpServer(ctx, {
 		auth,
@@ -78,6 +121,7 @@ function createStandin(options = {}) {
 		voiceV1,
 		control,
 		serveFile,
+		openai,
 	});
 
 	return {
@@ -95,6 +139,10 @@ function createStandin(options = {}) {
 		deliverVoiceEvent,
 		sampleVoiceEvent,
 		answerCall: answerAndRecord,
+		/** A call run with a caller script: its transcript, webhook attempts and recordings. */
+		transcriptOf: caller.transcriptOf,
+		/** Resolves when a call run with a caller script has ended (at most timeoutMs). */
+		callEnded: (uuid, timeoutMs) => caller.waitFor(state.callerCalls.get(uuid), timeoutMs),
 		addFile,
 		canonicalJson,
 		url: undefined,

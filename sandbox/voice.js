@@ -5,7 +5,10 @@ const crypto = require('node:crypto');
 const { problem, invalidParameters } = require('./errors');
 const { isPhone, iso } = require('./util');
 
-function createVoice({ clock, state }, { findApp, signedCallbackHeader, recordNcco }) {
+function createVoice(
+	{ clock, state },
+	{ findApp, signedCallbackHeader, recordNcco, takeOutboundCall },
+) {
 	// ---------- Voice v2 ----------
 	function voice(body) {
 		body = body ?? {};
@@ -114,6 +117,14 @@ function createVoice({ clock, state }, { findApp, signedCallbackHeader, recordNc
 		state.pendingDeliveries.push(delivery);
 	}
 
+	/** The call ends: hung up, or its NCCO ran out. */
+	function complete(call) {
+		if (call.status === 'completed') return;
+		call.status = 'completed';
+		call.end_time = iso(clock());
+		callEvent(call, 'completed', { duration: '1' });
+	}
+
 	const callView = (call) => {
 		// Without what only the sandbox keeps.
 		const view = { ...call };
@@ -168,8 +179,11 @@ function createVoice({ clock, state }, { findApp, signedCallbackHeader, recordNc
 			// The callee picks up at once in the sandbox.
 			call.status = 'answered';
 			callEvent(call, 'answered');
-			// Its NCCO runs: record actions leave a recording (and transcript) and send their events.
-			if (body.ncco) call.recordings = recordNcco?.(applicationId, body.ncco, call);
+			// With a caller script queued for it, the sandbox runs its NCCO action by action (caller.js),
+			// and the call completes when that ends. Else its record actions leave a recording (and
+			// transcript) and send their events.
+			if (takeOutboundCall?.(applicationId, call, body, () => complete(call))) call.recordings = [];
+			else if (body.ncco) call.recordings = recordNcco?.(applicationId, body.ncco, call);
 			return [
 				201,
 				{
@@ -237,11 +251,8 @@ function createVoice({ clock, state }, { findApp, signedCallbackHeader, recordNc
 					]);
 				call.transfers = [...(call.transfers ?? []), destination];
 			}
-			if (body.action === 'hangup') {
-				call.status = 'completed';
-				call.end_time = iso(clock());
-				callEvent(call, 'completed', { duration: '1' });
-			} else call[body.action === 'transfer' ? 'lastAction' : 'state'] = body.action;
+			if (body.action === 'hangup') complete(call);
+			else call[body.action === 'transfer' ? 'lastAction' : 'state'] = body.action;
 			return [204, undefined];
 		}
 		requireLive(call);
