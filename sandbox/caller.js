@@ -28,7 +28,6 @@
  * continues with the rest of the current NCCO. Redirects are not followed (an HTTP error), and
  * an answer over 1 MiB counts as a failed one. Each attempt is kept in the call's `webhooks`.
  */
-const crypto = require('node:crypto');
 const http = require('node:http');
 const https = require('node:https');
 

@@ -30,7 +30,20 @@ export interface Standin {
 		event: IDataObject,
 		options?: IDataObject,
 	): Promise<{ status: number; body: string; authorization?: string }>;
-	answerCall(applicationId: string, call?: IDataObject): Promise<IDataObject>;
+	/**
+	 * Rings the application (answer_url, then fallback_answer_url). With a caller script
+	 * (options.caller, see sandbox/caller.js) the NCCO runs action by action; options.wait waits for
+	 * the call to end and adds its transcript (lines, transcript, webhooks, recordings).
+	 */
+	answerCall(
+		applicationId: string,
+		call?: IDataObject,
+		options?: { caller?: IDataObject[]; wait?: boolean; timeoutMs?: number },
+	): Promise<IDataObject>;
+	/** A call run with a caller script: transcript, lines, webhook attempts, recordings. */
+	transcriptOf(uuid: string): SandboxValue;
+	/** Resolves when a call run with a caller script has ended (at most timeoutMs). */
+	callEnded(uuid: string, timeoutMs?: number): Promise<unknown>;
 	deliverEvent(
 		webhookId: string,
 		event: IDataObject,
