@@ -27,6 +27,7 @@ function arg(name, fallback) {
 	console.log(
 		`  JWT credential:        base URL ${url}, application ${info.applicationId}${out ? `, private key in ${out}` : ''}`,
 	);
+	console.log(`  OpenAI credential:     base URL ${url}/openai/v1, any API key`);
 	console.log(`  State and controls:    ${url}/_standin/state`);
 	const stop = () => standin.close().then(() => process.exit(0));
 	process.on('SIGINT', stop);

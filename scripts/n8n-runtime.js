@@ -364,6 +364,20 @@ async function sandboxOAuth2TokenData(url, sandbox, redirectUri) {
 }
 
 /** Imports credentials through a file readable only by this user, removed right after. */
+/**
+ * An n8n OpenAI credential pointing at the sandbox's OpenAI-compatible stand-in (sandbox/openai.js),
+ * for the AI Agent's OpenAI Chat Model. The Base URL has no trailing slash: the node splits it at
+ * its last "/". Any API key works there.
+ */
+function openAiSandboxCredential(url) {
+	return {
+		id: 'openAiSandbox',
+		name: 'OpenAI (sandbox)',
+		type: 'openAiApi',
+		data: { apiKey: 'sandbox-openai-key', url: `${url}/openai/v1`, header: false },
+	};
+}
+
 async function importCredentials(n8nBin, env, folder, credentials) {
 	const file = path.join(folder, `credentials-${process.pid}.json`);
 	fs.writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
@@ -376,6 +390,7 @@ async function importCredentials(n8nBin, env, folder, credentials) {
 
 module.exports = {
 	sandboxCredentials,
+	openAiSandboxCredential,
 	sandboxOAuth2TokenData,
 	queryN8nDb,
 	importCredentials,

@@ -161,13 +161,15 @@ async function main() {
 			oauth2Callback,
 		),
 	});
-	const missingCredentials = runtime
-		.sandboxCredentials(
+	// With "OpenAI (sandbox)", for an AI Agent's OpenAI Chat Model (sandbox/openai.js).
+	const missingCredentials = [
+		...runtime.sandboxCredentials(
 			sandboxUrl,
 			standin.sandbox,
 			credentialIds.has(OAUTH2_CREDENTIAL_ID) ? {} : await connected(),
-		)
-		.filter((credential) => !credentialIds.has(credential.id));
+		),
+		runtime.openAiSandboxCredential(sandboxUrl),
+	].filter((credential) => !credentialIds.has(credential.id));
 	if (missingCredentials.length)
 		await runtime.importCredentials(n8nBin, env, userFolder, missingCredentials);
 	const oauth2Checked = path.join(userFolder, OAUTH2_CHECKED);
@@ -255,11 +257,16 @@ n8n with n8n-nodes-vonage is running: ${url}
         curl -X POST ${sandboxUrl}/_standin/voice-event
   With Answer Calls With This Workflow on, ring the Voice Trigger that listens:
         curl -X POST ${sandboxUrl}/_standin/voice-answer
+  Be the caller: the sandbox runs the answer's NCCO action by action, pressing and saying what the
+  caller script says at each input, and prints what the caller heard and did (lines):
+        curl -X POST ${sandboxUrl}/_standin/voice-answer -H 'content-type: application/json' -d ${json({ applicationId: standin.sandbox.applicationId, call: { from: '14155550111' }, caller: [{ press: '1' }, { say: 'billing' }, { hangup: true }], wait: true })}
   A Vonage VIS Poll Trigger reads the sandbox line's calls: make one happen (its events also go
   to every VIS registration), then click "Execute step" on the poll trigger:
         curl -X POST ${sandboxUrl}/_standin/calls-happen
   Each example workflow has a sticky note that says how to try it.
   Sandbox Vonage (local stand-in): ${sandboxUrl}   state: ${sandboxUrl}/_standin/state
+  OpenAI-compatible stand-in: ${sandboxUrl}/openai/v1 (any API key; credential "OpenAI (sandbox)"):
+  it answers "You said: <your words>. This is turn <n>.", and adds "Goodbye. [END]" on "bye".
   Credentials "… (sandbox)" point at it, and each works as n8n preselects it for a new node.
   To use real Vonage, open a credential, set Base URL to
   https://api.vonage.com (VIS) or https://api.nexmo.com (key/secret, JWT) and enter your own
