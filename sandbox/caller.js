@@ -394,7 +394,7 @@ function createCaller(ctx, { findApp, signedCallbackHeader, recordNcco }) {
 					say(call, { type: 'unknown', action: String(action.action) });
 			}
 		}
-		end(call, 'the NCCO ran out');
+		end(call, call.v1?.status === 'completed' ? 'hung up through the API' : 'the NCCO ran out');
 	}
 
 	/**

@@ -89,7 +89,7 @@ function createStandin(options = {}) {
 		return {
 			...answered,
 			...ids,
-			status: view.status,
+			callStatus: view.status,
 			ended: view.ended,
 			lines: view.lines,
 			transcript: view.transcript,

@@ -152,7 +152,7 @@ describe('a caller script through a voice menu', () => {
 			'connect',
 			'end',
 		]);
-		expect(call).toMatchObject({ status: 'completed', answeredBy: 'answer_url' });
+		expect(call).toMatchObject({ callStatus: 'completed', answeredBy: 'answer_url', status: 200 });
 
 		// Vonage's input results: the call's ids and numbers, the DTMF and speech parts.
 		const [pressed, said] = events();
@@ -579,6 +579,26 @@ describe('outbound v1 calls with a queued caller script', () => {
 		]);
 		const fetched = received.find((r) => r.path === '/outbound-answer');
 		expect(fetched).toMatchObject({ method: 'GET', query: { uuid, to: '14155550100' } });
+	});
+
+	test('hung up through the API while an input waits for its answer: no retry, no fallback', async () => {
+		await control('POST', '/caller-scripts', { caller: [{ press: '1' }] });
+		answer = ({ json: event }) => (event.dtmf ? 'hang' : json({}));
+		const { uuid } = await createCall({ ncco: menu, event_url: [`${base}/call-events`] });
+		await new Promise<void>((resolve) => {
+			const poll = () =>
+				received.some((r) => r.json.dtmf) ? resolve() : void setTimeout(poll, 20);
+			poll();
+		});
+		const hangup = await fetch(`${standin.url}/v1/calls/${uuid}`, {
+			method: 'PUT',
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${jwt()}` },
+			body: JSON.stringify({ action: 'hangup' }),
+		});
+		expect(hangup.status).toBe(204);
+		const call = (await control('POST', `/calls/${uuid}/wait`, {})).body;
+		expect(call.ended).toBe('hung up through the API');
+		expect(call.webhooks.map((w: { target: string }) => w.target)).toEqual(['eventUrl']);
 	});
 
 	test('without a queued script, a v1 call runs as before', async () => {
