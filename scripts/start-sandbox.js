@@ -265,9 +265,9 @@ n8n with n8n-nodes-vonage is running: ${url}
         curl -X POST ${sandboxUrl}/_standin/calls-happen
   Each example workflow has a sticky note that says how to try it.
   Sandbox Vonage (local stand-in): ${sandboxUrl}   state: ${sandboxUrl}/_standin/state
+  Credentials "… (sandbox)" point at it, and each works as n8n preselects it for a new node.
   OpenAI-compatible stand-in: ${sandboxUrl}/openai/v1 (any API key; credential "OpenAI (sandbox)"):
   it answers "You said: <your words>. This is turn <n>.", and adds "Goodbye. [END]" on "bye".
-  Credentials "… (sandbox)" point at it, and each works as n8n preselects it for a new node.
   To use real Vonage, open a credential, set Base URL to
   https://api.vonage.com (VIS) or https://api.nexmo.com (key/secret, JWT) and enter your own
   consumer key/secret and VBC login, API key/secret, or application id and private key.
