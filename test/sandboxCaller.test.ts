@@ -5,7 +5,7 @@
  */
 import { createHash, createHmac, createSign, randomUUID } from 'node:crypto';
 
-import { http, type AddressInfo, type Server } from './helpers/node';
+import { http, setTimeout, type AddressInfo, type Server } from './helpers/node';
 import { startStandin, type Standin } from './helpers/standin';
 
 type Answer = { status?: number; body?: unknown; raw?: string; headers?: object } | 'hang';
