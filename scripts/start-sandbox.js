@@ -258,8 +258,9 @@ n8n with n8n-nodes-vonage is running: ${url}
   With Answer Calls With This Workflow on, ring the Voice Trigger that listens:
         curl -X POST ${sandboxUrl}/_standin/voice-answer
   Be the caller: the sandbox runs the answer's NCCO action by action, pressing and saying what the
-  caller script says at each input, and prints what the caller heard and did (lines):
-        curl -X POST ${sandboxUrl}/_standin/voice-answer -H 'content-type: application/json' -d ${json({ applicationId: standin.sandbox.applicationId, call: { from: '14155550111' }, caller: [{ press: '1' }, { say: 'billing' }, { hangup: true }], wait: true })}
+  caller script says at each input, and prints what the caller heard and did (lines). The voice
+  menu example, on the "Voice menu application":
+        curl -X POST ${sandboxUrl}/_standin/voice-answer -H 'content-type: application/json' -d ${json({ applicationId: 'a5e1b0c2-5a4d-4c2e-9f0e-00000000a992', call: { from: '14155550111' }, caller: [{ press: '1' }, { say: 'billing' }], wait: true })}
   A Vonage VIS Poll Trigger reads the sandbox line's calls: make one happen (its events also go
   to every VIS registration), then click "Execute step" on the poll trigger:
         curl -X POST ${sandboxUrl}/_standin/calls-happen
