@@ -693,12 +693,17 @@ async function voiceAnswer() {
 	return { ...greeted, answeredAt };
 }
 
-/** examples/voice-menu.json, turn by turn as Vonage drives it (test/e2e/voiceMenu.js). */
+/** examples/voice-menu.json called by the sandbox's scripted caller (test/e2e/voiceMenu.js). */
 async function voiceMenu() {
+	const menuApp = standin.state.applications.get(menuApplicationId);
+	await waitFor(
+		'the menu application to point at n8n',
+		() =>
+			menuApp.capabilities.voice.webhooks.event_url.address === `${menuWebhookBase}voice-events`,
+	);
 	await voiceMenuConversation({
 		standin,
 		applicationId: menuApplicationId,
-		webhookBase: menuWebhookBase,
 		finished: (count) => finishedExecutions(sql, menuWorkflow.id, count),
 	});
 }

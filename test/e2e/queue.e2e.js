@@ -465,7 +465,6 @@ async function queueVoiceMenu() {
 	await voiceMenuConversation({
 		standin,
 		applicationId: menuApplicationId,
-		webhookBase: `http://127.0.0.1:${PORTS.balancer}/webhook/${menuWorkflow.nodes[0].webhookId}/`,
 		finished: (count) => finished(menuWorkflow.id, count),
 	});
 	const byProcessor = [PORTS.webhookA, PORTS.webhookB].map(

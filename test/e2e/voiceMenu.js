@@ -1,68 +1,88 @@
 'use strict';
 /**
- * examples/voice-menu.json, turn by turn as Vonage drives it, shared by the regular and the
- * queue-mode suite: the answer's NCCO, then each input result posted, signed, to the URL the
- * served NCCO names, answered by the workflow's next NCCO.
+ * examples/voice-menu.json called by the sandbox's scripted caller, shared by the regular and the
+ * queue-mode suite: the sandbox runs each NCCO as Vonage does, posts every input result (signed)
+ * to the URL the NCCO names, and runs the NCCO that comes back. The test reads what the caller
+ * heard and did.
  */
 const assert = require('node:assert/strict');
 
-const inputUrl = (ncco) => ncco.find((action) => action.action === 'input')?.eventUrl?.[0];
-const said = (ncco) => ncco.filter((action) => action.action === 'talk').map((a) => a.text);
-const connectedTo = (ncco) =>
-	ncco.find((action) => action.action === 'connect')?.endpoint[0].number;
-const press = (digits) => ({ dtmf: { digits, timed_out: false }, speech: {} });
-const say = (text) => ({
-	speech: { results: [{ text, confidence: '0.91' }], timeout_reason: 'end_on_silence_timeout' },
-	dtmf: { digits: '', timed_out: false },
-});
+const WELCOME =
+	'heard: Welcome to Example Corp. Press 1 for sales or 2 for support, or say billing.';
+
+/** The calls, each with its caller's script and the transcript lines it must give. */
+const CALLS = [
+	{
+		caller: [{ press: '1' }, { press: '2' }],
+		lines: [
+			WELCOME,
+			'pressed 1',
+			'heard: Sales. Press 1 for new orders or 2 for existing orders.',
+			'pressed 2',
+			'heard: Existing orders. Connecting you.',
+			'connected to 14155550126',
+		],
+		runs: 3,
+	},
+	{
+		caller: [{ say: 'billing please' }],
+		lines: [
+			WELCOME,
+			'said: billing please',
+			'heard: Billing. Connecting you now.',
+			'connected to 14155550124',
+		],
+		runs: 2,
+	},
+	{
+		caller: [{ press: '7' }, { press: '2' }],
+		lines: [
+			WELCOME,
+			'pressed 7',
+			'heard: Sorry, I did not get that. Press 1 for sales or 2 for support, or say billing.',
+			'pressed 2',
+			'heard: Connecting you to support.',
+			'connected to 14155550123',
+		],
+		runs: 3,
+	},
+];
+
+/** The lines of what the caller heard and did, without the ending's own line. */
+const conversation = (lines) => lines.filter((line) => !line.startsWith('call ended'));
 
 /**
- * One call answered and four turns: 1 then 2 (existing orders), "Billing please", 7 (asked
- * again). `webhookBase` is where the trigger's webhooks are published; `finished(count)` waits
- * for the menu workflow's executions.
+ * Three calls with their scripts, one after the other; every turn is answered by the workflow
+ * (not by a fallback), and every execution succeeds. `finished(count)` waits for the menu
+ * workflow's executions.
  */
-async function voiceMenuConversation({ standin, applicationId, webhookBase, finished }) {
-	const hooks = () => standin.state.applications.get(applicationId).capabilities.voice.webhooks;
-	/** One input result, sent where the NCCO said, signed as Vonage signs; the NCCO it got back. */
-	async function turn(ncco, result, uuid) {
-		const url = inputUrl(ncco);
-		assert.ok(url?.startsWith(`${webhookBase}voice-events?turn=input`), JSON.stringify(ncco));
-		const plain = hooks().event_url.address;
-		hooks().event_url.address = url;
-		try {
-			const event = { uuid, conversation_uuid: `CON-${uuid}`, timestamp: new Date().toISOString() };
-			const answer = await standin.deliverVoiceEvent(applicationId, { ...event, ...result });
-			assert.equal(answer.status, 200, answer.body);
-			return JSON.parse(answer.body);
-		} finally {
-			hooks().event_url.address = plain;
-		}
+async function voiceMenuConversation({ standin, applicationId, finished }) {
+	const tookMs = [];
+	for (const call of CALLS) {
+		const started = Date.now();
+		const answered = await standin.answerCall(
+			applicationId,
+			{ from: '14155550111' },
+			{ caller: call.caller, wait: true },
+		);
+		tookMs.push(Date.now() - started);
+		assert.equal(answered.answeredBy, 'answer_url', JSON.stringify(answered));
+		assert.deepEqual(conversation(answered.lines), call.lines, JSON.stringify(answered.webhooks));
+		const turns = answered.webhooks.filter((hook) => hook.kind === 'input');
+		assert.deepEqual(
+			turns.map((hook) => [hook.target, hook.status, hook.answer]),
+			Array(call.runs - 1).fill(['eventUrl', 200, 'NCCO']),
+			'each turn answered by the workflow at the first attempt',
+		);
 	}
-
-	const started = Date.now();
-	const first = await standin.answerCall(applicationId, { from: '14155550111' });
-	assert.equal(first.answeredBy, 'answer_url', JSON.stringify(first));
-	assert.match(said(first.ncco)[0], /^Welcome to Example Corp/);
-	assert.ok(inputUrl(first.ncco).endsWith('turn=input&step=main'));
-
-	const sales = await turn(first.ncco, press('1'), 'menu-call-1');
-	assert.deepEqual(said(sales), ['Sales. Press 1 for new orders or 2 for existing orders.']);
-	assert.ok(inputUrl(sales).endsWith('step=sales'));
-	const existing = await turn(sales, press('2'), 'menu-call-1');
-	assert.equal(connectedTo(existing), '14155550126');
-
-	const billing = await turn(first.ncco, say('Billing please'), 'menu-call-2');
-	assert.equal(connectedTo(billing), '14155550124');
-	const again = await turn(first.ncco, press('7'), 'menu-call-3');
-	assert.match(said(again)[0], /^Sorry, I did not get that/);
-	const tookMs = Date.now() - started;
-	// 1 answer and 4 turns, each one execution of the menu workflow.
-	const runs = await finished(5);
+	const runs = await finished(CALLS.reduce((sum, call) => sum + call.runs, 0));
 	assert.ok(
 		runs.every((row) => row.status === 'success'),
 		'every menu execution succeeded',
 	);
-	console.log(`    a call answered and 4 turns in ${tookMs} ms, 5 executions`);
+	console.log(
+		`    3 calls, 5 turns: caller transcripts as scripted; each call took ${tookMs.join(', ')} ms`,
+	);
 }
 
 module.exports = { voiceMenuConversation };
