@@ -46,6 +46,7 @@ const EXAMPLES = [
 	'voice-control.json',
 	'voice-recording.json',
 	'voice-menu.json',
+	'voice-agent.json',
 ];
 const ACTIVE_EXAMPLES = [
 	'vonageVisTrigger1',
@@ -54,6 +55,7 @@ const ACTIVE_EXAMPLES = [
 	'vonageVoiceControl1',
 	'vonageVoiceRecording1',
 	'vonageVoiceMenu1',
+	'vonageVoiceAgent1',
 ];
 const OAUTH2_CREDENTIAL_ID = 'vonageVisOAuth2Sandbox';
 /** Written once the OAuth2 credential was found connected or connected here, so the check runs once per folder. */
@@ -260,7 +262,9 @@ n8n with n8n-nodes-vonage is running: ${url}
   Be the caller: the sandbox runs the answer's NCCO action by action, pressing and saying what the
   caller script says at each input, and prints what the caller heard and did (lines). The voice
   menu example, on the "Voice menu application":
-        curl -X POST ${sandboxUrl}/_standin/voice-answer -H 'content-type: application/json' -d ${json({ applicationId: 'a5e1b0c2-5a4d-4c2e-9f0e-00000000a992', call: { from: '14155550111' }, caller: [{ press: '1' }, { say: 'billing' }], wait: true })}
+        curl -X POST ${sandboxUrl}/_standin/voice-answer -H 'content-type: application/json' -d ${json({ applicationId: 'a5e1b0c2-5a4d-4c2e-9f0e-00000000a992', call: { from: '14155550111' }, caller: [{ press: '1' }, { press: '2' }], wait: true })}
+  The AI phone agent example, on the "AI phone agent application" (its model is the stand-in below):
+        curl -X POST ${sandboxUrl}/_standin/voice-answer -H 'content-type: application/json' -d ${json({ applicationId: 'a5e1b0c2-5a4d-4c2e-9f0e-00000000a993', call: { from: '14155550111' }, caller: [{ say: 'What are your opening hours?' }, { say: 'Thanks, bye' }], wait: true })}
   A Vonage VIS Poll Trigger reads the sandbox line's calls: make one happen (its events also go
   to every VIS registration), then click "Execute step" on the poll trigger:
         curl -X POST ${sandboxUrl}/_standin/calls-happen

@@ -24,7 +24,8 @@ interface ExampleNode {
 interface Example {
 	id: string;
 	nodes: ExampleNode[];
-	connections: Record<string, { main: Array<Array<{ node: string }>> }>;
+	/** By source node, then by connection type (main, and ai_* for an AI Agent's sub-nodes). */
+	connections: Record<string, Record<string, Array<Array<{ node: string }>>>>;
 }
 
 const folder = join(ROOT, 'examples');
@@ -75,9 +76,9 @@ describe.each(examples)('$file', ({ workflow }) => {
 
 	test('every connection joins nodes that exist', () => {
 		const names = new Set(workflow.nodes.map((node) => node.name));
-		for (const [source, { main }] of Object.entries(workflow.connections)) {
+		for (const [source, byType] of Object.entries(workflow.connections)) {
 			expect(names).toContain(source);
-			for (const target of main.flat()) expect(names).toContain(target.node);
+			for (const target of Object.values(byType).flat(2)) expect(names).toContain(target.node);
 		}
 	});
 

@@ -95,6 +95,11 @@ const menuWorkflow = JSON.parse(
 );
 const menuApplicationId = menuWorkflow.nodes[0].parameters.applicationId;
 const menuWebhookBase = `http://127.0.0.1:${PORT}/webhook/${menuWorkflow.nodes[0].webhookId}/`;
+const agentWorkflow = JSON.parse(
+	fs.readFileSync(path.join(runtime.ROOT, 'examples/voice-agent.json'), 'utf8'),
+);
+const agentApplicationId = agentWorkflow.nodes[0].parameters.applicationId;
+const agentWebhookBase = `http://127.0.0.1:${PORT}/webhook/${agentWorkflow.nodes[0].webhookId}/`;
 const recordingWorkflow = JSON.parse(
 	fs.readFileSync(path.join(runtime.ROOT, 'examples/voice-recording.json'), 'utf8'),
 );
@@ -140,12 +145,10 @@ async function installed() {
 	standin.seedEvents(120);
 	const standinUrl = await standin.listen();
 	const sandbox = standin.sandbox;
-	await runtime.importCredentials(
-		n8nBin,
-		env,
-		work,
-		runtime.sandboxCredentials(standinUrl, sandbox),
-	);
+	await runtime.importCredentials(n8nBin, env, work, [
+		...runtime.sandboxCredentials(standinUrl, sandbox),
+		runtime.openAiSandboxCredential(standinUrl),
+	]);
 }
 
 /**
@@ -174,7 +177,10 @@ async function n8nUp() {
 	await cli('publish:workflow', '--id=vonageVoiceControl1');
 	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/voice-menu.json')}`);
 	await cli('publish:workflow', `--id=${menuWorkflow.id}`);
-	standin.state.applications.get(menuApplicationId).capabilities.voice.signed_callbacks = true;
+	await cli('import:workflow', `--input=${path.join(runtime.ROOT, 'examples/voice-agent.json')}`);
+	await cli('publish:workflow', `--id=${agentWorkflow.id}`);
+	for (const id of [menuApplicationId, agentApplicationId])
+		standin.state.applications.get(id).capabilities.voice.signed_callbacks = true;
 	if (process.env.VONAGE_LOAD === '1') {
 		fs.writeFileSync(path.join(work, 'load-reference.json'), JSON.stringify(loadReference));
 		await cli('import:workflow', `--input=${path.join(work, 'load-reference.json')}`);
@@ -203,6 +209,7 @@ function servedWebhooks() {
 		...['voice-answer', 'voice-fallback', 'voice-events'].flatMap((name) => [
 			['POST', `${voiceWebhookBase}${name}`],
 			['POST', `${menuWebhookBase}${name}`],
+			['POST', `${agentWebhookBase}${name}`],
 		]),
 		['GET', `${n8nUrl}/webhook/vis-oauth2-self`],
 		['GET', `${n8nUrl}/webhook/voice-call-control`],
@@ -709,6 +716,68 @@ async function voiceMenu() {
 }
 
 /**
+ * examples/voice-agent.json with two callers at once: each spoken turn goes through n8n's AI Agent
+ * to the sandbox's OpenAI-compatible stand-in, which numbers the caller's messages it was sent: a
+ * count that only grows when n8n's memory keeps each call's conversation apart. "bye" ends it.
+ */
+async function voiceAgent() {
+	const agentApp = standin.state.applications.get(agentApplicationId);
+	await waitFor(
+		'the agent application to point at n8n',
+		() =>
+			agentApp.capabilities.voice.webhooks.event_url.address === `${agentWebhookBase}voice-events`,
+	);
+	const call = (from, says) =>
+		standin.answerCall(
+			agentApplicationId,
+			{ from },
+			{ caller: says.map((say) => ({ say })), wait: true, timeoutMs: 120_000 },
+		);
+	const started = Date.now();
+	const [first, second] = await Promise.all([
+		call('14155550111', ['What are your opening hours?', 'And on Sundays?', 'Thanks, bye']),
+		call('14155550122', ['Can I speak to billing?', 'Goodbye']),
+	]);
+	const tookMs = Date.now() - started;
+	const greeting = 'heard: Hello, this is the Example Corp assistant. How can I help you?';
+	const conversation = (answered) =>
+		answered.lines.filter((line) => !line.startsWith('call ended'));
+	assert.deepEqual(conversation(first), [
+		greeting,
+		'said: What are your opening hours?',
+		'heard: You said: What are your opening hours?. This is turn 1.',
+		'said: And on Sundays?',
+		'heard: You said: And on Sundays?. This is turn 2.',
+		'said: Thanks, bye',
+		'heard: You said: Thanks, bye. This is turn 3. Goodbye.',
+	]);
+	assert.deepEqual(conversation(second), [
+		greeting,
+		'said: Can I speak to billing?',
+		'heard: You said: Can I speak to billing?. This is turn 1.',
+		'said: Goodbye',
+		'heard: You said: Goodbye. This is turn 2. Goodbye.',
+	]);
+	for (const answered of [first, second]) {
+		assert.equal(answered.ended, 'the NCCO ran out', 'the agent ended the call');
+		assert.ok(
+			answered.webhooks
+				.filter((hook) => hook.kind === 'input')
+				.every(
+					(hook) => hook.target === 'eventUrl' && hook.status === 200 && hook.answer === 'NCCO',
+				),
+			JSON.stringify(answered.webhooks),
+		);
+	}
+	const runs = await finishedExecutions(sql, agentWorkflow.id, 7);
+	assert.ok(
+		runs.every((row) => row.status === 'success'),
+		'every agent execution succeeded',
+	);
+	console.log(`    2 calls at once, 5 spoken turns through the AI Agent in ${tookMs} ms`);
+}
+
+/**
  * A turn whose workflow takes 3 s, for an application whose event socket timeout is 1.5 s: the
  * trigger answers with the Default NCCO before Vonage gives up, and n8n's late answer is dropped
  * without an error in n8n's log.
@@ -1062,6 +1131,11 @@ e2e.step(recordedCall, {
 e2e.step(voiceMenu, {
 	title:
 		'voice menu: each turn of a call answered with the next NCCO by the workflow (Caller Turn)',
+	needs: [n8nFixture],
+});
+e2e.step(voiceAgent, {
+	title:
+		'AI phone agent: speech → AI Agent (OpenAI-compatible stand-in) → talk + input, memory per call',
 	needs: [n8nFixture],
 });
 e2e.step(voiceTurnDeadline, {
