@@ -695,19 +695,24 @@ async function voiceAnswer() {
 	);
 	assert.ok(runs[runs.length - 1].data.includes(event.uuid), 'the execution carries the event');
 	console.log(
-		'  NCCO from the workflow; failing workflow → fallback default NCCO; 1 run for a signed event, tampered → 401, 3 replays → no run, unsigned answer → 401',
+		'  NCCO from the workflow; failing workflow → the Default NCCO from the answer URL; 1 run for a signed event, tampered → 401, 3 replays → no run, unsigned answer → 401',
 	);
 	return { ...greeted, answeredAt };
 }
 
+/** Resolves once the application's event URL is the Voice Trigger's at `webhookBase`. */
+async function pointsAtN8n(applicationId, webhookBase) {
+	const application = standin.state.applications.get(applicationId);
+	await waitFor(
+		`application ${application.name} to point at n8n`,
+		() =>
+			application.capabilities.voice.webhooks.event_url.address === `${webhookBase}voice-events`,
+	);
+}
+
 /** examples/voice-menu.json called by the sandbox's scripted caller (test/e2e/voiceMenu.js). */
 async function voiceMenu() {
-	const menuApp = standin.state.applications.get(menuApplicationId);
-	await waitFor(
-		'the menu application to point at n8n',
-		() =>
-			menuApp.capabilities.voice.webhooks.event_url.address === `${menuWebhookBase}voice-events`,
-	);
+	await pointsAtN8n(menuApplicationId, menuWebhookBase);
 	await voiceMenuConversation({
 		standin,
 		applicationId: menuApplicationId,
@@ -721,12 +726,7 @@ async function voiceMenu() {
  * count that only grows when n8n's memory keeps each call's conversation apart. "bye" ends it.
  */
 async function voiceAgent() {
-	const agentApp = standin.state.applications.get(agentApplicationId);
-	await waitFor(
-		'the agent application to point at n8n',
-		() =>
-			agentApp.capabilities.voice.webhooks.event_url.address === `${agentWebhookBase}voice-events`,
-	);
+	await pointsAtN8n(agentApplicationId, agentWebhookBase);
 	const call = (from, says) =>
 		standin.answerCall(
 			agentApplicationId,
