@@ -23,6 +23,7 @@ function createControl(
 		// that is not theirs.
 		moreControl = [],
 		moreState = () => ({}),
+		callHappensV1,
 	},
 ) {
 	/**
@@ -147,6 +148,16 @@ function createControl(
 					timeoutMs: body.timeoutMs,
 				}),
 			];
+		// Voice calls of an application, with their status events sent under Voice's attempt rule.
+		if (method === 'POST' && path === '/voice-calls-happen') {
+			const applicationId = body.applicationId ?? defaultApplicationId('event_url');
+			const calls = await Promise.all(
+				Array.from({ length: Math.min(Number(body.count ?? 1), 500) }, () =>
+					callHappensV1(applicationId, body),
+				),
+			);
+			return [200, { applicationId, calls }];
+		}
 		if (method === 'POST' && path === '/calls-happen') {
 			const calls = Array.from({ length: body.count ?? 1 }, () => callHappens(body));
 			return [

@@ -50,7 +50,7 @@ function createStandin(options = {}) {
 	deliverCallEvents(Boolean(options.deliverCallEvents));
 	const { addFile, serveFile, recordNcco } = createFiles(ctx, { findApp, signedCallbackHeader });
 	const caller = createCaller(ctx, { findApp, signedCallbackHeader, recordNcco });
-	const { voice, voiceV1, callView } = createVoice(ctx, {
+	const { voice, voiceV1, callView, callHappensV1 } = createVoice(ctx, {
 		findApp,
 		signedCallbackHeader,
 		recordNcco,
@@ -111,6 +111,7 @@ function createStandin(options = {}) {
 		answerCall: answerAndRecord,
 		moreControl: [caller.control],
 		moreState: () => ({ callerCalls: caller.callerCalls(), openai: state.openai }),
+		callHappensV1,
 	});
 	const server = createHttpServer(ctx, {
 		auth,
@@ -143,6 +144,7 @@ function createStandin(options = {}) {
 		transcriptOf: caller.transcriptOf,
 		/** Resolves when a call run with a caller script has ended (at most timeoutMs). */
 		callEnded: (uuid, timeoutMs) => caller.waitFor(state.callerCalls.get(uuid), timeoutMs),
+		callHappensV1,
 		addFile,
 		canonicalJson,
 		url: undefined,

@@ -122,6 +122,12 @@ function createState(options = {}) {
 		for (const call of saved.calls ?? []) state.calls.set(String(call.id), call);
 		state.events.push(...(saved.events ?? []));
 		state.nextId = Math.max(state.nextId, saved.nextId ?? 0);
+		// Voice call records, listed by GET /v1/calls after a restart as Vonage keeps them.
+		for (const call of saved.v1Calls ?? []) state.v1Calls.set(call.uuid, call);
+		// Where the sandbox application's voice webhooks point (its keys are new each start).
+		const savedVoice = saved.sandboxApplicationWebhooks;
+		if (savedVoice)
+			state.applications.get(sandboxApplicationId).capabilities.voice.webhooks = savedVoice;
 	}
 	function saveState() {
 		if (!options.stateFile) return;
@@ -135,6 +141,9 @@ function createState(options = {}) {
 				calls: [...state.calls.values()],
 				events: state.events,
 				nextId: state.nextId,
+				v1Calls: [...state.v1Calls.values()],
+				sandboxApplicationWebhooks:
+					state.applications.get(sandboxApplicationId)?.capabilities?.voice?.webhooks,
 			}),
 			{ mode: 0o600 },
 		);

@@ -4,11 +4,16 @@ const crypto = require('node:crypto');
 
 const { problem, invalidParameters } = require('./errors');
 const { isPhone, iso } = require('./util');
+const { createVoiceEvents } = require('./voiceEvents');
 
-function createVoice(
-	{ clock, state },
-	{ findApp, signedCallbackHeader, recordNcco, takeOutboundCall },
-) {
+/** How the v1 reference writes a call record's times: UTC, "YYYY-MM-DD HH:MM:SS", not ISO 8601. */
+const v1Time = (ms) => iso(ms).slice(0, 19).replace('T', ' ');
+const v1TimeMs = (text) => Date.parse(`${String(text).replace(' ', 'T')}Z`);
+const FINAL = ['completed', 'busy', 'cancelled', 'failed', 'rejected', 'timeout', 'unanswered'];
+
+function createVoice(ctx, { findApp, signedCallbackHeader, recordNcco, takeOutboundCall }) {
+	const { clock, state } = ctx;
+	const { sendCallEvent } = createVoiceEvents(ctx);
 	// ---------- Voice v2 ----------
 	function voice(body) {
 		body = body ?? {};
@@ -86,42 +91,20 @@ function createVoice(
 			...extra,
 		};
 		const voice = findApp(call.applicationId).capabilities.voice ?? {};
-		const payload = JSON.stringify(event);
-		const headers = {
+		const headersFor = (payload) => ({
 			'content-type': 'application/json',
 			...signedCallbackHeader(call.applicationId, voice, payload),
-		};
-		const delivery = fetch(target.address, {
-			method: 'POST',
-			headers,
-			body: payload,
-			signal: AbortSignal.timeout(10_000),
-		})
-			.then(async (response) =>
-				state.deliveries.push({
-					applicationId: call.applicationId,
-					kind: 'event',
-					status: response.status,
-					body: await response.text(),
-					event,
-				}),
-			)
-			.catch((error) =>
-				state.deliveries.push({
-					applicationId: call.applicationId,
-					kind: 'event',
-					error: error.message,
-					event,
-				}),
-			);
+		});
+		const delivery = sendCallEvent(target, headersFor, event, call.applicationId);
 		state.pendingDeliveries.push(delivery);
+		return delivery;
 	}
 
 	/** The call ends: hung up, or its NCCO ran out. */
 	function complete(call) {
 		if (call.status === 'completed') return;
 		call.status = 'completed';
-		call.end_time = iso(clock());
+		call.end_time = v1Time(clock());
 		callEvent(call, 'completed', { duration: '1' });
 	}
 
@@ -162,7 +145,7 @@ function createVoice(
 				direction: 'outbound',
 				to: body.to[0],
 				from: body.from ?? { type: 'phone', number: '14155550105' },
-				start_time: iso(clock()),
+				start_time: v1Time(clock()),
 				end_time: null,
 				duration: '0',
 				rate: '0.00',
@@ -194,35 +177,7 @@ function createVoice(
 				},
 			];
 		}
-		if (path === '' && method === 'GET') {
-			const size = Number(query.page_size ?? 10);
-			const index = Number(query.record_index ?? 0);
-			if (!Number.isInteger(size) || size < 1 || size > 100)
-				throw invalidParameters([{ name: 'page_size', reason: 'must be between 1 and 100' }]);
-			let calls = [...state.v1Calls.values()];
-			if (query.status) calls = calls.filter((c) => c.status === query.status);
-			if (query.conversation_uuid)
-				calls = calls.filter((c) => c.conversation_uuid === query.conversation_uuid);
-			if (query.date_start)
-				calls = calls.filter((c) => c.start_time >= query.date_start.replace('Z', '.000Z'));
-			if (query.date_end)
-				calls = calls.filter((c) => c.start_time <= query.date_end.replace('Z', '.999Z'));
-			if (query.order === 'desc') calls.reverse();
-			const pageCalls = calls.slice(index, index + size);
-			const links = { self: { href: `/v1/calls?page_size=${size}&record_index=${index}` } };
-			if (index + size < calls.length)
-				links.next = { href: `/v1/calls?page_size=${size}&record_index=${index + size}` };
-			return [
-				200,
-				{
-					count: calls.length,
-					page_size: size,
-					record_index: index,
-					_links: links,
-					_embedded: { calls: pageCalls.map(callView) },
-				},
-			];
-		}
+		if (path === '' && method === 'GET') return [200, listCalls(query, applicationId)];
 		const m = /^\/([^/]+)(?:\/(stream|talk|dtmf))?$/.exec(path);
 		if (!m) throw problem(404, 'Not Found', `No route ${method} /v1/calls${path}`);
 		const call = findVoiceCall(decodeURIComponent(m[1]));
@@ -285,7 +240,110 @@ function createVoice(
 		throw problem(404, 'Not Found', `No route ${method} /v1/calls${path}`);
 	}
 
-	return { voice, voiceV1, callView };
+	/**
+	 * GET /v1/calls as the reference describes it: status, date_start and date_end (ISO 8601, on the
+	 * start time), conversation_uuid, order (asc by default), page_size 1–100 (10 by default) and
+	 * record_index, with count and _links. Only the calls of the JWT's application are listed (the
+	 * docs do not say; see docs/behaviour.md), inbound and outbound.
+	 */
+	function listCalls(query, applicationId) {
+		const size = Number(query.page_size ?? 10);
+		const index = Number(query.record_index ?? 0);
+		if (!Number.isInteger(size) || size < 1 || size > 100)
+			throw invalidParameters([{ name: 'page_size', reason: 'must be between 1 and 100' }]);
+		if (!Number.isInteger(index) || index < 0)
+			throw invalidParameters([{ name: 'record_index', reason: 'must be 0 or more' }]);
+		if (query.order !== undefined && !['asc', 'desc'].includes(query.order))
+			throw invalidParameters([{ name: 'order', reason: 'must be asc or desc' }]);
+		const bound = (name) => {
+			if (query[name] === undefined) return undefined;
+			const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(
+				query[name],
+			)
+				? Date.parse(query[name])
+				: Number.NaN;
+			if (Number.isNaN(ms))
+				throw invalidParameters([{ name, reason: 'must be an ISO 8601 date-time' }]);
+			return ms;
+		};
+		const from = bound('date_start');
+		const to = bound('date_end');
+		let calls = [...state.v1Calls.values()].filter(
+			(c) => !applicationId || !c.applicationId || c.applicationId === applicationId,
+		);
+		if (query.status) calls = calls.filter((c) => c.status === query.status);
+		if (query.conversation_uuid)
+			calls = calls.filter((c) => c.conversation_uuid === query.conversation_uuid);
+		// Record times have whole seconds: a bound inside a second still takes that second.
+		if (from !== undefined) calls = calls.filter((c) => v1TimeMs(c.start_time) >= from - 999);
+		if (to !== undefined) calls = calls.filter((c) => v1TimeMs(c.start_time) <= to);
+		calls.sort((a, b) => v1TimeMs(a.start_time) - v1TimeMs(b.start_time));
+		if (query.order === 'desc') calls.reverse();
+		const pageCalls = calls.slice(index, index + size);
+		const link = (at) => {
+			const params = new URLSearchParams({ ...query, page_size: size, record_index: at });
+			return { href: `/v1/calls?${params}` };
+		};
+		const links = { self: link(index) };
+		if (index + size < calls.length) links.next = link(index + size);
+		if (index > 0) links.prev = link(Math.max(0, index - size));
+		return {
+			count: calls.length,
+			page_size: size,
+			record_index: index,
+			_links: links,
+			_embedded: { calls: pageCalls.map(callView) },
+		};
+	}
+
+	/**
+	 * A call to one of the application's numbers (or, outbound, from it) that goes its whole way
+	 * at once: started, ringing, then answered and completed, or unanswered/busy/rejected/failed.
+	 * Each status goes to the event_url under Voice's attempt rule; the record is listed by
+	 * GET /v1/calls whatever was delivered. Resolves when its events have been sent or dropped.
+	 */
+	async function callHappensV1(applicationId, opts = {}) {
+		const uuid = crypto.randomUUID();
+		const direction = opts.direction ?? 'inbound';
+		const from = { type: 'phone', number: opts.from ?? '14155550123' };
+		const to = { type: 'phone', number: opts.to ?? '14155550105' };
+		const call = {
+			uuid,
+			conversation_uuid: `CON-${crypto.randomUUID()}`,
+			status: 'started',
+			direction,
+			to,
+			from,
+			start_time: v1Time(clock()),
+			end_time: null,
+			duration: '0',
+			rate: '0.00',
+			price: '0.00',
+			network: '65512',
+			talks: [],
+			streams: [],
+			dtmf: [],
+			request: {},
+			applicationId,
+		};
+		state.v1Calls.set(uuid, call);
+		const outcome = opts.outcome ?? 'completed';
+		const steps = ['started', 'ringing', ...(outcome === 'completed' ? ['answered'] : []), outcome];
+		const sent = [];
+		for (const status of steps) {
+			call.status = status;
+			if (FINAL.includes(status)) {
+				call.end_time = v1Time(clock());
+				call.duration = outcome === 'completed' ? String(opts.durationSeconds ?? 1) : '0';
+			}
+			sent.push(callEvent(call, status, FINAL.includes(status) ? { duration: call.duration } : {}));
+		}
+		ctx.saveState?.();
+		const records = await Promise.all(sent);
+		return { ...callView(call), deliveries: records.filter(Boolean) };
+	}
+
+	return { voice, voiceV1, callView, callHappensV1, v1Time };
 }
 
 module.exports = { createVoice };
