@@ -293,7 +293,10 @@ describe('Voice trigger: call events', () => {
 		const event = standin.sampleVoiceEvent({ status: 'answered' });
 		const delivery = await standin.deliverVoiceEvent(applicationId, event);
 		expect(delivery.status).toBe(200);
-		expect(t.executions.map((items) => items.map((i) => i.json))).toEqual([[event]]);
+		// As sent, plus where it came from and the key a catch-up of it would have.
+		expect(t.executions.map((items) => items.map((i) => i.json))).toEqual([
+			[{ ...event, source: 'webhook', eventKey: `${String(event.uuid)}:answered` }],
+		]);
 	});
 
 	test('a signed application: valid token runs; tampered body, wrong secret, expired or missing token get 401 and no run', async () => {
@@ -511,8 +514,14 @@ describe('Voice trigger: call events', () => {
 			standin.sampleVoiceEvent({ status: 'completed' }),
 		]);
 		expect(t.executions.map((items) => items.map((i) => i.json))).toEqual([
-			[recordEvent()],
-			[transcriptionEvent()],
+			[{ ...recordEvent(), source: 'webhook', eventKey: `CON-1:record:${recording}` }],
+			[
+				{
+					...transcriptionEvent(),
+					source: 'webhook',
+					eventKey: `CON-1:transcription:${recording}`,
+				},
+			],
 		]);
 	});
 

@@ -69,7 +69,11 @@ export class VonageVoiceTrigger implements INodeType {
 		},
 		inputs: [],
 		outputs: `={{$parameter["answerCalls"] ? [{ type: "main", displayName: "Call Event" }, { type: "main", displayName: "Incoming Call" }].concat($nodeVersion >= 4 ? [{ type: "main", displayName: "Caller Turn" }] : []) : [{ type: "main", displayName: "Call Event" }]}}`,
-		credentials: [{ name: 'vonageKeySecretApi', required: true }],
+		// The JWT credential (optional) lets the trigger read GET /v1/calls to catch up (trigger/catchUp.ts).
+		credentials: [
+			{ name: 'vonageKeySecretApi', required: true },
+			{ name: 'vonageJwtApi', required: false },
+		],
 		webhooks: [
 			// Call events are answered at once (webhook() gives webhookResponse, which n8n sends even in
 			// lastNode mode); a caller's turn, like a call to answer, gets the last node's NCCO.

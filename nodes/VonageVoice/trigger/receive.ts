@@ -3,6 +3,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { firstHeader } from '../../shared/webhook/headers';
 import { readWebhookBody } from '../../shared/webhook/webhookBody';
 import { WEBHOOK_PATH, type VoiceTriggerData } from './applicationWebhooks';
+import { handOverLiveEvent, liveItem } from './catchUp';
 import { defaultNcco } from './defaultNcco';
 import { wantedVoiceEvent } from './eventFilter';
 import { answerWithNcco, withTurnUrls } from './nccoResponse';
@@ -100,7 +101,11 @@ export async function receiveCallback(context: IWebhookFunctions): Promise<IWebh
 	// silence; the published workflow applies them.
 	if (!wantedVoiceEvent(call.json, options) && !testRun)
 		return { webhookResponse: { status: 'filtered out' } };
-	return { webhookResponse: { status: 'accepted' }, workflowData: on(0, call.json) };
+	// With catch-up, the trigger running in this process emits it with its deduplication key.
+	const handedOver = handOverLiveEvent(context, call.json);
+	if (handedOver === 'duplicate') return { webhookResponse: { status: 'duplicate ignored' } };
+	if (handedOver) return { webhookResponse: { status: 'accepted' } };
+	return { webhookResponse: { status: 'accepted' }, workflowData: on(0, liveItem(call.json)) };
 }
 
 /** The body as a JSON object, parsed from the bytes a signature's payload_hash covers. */

@@ -13,6 +13,13 @@ import {
 	type VoiceTriggerData,
 	type VoiceWebhookName,
 } from './applicationWebhooks';
+import {
+	acceptHandOvers,
+	catchUpCalls,
+	catchUpEnabled,
+	catchUpOptions,
+	startCursor,
+} from './catchUp';
 
 /**
  * Vonage sends an application's calls wherever its voice webhooks point, and a person in the
@@ -62,6 +69,7 @@ export const applicationWatchOptions: INodeProperties[] = [
 		description:
 			'What to do when someone else points the application’s voice webhooks elsewhere. Reporting is the default: the change may be on purpose (another workflow, a move), and pointing back would undo it without asking.',
 	},
+	...catchUpOptions,
 ];
 
 function checkEveryMs(options: IDataObject): number {
@@ -130,10 +138,16 @@ async function checkApplication(context: ITriggerFunctions, reported: Set<string
 	);
 }
 
-/** The trigger() of the Voice Trigger: checks now on a start, then at an interval until closed. */
+/**
+ * The trigger() of the Voice Trigger: checks now on a start, then at an interval until closed;
+ * with catch-up on, each check also runs the call statuses Vonage could not deliver, and live
+ * status events are emitted here (catchUp.ts).
+ */
 export async function watchApplication(context: ITriggerFunctions): Promise<ITriggerResponse> {
 	const stopped = new AbortController();
 	const reported = new Set<string>();
+	let stopHandOvers: (() => void) | undefined;
+	let catchingUp = false;
 	const check = async () => {
 		try {
 			await checkApplication(context, reported);
@@ -141,6 +155,25 @@ export async function watchApplication(context: ITriggerFunctions): Promise<ITri
 			context.logger.error(
 				`Vonage Voice Trigger could not check its application: ${(error as Error).message}`,
 			);
+		}
+		if (stopped.signal.aborted || catchingUp) return;
+		catchingUp = true;
+		try {
+			const enabled = await catchUpEnabled(context);
+			if (enabled && !stopHandOvers && !stopped.signal.aborted)
+				stopHandOvers = acceptHandOvers(context);
+			if (!enabled && stopHandOvers) {
+				stopHandOvers();
+				stopHandOvers = undefined;
+			}
+			if (enabled && !stopped.signal.aborted) await catchUpCalls(context, stopped.signal);
+		} catch (error) {
+			// Retried at the next check: the cursor did not move past anything not run.
+			context.logger.error(
+				`Vonage Voice Trigger could not catch up missed call events: ${(error as Error).message}`,
+			);
+		} finally {
+			catchingUp = false;
 		}
 	};
 	const loop = async () => {
@@ -156,8 +189,22 @@ export async function watchApplication(context: ITriggerFunctions): Promise<ITri
 	};
 	// A test run ('manual') listens on test URLs that are gone when it ends: nothing to watch.
 	if (context.getMode() !== 'manual') {
-		const first = context.getActivationMode() === 'activate' ? Promise.resolve() : check();
+		// Written before trigger() returns, so n8n saves it with the activation.
+		startCursor(context);
+		const fresh = ['activate', 'create'].includes(context.getActivationMode());
+		// On publication the application was just read and nothing was missed yet: hand-overs start
+		// at once, the first check comes after the interval.
+		const first = fresh
+			? catchUpEnabled(context).then((enabled) => {
+					if (enabled && !stopped.signal.aborted) stopHandOvers = acceptHandOvers(context);
+				})
+			: check();
 		void first.then(loop);
 	}
-	return { closeFunction: async () => stopped.abort() };
+	return {
+		closeFunction: async () => {
+			stopped.abort();
+			stopHandOvers?.();
+		},
+	};
 }
