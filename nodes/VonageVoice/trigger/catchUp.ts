@@ -189,20 +189,25 @@ export function acceptHandOvers(context: ITriggerFunctions): () => void {
 	const handOver: HandOver = (event) => {
 		const key = voiceEventKey(event);
 		if (!seen.firstTime(key, Date.now())) return 'duplicate';
-		// Saved with this emit: after a restart the catch-up does not offer it to n8n again.
-		const cursor = (context.getWorkflowStaticData('node') as CatchUpData).catchUp;
-		if (cursor && FINAL_STATUSES.includes(String(event.status))) {
-			const time = Date.parse(String(event.timestamp));
-			(cursor.recent ??= {})[key] = Number.isFinite(time) ? time : Date.now();
-		}
 		const done = context.helpers.createDeferredPromise<IRun>();
-		done.promise.catch((error: Error) => {
-			// Not stored: a catch-up may run it.
-			seen.forget(key);
-			context.logger.error(
-				`Vonage Voice Trigger could not run call event ${key}: ${error.message}`,
-			);
-		});
+		done.promise.then(
+			() => {
+				// Saved with a later emit: after a restart the catch-up does not offer it to n8n again.
+				// Only once stored, or a crash before that would skip it for good.
+				const cursor = (context.getWorkflowStaticData('node') as CatchUpData).catchUp;
+				if (cursor && FINAL_STATUSES.includes(String(event.status))) {
+					const time = Date.parse(String(event.timestamp));
+					(cursor.recent ??= {})[key] = Number.isFinite(time) ? time : Date.now();
+				}
+			},
+			(error: Error) => {
+				// Not stored: a catch-up may run it.
+				seen.forget(key);
+				context.logger.error(
+					`Vonage Voice Trigger could not run call event ${key}: ${error.message}`,
+				);
+			},
+		);
 		context.emit(
 			onCallEvent(context, liveItem(event)),
 			undefined,
@@ -560,17 +565,17 @@ async function emitConfirmed(
 			continue;
 		}
 		advance();
-		if (status.final && data.catchUp) (data.catchUp.recent ??= {})[status.key] = status.timeMs;
 		const done = context.helpers.createDeferredPromise<IRun>();
 		const settled: Promise<void> = done.promise.then(
 			() => {
 				if (finalIndex >= 0) confirmed[finalIndex] = true;
+				// Only once stored: a crash before that must let the next catch-up offer it again.
+				if (status.final && data.catchUp) (data.catchUp.recent ??= {})[status.key] = status.timeMs;
 				pending.delete(settled);
 			},
 			(error: Error) => {
 				failed = true;
 				seen.forget(status.key);
-				if (data.catchUp?.recent) delete data.catchUp.recent[status.key];
 				pending.delete(settled);
 				context.logger.error(
 					`Vonage Voice Trigger could not run caught-up call status ${status.key}: ${error.message}`,
