@@ -10,6 +10,9 @@
  *     each;
  *   failedWhileRunning: a webhook failed while n8n runs (n8n refused 6 attempts) is back within
  *     the scaled 5 minutes (60 s), and the calls it dropped run once each;
+ *   voiceMissedWhileStopped: a Voice Trigger with catch-up; n8n stopped while 10 calls happen,
+ *     whose events Voice drops after two tries: after the restart each call's final status runs
+ *     once, and no status runs twice (voiceCatchUp.js);
  *   killedDuringCatchUp: n8n killed (kill -9) twice while it catches up 60 dropped events: each
  *     event ends with one execution, successful or crashed, none twice (crashCatchUp.js);
  *   pollTrigger: the VIS Poll Trigger in an n8n whose N8N_WEBHOOK_URL points nowhere: each call
@@ -37,6 +40,7 @@ const {
 } = require('./helpers');
 const { suite } = require('./steps');
 const { crashDuringCatchUp, slowCatchUpWorkflow } = require('./crashCatchUp');
+const { missedWhileDown, voiceCatchUpWorkflow, MISSED_CALLS } = require('./voiceCatchUp');
 
 const { createStandin } = require('../../sandbox/server');
 
@@ -251,6 +255,42 @@ async function failedWhileRunning({ n8nUp: { hook } }) {
 	);
 }
 
+async function voiceMissedWhileStopped() {
+	const applicationId = standin.sandbox.applicationId;
+	const workflow = voiceCatchUpWorkflow(applicationId, 'vonageVoiceCatchUp1');
+	// The credential has the account's signature secret: the application signs its callbacks.
+	standin.state.applications.get(applicationId).capabilities.voice.signed_callbacks = true;
+	await runtime.stopN8n(n8n);
+	fs.writeFileSync(path.join(work, `${workflow.id}.json`), JSON.stringify(workflow));
+	await cli('import:workflow', `--input=${path.join(work, `${workflow.id}.json`)}`);
+	await cli('publish:workflow', `--id=${workflow.id}`);
+	n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
+	await waitFor('the application to point at n8n', () =>
+		String(
+			standin.state.applications.get(applicationId).capabilities.voice.webhooks.event_url?.address,
+		).includes(workflow.nodes[0].webhookId),
+	);
+	const outcome = await missedWhileDown({
+		standin,
+		sql,
+		applicationId,
+		workflowId: workflow.id,
+		handler: 'Handle event',
+		liveStatuses: ['started', 'ringing', 'answered', 'completed'],
+		stop: async () => await runtime.stopN8n(n8n),
+		start: async () => {
+			n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
+		},
+	});
+	// The steps after this one expect the VIS workflows alone.
+	await runtime.stopN8n(n8n);
+	await cli('unpublish:workflow', `--id=${workflow.id}`);
+	n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
+	console.log(
+		`  ${MISSED_CALLS} calls while n8n was stopped (${outcome.dropped} events dropped): each final status ran once, ${(outcome.caughtUpAfterMs / 1000).toFixed(1)} s after n8n started; ${outcome.handled} statuses handled in ${outcome.executions} executions, none twice`,
+	);
+}
+
 async function killedDuringCatchUp() {
 	await runtime.stopN8n(n8n);
 	await cli('unpublish:workflow', `--id=${triggerWorkflow.id}`);
@@ -373,6 +413,11 @@ e2e.step(missedWhileStopped, {
 e2e.step(failedWhileRunning, {
 	title:
 		'a webhook failed while n8n runs (6 refused attempts) is back within 60 s; what it dropped runs once',
+	needs: [n8nFixture],
+});
+e2e.step(voiceMissedWhileStopped, {
+	title:
+		'Voice Trigger: n8n stopped while 10 calls happen (events dropped): each final status runs once, none twice',
 	needs: [n8nFixture],
 });
 e2e.step(killedDuringCatchUp, {
