@@ -287,7 +287,7 @@ async function voiceMissedWhileStopped() {
 	await cli('unpublish:workflow', `--id=${workflow.id}`);
 	n8n = (await runtime.startN8n(n8nBin, env, logFile)).child;
 	console.log(
-		`  ${MISSED_CALLS} calls while n8n was stopped (${outcome.dropped} events dropped): each final status ran once, ${(outcome.caughtUpAfterMs / 1000).toFixed(1)} s after n8n started; ${outcome.handled} statuses handled in ${outcome.executions} executions, none twice`,
+		`  ${MISSED_CALLS} calls while n8n was stopped (${outcome.dropped} events dropped after ${outcome.tries.join(' or ')} tries): each final status ran once, ${(outcome.caughtUpAfterMs / 1000).toFixed(1)} s after n8n started; ${outcome.handled} statuses handled in ${outcome.executions} executions, none twice`,
 	);
 }
 

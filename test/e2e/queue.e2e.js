@@ -14,6 +14,9 @@
  *   queueRestartAll: after every process restarts, still one registration and one application
  *     update, and deliveries run;
  *   queueOutage: every process stopped while calls happen: the missed calls run once each;
+ *   queueVoiceMissedWhileDown: every process stopped while 10 Voice calls happen (their events
+ *     dropped after two tries): the main's catch-up runs each final status on the worker, and
+ *     the example's Redis counter lets one copy of each status through (voiceCatchUp.js);
  *   queueRenewal: a quiet period: one renewal per due period, also across a restart of the main;
  *   queueKilledDuringCatchUp: the main killed twice during a catch-up (crashCatchUp.js);
  *   queueLoad: 20 signed deliveries a second for 60 s into a VIS Trigger → Handle event workflow
@@ -50,6 +53,7 @@ const {
 } = require('./helpers');
 const { suite } = require('./steps');
 const { crashDuringCatchUp, slowCatchUpWorkflow } = require('./crashCatchUp');
+const { missedWhileDown, MISSED_CALLS } = require('./voiceCatchUp');
 
 const { queueCluster, MISSING } = require('../../scripts/queue-cluster');
 
@@ -653,6 +657,30 @@ async function queueOutage({ clusterUp: { hook } }) {
 	);
 }
 
+/**
+ * The Voice queue example with catch-up (Final Statuses Only): the calls whose events Voice
+ * dropped while all four processes were down run once each after the restart; a final status
+ * that ran live and comes again from the catch-up is let through once by the Redis counter.
+ */
+async function queueVoiceMissedWhileDown() {
+	const outcome = await missedWhileDown({
+		standin,
+		sql,
+		applicationId: standin.sandbox.applicationId,
+		workflowId: voiceWorkflow.id,
+		handler: 'Handle call event',
+		liveStatuses: ['answered', 'completed'],
+		stop: stopAll,
+		start: async () => {
+			await start('main');
+			await Promise.all([start('worker'), start('webhookA'), start('webhookB')]);
+		},
+	});
+	console.log(
+		`  ${MISSED_CALLS} calls while every process was down (${outcome.dropped} events dropped after ${outcome.tries.join(' or ')} tries): each final status ran once, ${(outcome.caughtUpAfterMs / 1000).toFixed(1)} s after the main started; ${outcome.handled} statuses handled in ${outcome.executions} executions`,
+	);
+}
+
 const QUIET_MS = 130_000;
 
 /**
@@ -859,6 +887,11 @@ e2e.step(queueRestartAll, {
 e2e.step(queueOutage, {
 	title:
 		'outage: every process stopped while 5 calls happen; the restarted main renews within 60 s and each call runs once',
+	needs,
+});
+e2e.step(queueVoiceMissedWhileDown, {
+	title:
+		'Voice: every process stopped while 10 calls happen (events dropped): each final status runs once',
 	needs,
 });
 e2e.step(queueRenewal, {

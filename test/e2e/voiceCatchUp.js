@@ -111,11 +111,13 @@ async function missedWhileDown({
 	const missed = await Promise.all(
 		Array.from({ length: MISSED_CALLS }, () => standin.callHappensV1(applicationId)),
 	);
-	for (const call of missed)
-		for (const delivery of call.deliveries) {
-			assert.equal(delivery.dropped, true, 'Voice dropped the event n8n could not take');
-			assert.equal(delivery.attempts.length, 2, 'after two tries');
-		}
+	// Two tries when nothing answers; one when a balancer in front answers an error Voice does not
+	// retry (502).
+	const deliveries = missed.flatMap((call) => call.deliveries);
+	assert.ok(
+		deliveries.every((delivery) => delivery.dropped),
+		'Voice dropped every event n8n could not take',
+	);
 	const restarted = Date.now();
 	await start();
 	const missedKeys = missed.map((call) => `${call.uuid}:completed`);
@@ -137,7 +139,15 @@ async function missedWhileDown({
 		runs.every((run) => run.status === 'success'),
 		JSON.stringify(runs.map((run) => run.status)),
 	);
-	assert.deepEqual(handledKeys(runs).sort(), expected, 'each status ran once, none twice');
+	const handled = handledKeys(runs);
+	assert.equal(new Set(handled).size, handled.length, 'no status ran twice');
+	// Calls other steps made (the actions' calls) may be caught up too; these calls' statuses:
+	const ours = new Set([...live, ...missed].map((call) => call.uuid));
+	assert.deepEqual(
+		handled.filter((key) => ours.has(key.split(':')[0])).sort(),
+		expected,
+		'each status of these calls ran once',
+	);
 	for (const key of missedKeys) {
 		const run = runs.find((candidate) => candidate.handled && candidate.eventKey === key);
 		assert.equal(run.source, 'catch-up', `${key} came from the catch-up`);
@@ -147,7 +157,8 @@ async function missedWhileDown({
 		caughtUpAfterMs,
 		executions: runs.length,
 		handled: handledKeys(runs).length,
-		dropped: missed.length * 4,
+		dropped: deliveries.length,
+		tries: [...new Set(deliveries.map((delivery) => delivery.attempts.length))],
 	};
 }
 
