@@ -387,7 +387,9 @@ function warnOnce(context: ITriggerFunctions, reason: string, message: string) {
 	const key = `${ownerKey(context.getWorkflow().id, context.getNode().id)}:${reason}`;
 	if (warnedOnce.has(key)) return;
 	warnedOnce.add(key);
-	context.logger.warn(message);
+	// No JWT credential is a choice (catch-up is optional), not a fault.
+	if (reason === 'no-jwt') context.logger.info(message);
+	else context.logger.warn(message);
 }
 
 /** Whether this trigger can catch up: a window above 0 and the application's own JWT credential. */
