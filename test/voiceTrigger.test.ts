@@ -436,7 +436,9 @@ describe('Voice trigger: call events', () => {
 		const ringing = standin.sampleVoiceEvent({ status: 'ringing' });
 		const answer = await standin.deliverVoiceEvent(applicationId, ringing);
 		expect(JSON.parse(answer.body)).toEqual({ status: 'accepted' });
-		expect(t.executions.map((items) => items[0].json)).toEqual([ringing]);
+		expect(t.executions.map((items) => items[0].json)).toEqual([
+			{ ...ringing, source: 'webhook', eventKey: `${String(ringing.uuid)}:ringing` },
+		]);
 	});
 
 	// As Vonage sends them after a record action: no status, no direction. A new recording per test,

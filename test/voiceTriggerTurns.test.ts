@@ -154,7 +154,9 @@ describe('Voice Trigger 4: a caller’s turn runs on Caller Turn and is answered
 		]);
 		const answered = await send({ ...call, status: 'answered' }, 'turn=connect');
 		expect(answered.body).toEqual({ status: 'accepted' });
-		expect(t.runs[2][0].map((item) => item.json)).toEqual([{ ...call, status: 'answered' }]);
+		expect(t.runs[2][0].map((item) => item.json)).toEqual([
+			{ ...call, status: 'answered', source: 'webhook', eventKey: `${call.uuid}:answered` },
+		]);
 	});
 
 	test('a status event is still answered at once on Call Event, as in version 3', async () => {
