@@ -275,6 +275,36 @@ describe('Voice catch-up in a running trigger', () => {
 		expect(t.failedExecutions).toHaveLength(0);
 	});
 
+	test('a quiet spell is no gap: calls before the last emit ran, only later ones are reported', async () => {
+		const t = await start({ catchUpHours: 24 });
+		const now = Date.now();
+		// The cursor was saved with the last emit, 47 h ago, and stayed behind while nothing ran.
+		t.staticData().catchUp = {
+			afterMs: now - 48 * 3_600_000,
+			lastEmitAt: now - 47 * 3_600_000,
+			recent: {},
+		};
+		addCall('completed', now - 47.5 * 3_600_000 + 30_000);
+		await run(t);
+		await until(() => listRequests().length >= 2);
+		await pause(100);
+		expect(t.failedExecutions).toHaveLength(0);
+		// A call after the last emit, before the window, was not run: reported, from the last emit.
+		await t.close();
+		const t2 = await start({ catchUpHours: 24 });
+		t2.staticData().catchUp = {
+			afterMs: now - 48 * 3_600_000,
+			lastEmitAt: now - 47 * 3_600_000,
+			recent: {},
+		};
+		addCall('completed', now - 30 * 3_600_000);
+		await run(t2);
+		await until(() => t2.failedExecutions.length === 1);
+		expect(t2.failedExecutions[0].message).toContain(
+			`since ${new Date(now - 47 * 3_600_000).toISOString()}`,
+		);
+	});
+
 	test('garbage in the list is skipped and logged; a page that is not a list moves nothing', async () => {
 		const t = await start();
 		const now = Date.now();

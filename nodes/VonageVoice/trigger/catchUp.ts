@@ -101,6 +101,11 @@ export interface CatchUpData extends VoiceTriggerData {
 		recent?: Record<string, number>;
 		/** The gap before the window already reported, so a restart does not report it twice. */
 		reportedBeforeMs?: number;
+		/**
+		 * When the trigger last emitted (saved with that emit): the cursor is saved only with emits,
+		 * so in a quiet spell it stays behind, but the calls before this time did run.
+		 */
+		lastEmitAt?: number;
 	};
 }
 
@@ -208,6 +213,8 @@ export function acceptHandOvers(context: ITriggerFunctions): () => void {
 				);
 			},
 		);
+		const saved = (context.getWorkflowStaticData('node') as CatchUpData).catchUp;
+		if (saved) saved.lastEmitAt = Date.now();
 		context.emit(
 			onCallEvent(context, liveItem(event)),
 			undefined,
@@ -512,11 +519,14 @@ async function reportGap(
 	windowMs: number,
 ) {
 	if (cursor.reportedBeforeMs !== undefined && cursor.reportedBeforeMs >= cursor.afterMs) return;
-	const count = await countCalls(context, cursor.afterMs, floor);
 	cursor.reportedBeforeMs = cursor.afterMs;
+	// Calls that started before the last emit ran then (or were caught up): not a gap.
+	const sinceMs = Math.max(cursor.afterMs, cursor.lastEmitAt ?? 0);
+	if (sinceMs >= floor) return;
+	const count = await countCalls(context, sinceMs, floor);
 	// Vonage lists no call in the part not read: nothing was lost there.
 	if (count === 0) return;
-	const since = new Date(cursor.afterMs).toISOString();
+	const since = new Date(sinceMs).toISOString();
 	const what = Number.isNaN(count)
 		? 'calls of the application'
 		: `${count} call(s) of the application started`;
@@ -585,6 +595,7 @@ async function emitConfirmed(
 			},
 		);
 		pending.add(settled);
+		if (data.catchUp) data.catchUp.lastEmitAt = Date.now();
 		context.emit(
 			onCallEvent(context, status.item),
 			undefined,
