@@ -6,18 +6,14 @@ import { randomUUID } from 'node:crypto';
 
 import type { IDataObject, INodeType } from 'n8n-workflow';
 
-import {
-	listedStatus,
-	pacing,
-	recordTime,
-	voiceEventKey,
-} from '../nodes/VonageVoice/trigger/catchUp';
+import { listedStatus, PAGE_GAP_MS, recordTime } from '../nodes/VonageVoice/trigger/callList';
+import { voiceEventKey } from '../nodes/VonageVoice/trigger/voiceEvents';
 import { VonageVoiceTrigger } from '../nodes/VonageVoice/VonageVoiceTrigger.node';
 import { setTimeout } from './helpers/node';
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
 import { hostTrigger, type TriggerHarness } from './helpers/trigger';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let standin: Standin;
 let trigger: TriggerHarness | undefined;
@@ -29,7 +25,6 @@ beforeEach(async () => {
 	applicationId = standin.sandbox.applicationId;
 	// The credential has the signature secret, so callbacks must be signed.
 	standin.state.applications.get(applicationId).capabilities.voice.signed_callbacks = true;
-	pacing.pageGapMs = 40;
 });
 afterEach(async () => {
 	for (const close of closers) await close();
@@ -181,7 +176,6 @@ describe('Voice catch-up in a running trigger', () => {
 	});
 
 	test('pages are paced', async () => {
-		pacing.pageGapMs = 300;
 		const t = await start();
 		const now = Date.now();
 		t.staticData().catchUp = { afterMs: now - 600_000, recent: {} };
@@ -189,7 +183,7 @@ describe('Voice catch-up in a running trigger', () => {
 		const started = Date.now();
 		await run(t);
 		await until(() => t.emitted.length === 250);
-		expect(Date.now() - started).toBeGreaterThanOrEqual(2 * 300);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(2 * PAGE_GAP_MS);
 	});
 
 	test('live status events go through the trigger with the same key, so a catch-up does not run them again', async () => {

@@ -24,7 +24,8 @@ import {
 	webhooksPointHere,
 } from './trigger/applicationWebhooks';
 import { DEFAULT_NCCO, defaultNcco, SORRY } from './trigger/defaultNcco';
-import { answersTurns, receiveCallback } from './trigger/receive';
+import { outputCount } from './trigger/outputs';
+import { receiveCallback } from './trigger/receive';
 import { FILE_EVENTS } from './trigger/eventFilter';
 import { applicationWatchOptions, watchApplication } from './trigger/watch';
 
@@ -234,8 +235,6 @@ export class VonageVoiceTrigger implements INodeType {
 	 * when it runs this node inside an execution; n8n runs execute() first when a node has one.
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const answerCalls = this.getNodeParameter('answerCalls', 0, false) as boolean;
-		const outputs = answersTurns(this, answerCalls) ? 3 : answerCalls ? 2 : 1;
-		return Array.from({ length: outputs }, (_output, index) => this.getInputData(index));
+		return Array.from({ length: outputCount(this) }, (_output, index) => this.getInputData(index));
 	}
 }

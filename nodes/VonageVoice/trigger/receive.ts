@@ -3,7 +3,9 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { firstHeader } from '../../shared/webhook/headers';
 import { readWebhookBody } from '../../shared/webhook/webhookBody';
 import { WEBHOOK_PATH, type VoiceTriggerData } from './applicationWebhooks';
-import { handOverLiveEvent, liveItem } from './catchUp';
+import { handOverLiveEvent } from './handOver';
+import { answersTurns, onOutput } from './outputs';
+import { liveItem } from './voiceEvents';
 import { defaultNcco } from './defaultNcco';
 import { wantedVoiceEvent } from './eventFilter';
 import { answerWithNcco, withTurnUrls } from './nccoResponse';
@@ -18,17 +20,6 @@ import { answerDeadlineMs, turnKind, withStep } from './turns';
  */
 const testAnswers = new Map<string, number>();
 const TEST_ANSWER_MS = 30_000;
-
-/** Outputs from version 4 with Answer Calls: Call Event, Incoming Call, Caller Turn. */
-export const TURN_OUTPUT_VERSION = 4;
-
-/** Whether this node answers callers' turns on an output of their own (version 4 on). */
-export function answersTurns(
-	context: { getNode(): { typeVersion: number } },
-	answerCalls: boolean,
-) {
-	return answerCalls && context.getNode().typeVersion >= TURN_OUTPUT_VERSION;
-}
 
 type Refuse = (status: number, reason: string) => IWebhookResponseData;
 
@@ -71,10 +62,7 @@ export async function receiveCallback(context: IWebhookFunctions): Promise<IWebh
 	}
 	if (unchecked) return unchecked;
 
-	// Every output gets its list, also the empty ones: n8n passes them to execute() as its inputs.
-	const outputs = turns ? 3 : answerCalls ? 2 : 1;
-	const on = (output: number, json: IDataObject) =>
-		Array.from({ length: outputs }, (_list, index) => (index === output ? [{ json }] : []));
+	const on = (output: number, json: IDataObject) => onOutput(context, output, json);
 	const testRun = context.getMode() === 'manual';
 	const workflowId = String(context.getWorkflow().id);
 	if ((isAnswer || turn) && turns) {

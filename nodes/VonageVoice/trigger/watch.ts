@@ -13,13 +13,9 @@ import {
 	type VoiceTriggerData,
 	type VoiceWebhookName,
 } from './applicationWebhooks';
-import {
-	acceptHandOvers,
-	catchUpCalls,
-	catchUpEnabled,
-	catchUpOptions,
-	startCursor,
-} from './catchUp';
+import { catchUpCalls, catchUpEnabled, startCursor } from './catchUp';
+import { catchUpOptions } from './catchUpSettings';
+import { acceptHandOvers } from './handOver';
 
 /**
  * Vonage sends an application's calls wherever its voice webhooks point, and a person in the

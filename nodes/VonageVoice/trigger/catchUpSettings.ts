@@ -1,0 +1,65 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { VoiceTriggerData } from './applicationWebhooks';
+
+const DEFAULT_CATCH_UP_HOURS = 24;
+const MAX_CATCH_UP_HOURS = 168;
+
+export const catchUpOptions: INodeProperties[] = [
+	{
+		displayName: 'Catch-Up Window (Hours)',
+		name: 'catchUpHours',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: MAX_CATCH_UP_HOURS },
+		default: DEFAULT_CATCH_UP_HOURS,
+		description: `How far back call statuses Vonage could not deliver (n8n down or unreachable) are read from Vonage and run, at most ${MAX_CATCH_UP_HOURS} hours. Needs the Vonage Application JWT credential of the same application. 0 turns catch-up off. A longer gap is recorded as a failed execution.`,
+	},
+	{
+		displayName: 'Catch-Up Runs',
+		name: 'catchUpStatuses',
+		type: 'options',
+		options: [
+			{
+				name: 'Every Status Change',
+				value: 'all',
+				description:
+					'For n8n in one process (regular mode): each status a call is listed with runs once, live or caught up',
+			},
+			{
+				name: 'Final Statuses Only (Queue Mode)',
+				value: 'final',
+				description:
+					'For queue mode: only ended calls are caught up; a live run on a webhook processor and its catch-up can both run, so remove duplicates on eventKey',
+			},
+		],
+		default: 'all',
+		description: 'Which call statuses a catch-up runs',
+	},
+];
+
+/** The window in milliseconds, held to its bounds whatever the parameter holds. */
+export function catchUpWindowMs(hours: unknown): number {
+	const value =
+		typeof hours === 'number' || (typeof hours === 'string' && hours.trim() !== '')
+			? Number(hours)
+			: Number.NaN;
+	if (Number.isNaN(value)) return DEFAULT_CATCH_UP_HOURS * 3_600_000;
+	return Math.min(Math.max(value, 0), MAX_CATCH_UP_HOURS) * 3_600_000;
+}
+
+/** What the catch-up keeps in the node's static data (saved by n8n with each emit). */
+export interface CatchUpData extends VoiceTriggerData {
+	catchUp?: {
+		/** Final statuses reached up to this time (epoch ms) have run or were refused as run. */
+		afterMs: number;
+		/** Final keys run near the cursor, with their times. */
+		recent?: Record<string, number>;
+		/** The gap before the window already reported, so a restart does not report it twice. */
+		reportedBeforeMs?: number;
+		/**
+		 * When the trigger last emitted (saved with that emit): the cursor is saved only with emits,
+		 * so in a quiet spell it stays behind, but the calls before this time did run.
+		 */
+		lastEmitAt?: number;
+	};
+}
