@@ -43,7 +43,7 @@ export class VonageVisPollTrigger implements INodeType {
 			visAuthentication,
 			{
 				displayName:
-					'Each poll reads the call events that are new or changed since the last one, in one request to VIS (one more per 100 calls when the line is busy). Polling every minute uses 1 of the credential’s 10 requests a minute; every 10 seconds would use 6. Each call state runs once, with "source": "poll", in the same shape as the Vonage VIS Trigger. After n8n was stopped, the first poll reads on from where the last one ended (up to the Catch-Up Window).',
+					'Each poll reads the call events that are new or changed since the last one, in one request to VIS (one more per 100 calls when the line is busy). Polling every minute, the shortest interval n8n allows, uses 1 of the credential’s 10 requests a minute. Each call state runs once, with "source": "poll", in the same shape as the Vonage VIS Trigger. After n8n was stopped, the first poll reads on from where the last one ended (up to the Catch-Up Window).',
 				name: 'notice',
 				type: 'notice',
 				default: '',

@@ -67,7 +67,7 @@ export class VonageVisTrigger implements INodeType {
 			visAuthentication,
 			{
 				displayName:
-					'On activation the node registers this workflow at VIS with its own signing key, keeps the registration renewed (also after n8n was down, when VIS stops delivering), runs the call events VIS could not deliver meanwhile with "source": "catch-up", and removes the registration on deactivation. Deliveries whose signature does not match are refused. If VIS cannot reach this n8n, use the Vonage VIS Poll Trigger.',
+					'When the workflow is published, the node registers it at VIS with its own signing key, keeps the registration renewed (also after n8n was down, when VIS stops delivering), runs the call events VIS could not deliver meanwhile with "source": "catch-up", and removes the registration when the workflow is unpublished. Deliveries whose signature does not match are refused. If VIS cannot reach this n8n, use the Vonage VIS Poll Trigger.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
