@@ -905,3 +905,26 @@ describe('every place that takes an NCCO sends the built one', () => {
 		);
 	});
 });
+
+test('NCCO → Build shows no Request Options: it sends no request, so it has no timeout', () => {
+	const voice = new VonageVoice();
+	const shown = (resource: string, operation: string) => {
+		const node: INode = {
+			id: 'n',
+			name: 'Voice',
+			type: 'n8n-nodes-vonage.vonageVoice',
+			typeVersion: 4,
+			position: [0, 0],
+			parameters: { resource, operation },
+		};
+		const workflow = new Workflow({
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes: nodeTypesOf(voice),
+		});
+		return Object.keys(workflow.getNode('Voice')!.parameters);
+	};
+	expect(shown('ncco', 'build')).not.toContain('requestOptions');
+	expect(shown('call', 'create')).toContain('requestOptions');
+});

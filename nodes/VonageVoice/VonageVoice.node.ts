@@ -60,7 +60,8 @@ const properties: INodeProperties[] = [
 	...streamDescription,
 	...talkDescription,
 	...transcriptionDescription,
-	requestOptions,
+	// NCCO → Build sends no request, so it has no timeout to set.
+	{ ...requestOptions, displayOptions: { hide: { resource: ['ncco'] } } },
 ];
 
 /**
