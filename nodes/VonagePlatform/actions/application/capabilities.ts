@@ -26,6 +26,8 @@ export interface SettingSpec {
 	label: string;
 	type: 'boolean' | 'number' | 'string' | 'options';
 	options?: string[];
+	/** What the panel shows for an option, when its value is a code rather than words. */
+	labels?: Record<string, string>;
 	bound?: NumberBound;
 	description?: string;
 	/** A boolean's value when the user adds it; false unless given. */
@@ -141,6 +143,14 @@ export const CAPABILITIES: CapabilitySpec[] = [
 				label: 'Region',
 				type: 'options',
 				options: VOICE_REGIONS,
+				labels: {
+					'na-east': 'North America East (na-east)',
+					'na-west': 'North America West (na-west)',
+					'eu-east': 'Europe East (eu-east)',
+					'eu-west': 'Europe West (eu-west)',
+					'apac-sng': 'Asia Pacific, Singapore (apac-sng)',
+					'apac-australia': 'Asia Pacific, Australia (apac-australia)',
+				},
 				description:
 					'The Vonage region that handles the application’s inbound and SIP calls, e.g. eu-west for Europe West',
 			},

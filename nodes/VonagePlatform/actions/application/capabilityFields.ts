@@ -5,7 +5,9 @@ import { CAPABILITIES, CONNECT_TIMEOUT, type SettingSpec, type WebhookSpec } fro
 
 /** The capabilities' field-by-field UI, built from the table in capabilities.ts. */
 
-const option = (value: string): INodePropertyOptions => ({ name: value, value });
+const option =
+	(labels: Record<string, string> = {}) =>
+	(value: string): INodePropertyOptions => ({ name: labels[value] ?? value, value });
 
 function settingProperty(setting: SettingSpec): INodeProperties {
 	const base = { displayName: setting.label, name: setting.key, description: setting.description };
@@ -23,7 +25,7 @@ function settingProperty(setting: SettingSpec): INodeProperties {
 			return {
 				...base,
 				type: 'options',
-				options: setting.options!.map(option),
+				options: setting.options!.map(option(setting.labels)),
 				default: setting.options![0],
 			};
 		default:

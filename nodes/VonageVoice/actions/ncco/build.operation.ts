@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 					'One item per action, as the Voice Trigger’s "NCCO From: Each Item Is an Action" reads them',
 			},
 			{
-				name: 'Field "Ncco" of One Item',
+				name: 'The Whole NCCO in One Item',
 				value: 'nccoField',
 				description:
 					'One item whose "ncco" field is the whole NCCO array, as the Voice Trigger’s "NCCO From: The Whole NCCO in One Item" reads it',
