@@ -12,7 +12,10 @@ import { NodeHelpers, Workflow, type IDataObject, type INode, type INodeType } f
 
 import { VonagePlatform } from '../nodes/VonagePlatform/VonagePlatform.node';
 import { VonageVis } from '../nodes/VonageVis/VonageVis.node';
+import { VonageVisPollTrigger } from '../nodes/VonageVis/VonageVisPollTrigger.node';
+import { VonageVisTrigger } from '../nodes/VonageVis/VonageVisTrigger.node';
 import { VonageVoice } from '../nodes/VonageVoice/VonageVoice.node';
+import { VonageVoiceTrigger } from '../nodes/VonageVoice/VonageVoiceTrigger.node';
 import { UPDATE_ACTION_SUBTITLES } from '../nodes/VonageVoice/actions/call';
 import { nodeTypesOf, runNode } from '../scripts/harness/n8n';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
@@ -90,7 +93,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
 		'call:update': [], // Action is required from version 2
 		'dtmf:send': [], // Digits are required
 		'ncco:build': [], // sends nothing: it outputs the NCCO
-		'recording:download': [], // a GET, and the recording URL ($json.recording_url) is empty here
+		'recording:download': [], // a GET, and the recording URL is empty from version 4
 		'stream:play': [], // Audio URL is required
 		'stream:stop': ['DELETE /v1/calls/:id/stream'],
 		'talk:speak': [], // Text is required
@@ -234,7 +237,7 @@ describe('Vonage Voice → Update a call', () => {
 	};
 
 	test('a new node (version 2 and later) preselects no action: n8n marks it required, and the subtitle says Update', () => {
-		expect(new VonageVoice().description.defaultVersion).toBe(3);
+		expect(new VonageVoice().description.defaultVersion).toBe(4);
 		const added = parametersOf(2, { resource: 'call', operation: 'update' });
 		expect(added.parameters.action).toBe('');
 		expect(added.issues?.parameters?.action).toEqual(['Parameter "Action" is required.']);
@@ -284,4 +287,77 @@ describe('Vonage Voice → Update a call', () => {
 		expect(writesSince(before, ids)).toEqual([]);
 		expect(standin.state.v1Calls.get(ids.callUuid).status).not.toBe('completed');
 	});
+});
+
+/**
+ * CONTRIBUTING, "Defaults": no field of a node added today defaults to a value of the item before
+ * (`$json`, `$input`, `$('…')`). IDs and URLs start empty and are mapped by the user, from the
+ * input or, before a run, from the output schema of the node before.
+ */
+describe('no default points at the item before', () => {
+	const POINTS_BACK = /\$json|\$input|\$\(/;
+	type Property = { name: string; default?: unknown; displayOptions?: IDataObject };
+	const pointingBack = (properties: Property[]): Property[] =>
+		properties.flatMap((property) => [
+			...(typeof property.default === 'string' && POINTS_BACK.test(property.default)
+				? [property]
+				: []),
+			...pointingBack(
+				((property as IDataObject).options as Property[] | undefined)?.filter(
+					(option) => typeof option === 'object' && 'name' in option && 'default' in option,
+				) ?? [],
+			),
+			...pointingBack(((property as IDataObject).values as Property[] | undefined) ?? []),
+		]);
+
+	test.each([
+		new VonageVis(),
+		new VonageVisTrigger(),
+		new VonageVisPollTrigger(),
+		new VonagePlatform(),
+		new VonageVoice(),
+		new VonageVoiceTrigger(),
+	] as INodeType[])('$description.displayName, newest version', (node) => {
+		const stillPointing = pointingBack(node.description.properties as Property[]).filter(
+			(property) => {
+				const versions = (property.displayOptions?.show as IDataObject | undefined)?.['@version'];
+				// Only a field kept for older versions may still point back.
+				return !(
+					Array.isArray(versions) &&
+					versions.every((v) => typeof v === 'number' && v < newest(node))
+				);
+			},
+		);
+		expect(stillPointing.map((property) => property.name)).toEqual([]);
+	});
+
+	test.each([
+		['recording', 'recording_url', 'recordingUrl'],
+		['transcription', 'transcription_url', 'transcriptionUrl'],
+	])(
+		'%s → Download: a version-3 node saved without a URL still reads the event’s %s; version 4 starts empty',
+		(resource, field, name) => {
+			const parametersAt = (typeVersion: number) => {
+				const voice = new VonageVoice();
+				const node: INode = {
+					id: 'n',
+					name: 'Download',
+					type: 'n8n-nodes-vonage.vonageVoice',
+					typeVersion,
+					position: [0, 0],
+					parameters: { resource, operation: 'download' },
+				};
+				const workflow = new Workflow({
+					nodes: [node],
+					connections: {},
+					active: false,
+					nodeTypes: nodeTypesOf(voice),
+				});
+				return workflow.getNode('Download')!.parameters;
+			};
+			for (const version of [1, 2, 3])
+				expect(parametersAt(version)[name]).toBe(`={{ $json.${field} }}`);
+			expect(parametersAt(4)[name]).toBe('');
+		},
+	);
 });

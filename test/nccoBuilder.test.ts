@@ -698,7 +698,7 @@ describe('NCCO Source: Build for new nodes, JSON for saved ones', () => {
 	});
 
 	test('new nodes are at the versions that default to Build', () => {
-		expect(new VonageVoice().description.defaultVersion).toBe(3);
+		expect(new VonageVoice().description.defaultVersion).toBe(4);
 		expect(new VonagePlatform().description.defaultVersion).toBe(2);
 		expect(new VonageVoiceTrigger().description.defaultVersion).toBe(4);
 	});

@@ -75,9 +75,10 @@ export class VonageVoice implements INodeType {
 		icon: { light: 'file:vonage.svg', dark: 'file:vonage.dark.svg' },
 		group: ['output'],
 		// Version 2 preselects no Update action (version 1 preselected Hang Up). Version 3 builds NCCOs
-		// from fields by default (NCCO Source: Build); versions 1 and 2 keep JSON.
-		version: [1, 2, 3],
-		defaultVersion: 3,
+		// from fields by default (NCCO Source: Build); versions 1 and 2 keep JSON. Version 4 leaves the
+		// download URLs empty, as every identifier (versions 1 to 3 default them to the event's field).
+		version: [1, 2, 3, 4],
+		defaultVersion: 4,
 		// The action text of the chosen operation ("Place a call"); an Update node names its action
 		// ("Hang up a call").
 		subtitle: actionSubtitle(properties, UPDATE_ACTION_SUBTITLE),

@@ -6,6 +6,36 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
+/**
+ * The URL field of a download. From version 4 it starts empty, as every identifier does (CONTRIBUTING,
+ * "Defaults"): the user maps the event's field. Versions 1 to 3 keep the expression they defaulted
+ * to, since n8n left it out of the workflows it saved and they still need it.
+ */
+export function downloadUrlFields(
+	field: Pick<INodeProperties, 'displayName' | 'name' | 'description'>,
+	eventField: string,
+	show: { resource: string[]; operation: string[] },
+): INodeProperties[] {
+	const common = {
+		...field,
+		type: 'string' as const,
+		required: true,
+		placeholder: 'https://api.nexmo.com/v1/files/aaaaaaaa-bbbb-cccc-dddd-0123456789ab',
+	};
+	return [
+		{
+			...common,
+			default: `={{ $json.${eventField} }}`,
+			displayOptions: { show: { ...show, '@version': [1, 2, 3] } },
+		},
+		{
+			...common,
+			default: '',
+			displayOptions: { show: { ...show, '@version': [{ _cnd: { gte: 4 } }] } },
+		},
+	];
+}
+
 /** The Max Size option of a download, with its default. */
 export function sizeOption(defaultMb: number): INodeProperties {
 	return {

@@ -4,23 +4,22 @@ import { withBinary } from '../../../shared/kit/router';
 import { DEFAULT_MAX_DOWNLOAD_MB, maxBytesOf } from '../../../shared/request/files';
 import { vonageRequest, type VonageFile } from '../../../shared/request/transport';
 import { FieldError } from '../../../shared/kit/validation';
-import { mediaType, sizeOption } from '../fields/download';
+import { downloadUrlFields, mediaType, sizeOption } from '../fields/download';
 
 /** What n8n's binary helper takes: a Buffer or a Node.js Readable (the download's body is one). */
 type BinaryInput = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Recording URL',
-		name: 'recordingUrl',
-		type: 'string',
-		required: true,
-		default: '={{ $json.recording_url }}',
-		placeholder: 'https://api.nexmo.com/v1/files/aaaaaaaa-bbbb-cccc-dddd-0123456789ab',
-		displayOptions: { show: { resource: ['recording'], operation: ['download'] } },
-		description:
-			'The recording_url of the record event (from the Vonage Voice Trigger). Only Vonage’s API hosts and the credential’s Base URL are accepted, since the application’s JWT goes with the request.',
-	},
+	...downloadUrlFields(
+		{
+			displayName: 'Recording URL',
+			name: 'recordingUrl',
+			description:
+				'The recording_url of the record event (from the Vonage Voice Trigger): drag it here from the input. Only Vonage’s API hosts and the credential’s Base URL are accepted, since the application’s JWT goes with the request.',
+		},
+		'recording_url',
+		{ resource: ['recording'], operation: ['download'] },
+	),
 	{
 		displayName: 'Put Output File in Field',
 		name: 'binaryPropertyName',

@@ -3,22 +3,21 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { maxBytesOf } from '../../../shared/request/files';
 import { vonageRequest, type VonageFile } from '../../../shared/request/transport';
 import { FieldError } from '../../../shared/kit/validation';
-import { mediaType, sizeOption } from '../fields/download';
+import { downloadUrlFields, mediaType, sizeOption } from '../fields/download';
 
 const TRANSCRIPT_MAX_MB = 10;
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Transcription URL',
-		name: 'transcriptionUrl',
-		type: 'string',
-		required: true,
-		default: '={{ $json.transcription_url }}',
-		placeholder: 'https://api.nexmo.com/v1/files/aaaaaaaa-bbbb-cccc-dddd-0123456789ab',
-		displayOptions: { show: { resource: ['transcription'], operation: ['download'] } },
-		description:
-			'The transcription_url of the transcription event (from the Vonage Voice Trigger). Only Vonage’s API hosts and the credential’s Base URL are accepted, since the application’s JWT goes with the request.',
-	},
+	...downloadUrlFields(
+		{
+			displayName: 'Transcription URL',
+			name: 'transcriptionUrl',
+			description:
+				'The transcription_url of the transcription event (from the Vonage Voice Trigger): drag it here from the input. Only Vonage’s API hosts and the credential’s Base URL are accepted, since the application’s JWT goes with the request.',
+		},
+		'transcription_url',
+		{ resource: ['transcription'], operation: ['download'] },
+	),
 	{
 		displayName: 'Options',
 		name: 'options',
