@@ -72,7 +72,7 @@ function portIsFree(port) {
 /**
  * The port to use: the one asked for when it is free. When it was chosen by default and is
  * taken (another n8n, say), the next free one; when it was set explicitly, a clear error.
- * n8n also needs its task-broker port (port + 1000) free.
+ * n8n also needs its task-broker port free: port + 1000 unless N8N_RUNNERS_BROKER_PORT chooses it.
  */
 async function choosePort(variable, fallback, alsoNeeds = () => []) {
 	const explicit = process.env[variable];
@@ -88,7 +88,7 @@ async function choosePort(variable, fallback, alsoNeeds = () => []) {
 	for (let port = wanted + 1; port < wanted + 50; port++) {
 		if (await free(port)) {
 			runtime.log(
-				`port ${wanted} is in use, so ${variable === 'N8N_PORT' ? 'n8n' : 'the sandbox'} takes ${port} (set ${variable} to choose)`,
+				`port ${wanted} is in use, so ${{ N8N_PORT: 'n8n', N8N_RUNNERS_BROKER_PORT: 'n8n’s task broker' }[variable] ?? 'the sandbox'} takes ${port} (set ${variable} to choose)`,
 			);
 			return port;
 		}
@@ -120,13 +120,18 @@ function exampleForThisInstall(file, { n8nUrl, sandboxUrl }) {
 async function main() {
 	const n8nBin = process.env.VONAGE_SANDBOX_N8N_BIN || runtime.ensureN8n();
 	// N8N_PORT_DEFAULT lets the start test (test/e2e/start.e2e.js) play the default away from 5678.
+	const brokerChosen = Boolean(process.env.N8N_RUNNERS_BROKER_PORT);
 	const n8nPort = await choosePort(
 		'N8N_PORT',
 		Number(process.env.N8N_PORT_DEFAULT || 5678),
-		(port) => [port + 1000],
+		(port) => (brokerChosen ? [] : [port + 1000]),
+	);
+	// n8n's task broker listens too: a second `npm start` must be able to move it as well.
+	const brokerPort = await choosePort('N8N_RUNNERS_BROKER_PORT', n8nPort + 1000, (port) =>
+		port === n8nPort ? [port] : [],
 	);
 	const sandboxPort = await choosePort('VONAGE_STANDIN_PORT', 5680, (port) =>
-		port === n8nPort || port === n8nPort + 1000 ? [port] : [],
+		port === n8nPort || port === brokerPort ? [port] : [],
 	);
 	fs.mkdirSync(userFolder, { recursive: true });
 	runtime.log('building and installing n8n-nodes-vonage into the sandbox n8n…');
@@ -140,7 +145,9 @@ async function main() {
 	// Once per sandbox folder: the state file keeps the events of earlier runs.
 	if (!standin.state.events.length) standin.seedEvents(50);
 	const sandboxUrl = await standin.listen(sandboxPort);
-	const env = runtime.n8nEnv(userFolder, n8nPort);
+	const env = runtime.n8nEnv(userFolder, n8nPort, {
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+	});
 	// As a careful account would have it: the sandbox application signs its Voice callbacks.
 	standin.state.applications.get(
 		standin.sandbox.applicationId,
