@@ -9,6 +9,8 @@
  *   docs/vis-trigger-panel.png        Vonage VIS Trigger, with its help opened
  *   docs/voice-subtitles-canvas.png   the canvas of those nodes, whose subtitles name their actions
  *   docs/voice-ncco-builder-panel.png the NCCO builder: talk, then record with a transcript (examples/voice-recording.json)
+ *   docs/picker-record.png            the node picker of an empty workflow, searched for "record"
+ *   docs/picker-hang-up.png           the picker after a trigger ("What happens next?"), searched for "hang up"
  *   node scripts/screenshot.js
  */
 const fs = require('node:fs');
@@ -36,12 +38,12 @@ const panels = {
 	settings: { executionOrder: 'v1' },
 	connections: {},
 	nodes: [
-		// Version 3, as the picker adds it: the NCCO is built from fields (NCCO Source: Build).
+		// Version 4, as the picker adds it: the NCCO is built from fields (NCCO Source: Build).
 		{
 			id: 'd0c5a1e2-0000-4000-8000-000000000001',
 			name: 'Place a call',
 			type: 'n8n-nodes-vonage.vonageVoice',
-			typeVersion: 3,
+			typeVersion: 4,
 			position: [0, 0],
 			parameters: {},
 			credentials: JWT,
@@ -176,7 +178,31 @@ async function main() {
 			await page.getByText(text).first().waitFor({ timeout: 10_000 });
 		};
 
-		// The canvas first: each node's subtitle names its action ("Hang up a call" beside "Update a call").
+		// The node picker, found by what the nodes do (scripts/picker-check.js checks every word).
+		const pickerShot = async (word, file) => {
+			await page.locator('[data-test-id="node-creator-search-bar"]').first().fill(word);
+			await page
+				.locator('[data-test-id="node-creator-item-name"]')
+				.filter({ hasText: /^Vonage/ })
+				.first()
+				.waitFor({ timeout: 15_000 });
+			await page.waitForTimeout(800);
+			const target = path.join(runtime.ROOT, 'docs', file);
+			await page.screenshot({ path: target });
+			console.log(`saved ${target}`);
+		};
+		await page.goto(`${url}/workflow/new`);
+		await page.locator('[data-test-id="canvas-plus-button"]').first().click();
+		await pickerShot('record', 'picker-record.png');
+		await page.locator('[data-test-id="node-creator-search-bar"]').first().fill('manual');
+		await page.waitForTimeout(700);
+		await page.keyboard.press('Enter');
+		await page.waitForTimeout(1500);
+		await page.keyboard.press('Escape');
+		await page.locator('[data-test-id="node-creator-plus-button"]').first().click();
+		await pickerShot('hang up', 'picker-hang-up.png');
+
+		// The canvas: each node's subtitle names its action ("Hang up a call" beside "Update a call").
 		await page.goto(`${url}/workflow/vonageDocsPanels`);
 		await page.getByText('Hang up a call').first().waitFor({ timeout: 30_000 });
 		await page.waitForTimeout(1000);
