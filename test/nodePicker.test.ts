@@ -142,3 +142,19 @@ test('a search for "vonage" lists every entry, and "vonage voice trigger" the Vo
 	expect(search('vonage').sort()).toEqual([PLATFORM, VIS, POLL, VOICE].sort());
 	expect(search('vonage voice trigger')).toContain(VOICE);
 });
+
+/** The words a merged trigger is listed under, made as n8n makes them (workflows.store). */
+function triggerWords(node: INodeType): string[] {
+	const field = node.description.properties.find((property) =>
+		['event', 'events', 'trigger on'].includes(property.displayName.toLowerCase()),
+	);
+	if (!field?.options)
+		return [`On new ${node.description.displayName.replace('Trigger', '').trimEnd()} event`];
+	return (field.options as Array<{ name: string; action?: string }>).map(
+		(option) => option.action ?? `On ${option.name}`,
+	);
+}
+
+test('the VIS Trigger is listed under Vonage VIS as "On a call event of the VBC line"', () => {
+	expect(triggerWords(new VonageVisTrigger())).toEqual(['On a call event of the VBC line']);
+});

@@ -12,7 +12,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { visAuthentication, visCredentials } from '../shared/kit/descriptions';
+import { pickerEntry, visAuthentication, visCredentials } from '../shared/kit/descriptions';
 import { firstHeader } from '../shared/webhook/headers';
 import { eventFilterOf, eventItem, eventKey, eventOptions, isWanted } from './events';
 import { acceptedDeliveries, eventsRun, triggerNodeKey } from './trigger/deliveries';
@@ -64,6 +64,10 @@ export class VonageVisTrigger implements INodeType {
 			},
 		],
 		properties: [
+			pickerEntry(
+				'On a call event of the VBC line',
+				'Ringing, answered, held, missed, ended…: each state of a call on the signed-in user’s line',
+			),
 			visAuthentication,
 			{
 				displayName:

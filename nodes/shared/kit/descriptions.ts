@@ -67,6 +67,22 @@ export const visAuthentication: INodeProperties = {
 		'How the node signs in as the VBC user whose line it controls. Each way has its own credential type: Password Grant stores that user’s VBC password in n8n, OAuth2 stores only the tokens of a sign-in at Vonage.',
 };
 
+/**
+ * The words n8n's node picker lists a trigger under. Without a top-level field named "Trigger On"
+ * (or "Event", "Events"), n8n 2.41 makes up "On new <node name> event" (n8n-editor-ui,
+ * workflows.store); with one, each option is an entry, worded by its `action`. This one is hidden
+ * and holds no setting: it only words the entry.
+ */
+export function pickerEntry(action: string, description: string): INodeProperties {
+	return {
+		displayName: 'Trigger On',
+		name: 'triggerOn',
+		type: 'hidden',
+		default: 'callEvent',
+		options: [{ name: 'Call Event', value: 'callEvent', action, description }],
+	};
+}
+
 /** How an API spells a direction's value (VIS upper case, Voice lower). */
 type DirectionSpelling = (word: 'any' | 'inbound' | 'outbound') => string;
 
