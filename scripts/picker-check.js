@@ -45,24 +45,26 @@ async function ownN8n() {
 		fs.copyFileSync(path.join(runtime.ROOT, 'examples', file), path.join(examples, file));
 	await runtime.n8nCli(n8nBin, env, ['import:workflow', '--separate', `--input=${examples}`]);
 	const { child, url } = await runtime.startN8n(n8nBin, env, path.join(work, 'n8n.log'));
-	// /healthz answers before the REST API is mounted.
-	for (let i = 0; i < 60 && !(await fetch(`${url}/rest/settings`).catch(() => ({}))).ok; i++)
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	const setup = await fetch(`${url}/rest/owner/setup`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(OWNER),
-	});
-	if (!setup.ok) throw new Error(`owner setup answered ${setup.status}`);
-	return {
-		url,
-		email: OWNER.email,
-		password: OWNER.password,
-		stop: async () => {
-			await runtime.stopN8n(child);
-			fs.rmSync(work, { recursive: true, force: true });
-		},
+	const stop = async () => {
+		await runtime.stopN8n(child);
+		fs.rmSync(work, { recursive: true, force: true });
 	};
+	try {
+		// /healthz answers before the REST API is mounted.
+		for (let i = 0; i < 60 && !(await fetch(`${url}/rest/settings`).catch(() => ({}))).ok; i++)
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		const setup = await fetch(`${url}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(OWNER),
+		});
+		if (!setup.ok) throw new Error(`owner setup answered ${setup.status}`);
+	} catch (error) {
+		// No n8n may outlive the check.
+		await stop();
+		throw error;
+	}
+	return { url, email: OWNER.email, password: OWNER.password, stop };
 }
 
 /** The entry names the open picker lists for a search. */
