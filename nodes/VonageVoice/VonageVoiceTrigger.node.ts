@@ -14,7 +14,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { VOICE_EVENT_STATUSES, voiceStatusOptions } from '../shared/kit/callStates';
-import { directionFilter } from '../shared/kit/descriptions';
+import { directionFilter, pickerEntry } from '../shared/kit/descriptions';
 import { nccoActionsField, nccoSourceFields } from './ncco/fields';
 import { applicationsPaginate } from '../shared/request/pagination';
 import {
@@ -88,6 +88,11 @@ export class VonageVoiceTrigger implements INodeType {
 			},
 		],
 		properties: [
+			// n8n's picker lists a trigger by this hidden field's option (else "On new … event").
+			pickerEntry(
+				'On a call, or a call event, of a Voice application',
+				'Answer the calls of a Vonage API application, hold a conversation with the caller, or react to its call events',
+			),
 			{
 				displayName:
 					"When you publish the workflow, the node points the application's voice event URL (and, when answering calls, its answer and fallback answer URLs) at it, keeping every other setting, and puts the previous URLs back when you unpublish it.",
