@@ -126,18 +126,22 @@ async function main() {
 				await searchPicker(page, word),
 				expected.filter((entry) => WITH_TRIGGER.includes(entry)),
 			);
-		// The VIS Trigger's entry under Vonage VIS, worded by its hidden Trigger On field.
-		await searchPicker(page, 'vonage vis');
-		await page.keyboard.press('Enter');
-		await page.waitForTimeout(1000);
-		const visEntry = await page.locator('[data-test-id="node-creator"]').first().innerText();
-		const visTrigger = 'On a call event of the VBC line';
-		console.log(
-			`${visEntry.includes(visTrigger) ? 'ok  ' : 'FAIL'} Vonage VIS lists its trigger as "${visTrigger}"`,
-		);
-		if (!visEntry.includes(visTrigger)) failures.push(`Vonage VIS does not list "${visTrigger}"`);
-		await page.keyboard.press('ArrowLeft');
-		await page.waitForTimeout(500);
+		// Each trigger's entry under its action node, worded by its hidden Trigger On field.
+		for (const [search, node, entry] of [
+			['vonage vis', 'Vonage VIS', 'On a call event of the VBC line'],
+			['vonage voice', 'Vonage Voice', 'On a call, or a call event, of a Voice application'],
+		]) {
+			await searchPicker(page, search);
+			await page.keyboard.press('Enter');
+			await page.waitForTimeout(1000);
+			const listed = await page.locator('[data-test-id="node-creator"]').first().innerText();
+			console.log(
+				`${listed.includes(entry) ? 'ok  ' : 'FAIL'} ${node} lists its trigger as "${entry}"`,
+			);
+			if (!listed.includes(entry)) failures.push(`${node} does not list "${entry}"`);
+			await page.keyboard.press('ArrowLeft');
+			await page.waitForTimeout(500);
+		}
 		// Then after a trigger: "What happens next?".
 		await searchPicker(page, 'manual');
 		await page.keyboard.press('Enter');
