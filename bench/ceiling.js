@@ -38,6 +38,7 @@ const path = require('node:path');
 
 const runtime = require('../scripts/n8n-runtime');
 const { queueCluster } = require('../scripts/queue-cluster');
+const { cpuMs } = require('./machine');
 
 // CEILING_PROFILE=1 (or queue) profiles a queue-mode webhook processor; =regular the one n8n of regular mode.
 const PROFILE_MODE = process.env.CEILING_PROFILE;
@@ -126,16 +127,6 @@ for (const target of CEILING_TARGETS)
 		throw new Error(
 			`CEILING_TARGETS: unknown target ${target}; known: ${Object.keys(TARGETS).join(', ')}`,
 		);
-
-/** CPU time (user + system) a process has used so far, in ms; Linux only. */
-function cpuMs(pid) {
-	try {
-		const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-		return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-	} catch {
-		return Number.NaN;
-	}
-}
 
 /** CPU time (user + system) of a process's children that have exited and been waited for, in ms. */
 function exitedChildrenCpuMs(pid) {
