@@ -43,7 +43,10 @@ const ROOT = process.cwd();
 const ROUNDS = 3;
 const PER_ITEM = Number(process.env.BENCH_ITEMS ?? 1000);
 const RETURN_ALL = Number(process.env.BENCH_RETURN_ALL ?? 10000);
-/** BENCH_ONLY=perItem,returnAll,verification,coldLoad,n8n runs some of the cases; the table is then partial. */
+/**
+ * BENCH_ONLY=perItem,returnAll,verification,coldLoad,n8n,voiceTurns runs some of the cases; the
+ * table is then partial.
+ */
 const ONLY = process.env.BENCH_ONLY?.split(',');
 const selected = (section: string) => !ONLY || ONLY.includes(section);
 
@@ -611,6 +614,18 @@ function insideN8n(): string {
 	return result.stdout.trim();
 }
 
+/** bench/voiceTurns.js: a caller's turn through the Voice Trigger beside n8n's Webhook node. */
+function voiceTurns(): string {
+	const result = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'voiceTurns.js')], {
+		cwd: ROOT,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	if (result.status !== 0)
+		return `Caller turns: not measured (bench/voiceTurns.js exited with ${result.status}).`;
+	return result.stdout.trim();
+}
+
 async function main() {
 	const { sandbox, stop } = await startStandinProcess();
 	try {
@@ -643,6 +658,7 @@ async function main() {
 	);
 	if (notes.length) lines.push('', ...notes.map((note) => `- ${note}`));
 	if (selected('n8n')) lines.push('', insideN8n());
+	if (selected('voiceTurns')) lines.push('', voiceTurns());
 	const table = lines.join('\n');
 	process.stdout.write(`${table}\n`);
 	if (!ONLY) fs.writeFileSync(path.join(ROOT, 'bench', 'latest.md'), `${table}\n`);
