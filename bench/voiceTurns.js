@@ -191,13 +191,24 @@ function webhookWorkflow(id, webhookPath, responseMode, responseData = 'allEntri
 const made = new Map();
 
 /**
- * The three variants, made once per application (their webhook ids are random): each one's
- * workflow and where its first turn is posted (the trigger's next ones where its NCCO says).
+ * The variants BENCH_VOICE_VARIANTS names, made once per application (their webhook ids are
+ * random): each one's workflow and where its first turn is posted (the trigger's next turns go
+ * where its NCCO says).
  */
 function variants(applicationId) {
-	if (made.has(applicationId)) return made.get(applicationId);
+	if (!made.has(applicationId)) made.set(applicationId, allVariants(applicationId));
+	const all = made.get(applicationId);
+	for (const name of VARIANTS)
+		if (!all[name])
+			throw new Error(
+				`BENCH_VOICE_VARIANTS: unknown ${name}; known: ${Object.keys(all).join(', ')}`,
+			);
+	return Object.fromEntries(VARIANTS.map((name) => [name, all[name]]));
+}
+
+function allVariants(applicationId) {
 	const trigger = triggerWorkflow(applicationId);
-	made.set(applicationId, {
+	return {
 		trigger: {
 			label: 'Voice Trigger 4 → Caller Turn → NCCO Build',
 			workflow: trigger,
@@ -230,9 +241,7 @@ function variants(applicationId) {
 			),
 			firstUrl: (base) => `${base}webhook/bench-turn-last-node-expression`,
 		},
-	});
-	const all = made.get(applicationId);
-	return Object.fromEntries(VARIANTS.map((name) => [name, all[name]]));
+	};
 }
 
 /**
