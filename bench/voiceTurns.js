@@ -80,7 +80,7 @@ const buildNode = {
 	id: '7b1e5c3a-2d4f-4e6a-8b9c-0000000000b1',
 	name: 'Build talk + input',
 	type: `${PKG}.vonageVoice`,
-	typeVersion: 3,
+	typeVersion: 4,
 	position: [300, 0],
 	parameters: {
 		resource: 'ncco',
