@@ -778,6 +778,76 @@ async function voiceAgent() {
 }
 
 /**
+ * A published Voice Trigger checking its application every minute; someone points the event URL
+ * elsewhere (in the dashboard, say): within one check a failed execution names the URL and where
+ * it points now, and the application is left as they set it (the default is to report).
+ */
+async function voiceApplicationChanged() {
+	const applicationId = 'a5e1b0c2-5a4d-4c2e-9f0e-0000000c4a9e';
+	standin.state.applications.set(applicationId, {
+		id: applicationId,
+		name: 'Changed behind its back',
+		capabilities: {
+			voice: {
+				webhooks: {
+					answer_url: { address: 'https://example.com/answer', http_method: 'GET' },
+					event_url: { address: 'https://example.com/event', http_method: 'POST' },
+				},
+			},
+		},
+		keys: {},
+	});
+	const { data: workflow } = await rest('POST', '/workflows', {
+		name: 'Changed behind its back',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		connections: {},
+		nodes: [
+			{
+				id: crypto.randomUUID(),
+				webhookId: crypto.randomUUID(),
+				name: 'Watched',
+				type: 'n8n-nodes-vonage.vonageVoiceTrigger',
+				typeVersion: 4,
+				position: [0, 0],
+				parameters: { applicationId, options: { applicationCheckMinutes: 1 } },
+				credentials: {
+					vonageKeySecretApi: {
+						id: 'vonageKeySecretSandbox',
+						name: 'Vonage key and secret (sandbox)',
+					},
+				},
+			},
+		],
+	});
+	await rest('POST', `/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
+	const hooks = () => standin.state.applications.get(applicationId).capabilities.voice.webhooks;
+	await waitFor('the watched application to point at n8n', () =>
+		hooks().event_url.address.startsWith(n8nUrl),
+	);
+	const changedAt = Date.now();
+	hooks().event_url = { address: 'https://someone-else.example/events', http_method: 'POST' };
+	await waitFor(
+		'a failed execution that reports the change',
+		async () => (await executionsOf(sql, workflow.id)).some((row) => row.status === 'error'),
+		75_000,
+	);
+	const reportedMs = Date.now() - changedAt;
+	const [report] = (await executionsOf(sql, workflow.id)).filter((row) => row.status === 'error');
+	assert.match(report.data, /event_url/);
+	assert.match(report.data, /someone-else\.example\/events/);
+	assert.equal(
+		hooks().event_url.address,
+		'https://someone-else.example/events',
+		'left as they set it',
+	);
+	await rest('POST', `/workflows/${workflow.id}/deactivate`, {});
+	console.log(
+		`    reported ${Math.round(reportedMs / 1000)} s after the change (check every 60 s)`,
+	);
+}
+
+/**
  * A turn whose workflow takes 3 s, for an application whose event socket timeout is 1.5 s: the
  * trigger answers with the Default NCCO before Vonage gives up, and n8n's late answer is dropped
  * without an error in n8n's log.
@@ -1137,6 +1207,10 @@ e2e.step(voiceAgent, {
 	title:
 		'AI phone agent: speech → AI Agent (OpenAI-compatible stand-in) → talk + input, memory per call',
 	needs: [n8nFixture],
+});
+e2e.step(voiceApplicationChanged, {
+	title: 'Voice trigger: an application pointed elsewhere is reported within one check',
+	needs: [n8nFixture, ownerFixture],
 });
 e2e.step(voiceTurnDeadline, {
 	title: "a turn slower than Vonage's socket timeout: the Default NCCO in time, no n8n error",
