@@ -247,7 +247,7 @@ n8n with n8n-nodes-vonage is running: ${url}
     - "${names.vonageVoiceAnswer1}":
       published; the sandbox application points at it. Ring it:
         curl -X POST ${sandboxUrl}/_standin/voice-answer -H 'content-type: application/json' -d ${json({ applicationId: standin.sandbox.applicationId, call: { from: '14155550111' } })}
-      (from 14155550999 the workflow fails and the caller gets the default NCCO)
+      (from 14155550999 the workflow fails and the caller gets the Default NCCO)
       Send it a signed call event:
         curl -X POST ${sandboxUrl}/_standin/voice-event -H 'content-type: application/json' -d ${json({ applicationId: standin.sandbox.applicationId, event: { status: 'answered' } })}
     - "${names.vonageVoiceControl1}":
@@ -259,6 +259,14 @@ n8n with n8n-nodes-vonage is running: ${url}
       calls it answers (its greeting records them), and it downloads the recording (binary data)
       and the transcript (JSON and text). It also places a call that records, to the same end:
         curl '${url}/webhook/voice-record-call?to=14155550100'
+    - "${names.vonageVoiceMenu1}":
+      published on the sandbox's "Voice menu application". Call it as a caller: the sandbox runs
+      each NCCO as Vonage does, presses and says what the script says at each input, and prints
+      what the caller heard and did (lines):
+        curl -X POST ${sandboxUrl}/_standin/voice-answer -H 'content-type: application/json' -d ${json({ applicationId: 'a5e1b0c2-5a4d-4c2e-9f0e-00000000a992', call: { from: '14155550111' }, caller: [{ press: '1' }, { press: '2' }], wait: true })}
+    - "${names.vonageVoiceAgent1}":
+      published on the "AI phone agent application"; its model is the OpenAI stand-in below:
+        curl -X POST ${sandboxUrl}/_standin/voice-answer -H 'content-type: application/json' -d ${json({ applicationId: 'a5e1b0c2-5a4d-4c2e-9f0e-00000000a993', call: { from: '14155550111' }, caller: [{ say: 'What are your opening hours?' }, { say: 'Thanks, bye' }], wait: true })}
   Your own trigger: add a Vonage VIS Trigger, or a Vonage Voice Trigger on "Sandbox application",
   click "Execute step" on it, and while it listens send it a test event. Without an id the sandbox
   delivers to the newest VIS registration, or to the application a trigger being tested points at:
@@ -266,12 +274,6 @@ n8n with n8n-nodes-vonage is running: ${url}
         curl -X POST ${sandboxUrl}/_standin/voice-event
   With Answer Calls With This Workflow on, ring the Voice Trigger that listens:
         curl -X POST ${sandboxUrl}/_standin/voice-answer
-  Be the caller: the sandbox runs the answer's NCCO action by action, pressing and saying what the
-  caller script says at each input, and prints what the caller heard and did (lines). The voice
-  menu example, on the "Voice menu application":
-        curl -X POST ${sandboxUrl}/_standin/voice-answer -H 'content-type: application/json' -d ${json({ applicationId: 'a5e1b0c2-5a4d-4c2e-9f0e-00000000a992', call: { from: '14155550111' }, caller: [{ press: '1' }, { press: '2' }], wait: true })}
-  The AI phone agent example, on the "AI phone agent application" (its model is the stand-in below):
-        curl -X POST ${sandboxUrl}/_standin/voice-answer -H 'content-type: application/json' -d ${json({ applicationId: 'a5e1b0c2-5a4d-4c2e-9f0e-00000000a993', call: { from: '14155550111' }, caller: [{ say: 'What are your opening hours?' }, { say: 'Thanks, bye' }], wait: true })}
   A Vonage VIS Poll Trigger reads the sandbox line's calls: make one happen (its events also go
   to every VIS registration), then click "Execute step" on the poll trigger:
         curl -X POST ${sandboxUrl}/_standin/calls-happen
