@@ -75,11 +75,13 @@ async function start(
 
 const hooks = () => standin.state.applications.get(applicationId).capabilities.voice.webhooks;
 const eventUrl = () => String(hooks().event_url.address);
+/** Where the trigger has the results of the actions it serves sent (the event URL's sibling). */
+const turnUrl = () => eventUrl().replace(/voice-events$/, 'voice-turns');
 
-/** Sends `event` to the event URL (with `query`), signed as Vonage signs it. */
+/** Sends `event` to the turn URL (with `query`), signed as Vonage signs it. */
 async function send(event: IDataObject, query = '', options: IDataObject = {}) {
 	const plain = eventUrl();
-	if (query) hooks().event_url.address = `${plain}?${query}`;
+	hooks().event_url.address = query ? `${turnUrl()}?${query}` : turnUrl();
 	try {
 		const delivered = await standin.deliverVoiceEvent(applicationId, event, options);
 		let body: unknown = delivered.body;
@@ -135,10 +137,7 @@ describe('Voice Trigger 4: a caller’s turn runs on Caller Turn and is answered
 			expect(t.runs[0][1]).toEqual([]);
 			expect(turnItems(t)).toEqual([[event]]);
 			// The next input's results come back here, marked, so nobody pastes a URL.
-			expect(answer.body).toEqual([
-				NEXT[0],
-				{ ...NEXT[1], eventUrl: [`${eventUrl()}?turn=input`] },
-			]);
+			expect(answer.body).toEqual([NEXT[0], { ...NEXT[1], eventUrl: [`${turnUrl()}?turn=input`] }]);
 		},
 	);
 
@@ -159,14 +158,20 @@ describe('Voice Trigger 4: a caller’s turn runs on Caller Turn and is answered
 		]);
 	});
 
-	test('a status event is still answered at once on Call Event, as in version 3', async () => {
+	test('at the event URL, a status event and an input result from an NCCO it did not serve are call events, answered at once', async () => {
 		const t = await start(() => {
 			throw new Error('a call event must not wait for the workflow');
 		});
-		const answer = await send({ ...call, status: 'completed', direction: 'inbound' });
-		expect(answer.body).toEqual({ status: 'accepted' });
-		// Call Event, Incoming Call, Caller Turn: every list given, as n8n hands them to execute().
-		expect(t.runs[0].map((output) => output.length)).toEqual([1, 0, 0]);
+		const completed = { ...call, status: 'completed', direction: 'inbound' };
+		const answer = await standin.deliverVoiceEvent(applicationId, completed);
+		expect(JSON.parse(answer.body)).toEqual({ status: 'accepted' });
+		const input = { ...call, uuid: 'other-leg', ...INPUT_RESULTS.dtmf };
+		const inputAnswer = await standin.deliverVoiceEvent(applicationId, input);
+		expect(JSON.parse(inputAnswer.body)).toEqual({ status: 'accepted' });
+		expect(t.runs.map((run) => run.map((output) => output.length))).toEqual([
+			[1, 0, 0],
+			[1, 0, 0],
+		]);
 	});
 
 	test('the NCCO of an incoming call also gets the trigger’s URL in its input and notify actions', async () => {
@@ -182,14 +187,14 @@ describe('Voice Trigger 4: a caller’s turn runs on Caller Turn and is answered
 		expect(answered.answeredBy).toBe('answer_url');
 		expect(answered.ncco).toEqual([
 			{ action: 'talk', text: 'Press 1 for sales' },
-			{ action: 'notify', payload: { step: 'menu' }, eventUrl: [`${eventUrl()}?turn=notify`] },
+			{ action: 'notify', payload: { step: 'menu' }, eventUrl: [`${turnUrl()}?turn=notify`] },
 			// An Event URL the user set is theirs.
 			{ action: 'input', type: ['dtmf'], eventUrl: ['https://example.com/mine'] },
 			{
 				action: 'connect',
 				eventType: 'synchronous',
 				endpoint: [{ type: 'phone', number: '1' }],
-				eventUrl: [`${eventUrl()}?turn=connect`],
+				eventUrl: [`${turnUrl()}?turn=connect`],
 			},
 		]);
 	});
@@ -212,7 +217,7 @@ describe('Voice Trigger 4: an input’s Step Name tells the workflow which quest
 		expect((answered.ncco as IDataObject[])[1]).toEqual({
 			action: 'input',
 			type: ['dtmf'],
-			eventUrl: [`${eventUrl()}?turn=input&step=sales-menu`],
+			eventUrl: [`${turnUrl()}?turn=input&step=sales-menu`],
 		});
 		await send({ ...call, ...INPUT_RESULTS.dtmf }, 'turn=input&step=sales-menu');
 		const other = { ...call, uuid: 'other-leg' };
@@ -249,7 +254,7 @@ describe('Voice Trigger 4: the caller is never left in silence', () => {
 	const input = { ...call, ...INPUT_RESULTS.dtmf };
 	const served = [
 		DEFAULT_NCCO[0],
-		{ ...DEFAULT_NCCO[1], eventUrl: [expect.stringMatching(/voice-events\?turn=input$/)] },
+		{ ...DEFAULT_NCCO[1], eventUrl: [expect.stringMatching(/voice-turns\?turn=input$/)] },
 	];
 
 	test('the workflow fails (n8n answers 500 "Error in workflow"): the Default NCCO, 200', async () => {
@@ -324,8 +329,9 @@ describe('Voice Trigger 4: turns are checked like every other callback', () => {
 
 	test('a replayed turn is refused 409 (Vonage then asks the fallback) and runs once', async () => {
 		const t = await start();
+		hooks().event_url.address = `${turnUrl()}?turn=input`;
 		const first = await standin.deliverVoiceEvent(applicationId, input);
-		const replay = await fetch(eventUrl(), {
+		const replay = await fetch(`${turnUrl()}?turn=input`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', authorization: String(first.authorization) },
 			body: JSON.stringify(input),

@@ -26,6 +26,7 @@ import {
 import { DEFAULT_NCCO, defaultNcco, SORRY } from './trigger/defaultNcco';
 import { outputCount } from './trigger/outputs';
 import { receiveCallback } from './trigger/receive';
+import { TURN_PATH } from './trigger/turns';
 import { FILE_EVENTS } from './trigger/eventFilter';
 import { applicationWatchOptions, watchApplication } from './trigger/watch';
 
@@ -76,10 +77,18 @@ export class VonageVoiceTrigger implements INodeType {
 			{ name: 'vonageJwtApi', required: false },
 		],
 		webhooks: [
-			// Call events are answered at once (webhook() gives webhookResponse, which n8n sends even in
-			// lastNode mode); a caller's turn, like a call to answer, gets the last node's NCCO.
-			{ name: 'default', path: WEBHOOK_PATH.event_url, ...ANSWERED_BY_LAST_NODE },
+			// Call events are answered at once with webhookResponse: n8n 2.41 sends it before the run
+			// only in onReceived mode (responseData '' sends it instead of "firstEntryJson"). A call to
+			// answer and a caller's turn get the last node's NCCO.
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: '',
+				path: WEBHOOK_PATH.event_url,
+			},
 			{ name: 'default', path: WEBHOOK_PATH.answer_url, ...ANSWERED_BY_LAST_NODE },
+			{ name: 'default', path: TURN_PATH, ...ANSWERED_BY_LAST_NODE },
 			{
 				name: 'default',
 				httpMethod: 'POST',

@@ -206,7 +206,7 @@ async function n8nUp() {
 function servedWebhooks() {
 	const webhooks = [
 		['POST', productionUrl],
-		...['voice-answer', 'voice-fallback', 'voice-events'].flatMap((name) => [
+		...['voice-answer', 'voice-fallback', 'voice-events', 'voice-turns'].flatMap((name) => [
 			['POST', `${voiceWebhookBase}${name}`],
 			['POST', `${menuWebhookBase}${name}`],
 			['POST', `${agentWebhookBase}${name}`],
@@ -635,7 +635,7 @@ async function voiceAnswer() {
 			type: ['dtmf'],
 			dtmf: { maxDigits: 1, submitOnHash: true },
 			// Left empty in the workflow: the trigger (version 4) gives the input its own URL.
-			eventUrl: [`${voiceWebhookBase}voice-events?turn=input`],
+			eventUrl: [`${voiceWebhookBase}voice-turns?turn=input`],
 		},
 		{ action: 'record', beepStart: true, endOnSilence: 3, transcription: { language: 'en-US' } },
 	]);
@@ -912,6 +912,9 @@ async function voiceTurnDeadline() {
 		hooks().event_url.address.startsWith(n8nUrl),
 	);
 	const logBefore = fs.readFileSync(logFile, 'utf8').length;
+	// Sent where an input the trigger served sends its result: its turn URL.
+	const eventUrl = hooks().event_url.address;
+	hooks().event_url.address = `${eventUrl.replace(/voice-events$/, 'voice-turns')}?turn=input`;
 	const started = Date.now();
 	const answer = await standin.deliverVoiceEvent(applicationId, {
 		uuid: 'slow-turn-1',
@@ -920,6 +923,7 @@ async function voiceTurnDeadline() {
 		speech: {},
 	});
 	const tookMs = Date.now() - started;
+	hooks().event_url.address = eventUrl;
 	assert.equal(answer.status, 200, answer.body);
 	assert.deepEqual(JSON.parse(answer.body), [{ action: 'talk', text: 'Too slow.' }]);
 	assert.ok(tookMs < 1500, `answered in ${tookMs} ms, inside the 1.5 s socket timeout`);

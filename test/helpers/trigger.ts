@@ -80,13 +80,13 @@ export interface TriggerHarness {
 	autoConfirm: boolean;
 	/** Errors the node's trigger() reported as failed executions. */
 	failedExecutions: Error[];
-	/**
-	 * What n8n answers after the run, for a webhook in lastNode mode whose webhook() gave no
-	 * webhookResponse: the last node's output (an error is n8n's 500 "Error in workflow"), after
-	 * `afterMs`. Unset: "Workflow was started" at once.
-	 */
 	/** n8n's mode for the requests: 'manual' is a test run ("Execute step"). */
 	webhookMode: 'webhook' | 'manual';
+	/**
+	 * What n8n answers after the run, for a webhook in lastNode mode whose webhook() started one
+	 * (n8n then ignores a webhookResponse): the last node's output (an error is n8n's 500 "Error in
+	 * workflow"), after `afterMs`. Unset: "Workflow was started" at once.
+	 */
 	lastNodeAnswer?: (run: INodeExecutionData[][]) => {
 		body: unknown;
 		code?: number;
@@ -233,10 +233,16 @@ export async function hostTrigger(
 					executions.push(result.workflowData[0]);
 					runs.push(result.workflowData);
 				}
-				const answer: { body: unknown; code?: number; afterMs?: number } =
-					result.webhookResponse === undefined && result.workflowData && harness.lastNodeAnswer
-						? harness.lastNodeAnswer(result.workflowData)
-						: { body: result.webhookResponse ?? { message: 'Workflow was started' } };
+				// As n8n 2.41 (webhook-helpers.js): a webhookResponse is sent before the run only when
+				// webhook() starts none, or in onReceived mode; in lastNode mode n8n waits for the run.
+				const waitsForRun =
+					result.workflowData !== undefined &&
+					webhookDataFor(req.url ?? '').webhookDescription.responseMode === 'lastNode';
+				const answer: { body: unknown; code?: number; afterMs?: number } = !waitsForRun
+					? { body: result.webhookResponse ?? { message: 'Workflow was started' } }
+					: harness.lastNodeAnswer
+						? harness.lastNodeAnswer(result.workflowData!)
+						: { body: { message: 'Workflow was started' } };
 				const afterMs = answer.afterMs ?? 0;
 				if (afterMs) await new Promise((resolve) => setTimeout(resolve, afterMs));
 				response.status(answer.code ?? 200).json(answer.body);

@@ -18,7 +18,7 @@ export interface NccoAnswerOptions {
 	fallback: IDataObject[];
 	/** Milliseconds after which Vonage would give up on this request. */
 	deadlineMs: number;
-	/** This trigger's URL for the results of input, notify and synchronous connect actions. */
+	/** This trigger's turn URL, for the results of input, notify and synchronous connect actions. */
 	turnUrl: string;
 	/** Told why the fallback was served instead of the workflow's NCCO. */
 	onFallback: (reason: string) => void;
@@ -27,8 +27,8 @@ export interface NccoAnswerOptions {
 type Kind = 'input' | 'notify' | 'connect';
 
 /** The URL a served action's results come back to, marked with its kind (and an input's step). */
-export function turnUrlFor(eventUrl: string, kind: Kind, step?: string): string {
-	const url = new URL(eventUrl);
+export function turnUrlFor(turnUrl: string, kind: Kind, step?: string): string {
+	const url = new URL(turnUrl);
 	url.searchParams.set('turn', kind);
 	if (step) url.searchParams.set(STEP, step);
 	return url.href;
@@ -39,7 +39,7 @@ export function turnUrlFor(eventUrl: string, kind: Kind, step?: string): string 
  * this trigger, so that a user never pastes a webhook URL into an NCCO. An input's Step Name
  * (NCCO → Build) travels in that URL, not to Vonage as a field.
  */
-export function withTurnUrls(ncco: IDataObject[], eventUrl: string): IDataObject[] {
+export function withTurnUrls(ncco: IDataObject[], turnUrl: string): IDataObject[] {
 	return ncco.map(({ [STEP]: step, ...action }) => {
 		const kind = action.action as string;
 		const routed =
@@ -50,7 +50,7 @@ export function withTurnUrls(ncco: IDataObject[], eventUrl: string): IDataObject
 		if (kind !== 'input' && step !== undefined) action[STEP] = step;
 		if (!routed || !missing) return action;
 		const named = kind === 'input' && STEP_PATTERN.test(String(step ?? '')) ? String(step) : '';
-		return { ...action, eventUrl: [turnUrlFor(eventUrl, kind as Kind, named)] };
+		return { ...action, eventUrl: [turnUrlFor(turnUrl, kind as Kind, named)] };
 	});
 }
 
@@ -114,4 +114,15 @@ export function answerWithNcco(res: NccoResponse, options: NccoAnswerOptions): v
 			return res;
 		},
 	});
+}
+
+/**
+ * Answers now with `body` and drops n8n's own answer after the run: for a call event that reached
+ * the turn URL (a synchronous connect's leg that did not fail), whose run must not hold Vonage.
+ */
+export function answerAtOnce(res: NccoResponse, body: IDataObject): void {
+	res.status(200);
+	res.json(body);
+	const ignore = () => res;
+	Object.assign(res, { status: ignore, json: ignore, send: ignore, setHeader: ignore });
 }

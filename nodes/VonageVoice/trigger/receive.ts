@@ -8,10 +8,10 @@ import { answersTurns, onOutput } from './outputs';
 import { liveItem } from './voiceEvents';
 import { defaultNcco } from './defaultNcco';
 import { wantedVoiceEvent } from './eventFilter';
-import { answerWithNcco, withTurnUrls } from './nccoResponse';
+import { answerAtOnce, answerWithNcco, withTurnUrls } from './nccoResponse';
 import { firstAcceptance } from './replayRefusal';
 import { verifySignedCallback } from './signedCallback';
-import { answerDeadlineMs, turnKind, withStep } from './turns';
+import { answerDeadlineMs, TURN_PATH, turnKind, withStep } from './turns';
 
 /**
  * Workflows whose test run ("Execute step") just answered a call, until when. n8n keeps the test
@@ -34,13 +34,15 @@ export async function receiveCallback(context: IWebhookFunctions): Promise<IWebh
 	const answerCalls = context.getNodeParameter('answerCalls', false) as boolean;
 	const turns = answersTurns(context, answerCalls);
 	const eventUrl = String(context.getNodeWebhookUrl('default'));
+	const turnUrl = `${eventUrl.slice(0, eventUrl.lastIndexOf('/') + 1)}${TURN_PATH}`;
 	// The fallback starts nothing and gives only the Default NCCO, so that a caller whose
 	// answer failed never hears silence; Vonage may not sign it after a failed answer.
 	if (path.endsWith(`/${WEBHOOK_PATH.fallback_answer_url}`)) {
 		const ncco = defaultNcco(context);
-		return { webhookResponse: turns ? withTurnUrls(ncco, eventUrl) : ncco };
+		return { webhookResponse: turns ? withTurnUrls(ncco, turnUrl) : ncco };
 	}
 	const isAnswer = path.endsWith(`/${WEBHOOK_PATH.answer_url}`);
+	const atTurnUrl = path.endsWith(`/${TURN_PATH}`);
 	let what = isAnswer ? 'call to answer' : 'call event';
 	const refuse: Refuse = (status, reason) => {
 		context.logger.warn(`Vonage Voice Trigger refused a ${what} (${status}): ${reason}`);
@@ -51,7 +53,7 @@ export async function receiveCallback(context: IWebhookFunctions): Promise<IWebh
 	const call = await readCall(context, refuse);
 	if (!('json' in call)) return call;
 	const query = (context.getQueryData() ?? {}) as IDataObject;
-	const turn = turns && !isAnswer ? turnKind(call.json, query) : undefined;
+	const turn = turns && atTurnUrl ? turnKind(call.json, query) : undefined;
 	if (turn) what = `caller's turn (${turn})`;
 	const data = context.getWorkflowStaticData('node') as VoiceTriggerData;
 	const unchecked = await checkSignature(context, data, refuse);
@@ -70,7 +72,7 @@ export async function receiveCallback(context: IWebhookFunctions): Promise<IWebh
 		answerWithNcco(context.getResponseObject(), {
 			fallback: defaultNcco(context),
 			deadlineMs: answerDeadlineMs(data.socketTimeoutMs?.[webhook], webhook),
-			turnUrl: eventUrl,
+			turnUrl,
 			onFallback: (reason) =>
 				context.logger.warn(
 					`Vonage Voice Trigger answered a ${what} with the Default NCCO: ${reason}`,
@@ -93,6 +95,9 @@ export async function receiveCallback(context: IWebhookFunctions): Promise<IWebh
 	const handedOver = handOverLiveEvent(context, call.json);
 	if (handedOver === 'duplicate') return { webhookResponse: { status: 'duplicate ignored' } };
 	if (handedOver) return { webhookResponse: { status: 'accepted' } };
+	// The turn URL waits for the last node; a call event there (a synchronous connect's leg that
+	// did not fail) is answered now instead.
+	if (atTurnUrl) answerAtOnce(context.getResponseObject(), { status: 'accepted' });
 	return { webhookResponse: { status: 'accepted' }, workflowData: on(0, liveItem(call.json)) };
 }
 

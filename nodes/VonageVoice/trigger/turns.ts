@@ -3,15 +3,21 @@ import type { IDataObject } from 'n8n-workflow';
 import { STEP, STEP_PATTERN } from '../ncco/actions/input';
 
 /**
+ * The trigger's own webhook for turns, in n8n's lastNode mode; the event URL stays in onReceived
+ * mode so that call events are answered at once.
+ */
+export const TURN_PATH = 'voice-turns';
+
+/**
  * Statuses of a synchronous connect's leg after which Vonage runs an NCCO from the answer, e.g.
  * to offer voicemail when nobody picks up. Its other statuses are plain call events.
  */
 const CONNECT_FAILED = ['busy', 'cancelled', 'failed', 'rejected', 'timeout', 'unanswered'];
 
 /**
- * The kind of turn an event at the event URL is, when Vonage waits for the next NCCO in the
- * answer: an input result (DTMF or speech, also when it timed out or heard nothing), a notify,
- * or a synchronous connect that failed. Undefined for every other event.
+ * The kind of turn a request to the turn URL is, by the mark the trigger put in that URL: an input
+ * result (DTMF or speech, also when it timed out or heard nothing), a notify, or a synchronous
+ * connect that failed. Undefined for a synchronous connect's other statuses, which are call events.
  */
 export function turnKind(
 	event: IDataObject,
@@ -21,8 +27,6 @@ export function turnKind(
 	if (marked === 'notify') return 'notify';
 	if (marked === 'connect')
 		return CONNECT_FAILED.includes(String(event.status)) ? 'connect' : undefined;
-	// Input results also come here without a mark when an NCCO from elsewhere leaves the Event URL
-	// to Vonage's default, the application's event URL.
 	if (marked === 'input' || isObject(event.dtmf) || isObject(event.speech)) return 'input';
 	return undefined;
 }
