@@ -213,7 +213,7 @@ function allVariants(applicationId) {
 			label: 'Voice Trigger 4 → Caller Turn → NCCO Build',
 			workflow: trigger,
 			firstUrl: (base) =>
-				`${base}webhook/${trigger.nodes[0].webhookId}/voice-events?turn=input&step=main`,
+				`${base}webhook/${trigger.nodes[0].webhookId}/voice-turns?turn=input&step=main`,
 		},
 		webhookLastNode: {
 			label: 'Webhook node (When last node finishes) → NCCO Build',
