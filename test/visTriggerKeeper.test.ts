@@ -7,9 +7,9 @@ import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 import type { IDataObject, INodeType, ITriggerResponse } from 'n8n-workflow';
 
-import { confirmedUntil } from '../nodes/VonageVis/trigger/keeper';
+import { catchUpWindowMs, confirmedUntil } from '../nodes/shared/kit/catchUp';
 import { VonageVisTrigger } from '../nodes/VonageVis/VonageVisTrigger.node';
-import { catchUpWindowMs, stateTime } from '../nodes/VonageVis/events';
+import { stateTime } from '../nodes/VonageVis/events';
 import { MAX_PAGES } from '../nodes/shared/request/pagination';
 import { setTimeout } from './helpers/node';
 import { credentialsFor, slept, type Standin } from './helpers/standin';

@@ -8,13 +8,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { visAuthentication, visCredentials } from '../shared/kit/descriptions';
-import {
-	catchUpWindowMs,
-	eventFilterOf,
-	eventItem,
-	eventOptions,
-	listChangedEvents,
-} from './events';
+import { eventFilterOf, eventItem, eventOptions, listChangedEvents } from './events';
 import {
 	advance,
 	MIN_POLL_WINDOW_MS,
@@ -23,6 +17,7 @@ import {
 	startedFrom,
 	type PollCursor,
 } from './poll/poll';
+import { catchUpWindowMs } from '../shared/kit/catchUp';
 
 export class VonageVisPollTrigger implements INodeType {
 	description: INodeTypeDescription = {

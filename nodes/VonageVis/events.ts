@@ -4,6 +4,7 @@ import { callStateOptions, CALL_STATES } from '../shared/kit/callStates';
 import { directionFilter } from '../shared/kit/descriptions';
 import { visPaginate } from '../shared/request/pagination';
 import type { VonageContext } from '../shared/request/transport';
+import { DEFAULT_CATCH_UP_HOURS, MAX_CATCH_UP_HOURS } from '../shared/kit/catchUp';
 
 /**
  * Reading call events back from VIS (`GET /self/events`) for the VIS Trigger's catch-up and the
@@ -78,8 +79,6 @@ export function isWanted(event: IDataObject, filter: EventFilter): boolean {
 export const CALL_LOOKBACK_MS = 12 * 3_600_000;
 
 /** Catch-up and first-poll window: how far back events are read at most. */
-const DEFAULT_CATCH_UP_HOURS = 24;
-const MAX_CATCH_UP_HOURS = 168;
 
 const catchUpHoursField: INodeProperties = {
 	displayName: 'Catch-Up Window (Hours)',
@@ -118,18 +117,6 @@ export const eventOptions: INodeProperties = {
 		},
 	],
 };
-
-/** The window in milliseconds, held to its bounds whatever the parameter holds. */
-export function catchUpWindowMs(hours: unknown): number {
-	// Only a number (or numeric text) chooses: an expression that yields null, '' or true would
-	// otherwise read as 0 or 1 and turn catch-up off or nearly off without anyone asking.
-	const value =
-		typeof hours === 'number' || (typeof hours === 'string' && hours.trim() !== '')
-			? Number(hours)
-			: Number.NaN;
-	if (Number.isNaN(value)) return DEFAULT_CATCH_UP_HOURS * 3_600_000;
-	return Math.min(Math.max(value, 0), MAX_CATCH_UP_HOURS) * 3_600_000;
-}
 
 export interface ChangedEventsQuery {
 	/** Events that reached their state after this time (exclusive)… */

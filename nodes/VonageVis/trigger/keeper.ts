@@ -2,14 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IDataObject, IRun, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import {
-	catchUpWindowMs,
-	eventFilterOf,
-	eventItem,
-	eventKey,
-	listChangedEvents,
-	stateTime,
-} from '../events';
+import { eventFilterOf, eventItem, eventKey, listChangedEvents, stateTime } from '../events';
 import { eventsRun, triggerNodeKey } from './deliveries';
 import { DEFAULT_LIFETIME_MS, ensureDelivering, lifetimeOf } from './registration';
 import {
@@ -17,6 +10,7 @@ import {
 	type DeliveryGap,
 	type RegistrationData,
 } from './registrationData';
+import { catchUpWindowMs, confirmedUntil } from '../../shared/kit/catchUp';
 
 /**
  * Keeps a published VIS Trigger's registration delivering from the process that runs triggers,
@@ -44,19 +38,6 @@ function deduplicationKey(context: ITriggerFunctions, key: string): string {
 
 /** Catch-up executions waiting to be confirmed at a time; paces a long catch-up. */
 const IN_FLIGHT = 5;
-
-/**
- * Where a catch-up may resume: after the last event whose execution n8n confirmed, and before
- * the first it did not. Events that share a time move together, since the gap's start excludes
- * its own time. Undefined while nothing can be passed yet.
- */
-export function confirmedUntil(times: number[], confirmed: boolean[]): number | undefined {
-	let first = confirmed.indexOf(false);
-	if (first === -1) first = times.length;
-	for (let last = first - 1; last >= 0; last--)
-		if (first === times.length || times[last] < times[first]) return times[last];
-	return undefined;
-}
 
 /**
  * Runs the events VIS dropped during a gap, oldest first, each as its own execution, within the

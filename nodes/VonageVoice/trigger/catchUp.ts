@@ -12,7 +12,8 @@ import {
 	listedStatus,
 	type ListedStatus,
 } from './callList';
-import { catchUpWindowMs, type CatchUpData } from './catchUpSettings';
+import { catchUpWindowMs, confirmedUntil } from '../../shared/kit/catchUp';
+import type { CatchUpData } from './catchUpSettings';
 import { ownerKey, statusesRun } from './handOver';
 import { onOutput } from './outputs';
 import { deduplicationKey } from './voiceEvents';
@@ -31,18 +32,6 @@ import { deduplicationKey } from './voiceEvents';
 const IN_FLIGHT = 5;
 /** Final keys kept in static data, so a restart does not emit them again into n8n's refusal. */
 const MAX_RECENT = 2000;
-
-/**
- * Where the cursor may move: past the last confirmed final status before the first unconfirmed
- * one; statuses of one time move together, since the cursor excludes its own time.
- */
-export function confirmedUntil(times: number[], confirmed: boolean[]): number | undefined {
-	let first = confirmed.indexOf(false);
-	if (first === -1) first = times.length;
-	for (let last = first - 1; last >= 0; last--)
-		if (first === times.length || times[last] < times[first]) return times[last];
-	return undefined;
-}
 
 export interface CatchUpOutcome {
 	emitted: number;

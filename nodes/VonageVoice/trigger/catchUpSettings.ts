@@ -1,9 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { VoiceTriggerData } from './applicationWebhooks';
-
-const DEFAULT_CATCH_UP_HOURS = 24;
-const MAX_CATCH_UP_HOURS = 168;
+import { DEFAULT_CATCH_UP_HOURS, MAX_CATCH_UP_HOURS } from '../../shared/kit/catchUp';
 
 export const catchUpOptions: INodeProperties[] = [
 	{
@@ -36,16 +34,6 @@ export const catchUpOptions: INodeProperties[] = [
 		description: 'Which call statuses a catch-up runs',
 	},
 ];
-
-/** The window in milliseconds, held to its bounds whatever the parameter holds. */
-export function catchUpWindowMs(hours: unknown): number {
-	const value =
-		typeof hours === 'number' || (typeof hours === 'string' && hours.trim() !== '')
-			? Number(hours)
-			: Number.NaN;
-	if (Number.isNaN(value)) return DEFAULT_CATCH_UP_HOURS * 3_600_000;
-	return Math.min(Math.max(value, 0), MAX_CATCH_UP_HOURS) * 3_600_000;
-}
 
 /** What the catch-up keeps in the node's static data (saved by n8n with each emit). */
 export interface CatchUpData extends VoiceTriggerData {
