@@ -117,6 +117,31 @@ function createVoice(ctx, { findApp, signedCallbackHeader, recordNcco, takeOutbo
 		return { ...view, _links: { self: { href: `/v1/calls/${call.uuid}` } } };
 	};
 
+	/** A v1 call record as GET /v1/calls lists it, started now, kept in the sandbox's state. */
+	function newCall(applicationId, { direction, to, from, request }) {
+		const call = {
+			uuid: crypto.randomUUID(),
+			conversation_uuid: `CON-${crypto.randomUUID()}`,
+			status: 'started',
+			direction,
+			to,
+			from,
+			start_time: v1Time(clock()),
+			end_time: null,
+			duration: '0',
+			rate: '0.00',
+			price: '0.00',
+			network: '65512',
+			talks: [],
+			streams: [],
+			dtmf: [],
+			request,
+			applicationId,
+		};
+		state.v1Calls.set(call.uuid, call);
+		return call;
+	}
+
 	function findVoiceCall(uuid) {
 		const call = state.v1Calls.get(uuid);
 		if (!call) throw problem(404, 'Not Found', `Call ${uuid} was not found`);
@@ -137,27 +162,13 @@ function createVoice(ctx, { findApp, signedCallbackHeader, recordNcco, takeOutbo
 		if (path === '' && method === 'POST') {
 			const invalid = validateCall(body ?? {});
 			if (invalid.length) throw invalidParameters(invalid);
-			const uuid = crypto.randomUUID();
-			const call = {
-				uuid,
-				conversation_uuid: `CON-${crypto.randomUUID()}`,
-				status: 'started',
+			const call = newCall(applicationId, {
 				direction: 'outbound',
 				to: body.to[0],
 				from: body.from ?? { type: 'phone', number: '14155550105' },
-				start_time: v1Time(clock()),
-				end_time: null,
-				duration: '0',
-				rate: '0.00',
-				price: '0.00',
-				network: '65512',
-				talks: [],
-				streams: [],
-				dtmf: [],
 				request: body,
-				applicationId,
-			};
-			state.v1Calls.set(uuid, call);
+			});
+			const { uuid } = call;
 			callEvent(call, 'started');
 			// The callee picks up at once in the sandbox.
 			call.status = 'answered';
@@ -303,30 +314,12 @@ function createVoice(ctx, { findApp, signedCallbackHeader, recordNcco, takeOutbo
 	 * GET /v1/calls whatever was delivered. Resolves when its events have been sent or dropped.
 	 */
 	async function callHappensV1(applicationId, opts = {}) {
-		const uuid = crypto.randomUUID();
-		const direction = opts.direction ?? 'inbound';
-		const from = { type: 'phone', number: opts.from ?? '14155550123' };
-		const to = { type: 'phone', number: opts.to ?? '14155550105' };
-		const call = {
-			uuid,
-			conversation_uuid: `CON-${crypto.randomUUID()}`,
-			status: 'started',
-			direction,
-			to,
-			from,
-			start_time: v1Time(clock()),
-			end_time: null,
-			duration: '0',
-			rate: '0.00',
-			price: '0.00',
-			network: '65512',
-			talks: [],
-			streams: [],
-			dtmf: [],
+		const call = newCall(applicationId, {
+			direction: opts.direction ?? 'inbound',
+			to: { type: 'phone', number: opts.to ?? '14155550105' },
+			from: { type: 'phone', number: opts.from ?? '14155550123' },
 			request: {},
-			applicationId,
-		};
-		state.v1Calls.set(uuid, call);
+		});
 		const outcome = opts.outcome ?? 'completed';
 		const steps = ['started', 'ringing', ...(outcome === 'completed' ? ['answered'] : []), outcome];
 		const sent = [];
