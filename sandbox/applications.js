@@ -6,7 +6,8 @@ const { problem, invalidParameters } = require('./errors');
 
 const VOICE_REGIONS = ['na-east', 'na-west', 'eu-west', 'eu-east', 'apac-sng', 'apac-australia'];
 
-function createApplications({ state }) {
+function createApplications(ctx) {
+	const { state } = ctx;
 	function validateApplication(body) {
 		const invalid = [];
 		if (typeof body.name !== 'string' || body.name.trim() === '')
@@ -138,6 +139,8 @@ function createApplications({ state }) {
 				privacy: body.privacy ?? app.privacy,
 			});
 			if (body.keys?.public_key) app.keys.public_key = body.keys.public_key;
+			// Where the voice webhooks point outlives a restart, as at Vonage.
+			ctx.saveState?.();
 			return [200, appView(app)];
 		}
 		if (method === 'DELETE') {

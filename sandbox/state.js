@@ -124,10 +124,15 @@ function createState(options = {}) {
 		state.nextId = Math.max(state.nextId, saved.nextId ?? 0);
 		// Voice call records, listed by GET /v1/calls after a restart as Vonage keeps them.
 		for (const call of saved.v1Calls ?? []) state.v1Calls.set(call.uuid, call);
-		// Where the sandbox application's voice webhooks point (its keys are new each start).
-		const savedVoice = saved.sandboxApplicationWebhooks;
-		if (savedVoice)
-			state.applications.get(sandboxApplicationId).capabilities.voice.webhooks = savedVoice;
+		// Where each application's voice webhooks point (their keys are new each start); a state
+		// file from before kept only the sandbox application's.
+		const savedWebhooks = saved.applicationWebhooks ?? {
+			[sandboxApplicationId]: saved.sandboxApplicationWebhooks,
+		};
+		for (const [id, webhooks] of Object.entries(savedWebhooks)) {
+			const voice = state.applications.get(id)?.capabilities?.voice;
+			if (voice && webhooks) voice.webhooks = webhooks;
+		}
 	}
 	function saveState() {
 		if (!options.stateFile) return;
@@ -142,8 +147,12 @@ function createState(options = {}) {
 				events: state.events,
 				nextId: state.nextId,
 				v1Calls: [...state.v1Calls.values()],
-				sandboxApplicationWebhooks:
-					state.applications.get(sandboxApplicationId)?.capabilities?.voice?.webhooks,
+				applicationWebhooks: Object.fromEntries(
+					[...state.applications.values()].map((app) => [
+						app.id,
+						app.capabilities?.voice?.webhooks,
+					]),
+				),
 			}),
 			{ mode: 0o600 },
 		);

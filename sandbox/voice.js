@@ -78,6 +78,8 @@ function createVoice(ctx, { findApp, signedCallbackHeader, recordNcco, takeOutbo
 
 	/** Sends a call status event as Voice does (signed when the application signs), without awaiting. */
 	function callEvent(call, status, extra = {}) {
+		// Vonage keeps the record through a restart, so GET /v1/calls can list what n8n missed.
+		ctx.saveState?.();
 		const target = eventTargetOf(call);
 		if (!target?.address) return;
 		const event = {
@@ -331,7 +333,6 @@ function createVoice(ctx, { findApp, signedCallbackHeader, recordNcco, takeOutbo
 			}
 			sent.push(callEvent(call, status, FINAL.includes(status) ? { duration: call.duration } : {}));
 		}
-		ctx.saveState?.();
 		const records = await Promise.all(sent);
 		return { ...callView(call), deliveries: records.filter(Boolean) };
 	}

@@ -9,7 +9,7 @@ import type { IDataObject, INodeType } from 'n8n-workflow';
 import { listedStatus, PAGE_GAP_MS, recordTime } from '../nodes/VonageVoice/trigger/callList';
 import { voiceEventKey } from '../nodes/VonageVoice/trigger/voiceEvents';
 import { VonageVoiceTrigger } from '../nodes/VonageVoice/VonageVoiceTrigger.node';
-import { setTimeout } from './helpers/node';
+import { fs, os, path, setTimeout } from './helpers/node';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
 import { hostTrigger, type TriggerHarness } from './helpers/trigger';
 
@@ -173,6 +173,58 @@ describe('Voice catch-up in a running trigger', () => {
 		// The window starts before the cursor by the overlap and the longest call.
 		expect(Date.parse(String(pages[0].query.date_start))).toBeLessThan(now - 3_600_000);
 		expect(Number(catchUpData(t).afterMs)).toBeGreaterThanOrEqual(now);
+	});
+
+	test('calls Vonage dropped before a sandbox restart are still listed, and caught up, after it', async () => {
+		// As at Vonage, call records and where the webhooks point outlive the sandbox's process.
+		const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'standin-voice-state-'));
+		const stateFile = path.join(folder, 'state.json');
+		closers.push(async () => fs.rmSync(folder, { recursive: true, force: true }));
+		await standin.close();
+		standin = await startStandin({ stateFile });
+		const { apiKey, apiSecret } = credentialsFor(standin).vonageKeySecretApi;
+		const basic = `Basic ${Buffer.from(`${String(apiKey)}:${String(apiSecret)}`).toString('base64')}`;
+		const down = (id: string) => `http://127.0.0.1:9/webhook/${id}/voice-events`;
+		// n8n is down: nothing listens at the event URLs (this application's and another's).
+		const voiceMenuApplicationId = 'a5e1b0c2-5a4d-4c2e-9f0e-00000000a992';
+		for (const id of [applicationId, voiceMenuApplicationId]) {
+			const appUrl = `${standin.url}/v2/applications/${id}`;
+			const app = (await (await fetch(appUrl, { headers: { authorization: basic } })).json()) as {
+				name: string;
+				capabilities: { voice: { webhooks: Record<string, IDataObject> } };
+			};
+			app.capabilities.voice.webhooks.event_url = { address: down(id), http_method: 'POST' };
+			const put = await fetch(appUrl, {
+				method: 'PUT',
+				headers: { authorization: basic, 'content-type': 'application/json' },
+				body: JSON.stringify({ name: app.name, capabilities: app.capabilities }),
+			});
+			expect(put.status).toBe(200);
+		}
+		const { calls } = (await (
+			await fetch(`${standin.url}/_standin/voice-calls-happen`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ applicationId, count: 3 }),
+			})
+		).json()) as { calls: Array<{ uuid: string; deliveries: IDataObject[] }> };
+		expect(calls.flatMap((c) => c.deliveries.map((d) => d.dropped))).toEqual(Array(12).fill(true));
+		await standin.close();
+
+		standin = await startStandin({ stateFile });
+		for (const id of [applicationId, voiceMenuApplicationId])
+			expect(standin.state.applications.get(id).capabilities.voice.webhooks.event_url.address).toBe(
+				down(id),
+			);
+		const t = await start();
+		t.staticData().catchUp = { afterMs: Date.now() - 600_000, recent: {} };
+		await run(t);
+		await until(() => t.emitted.length === 3);
+		await pause(100);
+		expect(t.emitted.map((e) => e.items[0].json.status)).toEqual(Array(3).fill('completed'));
+		expect(new Set(t.emitted.map((e) => e.items[0].json.uuid))).toEqual(
+			new Set(calls.map((c) => c.uuid)),
+		);
 	});
 
 	test('pages are paced', async () => {
