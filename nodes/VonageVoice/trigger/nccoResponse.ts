@@ -27,7 +27,7 @@ export interface NccoAnswerOptions {
 type Kind = 'input' | 'notify' | 'connect';
 
 /** The URL a served action's results come back to, marked with its kind (and an input's step). */
-export function turnUrlFor(turnUrl: string, kind: Kind, step?: string): string {
+function turnUrlFor(turnUrl: string, kind: Kind, step?: string): string {
 	const url = new URL(turnUrl);
 	url.searchParams.set('turn', kind);
 	if (step) url.searchParams.set(STEP, step);

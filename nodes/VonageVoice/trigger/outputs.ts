@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 /** Outputs from version 4 with Answer Calls: Call Event, Incoming Call, Caller Turn. */
-export const TURN_OUTPUT_VERSION = 4;
+const TURN_OUTPUT_VERSION = 4;
 
 type NodeContext = IExecuteFunctions | ITriggerFunctions | IWebhookFunctions;
 

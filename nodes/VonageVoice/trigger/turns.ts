@@ -36,7 +36,7 @@ function isObject(value: unknown): boolean {
 }
 
 /** Vonage's socket timeouts (ms) when the application sets none: answer_url 5 s, event_url 10 s. */
-export const DEFAULT_SOCKET_TIMEOUT_MS = { answer_url: 5000, event_url: 10_000 };
+const DEFAULT_SOCKET_TIMEOUT_MS = { answer_url: 5000, event_url: 10_000 };
 
 /**
  * When to stop waiting for the workflow: a second before Vonage would give up, so that the
