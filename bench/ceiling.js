@@ -49,14 +49,7 @@ if (process.env.VONAGE_CEILING !== '1' && !PROFILE) {
 	);
 	process.exit(0);
 }
-if (!process.versions.node.startsWith('24.')) {
-	const n8nBin = runtime.ensureN8n();
-	const result = spawnSync(path.join(runtime.nodeBinDir(), 'node'), [__filename], {
-		stdio: 'inherit',
-		env: { ...process.env, CEILING_N8N_BIN: n8nBin },
-	});
-	process.exit(result.status ?? 1);
-}
+runtime.underN8nNode(__filename, 'CEILING_N8N_BIN');
 
 const { createStandin, visSignature } = require('../sandbox/server');
 const { referenceWebhookWorkflow, triggerOnlyWorkflow } = require('../scripts/load-workflows');

@@ -9,21 +9,14 @@
  *
  * Prints a Markdown table on stdout; `bench/run.ts` includes it. Runs under Node 24.
  */
-const { spawn, spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
 const runtime = require('../scripts/n8n-runtime');
 
-if (!process.versions.node.startsWith('24.')) {
-	const n8nBin = runtime.ensureN8n();
-	const result = spawnSync(path.join(runtime.nodeBinDir(), 'node'), [__filename], {
-		stdio: ['ignore', 'inherit', 'inherit'],
-		env: { ...process.env, BENCH_N8N_BIN: n8nBin },
-	});
-	process.exit(result.status ?? 1);
-}
+runtime.underN8nNode(__filename, 'BENCH_N8N_BIN', { stdin: 'ignore' });
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_N8N_ROUNDS ?? 3);

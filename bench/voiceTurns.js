@@ -22,7 +22,6 @@
  * bench/voice-turns.json (BENCH_VOICE_RESULTS for another file); BENCH_VOICE_TABLE=<file> prints
  * the table of such a file again. Runs under Node 24.
  */
-const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -30,14 +29,7 @@ const path = require('node:path');
 
 const runtime = require('../scripts/n8n-runtime');
 
-if (!process.versions.node.startsWith('24.')) {
-	const n8nBin = runtime.ensureN8n();
-	const result = spawnSync(path.join(runtime.nodeBinDir(), 'node'), [__filename], {
-		stdio: ['ignore', 'inherit', 'inherit'],
-		env: { ...process.env, BENCH_N8N_BIN: n8nBin },
-	});
-	process.exit(result.status ?? 1);
-}
+runtime.underN8nNode(__filename, 'BENCH_N8N_BIN', { stdin: 'ignore' });
 
 const { queueCluster, MISSING } = require('../scripts/queue-cluster');
 const { createStandin } = require('../sandbox/server');

@@ -47,6 +47,22 @@ function ensureNode() {
 	return bin;
 }
 
+/**
+ * A script that loads n8n's modules (its database drivers are built for Node 24) runs on the Node
+ * that n8n runs on: under any other, this installs n8n if needed, runs `file` again with the same
+ * arguments under Node 24, the n8n binary in the environment variable `binEnv`, and exits with
+ * that run's status. Under Node 24 it returns.
+ */
+function underN8nNode(file, binEnv, { stdin = 'inherit' } = {}) {
+	if (process.versions.node.startsWith('24.')) return;
+	const n8nBin = ensureN8n();
+	const result = spawnSync(path.join(nodeBinDir(), 'node'), [file, ...process.argv.slice(2)], {
+		stdio: [stdin, 'inherit', 'inherit'],
+		env: { ...process.env, [binEnv]: n8nBin },
+	});
+	process.exit(result.status ?? 1);
+}
+
 /** Environment with Node 24 first on PATH, for n8n and for anything it spawns. */
 function runtimeEnv(extra = {}) {
 	return { ...process.env, PATH: `${nodeBinDir()}${path.delimiter}${process.env.PATH}`, ...extra };
@@ -407,5 +423,6 @@ module.exports = {
 	tail,
 	runtimeEnv,
 	nodeBinDir,
+	underN8nNode,
 	log,
 };

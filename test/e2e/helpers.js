@@ -4,30 +4,14 @@
  * database (SQLite in regular mode, Postgres in queue mode: the queries below run on both), and
  * n8n's REST API called as the signed-in owner's browser calls it.
  */
-const { spawnSync } = require('node:child_process');
-const path = require('node:path');
 
 const runtime = require('../../scripts/n8n-runtime');
 const { visSignature: signatureWith } = require('../../sandbox/server');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * A suite reads n8n's database with n8n's own drivers, so it runs on the Node that n8n runs on:
- * under any other it installs n8n if needed, runs itself again (with the same arguments: the steps
- * to run) under Node 24 with E2E_N8N_BIN set, and exits with that run's status. Under Node 24 it
- * returns.
- */
-function underN8nNode(file) {
-	if (process.versions.node.startsWith('24.')) return;
-	const n8nBin = runtime.ensureN8n();
-	const result = spawnSync(
-		path.join(runtime.nodeBinDir(), 'node'),
-		[file, ...process.argv.slice(2)],
-		{ stdio: 'inherit', env: { ...process.env, E2E_N8N_BIN: n8nBin } },
-	);
-	process.exit(result.status ?? 1);
-}
+/** A suite reads n8n's database with n8n's own drivers: it runs under Node 24, with E2E_N8N_BIN. */
+const underN8nNode = (file) => runtime.underN8nNode(file, 'E2E_N8N_BIN');
 
 /** A step's heading in the suite's output. */
 function step(message) {
