@@ -418,7 +418,11 @@ async function importAll(env, folder, standin, applicationId) {
 async function served(standin, applicationId, base) {
 	const all = variants(applicationId);
 	if (all.trigger) {
-		const eventUrl = all.trigger.firstUrl(base).split('?')[0];
+		// The turns have a path of their own; the application's event URL is the trigger's events path.
+		const eventUrl = all.trigger
+			.firstUrl(base)
+			.split('?')[0]
+			.replace(/voice-turns$/, 'voice-events');
 		// The application's update replaces its webhooks: read them anew each time.
 		const pointed = () =>
 			standin.state.applications.get(applicationId).capabilities.voice.webhooks.event_url
