@@ -147,6 +147,11 @@ function queueCluster(work, basePort) {
 			EXECUTIONS_MODE: 'queue',
 			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 			QUEUE_BULL_REDIS_PORT: String(ports.redis),
+			// With n8n's default of 0, a job that ends before its webhook processor starts waiting for it
+			// is gone from Redis, and Bull's job.finished() never resolves: the caller's turn is left
+			// unanswered (docs/performance.md). Kept jobs let Bull's check find it.
+			N8N_EXECUTIONS_QUEUE_KEEP_LAST_COMPLETED: '1000',
+			N8N_EXECUTIONS_QUEUE_KEEP_LAST_FAILED: '1000',
 			N8N_WEBHOOK_URL: `http://127.0.0.1:${ports.balancer}/`,
 			N8N_RUNNERS_BROKER_PORT: String(port + 3000),
 			...extra,
