@@ -1,7 +1,7 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import type { FullResponse } from '../auth/requestAuth';
-import { DeadlineError } from './retry';
+import { DeadlineError, withDeadline } from './retry';
 import type { BodyStream } from './files';
 import type { VonageContext, VonageFile } from './transport';
 
@@ -17,8 +17,35 @@ export async function sendForFile(
 	options: IHttpRequestOptions,
 ): Promise<FullResponse> {
 	const response = await answerWithin(context, deadlineMs, options);
-	if (response.statusCode >= 300) response.body = await errorBodyOf(response.body);
+	if (response.statusCode >= 300) response.body = await boundedBodyOf(response.body);
 	return response;
+}
+
+/**
+ * Sends a request whose answer is small, to a URL the caller checked (the Voice Trigger's question
+ * to another workflow of this n8n): the whole exchange within the deadline, no redirect followed,
+ * and at most 64 KB of the body read, whatever the status, as JSON when it is JSON.
+ */
+export async function sendForSmallAnswer(
+	context: VonageContext,
+	deadlineMs: number,
+	options: IHttpRequestOptions,
+): Promise<FullResponse> {
+	return await withDeadline(deadlineMs, async (signal) => {
+		const response = await answerWithin(context, deadlineMs, {
+			...options,
+			json: false,
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		});
+		// A body still trickling in at the deadline is cut off, not read on in the background.
+		const stream = response.body as Partial<BodyStream> | undefined;
+		if (typeof stream?.destroy === 'function')
+			signal.addEventListener('abort', () => stream.destroy!(), { once: true });
+		response.body = await boundedBodyOf(response.body);
+		return response;
+	});
 }
 
 async function answerWithin(
@@ -51,8 +78,8 @@ async function answerWithin(
 	}
 }
 
-/** At most 64 KB of an error answer's stream, as JSON when it is JSON. */
-async function errorBodyOf(body: unknown): Promise<unknown> {
+/** At most 64 KB of an answer's stream, as JSON when it is JSON. */
+async function boundedBodyOf(body: unknown): Promise<unknown> {
 	if (!body || typeof (body as BodyStream).on !== 'function') return body;
 	const stream = body as VonageFile['body'];
 	const chunks: Buffer[] = [];
@@ -64,7 +91,7 @@ async function errorBodyOf(body: unknown): Promise<unknown> {
 			if (size >= 64 * 1024) break;
 		}
 	} catch {
-		// What arrived is enough to word the error.
+		// What arrived is all there is to read.
 	} finally {
 		stream.destroy();
 	}
