@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { errors as joseErrors, jwtVerify, type JWTPayload } from '../../shared/auth/jose';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from '../../shared/auth/jose';
 
 /** Clock skew allowed between Vonage and this n8n host. */
 const SIGNED_CALLBACK_LEEWAY_SECONDS = 60;
@@ -43,6 +43,39 @@ function reasonOf(error: unknown): string {
 	if (error instanceof joseErrors.JOSEAlgNotAllowed)
 		return 'the signed-callback token is not HS256';
 	return 'the signed-callback token is not a valid JWT';
+}
+
+/** What a signed-callback token names besides the payload: the account and the application. */
+export interface SignedCallbackClaims {
+	signatureSecret: string;
+	apiKey: string;
+	applicationId: string;
+	/** How long the token is valid; Vonage's own are valid for 5 minutes. */
+	lifetimeSeconds?: number;
+	nowSeconds?: number;
+}
+
+/**
+ * A token exactly as Voice signs a callback (HS256 with the account's signature secret: iat, exp,
+ * jti, api_key, application_id, and payload_hash, the SHA-256 of the exact bytes sent), for the
+ * trigger's own signed requests to another Voice Trigger of this n8n (workflowProbe.ts), which
+ * verifySignedCallback checks as it checks Vonage's.
+ */
+export async function signCallback(
+	signedPayload: Buffer | string,
+	claims: SignedCallbackClaims,
+): Promise<string> {
+	const iat = claims.nowSeconds ?? Math.floor(Date.now() / 1000);
+	return await new SignJWT({
+		api_key: claims.apiKey,
+		application_id: claims.applicationId,
+		payload_hash: createHash('sha256').update(signedPayload).digest('hex'),
+	})
+		.setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+		.setIssuedAt(iat)
+		.setExpirationTime(iat + (claims.lifetimeSeconds ?? SIGNED_CALLBACK_MAX_AGE_SECONDS))
+		.setJti(randomUUID())
+		.sign(secretKey(claims.signatureSecret));
 }
 
 /**
