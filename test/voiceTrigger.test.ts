@@ -5,14 +5,14 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 
 import { LoadOptionsContext } from 'n8n-core';
-import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, NodeOperationError } from 'n8n-workflow';
 
-import { verifySignedCallback } from '../nodes/VonageVoice/trigger/signedCallback';
+import { signCallback, verifySignedCallback } from '../nodes/VonageVoice/trigger/signedCallback';
 import { VonageVoiceTrigger } from '../nodes/VonageVoice/VonageVoiceTrigger.node';
 import { additionalDataFor, workflowWith } from '../scripts/harness/n8n';
-import { setTimeout } from './helpers/node';
+import { http, setTimeout, type AddressInfo } from './helpers/node';
 import { credentialsFor, startStandin, type Standin } from './helpers/standin';
-import { hostTrigger, type TriggerHarness } from './helpers/trigger';
+import { hostTrigger, type RequestHandler, type TriggerHarness } from './helpers/trigger';
 
 let standin: Standin;
 let trigger: TriggerHarness | undefined;
@@ -268,8 +268,9 @@ describe('Voice trigger: the application still points here', () => {
 			'/webhook/another-workflows-id/voice-events',
 		);
 		voiceHooks().event_url.address = other;
+		// No published workflow of this n8n has that URL (n8n answers 404): it cannot name one.
 		await expect(t.activate()).rejects.toThrow(
-			`already sends its calls to another published workflow of this n8n (its event_url is ${other})`,
+			`already sends its calls to another published workflow of this n8n (its event_url is ${other}); that workflow could not be asked which it is: it answered HTTP 404`,
 		);
 		expect(puts()).toHaveLength(0);
 		expect(voiceHooks().event_url.address).toBe(other);
@@ -283,6 +284,294 @@ describe('Voice trigger: the application still points here', () => {
 		);
 		await t.activate();
 		expect(voiceHooks().event_url.address).toBe(t.url);
+	});
+});
+
+describe('Voice trigger: the refusal names the workflow that holds the application', () => {
+	let holder: TriggerHarness | undefined;
+	afterEach(async () => {
+		// The newcomer first: the holder's listener is the n8n both are served by.
+		await trigger?.close();
+		trigger = undefined;
+		await holder?.close();
+		holder = undefined;
+	});
+
+	/** "Voice menu", published on the application, and a second trigger in the same n8n. */
+	async function holderAndNewcomer(
+		options: {
+			holder?: IDataObject;
+			holderCredential?: ICredentialDataDecryptedObject;
+			newcomer?: IDataObject;
+			newcomerCredential?: ICredentialDataDecryptedObject;
+		} = {},
+	) {
+		holder = await hostTrigger(
+			new VonageVoiceTrigger(),
+			{ applicationId, ...options.holder },
+			{ vonageKeySecretApi: options.holderCredential ?? keySecret() },
+			4,
+			{ webhookId: 'holder-webhook-id', workflowName: 'Voice menu' },
+		);
+		await holder.activate();
+		trigger = await hostTrigger(
+			new VonageVoiceTrigger(),
+			{ applicationId, ...options.newcomer },
+			{ vonageKeySecretApi: options.newcomerCredential ?? keySecret() },
+			4,
+			{ sameN8nAs: holder, webhookId: 'newcomer-webhook-id', workflowName: 'My menu' },
+		);
+		return { holder, newcomer: trigger };
+	}
+
+	const probeBody = (nonce = randomUUID()) =>
+		JSON.stringify({ n8n_vonage_probe: 'which-workflow', nonce });
+
+	async function sendProbe(url: string, body: string, authorization?: string) {
+		const response = await fetch(url, {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/json',
+				...(authorization ? { authorization } : {}),
+			},
+			body,
+		});
+		return { status: response.status, json: (await response.json()) as IDataObject };
+	}
+
+	async function signedBy(body: string, secret = standin.sandbox.signatureSecret) {
+		const token = await signCallback(body, {
+			signatureSecret: secret,
+			apiKey: standin.sandbox.apiKey,
+			applicationId,
+		});
+		return `Bearer ${token}`;
+	}
+
+	test('publishing is refused with the name and id of the published workflow, which runs nothing; the application still points there', async () => {
+		const { holder, newcomer } = await holderAndNewcomer();
+		const error = await newcomer.activate().then(
+			() => undefined,
+			(thrown: NodeOperationError) => thrown,
+		);
+		expect(error?.message).toBe(
+			`Application: "Sandbox application" (${applicationId}) already sends its calls to the published workflow "Voice menu" (id ${holder.workflowId}) of this n8n (its event_url is ${holder.url})`,
+		);
+		expect(error?.description).toMatch(
+			/^Unpublish "Voice menu", then publish this one; or turn on Options → Take Over From Another Workflow/,
+		);
+		expect(voiceHooks().event_url.address).toBe(holder.url);
+		expect(puts()).toHaveLength(1);
+		// One question, to the holder's event URL; no run, nothing emitted.
+		expect(holder.heard).toEqual([{ method: 'POST', url: new URL(holder.url).pathname }]);
+		expect(holder.executions).toHaveLength(0);
+		expect(holder.emitted).toHaveLength(0);
+	});
+
+	test('a conflict on answer_url alone is asked at the same trigger’s event URL', async () => {
+		const { holder, newcomer } = await holderAndNewcomer({
+			holder: { answerCalls: true },
+			newcomer: { answerCalls: true },
+		});
+		voiceHooks().event_url.address = 'https://elsewhere.example/events';
+		await expect(newcomer.activate()).rejects.toThrow(
+			`already sends its calls to the published workflow "Voice menu" (id ${holder.workflowId}) of this n8n (its answer_url is ${holder.url.replace(/voice-events$/, 'voice-answer')})`,
+		);
+		expect(holder.heard.map((r) => r.url)).toEqual([new URL(holder.url).pathname]);
+		expect(holder.runs).toHaveLength(0);
+	});
+
+	test('with Take Over From Another Workflow, nothing is asked and the application moves', async () => {
+		const { holder, newcomer } = await holderAndNewcomer({
+			newcomer: { options: { takeOverApplication: true } },
+		});
+		await newcomer.activate();
+		expect(voiceHooks().event_url.address).toBe(newcomer.url);
+		expect(holder.heard).toEqual([]);
+	});
+
+	test('a question signed with the secret is answered with the workflow, signed and bound to its nonce; it runs nothing', async () => {
+		const { holder } = await holderAndNewcomer();
+		const nonce = randomUUID();
+		const body = probeBody(nonce);
+		const answer = await sendProbe(holder.url, body, await signedBy(body));
+		expect(answer.status).toBe(200);
+		const workflow = { id: holder.workflowId, name: 'Voice menu' };
+		expect(answer.json).toEqual({ workflow, token: expect.any(String) });
+		const verdict = await verifySignedCallback(`Bearer ${String(answer.json.token)}`, {
+			signatureSecret: standin.sandbox.signatureSecret,
+			signedPayload: JSON.stringify({ workflow, nonce }),
+			apiKey: standin.sandbox.apiKey,
+			applicationId,
+		});
+		expect(verdict).toHaveProperty('claims');
+		expect(holder.executions).toHaveLength(0);
+		expect(holder.emitted).toHaveLength(0);
+	});
+
+	test('unsigned, wrongly signed, tampered, replayed or huge questions are answered as such events are, naming nothing and running nothing', async () => {
+		setSigned(true);
+		const { holder } = await holderAndNewcomer();
+		const body = probeBody();
+		const authorization = await signedBy(body);
+		const event = JSON.stringify(standin.sampleVoiceEvent({ status: 'answered' }));
+		const pairs = [
+			[await sendProbe(holder.url, body), await sendProbe(holder.url, event)],
+			[
+				await sendProbe(holder.url, body, await signedBy(body, 'not-the-secret')),
+				await sendProbe(holder.url, event, await signedBy(event, 'not-the-secret')),
+			],
+			[
+				await sendProbe(holder.url, probeBody(), authorization),
+				await sendProbe(holder.url, event, authorization),
+			],
+		];
+		for (const [probe, asEvent] of pairs) expect(probe).toEqual(asEvent);
+		expect(pairs.map(([probe]) => probe.status)).toEqual([401, 401, 401]);
+		// The first valid question is answered; the same one again is a repeated callback.
+		expect((await sendProbe(holder.url, body, authorization)).json).toHaveProperty('workflow');
+		expect(await sendProbe(holder.url, body, authorization)).toEqual({
+			status: 200,
+			json: { status: 'duplicate callback ignored' },
+		});
+		const huge = `{"n8n_vonage_probe":"which-workflow","pad":"${'x'.repeat(1_000_000)}"}`;
+		const tooLarge = await sendProbe(holder.url, huge, await signedBy(huge));
+		expect(tooLarge.status).toBe(413);
+		expect(JSON.stringify(pairs)).not.toContain('Voice menu');
+		expect(holder.executions).toHaveLength(0);
+		expect(holder.emitted).toHaveLength(0);
+	});
+
+	test('a trigger without a Signature Secret answers a question as an accepted event and names nothing; the refusal says so', async () => {
+		const { holder, newcomer } = await holderAndNewcomer({
+			holderCredential: keySecret({ signatureSecret: '' }),
+		});
+		const body = probeBody();
+		expect(await sendProbe(holder.url, body, await signedBy(body))).toEqual({
+			status: 200,
+			json: { status: 'accepted' },
+		});
+		await expect(newcomer.activate()).rejects.toThrow(
+			`already sends its calls to another published workflow of this n8n (its event_url is ${holder.url}); that workflow could not be asked which it is: its answer names no workflow`,
+		);
+		expect(holder.executions).toHaveLength(0);
+	});
+
+	test.each([
+		[
+			'a holder whose credential has another secret',
+			() => ({ holderCredential: keySecret({ signatureSecret: 'another-secret' }) }),
+			'it answered HTTP 401',
+		],
+		[
+			'a newcomer without a Signature Secret',
+			() => ({ newcomerCredential: keySecret({ signatureSecret: '' }) }),
+			'this credential has no Signature Secret to sign the question with',
+		],
+	])('%s: the refusal names the URL and why it could not ask', async (_case, options, why) => {
+		const { holder, newcomer } = await holderAndNewcomer(options());
+		await expect(newcomer.activate()).rejects.toThrow(
+			`another published workflow of this n8n (its event_url is ${holder.url}); that workflow could not be asked which it is: ${why}`,
+		);
+		expect(voiceHooks().event_url.address).toBe(holder.url);
+		expect(holder.executions).toHaveLength(0);
+	});
+
+	describe('another webhook of this n8n at a Voice Trigger’s URL', () => {
+		let elsewhere: { heard: string[]; url: string; close: () => Promise<void> };
+		beforeEach(async () => {
+			const heard: string[] = [];
+			const server = http.createServer((req, res) => {
+				heard.push(String(req.url));
+				res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+			});
+			await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+			const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+			elsewhere = {
+				heard,
+				url,
+				close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+			};
+		});
+		afterEach(async () => await elsewhere.close());
+
+		async function refusalFor(handler: RequestHandler) {
+			const { holder, newcomer } = await holderAndNewcomer();
+			holder.serve('a-webhook-node', handler);
+			const url = holder.url.replace('holder-webhook-id', 'a-webhook-node');
+			voiceHooks().event_url.address = url;
+			const started = Date.now();
+			const error = await newcomer.activate().then(
+				() => new Error('published'),
+				(thrown: Error) => thrown,
+			);
+			expect(voiceHooks().event_url.address).toBe(url);
+			return { message: error.message, tookMs: Date.now() - started };
+		}
+
+		test('a redirect is not followed', async () => {
+			const { message } = await refusalFor((_req, res) =>
+				res.writeHead(302, { location: `${elsewhere.url}/webhook/x/voice-events` }).end(),
+			);
+			expect(message).toMatch(
+				/could not be asked which it is: it answered with a redirect \(HTTP 302\), not followed$/,
+			);
+			expect(elsewhere.heard).toEqual([]);
+		});
+
+		test('an answer that names a workflow without the secret’s signature names nothing', async () => {
+			const { message } = await refusalFor((_req, res) =>
+				res
+					.writeHead(200, { 'content-type': 'application/json' })
+					.end(JSON.stringify({ workflow: { id: 'x', name: 'Not me' }, token: 'a.b.c' })),
+			);
+			expect(message).toMatch(
+				/could not be asked which it is: its answer is not signed with this credential/,
+			);
+			expect(message).not.toContain('Not me');
+		});
+
+		test('a 10 MB answer is read no further than 64 KB', async () => {
+			let written = 0;
+			const { message } = await refusalFor((_req, res) => {
+				res.writeHead(200, { 'content-type': 'application/json' });
+				res.write('{"workflow":{"id":"x","name":"');
+				// 16 KB a millisecond until the reader hangs up, or 10 MB were sent.
+				const chunk = 'x'.repeat(16 * 1024);
+				const more = () => {
+					if (res.destroyed || written >= 10_000_000) return void res.end('"}}');
+					written += chunk.length;
+					res.write(chunk, () => setTimeout(more, 1));
+				};
+				more();
+			});
+			expect(message).toMatch(/could not be asked which it is: its answer names no workflow$/);
+			expect(written).toBeLessThan(1_000_000);
+		});
+
+		test('no answer within 3 s: the refusal names the URL', async () => {
+			const { message, tookMs } = await refusalFor(() => undefined);
+			expect(message).toMatch(/could not be asked which it is: no answer within 3 s$/);
+			expect(tookMs).toBeGreaterThanOrEqual(2900);
+			expect(tookMs).toBeLessThan(6000);
+		});
+
+		test('a URL on another host, or not shaped like a trigger’s, is never asked', async () => {
+			const t = await start();
+			const base = t.url.slice(0, t.url.indexOf('/webhook/') + '/webhook/'.length);
+			for (const path of ['../rest/x/voice-events', 'a/b/voice-events', 'a%2Fb/voice-events']) {
+				voiceHooks().event_url.address = `${base}${path}`;
+				await expect(t.activate()).rejects.toThrow(
+					'could not be asked which it is: its URL is not one n8n gives a Vonage Voice Trigger',
+				);
+			}
+			expect(t.heard).toEqual([]);
+			// Another host is not this n8n: its URL is taken over as any other address would be.
+			voiceHooks().event_url.address = `${elsewhere.url}/webhook/holder-webhook-id/voice-events`;
+			await t.activate();
+			expect(voiceHooks().event_url.address).toBe(t.url);
+			expect(elsewhere.heard).toEqual([]);
+		});
 	});
 });
 

@@ -16,7 +16,14 @@ import type {
 
 import { VonageVisTrigger } from '../../nodes/VonageVis/VonageVisTrigger.node';
 import { additionalDataFor, workflowWith } from '../../scripts/harness/n8n';
-import { http, setTimeout, type AddressInfo } from './node';
+import {
+	http,
+	setTimeout,
+	type AddressInfo,
+	type IncomingMessage,
+	type Server,
+	type ServerResponse,
+} from './node';
 import { credentialsFor, type Standin } from './standin';
 
 /**
@@ -57,6 +64,12 @@ export interface Emitted {
 
 export interface TriggerHarness {
 	url: string;
+	/** The id of the workflow the trigger is in. */
+	workflowId: string;
+	/** Every request the listener (this trigger's n8n) received, also for other webhooks. */
+	heard: Array<{ method: string; url: string }>;
+	/** Serves another webhook of the same n8n (a Webhook node's, say) at <base>/webhook/<id>/…. */
+	serve(webhookId: string, handler: RequestHandler): void;
 	/** First output of each started run. */
 	executions: INodeExecutionData[][];
 	/** Every output of each started run. */
@@ -123,11 +136,59 @@ export async function startTrigger(
  * Hosts any trigger node: n8n's HookContext for activation, and for each request the webhook of
  * the node's description whose path the URL ends with, run in n8n's WebhookContext.
  */
+/** Where a hosted trigger is: its workflow's name, its webhook id, and the n8n it shares. */
+export interface HostOptions {
+	/** Another harness whose listener (its n8n) serves this trigger too, beside it. */
+	sameN8nAs?: TriggerHarness;
+	webhookId?: string;
+	workflowName?: string;
+}
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** One listener, as one n8n: each request goes to the trigger whose webhook id its path names. */
+interface Listener {
+	server: Server;
+	base: string;
+	triggers: Map<string, RequestHandler>;
+	heard: Array<{ method: string; url: string }>;
+}
+
+const listeners = new WeakMap<TriggerHarness, Listener>();
+
+async function newListener(): Promise<Listener> {
+	const server = http.createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const triggers = new Map<string, RequestHandler>();
+	const heard: Listener['heard'] = [];
+	server.on('request', (req, res) => {
+		heard.push({ method: String(req.method), url: String(req.url) });
+		const webhookId = /^\/webhook(?:-test)?\/([^/?]+)\//.exec(req.url ?? '')?.[1] ?? '';
+		const handler = triggers.get(webhookId);
+		if (handler) return handler(req, res);
+		// As n8n answers a production webhook that no published workflow has.
+		req.resume();
+		res.writeHead(404, { 'content-type': 'application/json' }).end(
+			JSON.stringify({
+				code: 404,
+				message: `The requested webhook "${String(req.method)} ${String(req.url)}" is not registered.`,
+			}),
+		);
+	});
+	return {
+		server,
+		base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		triggers,
+		heard,
+	};
+}
+
 export async function hostTrigger(
 	nodeType: INodeType,
 	parameters: IDataObject,
 	credentials: Record<string, ICredentialDataDecryptedObject>,
 	typeVersion = 1,
+	host: HostOptions = {},
 ): Promise<TriggerHarness> {
 	const executions: INodeExecutionData[][] = [];
 	const emitted: Emitted[] = [];
@@ -137,9 +198,8 @@ export async function hostTrigger(
 	const deduplicationKeys = new Set<string>();
 	const runs: INodeExecutionData[][][] = [];
 	const webhookMs: number[] = [];
-	const server = http.createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	const listener = host.sameN8nAs ? listeners.get(host.sameN8nAs)! : await newListener();
+	const { server, base } = listener;
 	const additionalData = additionalDataFor(credentials);
 	Object.assign(additionalData, {
 		webhookBaseUrl: `${base}/webhook`,
@@ -152,6 +212,8 @@ export async function hostTrigger(
 		{},
 		typeVersion,
 	);
+	if (host.webhookId) node.webhookId = host.webhookId;
+	if (host.workflowName) workflow.name = host.workflowName;
 	const descriptions = nodeType.description.webhooks!;
 	const webhookDataFor = (url: string) => {
 		const description =
@@ -166,7 +228,7 @@ export async function hostTrigger(
 		} as unknown as IWebhookData;
 	};
 
-	server.on('request', (req, res) => {
+	listener.triggers.set(String(node.webhookId), (req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk) => chunks.push(chunk));
 		req.on('end', async () => {
@@ -254,6 +316,9 @@ export async function hostTrigger(
 
 	const harness: TriggerHarness = {
 		url: `${base}/webhook/${node.webhookId}/${String(descriptions[0].path)}`,
+		workflowId: String(workflow.id),
+		heard: listener.heard,
+		serve: (webhookId, handler) => listener.triggers.set(webhookId, handler),
 		executions,
 		runs,
 		webhookMs,
@@ -312,7 +377,14 @@ export async function hostTrigger(
 		async activate() {
 			if (!(await harness.hook('checkExists'))) await harness.hook('create');
 		},
-		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+		async close() {
+			listener.triggers.delete(String(node.webhookId));
+			if (host.sameN8nAs) return;
+			// The n8n that hosts it stops: a request still waiting (a webhook that never answers) too.
+			server.closeAllConnections();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
 	};
+	listeners.set(harness, listener);
 	return harness;
 }

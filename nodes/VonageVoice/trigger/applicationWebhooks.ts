@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { vonageRequest } from '../../shared/request/transport';
 import { apiPath } from '../../shared/request/urlPath';
+import { askWhichWorkflow } from './workflowProbe';
 
 /** The application's voice webhooks this trigger may point at itself. */
 export type VoiceWebhookName = 'event_url' | 'answer_url' | 'fallback_answer_url';
@@ -105,9 +106,11 @@ export async function webhooksPointHere(context: IHookFunctions): Promise<boolea
 
 /**
  * Another published Voice Trigger of this n8n already receives the application's calls: taking
- * them silently would leave that workflow published but deaf. The user chooses.
+ * them silently would leave that workflow published but deaf. The user chooses, told which
+ * workflow it is: n8n gives a node no way to look a workflow up by its webhook, so the trigger
+ * at that URL is asked (workflowProbe.ts), and the error names the workflow when it answered.
  */
-function refuseAnotherWorkflowsApplication(
+async function refuseAnotherWorkflowsApplication(
 	context: IHookFunctions,
 	application: IDataObject,
 	current: IDataObject,
@@ -125,15 +128,45 @@ function refuseAnotherWorkflowsApplication(
 		const existing = String((current[name] as IDataObject | undefined)?.address ?? '');
 		if (existing === address || !existing.startsWith(webhookBase)) continue;
 		if (!existing.endsWith(`/${WEBHOOK_PATH[name]}`)) continue;
+		const holderUrl = eventUrlOfHolder(existing, name, webhookBase);
+		const holder = holderUrl
+			? await askWhichWorkflow(context, holderUrl, String(application.id))
+			: { unanswered: 'its URL is not one n8n gives a Vonage Voice Trigger' };
+		const app = `Application: "${String(application.name)}" (${String(application.id)})`;
+		const where = `of this n8n (its ${name} is ${existing})`;
+		const takeOver =
+			'or turn on Options → Take Over From Another Workflow to move the application here (that workflow then reports the change).';
+		if ('workflow' in holder) {
+			const { id, name: workflowName } = holder.workflow;
+			throw new NodeOperationError(
+				context.getNode(),
+				`${app} already sends its calls to the published workflow "${workflowName}" (id ${id}) ${where}`,
+				{ description: `Unpublish "${workflowName}", then publish this one; ${takeOver}` },
+			);
+		}
 		throw new NodeOperationError(
 			context.getNode(),
-			`Application: "${String(application.name)}" (${String(application.id)}) already sends its calls to another published workflow of this n8n (its ${name} is ${existing})`,
+			`${app} already sends its calls to another published workflow ${where}; that workflow could not be asked which it is: ${holder.unanswered}`,
 			{
-				description:
-					'Unpublish the workflow whose Vonage Voice Trigger has that URL, then publish this one; or turn on Options → Take Over From Another Workflow to move the application here (that workflow then reports the change).',
+				description: `Unpublish the workflow whose Vonage Voice Trigger has that URL, then publish this one; ${takeOver}`,
 			},
 		);
 	}
+}
+
+/**
+ * The event URL of the trigger that `existing` (one of its URLs) belongs to, when it has the shape
+ * n8n gives a Voice Trigger's URLs on this base: <base><webhook id>/<path>, the id a single
+ * segment of letters, digits, - and _. The question is never sent anywhere else.
+ */
+function eventUrlOfHolder(
+	existing: string,
+	name: VoiceWebhookName,
+	webhookBase: string,
+): string | undefined {
+	const webhookId = existing.slice(webhookBase.length, -(WEBHOOK_PATH[name].length + 1));
+	if (!/^[\w-]{1,100}$/.test(webhookId)) return undefined;
+	return `${webhookBase}${webhookId}/${WEBHOOK_PATH.event_url}`;
 }
 
 /**
@@ -162,7 +195,7 @@ export async function pointWebhooksHere(
 	const sameApplication = data.applicationId === applicationId;
 	const current = voiceWebhooksOf(application);
 	const wanted = wantedWebhooks(context);
-	refuseAnotherWorkflowsApplication(context, application, current, wanted);
+	await refuseAnotherWorkflowsApplication(context, application, current, wanted);
 	const previous: VoiceTriggerData['previous'] = {};
 	const socketTimeoutMs: VoiceTriggerData['socketTimeoutMs'] = {};
 	const webhooks: IDataObject = { ...current };

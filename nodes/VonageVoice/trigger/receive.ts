@@ -12,6 +12,7 @@ import { answerAtOnce, answerWithNcco, withTurnUrls } from './nccoResponse';
 import { firstAcceptance } from './replayRefusal';
 import { verifySignedCallback } from './signedCallback';
 import { answerDeadlineMs, TURN_PATH, turnKind, withStep } from './turns';
+import { answerWorkflowProbe, isWorkflowProbe } from './workflowProbe';
 
 /**
  * Workflows whose test run ("Execute step") just answered a call, until when. n8n keeps the test
@@ -56,13 +57,24 @@ export async function receiveCallback(context: IWebhookFunctions): Promise<IWebh
 	const turn = turns && atTurnUrl ? turnKind(call.json, query) : undefined;
 	if (turn) what = `caller's turn (${turn})`;
 	const data = context.getWorkflowStaticData('node') as VoiceTriggerData;
-	const unchecked = await checkSignature(context, data, refuse);
-	if (unchecked === 'repeated') {
+	const probe = isWorkflowProbe(call.json);
+	const signature = await checkSignature(context, data, refuse);
+	if (signature === 'repeated') {
 		// A request that wants an NCCO is refused, so that Vonage asks the fallback answer URL.
-		if (isAnswer || turn) return refuse(409, `this ${what} was already answered`);
+		if ((isAnswer || turn) && !probe) return refuse(409, `this ${what} was already answered`);
 		return { webhookResponse: { status: 'duplicate callback ignored' } };
 	}
-	if (unchecked) return unchecked;
+	if (typeof signature === 'object') return signature;
+	// Another Voice Trigger of this n8n asking which workflow this is (workflowProbe.ts): never a
+	// run. Only a question signed with this trigger's secret is answered; without a secret, it is
+	// answered as an accepted event would be, saying nothing.
+	if (probe)
+		return {
+			webhookResponse:
+				signature === 'verified'
+					? await answerWorkflowProbe(context, call.json, String(data.applicationId ?? ''))
+					: { status: 'accepted' },
+		};
 
 	const on = (output: number, json: IDataObject) => onOutput(context, output, json);
 	const testRun = context.getMode() === 'manual';
@@ -123,19 +135,19 @@ async function readCall(
 }
 
 /**
- * Undefined when the callback may run: signed as it must be, or not to be checked. 'repeated' for
- * a signed callback already accepted; otherwise the refusal sent.
+ * 'verified' or 'unchecked' (no secret, an application that does not sign) when the callback may
+ * run; 'repeated' for a signed callback already accepted; otherwise the refusal sent.
  */
 async function checkSignature(
 	context: IWebhookFunctions,
 	data: VoiceTriggerData,
 	refuse: Refuse,
-): Promise<'repeated' | IWebhookResponseData | undefined> {
+): Promise<'verified' | 'unchecked' | 'repeated' | IWebhookResponseData> {
 	const credentials = await context.getCredentials('vonageKeySecretApi');
 	const signatureSecret = String(credentials.signatureSecret ?? '');
 	// With a secret, every callback must be signed, whatever the application says: the docs
 	// disagree on whether signing is on when it does not say, and an unsigned request proves nothing.
-	if (!signatureSecret && !data.signedCallbacks) return undefined;
+	if (!signatureSecret && !data.signedCallbacks) return 'unchecked';
 	if (!signatureSecret)
 		return refuse(
 			401,
@@ -149,5 +161,5 @@ async function checkSignature(
 		applicationId: data.applicationId,
 	});
 	if ('refused' in verdict) return refuse(401, verdict.refused);
-	return firstAcceptance(context, data, verdict.claims, authorization!) ? undefined : 'repeated';
+	return firstAcceptance(context, data, verdict.claims, authorization!) ? 'verified' : 'repeated';
 }

@@ -33,7 +33,7 @@ export const applicationWatchOptions: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether publishing may move the application from another published workflow of this n8n. Off, publishing is refused and names that workflow’s URL.',
+			'Whether publishing may move the application from another published workflow of this n8n. Off, publishing is refused and names that workflow.',
 	},
 	{
 		displayName: 'Application Check Interval (Minutes)',
