@@ -24,6 +24,8 @@
  *     them to examples/voice-recording.json, which downloads the recording as n8n binary data
  *     (the stand-in's exact bytes) and reads the transcript;
  *   callControl: Vonage Voice call control, heard by the Voice trigger;
+ *   voiceApplicationHeld: a second Voice trigger published for the application the voice-menu
+ *     example receives: refused, naming that workflow and its id; Take Over moves it;
  *   voiceTriggerDeactivated: the Voice trigger deactivated: the application's webhooks restored;
  *   deliveryLoadRegularMode: n8n restarted with the busy-line settings: 20 signed deliveries a
  *     second for 60 s into a VIS Trigger → Handle event workflow, each answered within 2 s and
@@ -848,6 +850,98 @@ async function voiceApplicationChanged() {
 }
 
 /**
+ * A new user's own Voice Trigger published for the sandbox's Voice menu application, which
+ * examples/voice-menu.json already receives: publication is refused with an error (the editor's
+ * toast) that names the menu workflow and its id, which the new trigger learnt by asking the
+ * menu's trigger through n8n itself; the application still points at the menu, and the question
+ * ran nothing there. With Take Over From Another Workflow the application moves; unpublishing
+ * gives it back to the menu.
+ */
+async function voiceApplicationHeld() {
+	await pointsAtN8n(menuApplicationId, menuWebhookBase);
+	const hooks = () => standin.state.applications.get(menuApplicationId).capabilities.voice.webhooks;
+	const menuRunsBefore = (await executionsOf(sql, menuWorkflow.id)).length;
+	const node = {
+		id: crypto.randomUUID(),
+		webhookId: crypto.randomUUID(),
+		name: 'My own menu',
+		type: 'n8n-nodes-vonage.vonageVoiceTrigger',
+		typeVersion: 4,
+		position: [0, 0],
+		parameters: { applicationId: menuApplicationId, answerCalls: true },
+		credentials: {
+			vonageKeySecretApi: { id: 'vonageKeySecretSandbox', name: 'Vonage key and secret (sandbox)' },
+		},
+	};
+	const { data: workflow } = await rest('POST', '/workflows', {
+		name: 'My own menu',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		connections: {},
+		nodes: [node],
+	});
+	const started = Date.now();
+	const message = await publicationError(workflow.id, workflow.versionId, node.id);
+	const refusedMs = Date.now() - started;
+	assert.equal(
+		message,
+		`Application: "Voice menu application" (${menuApplicationId}) already sends its calls to the published workflow "${menuWorkflow.name}" (id ${menuWorkflow.id}) of this n8n (its event_url is ${menuWebhookBase}voice-events)`,
+	);
+	assert.equal(hooks().event_url.address, `${menuWebhookBase}voice-events`);
+	assert.equal(hooks().answer_url.address, `${menuWebhookBase}voice-answer`);
+	assert.equal(
+		(await executionsOf(sql, menuWorkflow.id)).length,
+		menuRunsBefore,
+		'the question ran nothing in the menu workflow',
+	);
+	console.log(`    refused after ${refusedMs} ms: ${message}`);
+
+	await rest('POST', `/workflows/${workflow.id}/deactivate`, {});
+	const { data: updated } = await rest('PATCH', `/workflows/${workflow.id}`, {
+		nodes: [
+			{ ...node, parameters: { ...node.parameters, options: { takeOverApplication: true } } },
+		],
+		connections: {},
+	});
+	await rest('POST', `/workflows/${workflow.id}/activate`, { versionId: updated.versionId });
+	const ownBase = `${n8nUrl}/webhook/${node.webhookId}/`;
+	await pointsAtN8n(menuApplicationId, ownBase);
+	assert.equal(hooks().answer_url.address, `${ownBase}voice-answer`);
+	await rest('POST', `/workflows/${workflow.id}/deactivate`, {});
+	await pointsAtN8n(menuApplicationId, menuWebhookBase);
+	assert.equal(hooks().answer_url.address, `${menuWebhookBase}voice-answer`);
+	console.log('    with Take Over it moved; unpublishing gave it back to the menu');
+}
+
+/**
+ * Publishes a workflow and returns the error its trigger node's activation ended with: the
+ * message n8n's editor shows in its toast. n8n 2.41 publishes through its publication outbox by
+ * default: the request is accepted, and the outcome (after n8n's retries) is the trigger's
+ * publication status; without the outbox, the request itself is refused with it.
+ */
+async function publicationError(workflowId, versionId, nodeId) {
+	const response = await asBrowser(`${n8nUrl}/rest/workflows/${workflowId}/activate`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ versionId }),
+	});
+	const text = await response.text();
+	if (response.status === 400) return JSON.parse(text).message;
+	assert.equal(response.status, 200, text);
+	const failed = await waitFor(
+		'the trigger to fail to activate',
+		async () => {
+			const { data } = await rest('GET', `/workflows/${workflowId}/publication-status`);
+			const trigger = data.triggers.find((t) => t.nodeId === nodeId);
+			if (trigger?.status === 'activated') throw new Error('the trigger was activated');
+			return data.status !== 'in_progress' && trigger?.status === 'failed' && trigger;
+		},
+		60_000,
+	);
+	return failed.errorMessage;
+}
+
+/**
  * A turn whose workflow takes 3 s, for an application whose event socket timeout is 1.5 s: the
  * trigger answers with the Default NCCO before Vonage gives up, and n8n's late answer is dropped
  * without an error in n8n's log.
@@ -1214,6 +1308,11 @@ e2e.step(voiceAgent, {
 });
 e2e.step(voiceApplicationChanged, {
 	title: 'Voice trigger: an application pointed elsewhere is reported within one check',
+	needs: [n8nFixture, ownerFixture],
+});
+e2e.step(voiceApplicationHeld, {
+	title:
+		'Voice trigger: publishing for an application another workflow holds is refused, naming it; Take Over moves it',
 	needs: [n8nFixture, ownerFixture],
 });
 e2e.step(voiceTurnDeadline, {

@@ -8,6 +8,9 @@
  *   queueDeliveriesSpread: deliveries spread over both processors each run once on the worker;
  *   queueRedeliveries: a redelivery of one event to both processors, one after the other or at
  *     the same moment, runs once through the queue-mode example's Redis counter;
+ *   queueApplicationHeld: a second Voice trigger published for the voice-menu example's
+ *     application is refused, naming that workflow, which the main asked through a webhook
+ *     processor;
  *   queueVoiceRedeliveries: so does a Voice call event through the Voice queue-mode example's;
  *   queueActionsOnWorker: action nodes run on the worker with the password-grant, key/secret,
  *     JWT and OAuth2 credentials, and the worker's OAuth2 refresh is stored;
@@ -140,17 +143,21 @@ async function finished(workflowId, count) {
 
 let ownerSetUp = false;
 
+/** The owner's browser on the main, signed in (the owner set up the first time). */
+async function signedInOwner() {
+	if (ownerSetUp) return;
+	await owner.rest('POST', '/owner/setup', {
+		email: 'queue@example.com',
+		firstName: 'Queue',
+		lastName: 'Test',
+		password: 'Queue-password-123',
+	});
+	ownerSetUp = true;
+}
+
 /** Publishes or unpublishes a workflow through the main's REST API, as the owner's browser would. */
 async function setActive(workflowId, active) {
-	if (!ownerSetUp) {
-		await owner.rest('POST', '/owner/setup', {
-			email: 'queue@example.com',
-			firstName: 'Queue',
-			lastName: 'Test',
-			password: 'Queue-password-123',
-		});
-		ownerSetUp = true;
-	}
+	await signedInOwner();
 	if (!active) {
 		const deactivated = (await owner.rest('POST', `/workflows/${workflowId}/deactivate`, {})).data;
 		publishedTriggers.delete(workflowId);
@@ -475,6 +482,70 @@ async function queueVoiceMenu() {
 		(port) => (served[port] ?? 0) - (servedBefore[port] ?? 0),
 	);
 	console.log(`    processor A answered ${byProcessor[0]} of them, B ${byProcessor[1]}`);
+}
+
+/**
+ * A second Voice trigger published for the application examples/voice-menu.json receives: the
+ * main asks the menu's trigger which workflow it is through N8N_WEBHOOK_URL (the balancer, then
+ * a webhook processor), and the refusal names the menu workflow; the application stays with it.
+ * n8n 2.41 publishes through its outbox and retries a failed trigger (5 attempts), so the
+ * refusal is the trigger's publication status, and each attempt asked once.
+ */
+async function queueApplicationHeld() {
+	await signedInOwner();
+	const hooks = () => standin.state.applications.get(menuApplicationId).capabilities.voice.webhooks;
+	const menuEventUrl = hooks().event_url.address;
+	const servedBefore = { ...served };
+	const nodeId = crypto.randomUUID();
+	const { data: workflow } = await owner.rest('POST', '/workflows', {
+		name: 'My own menu',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		connections: {},
+		nodes: [
+			{
+				id: nodeId,
+				webhookId: crypto.randomUUID(),
+				name: 'My own menu',
+				type: 'n8n-nodes-vonage.vonageVoiceTrigger',
+				typeVersion: 4,
+				position: [0, 0],
+				parameters: { applicationId: menuApplicationId, answerCalls: true },
+				credentials: {
+					vonageKeySecretApi: {
+						id: 'vonageKeySecretSandbox',
+						name: 'Vonage key and secret (sandbox)',
+					},
+				},
+			},
+		],
+	});
+	await owner.rest('POST', `/workflows/${workflow.id}/activate`, {
+		versionId: workflow.versionId,
+	});
+	const failed = await waitFor(
+		'the trigger to fail to activate',
+		async () => {
+			const { data } = await owner.rest('GET', `/workflows/${workflow.id}/publication-status`);
+			const trigger = data.triggers.find((t) => t.nodeId === nodeId);
+			if (trigger?.status === 'activated') throw new Error('the trigger was activated');
+			return data.status !== 'in_progress' && trigger?.status === 'failed' && trigger;
+		},
+		60_000,
+	);
+	assert.equal(
+		failed.errorMessage,
+		`Application: "Voice menu application" (${menuApplicationId}) already sends its calls to the published workflow "${menuWorkflow.name}" (id ${menuWorkflow.id}) of this n8n (its event_url is ${menuEventUrl})`,
+	);
+	assert.equal(hooks().event_url.address, menuEventUrl, 'the application stays with the menu');
+	await owner.rest('POST', `/workflows/${workflow.id}/deactivate`, {});
+	const byProcessor = [PORTS.webhookA, PORTS.webhookB].map(
+		(port) => (served[port] ?? 0) - (servedBefore[port] ?? 0),
+	);
+	assert.ok(byProcessor[0] + byProcessor[1] >= 1, 'asked through the webhook processors');
+	console.log(
+		`    refused, naming the menu workflow; asked ${byProcessor[0] + byProcessor[1]} times (n8n's attempts): processor A answered ${byProcessor[0]}, B ${byProcessor[1]}`,
+	);
 }
 
 async function queueVoiceRedeliveries() {
@@ -868,6 +939,11 @@ e2e.step(queueRedeliveries, {
 });
 e2e.step(queueVoiceMenu, {
 	title: 'voice menu: each turn answered with the next NCCO through the webhook processors',
+	needs,
+});
+e2e.step(queueApplicationHeld, {
+	title:
+		'a second Voice trigger for the menu’s application: refused, naming the menu workflow, asked through a webhook processor',
 	needs,
 });
 e2e.step(queueVoiceRedeliveries, {
