@@ -44,6 +44,7 @@ const path = require('node:path');
 
 const runtime = require('../../scripts/n8n-runtime');
 const { deliveryLoad, postToReferenceWebhook } = require('./deliveryLoad');
+const { changedBehindItsBack } = require('./voiceApplicationChanged');
 const { voiceMenuConversation } = require('./voiceMenu');
 const { referenceWebhookWorkflow, triggerOnlyWorkflow } = require('../../scripts/load-workflows');
 const { suite } = require('./steps');
@@ -785,65 +786,7 @@ async function voiceAgent() {
  * it points now, and the application is left as they set it (the default is to report).
  */
 async function voiceApplicationChanged() {
-	const applicationId = 'a5e1b0c2-5a4d-4c2e-9f0e-0000000c4a9e';
-	standin.state.applications.set(applicationId, {
-		id: applicationId,
-		name: 'Changed behind its back',
-		capabilities: {
-			voice: {
-				webhooks: {
-					answer_url: { address: 'https://example.com/answer', http_method: 'GET' },
-					event_url: { address: 'https://example.com/event', http_method: 'POST' },
-				},
-			},
-		},
-		keys: {},
-	});
-	const { data: workflow } = await rest('POST', '/workflows', {
-		name: 'Changed behind its back',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		connections: {},
-		nodes: [
-			{
-				id: crypto.randomUUID(),
-				webhookId: crypto.randomUUID(),
-				name: 'Watched',
-				type: 'n8n-nodes-vonage.vonageVoiceTrigger',
-				typeVersion: 4,
-				position: [0, 0],
-				parameters: { applicationId, options: { applicationCheckMinutes: 1 } },
-				credentials: {
-					vonageKeySecretApi: {
-						id: 'vonageKeySecretSandbox',
-						name: 'Vonage key and secret (sandbox)',
-					},
-				},
-			},
-		],
-	});
-	await rest('POST', `/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
-	const hooks = () => standin.state.applications.get(applicationId).capabilities.voice.webhooks;
-	await waitFor('the watched application to point at n8n', () =>
-		hooks().event_url.address.startsWith(n8nUrl),
-	);
-	const changedAt = Date.now();
-	hooks().event_url = { address: 'https://someone-else.example/events', http_method: 'POST' };
-	await waitFor(
-		'a failed execution that reports the change',
-		async () => (await executionsOf(sql, workflow.id)).some((row) => row.status === 'error'),
-		75_000,
-	);
-	const reportedMs = Date.now() - changedAt;
-	const [report] = (await executionsOf(sql, workflow.id)).filter((row) => row.status === 'error');
-	assert.match(report.data, /event_url/);
-	assert.match(report.data, /someone-else\.example\/events/);
-	assert.equal(
-		hooks().event_url.address,
-		'https://someone-else.example/events',
-		'left as they set it',
-	);
-	await rest('POST', `/workflows/${workflow.id}/deactivate`, {});
+	const reportedMs = await changedBehindItsBack({ standin, rest, sql, webhookBase: n8nUrl });
 	console.log(
 		`    reported ${Math.round(reportedMs / 1000)} s after the change (check every 60 s)`,
 	);

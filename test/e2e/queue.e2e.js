@@ -11,6 +11,8 @@
  *   queueApplicationHeld: a second Voice trigger published for the voice-menu example's
  *     application is refused, naming that workflow, which the main asked through a webhook
  *     processor;
+ *   queueApplicationChanged: a Voice application pointed elsewhere behind the trigger's back is
+ *     reported by a failed execution within one check, by the leader main;
  *   queueVoiceRedeliveries: so does a Voice call event through the Voice queue-mode example's;
  *   queueActionsOnWorker: action nodes run on the worker with the password-grant, key/secret,
  *     JWT and OAuth2 credentials, and the worker's OAuth2 refresh is stored;
@@ -56,6 +58,7 @@ const {
 } = require('./helpers');
 const { suite } = require('./steps');
 const { crashDuringCatchUp, slowCatchUpWorkflow } = require('./crashCatchUp');
+const { changedBehindItsBack } = require('./voiceApplicationChanged');
 const { missedWhileDown, MISSED_CALLS } = require('./voiceCatchUp');
 
 const { queueCluster, MISSING } = require('../../scripts/queue-cluster');
@@ -548,6 +551,19 @@ async function queueApplicationHeld() {
 	);
 }
 
+async function queueApplicationChanged() {
+	await signedInOwner();
+	const reportedMs = await changedBehindItsBack({
+		standin,
+		rest: owner.rest,
+		sql,
+		webhookBase: `http://127.0.0.1:${PORTS.balancer}/`,
+	});
+	console.log(
+		`    reported by the leader main ${Math.round(reportedMs / 1000)} s after the change (check every 60 s)`,
+	);
+}
+
 async function queueVoiceRedeliveries() {
 	// Voice signs every attempt anew, so each processor accepts its copy; the example's Redis
 	// counter, keyed on the event's leg, status and timestamp, lets one through.
@@ -944,6 +960,10 @@ e2e.step(queueVoiceMenu, {
 e2e.step(queueApplicationHeld, {
 	title:
 		'a second Voice trigger for the menu’s application: refused, naming the menu workflow, asked through a webhook processor',
+	needs,
+});
+e2e.step(queueApplicationChanged, {
+	title: 'a Voice application pointed elsewhere is reported within one check, by the leader main',
 	needs,
 });
 e2e.step(queueVoiceRedeliveries, {
