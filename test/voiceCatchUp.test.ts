@@ -475,6 +475,42 @@ describe('Voice catch-up in a running trigger', () => {
 		expect(t.emitted).toHaveLength(0);
 	});
 
+	test('Final Statuses From the Catch-Up Only: where the trigger does not run, a live final status starts nothing and the catch-up runs it once', async () => {
+		// webhook() without a running trigger in its process: a queue-mode webhook processor.
+		const t = await start({ catchUpStatuses: 'finalFromCatchUp' });
+		const answered = standin.sampleVoiceEvent({ status: 'answered', direction: 'inbound' });
+		expect((await standin.deliverVoiceEvent(applicationId, answered)).status).toBe(200);
+		expect(t.executions).toHaveLength(1);
+		const completed = { ...answered, status: 'completed', timestamp: new Date().toISOString() };
+		const delivery = await standin.deliverVoiceEvent(applicationId, completed);
+		expect(delivery.status).toBe(200);
+		expect(delivery.body).toContain('run by the catch-up');
+		expect(t.executions).toHaveLength(1);
+		// The catch-up (on the main) lists the ended call and runs its final status, with its key.
+		const now = Date.now();
+		t.staticData().catchUp = { afterMs: now - 600_000, recent: {} };
+		addCall('completed', now - 1000, { uuid: String(answered.uuid) });
+		await run(t);
+		await until(() => t.emitted.length === 1);
+		await pause(100);
+		expect(t.emitted).toHaveLength(1);
+		expect(t.emitted[0].items[0].json).toMatchObject({
+			uuid: answered.uuid,
+			status: 'completed',
+			source: 'catch-up',
+		});
+		expect(t.emitted[0].deduplicationKey).toMatch(
+			new RegExp(`:${String(answered.uuid)}:completed$`),
+		);
+	});
+
+	test('Final Statuses From the Catch-Up Only without the JWT credential: publication is refused, naming why', async () => {
+		const t = await start({ catchUpStatuses: 'finalFromCatchUp' }, false);
+		await expect(run(t, 'activate')).rejects.toThrow(
+			/Final Statuses From the Catch-Up Only" needs the catch-up.*JWT credential/,
+		);
+	});
+
 	test('Final Statuses Only: a call in progress is not caught up', async () => {
 		const t = await start({ catchUpStatuses: 'final' });
 		const now = Date.now();

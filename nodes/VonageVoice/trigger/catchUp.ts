@@ -100,7 +100,7 @@ export async function catchUpCalls(
 	const data = context.getWorkflowStaticData('node') as CatchUpData;
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	const windowMs = catchUpWindowMs(options.catchUpHours);
-	const finalOnly = options.catchUpStatuses === 'final';
+	const finalOnly = ['final', 'finalFromCatchUp'].includes(String(options.catchUpStatuses));
 	data.catchUp ??= { afterMs: now, recent: {} };
 	const cursor = data.catchUp;
 	const floor = now - windowMs;

@@ -1,7 +1,8 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { VoiceTriggerData } from './applicationWebhooks';
 import { DEFAULT_CATCH_UP_HOURS, MAX_CATCH_UP_HOURS } from '../../shared/kit/catchUp';
+import { FINAL_STATUSES, isCallStatusEvent } from './voiceEvents';
 
 export const catchUpOptions: INodeProperties[] = [
 	{
@@ -29,11 +30,30 @@ export const catchUpOptions: INodeProperties[] = [
 				description:
 					'For queue mode: only ended calls are caught up; a live run on a webhook processor and its catch-up can both run, so remove duplicates on eventKey',
 			},
+			{
+				name: 'Final Statuses From the Catch-Up Only (Queue Mode, Once)',
+				value: 'finalFromCatchUp',
+				description:
+					'For queue mode: an ended call runs once, from the catch-up, within one Application Check Interval of its end; its live final status starts nothing. Other statuses run live.',
+			},
 		],
 		default: 'all',
 		description: 'Which call statuses a catch-up runs',
 	},
 ];
+
+/**
+ * With Final Statuses From the Catch-Up Only, a final status that reaches a process where the
+ * trigger does not run (a queue-mode webhook processor) starts nothing: only the trigger's emit
+ * carries n8n's deduplication key, so the catch-up runs it, once.
+ */
+export function leftToCatchUp(options: IDataObject, event: IDataObject): boolean {
+	return (
+		options.catchUpStatuses === 'finalFromCatchUp' &&
+		isCallStatusEvent(event) &&
+		FINAL_STATUSES.includes(String(event.status))
+	);
+}
 
 /** What the catch-up keeps in the node's static data (saved by n8n with each emit). */
 export interface CatchUpData extends VoiceTriggerData {

@@ -1,7 +1,7 @@
 import type { IDataObject, IRun, ITriggerFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { ReplayWindows } from '../../shared/webhook/replayGuard';
-import type { CatchUpData } from './catchUpSettings';
+import { leftToCatchUp, type CatchUpData } from './catchUpSettings';
 import { onOutput } from './outputs';
 import {
 	deduplicationKey,
@@ -38,8 +38,11 @@ export function handOverLiveEvent(
 	const handOver = runningTriggers.get(owner);
 	if (!isCallStatusEvent(event)) return false;
 	if (handOver) return handOver(event);
-	// Run by webhook(): remembered so that this process's catch-up does not run it again.
-	statusesRun.for(owner).firstTime(voiceEventKey(event), Date.now());
+	// Run by webhook(): remembered so that this process's catch-up does not run it again; one
+	// left to the catch-up does not run here.
+	const options = context.getNodeParameter('options', {}) as IDataObject;
+	if (!leftToCatchUp(options, event))
+		statusesRun.for(owner).firstTime(voiceEventKey(event), Date.now());
 	return false;
 }
 

@@ -9,6 +9,7 @@ import { liveItem } from './voiceEvents';
 import { defaultNcco } from './defaultNcco';
 import { wantedVoiceEvent } from './eventFilter';
 import { answerAtOnce, answerWithNcco, withTurnUrls } from './nccoResponse';
+import { leftToCatchUp } from './catchUpSettings';
 import { firstAcceptance } from './replayRefusal';
 import { verifySignedCallback } from './signedCallback';
 import { answerDeadlineMs, TURN_PATH, turnKind, withStep } from './turns';
@@ -107,6 +108,8 @@ export async function receiveCallback(context: IWebhookFunctions): Promise<IWebh
 	const handedOver = handOverLiveEvent(context, call.json);
 	if (handedOver === 'duplicate') return { webhookResponse: { status: 'duplicate ignored' } };
 	if (handedOver) return { webhookResponse: { status: 'accepted' } };
+	if (!testRun && leftToCatchUp(options, call.json))
+		return { webhookResponse: { status: 'accepted, run by the catch-up' } };
 	// The turn URL waits for the last node; a call event there (a synchronous connect's leg that
 	// did not fail) is answered now instead.
 	if (atTurnUrl) answerAtOnce(context.getResponseObject(), { status: 'accepted' });

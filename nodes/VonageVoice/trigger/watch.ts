@@ -185,6 +185,17 @@ export async function watchApplication(context: ITriggerFunctions): Promise<ITri
 	};
 	// A test run ('manual') listens on test URLs that are gone when it ends: nothing to watch.
 	if (context.getMode() !== 'manual') {
+		const options = context.getNodeParameter('options', {}) as IDataObject;
+		// Live final statuses start nothing then: without a catch-up they would be lost.
+		if (options.catchUpStatuses === 'finalFromCatchUp' && !(await catchUpEnabled(context)))
+			throw new NodeOperationError(
+				context.getNode(),
+				'Catch-Up Runs: "Final Statuses From the Catch-Up Only" needs the catch-up: a Catch-Up Window above 0 and the Vonage Application JWT credential of this application',
+				{
+					description:
+						'Add the credential (and a window), or choose another Catch-Up Runs: ended calls would otherwise never run.',
+				},
+			);
 		// Written before trigger() returns, so n8n saves it with the activation.
 		startCursor(context);
 		const fresh = ['activate', 'create'].includes(context.getActivationMode());
