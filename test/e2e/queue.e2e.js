@@ -13,6 +13,8 @@
  *     processor;
  *   queueApplicationChanged: a Voice application pointed elsewhere behind the trigger's back is
  *     reported by a failed execution within one check, by the leader main;
+ *   queueVoiceOnceFromCatchUp: with Catch-Up Runs "Final Statuses From the Catch-Up Only", live
+ *     and missed calls' final statuses each run once, from the catch-up, and no execution is a copy;
  *   queueVoiceRedeliveries: so does a Voice call event through the Voice queue-mode example's;
  *   queueActionsOnWorker: action nodes run on the worker with the password-grant, key/secret,
  *     JWT and OAuth2 credentials, and the worker's OAuth2 refresh is stored;
@@ -59,7 +61,7 @@ const {
 const { suite } = require('./steps');
 const { crashDuringCatchUp, slowCatchUpWorkflow } = require('./crashCatchUp');
 const { changedBehindItsBack } = require('./voiceApplicationChanged');
-const { missedWhileDown, MISSED_CALLS } = require('./voiceCatchUp');
+const { missedWhileDown, voiceCatchUpWorkflow, MISSED_CALLS } = require('./voiceCatchUp');
 
 const { queueCluster, MISSING } = require('../../scripts/queue-cluster');
 
@@ -768,6 +770,62 @@ async function queueVoiceMissedWhileDown() {
 	);
 }
 
+/**
+ * Catch-Up Runs: Final Statuses From the Catch-Up Only, on the AI agent's application (no other
+ * workflow of this suite holds it) with a JWT credential of its own: live calls' final statuses
+ * start nothing on the processors; after every process was down, each final status ran once,
+ * from the catch-up with its key, and no execution is a copy.
+ */
+async function queueVoiceOnceFromCatchUp() {
+	await signedInOwner();
+	const applicationId = 'a5e1b0c2-5a4d-4c2e-9f0e-00000000a993';
+	standin.state.applications.get(applicationId).capabilities.voice.signed_callbacks = true;
+	const { data: credential } = await owner.rest('POST', '/credentials', {
+		name: 'Vonage application JWT (AI agent application)',
+		type: 'vonageJwtApi',
+		data: {
+			baseUrl: standin.url,
+			applicationId,
+			privateKey: standin.sandbox.privateKey,
+			jwtLifetimeSeconds: 900,
+		},
+	});
+	const workflow = voiceCatchUpWorkflow(applicationId, undefined);
+	const trigger = workflow.nodes[0];
+	trigger.parameters.options.catchUpStatuses = 'finalFromCatchUp';
+	trigger.credentials.vonageJwtApi = { id: credential.id, name: credential.name };
+	delete workflow.id;
+	const { data: created } = await owner.rest('POST', '/workflows', {
+		...workflow,
+		name: 'Vonage Voice: final statuses once, from the catch-up',
+	});
+	await setActive(created.id, true);
+	const balancer = `http://127.0.0.1:${PORTS.balancer}/`;
+	await waitFor('the AI agent application to point at n8n', () =>
+		standin.state.applications
+			.get(applicationId)
+			.capabilities.voice.webhooks.event_url.address.startsWith(balancer),
+	);
+	const outcome = await missedWhileDown({
+		standin,
+		sql,
+		applicationId,
+		workflowId: created.id,
+		handler: 'Handle event',
+		liveStatuses: ['started', 'ringing', 'answered'],
+		finalsFromCatchUp: true,
+		stop: stopAll,
+		start: async () => {
+			await start('main');
+			await Promise.all([start('worker'), start('webhookA'), start('webhookB')]);
+		},
+	});
+	await setActive(created.id, false);
+	console.log(
+		`  2 live calls, then ${MISSED_CALLS} while every process was down: each final status ran once from the catch-up, ${(outcome.caughtUpAfterMs / 1000).toFixed(1)} s after the main started; ${outcome.handled} statuses in ${outcome.executions} executions`,
+	);
+}
+
 const QUIET_MS = 130_000;
 
 /**
@@ -964,6 +1022,11 @@ e2e.step(queueApplicationHeld, {
 });
 e2e.step(queueApplicationChanged, {
 	title: 'a Voice application pointed elsewhere is reported within one check, by the leader main',
+	needs,
+});
+e2e.step(queueVoiceOnceFromCatchUp, {
+	title:
+		'Final Statuses From the Catch-Up Only: live and missed calls’ final statuses run once each, no copy',
 	needs,
 });
 e2e.step(queueVoiceRedeliveries, {
