@@ -176,3 +176,23 @@ describe('every visible field has a hint', () => {
 		]);
 	});
 });
+
+/**
+ * While a test run waits for a trigger that listens for Vonage's callbacks, n8n's editor shows the
+ * node's eventTriggerDescription in a tooltip above it on the canvas, also when the run was started
+ * from a node after it; without one it says "Waiting for you to create an event in …". The text
+ * ships, so it speaks to users of the published package, with real Vonage.
+ */
+describe('a trigger that waits for a callback says what it waits for', () => {
+	const listening = nodes.filter(([, node]) => node.description.webhooks?.length);
+
+	test('the VIS and Voice triggers are the ones that listen', () => {
+		expect(listening.map(([name]) => name)).toEqual(['VonageVisTrigger', 'VonageVoiceTrigger']);
+	});
+
+	test.each(listening)('%s', (_name, node) => {
+		const text = node.description.eventTriggerDescription ?? '';
+		expect(text).toMatch(/^Waiting for a call/);
+		expect(text).not.toMatch(/sandbox|_standin|5680|npm start/i);
+	});
+});

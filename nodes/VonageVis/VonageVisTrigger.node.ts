@@ -37,6 +37,9 @@ export class VonageVisTrigger implements INodeType {
 		description:
 			'Control the calls of a VBC user’s own line (Vonage Business Communications) with the Vonage Integration Suite (VIS), and start workflows on that line’s call events. For the calls of a Vonage API application, use Vonage Voice.',
 		defaults: { name: 'Vonage VIS Trigger' },
+		// What the editor says while a test run waits for this trigger (a tooltip above the node on
+		// the canvas), also when the run was started from a node after it.
+		eventTriggerDescription: 'Waiting for a call event: make or take a call on the VBC user’s line',
 		triggerPanel: {
 			header: 'Make or take a call on the signed-in VBC user’s line to send a call event',
 			executionsHelp: {

@@ -57,6 +57,10 @@ export class VonageVoiceTrigger implements INodeType {
 		description:
 			'Place and control the calls of a Vonage API application (Voice API), and start workflows on its call events, answering its calls with an NCCO. For a VBC user’s own line, use Vonage VIS.',
 		defaults: { name: 'Vonage Voice Trigger' },
+		// What the editor says while a test run waits for this trigger (a tooltip above the node on
+		// the canvas), also when the run was started from a node after it.
+		eventTriggerDescription:
+			'Waiting for a call to a number linked to the application, or for one of its call events',
 		triggerPanel: {
 			header: 'Call a number linked to the application to send a call event',
 			executionsHelp: {
