@@ -11,9 +11,14 @@
  * Steps run in the order the suite declares them. `node <suite>.e2e.js [step…]` runs the named
  * steps only, with what they need. A step that fails is reported with its error and the suite's
  * log tail; the steps that need it are skipped, and said so; the others still run. The run ends
- * with a table of every fixture and step (result, seconds) and exits 1 if anything failed.
+ * with a table of every fixture and step (result, seconds) and exits 1 if anything failed. A step
+ * that cannot run on this machine (a program it needs is missing) throws a Skip: it is skipped,
+ * with the Skip's message as the reason, and the suite does not say "all checks passed".
  */
 const fs = require('node:fs');
+
+/** Thrown by a step or fixture that cannot run here: it is skipped, with this message as why. */
+class Skip extends Error {}
 
 class Suite {
 	/**
@@ -173,6 +178,12 @@ class Suite {
 			);
 			unit.status = 'passed';
 		} catch (error) {
+			if (error instanceof Skip) {
+				unit.status = 'skipped';
+				unit.reason = error.message;
+				console.log(`\n○ ${unit.name} skipped: ${error.message}`);
+				return;
+			}
 			unit.status = 'failed';
 			unit.error = error;
 			console.error(
@@ -257,4 +268,4 @@ function suite(name, options) {
 	return new Suite(name, options);
 }
 
-module.exports = { suite, table };
+module.exports = { suite, table, Skip };
