@@ -9,12 +9,16 @@
  *   freshFolderComesUp: the first start, on a fresh folder: the banner, its curl lines, the
  *     example workflows, the OAuth2 example connected;
  *   ownTriggersWorkOnFirstTest: a user's own VIS and Voice triggers take the banner's test events;
+ *   editorInBrowser: the real editor in headless Chromium (scripts/picker-check.js): the node
+ *     picker finds the nodes by what they do, no output schema is missing, and a test run started
+ *     from the voice menu's NCCO node says on the canvas what it waits for; skipped (loudly)
+ *     without Debian's chromium, failed under CI;
  *   ctrlCStopsQuietly: Ctrl-C stops the first start quietly, leaving no pack folder;
  *   takenPortTakesNext (after ctrlCStopsQuietly): the same folder again with n8n's port taken:
  *     npm start takes the next port;
  *   explicitTakenPortRefused: N8N_PORT set to the taken port: a clear message and no banner.
- * The fixtures: firstStart (npm start up on a fresh folder) and portTaken (another server on
- * n8n's port).
+ * The fixtures: firstStart (npm start up on a fresh folder), owner (its n8n's owner account, set
+ * up as a new user does) and portTaken (another server on n8n's port).
  */
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
@@ -24,8 +28,9 @@ const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 
+const { checkEditor, chromiumPath, voiceMenu, CHROMIUM } = require('../../scripts/picker-check');
 const { n8nBrowser, restApiUp, sleep, waitFor } = require('./helpers');
-const { suite } = require('./steps');
+const { Skip, suite } = require('./steps');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const N8N_PORT = 6100 + Math.floor(Math.random() * 300);
@@ -127,23 +132,30 @@ function printedLine(banner, pattern) {
 	return line;
 }
 
+const OWNER = {
+	email: 'start@example.com',
+	firstName: 'Start',
+	lastName: 'Test',
+	password: 'Start-password-123',
+};
+
+/** The first start's n8n with its owner set up, as a new user does in the browser. */
+async function owner({ firstStart: { banner } }) {
+	const n8nUrl = /is running: (\S+)/.exec(banner)[1];
+	const sandboxUrl = /Sandbox Vonage \(local stand-in\): (\S+)/.exec(banner)[1];
+	const { rest } = n8nBrowser(n8nUrl, 'start-e2e-browser');
+	await restApiUp(n8nUrl);
+	await rest('POST', '/owner/setup', OWNER);
+	return { n8nUrl, sandboxUrl, rest };
+}
+
 /**
  * A user's own first steps, through n8n's REST API as the editor calls it: a new workflow with a
  * VIS Trigger and the VIS credential n8n preselects (the one updated last, as the editor picks it),
  * a new Voice Trigger on the sandbox application, each tested once ("Execute step") and sent the
  * banner's id-less test event while it listens.
  */
-async function ownTriggersWorkOnFirstTest({ firstStart: { banner } }) {
-	const n8nUrl = /is running: (\S+)/.exec(banner)[1];
-	const sandboxUrl = /Sandbox Vonage \(local stand-in\): (\S+)/.exec(banner)[1];
-	const { rest } = n8nBrowser(n8nUrl, 'start-e2e-browser');
-	await restApiUp(n8nUrl);
-	await rest('POST', '/owner/setup', {
-		email: 'start@example.com',
-		firstName: 'Start',
-		lastName: 'Test',
-		password: 'Start-password-123',
-	});
+async function ownTriggersWorkOnFirstTest({ firstStart: { banner }, owner: { sandboxUrl, rest } }) {
 	const { data: credentials } = await rest('GET', '/credentials');
 	const visTypes = { vonageVisPasswordApi: 'passwordGrant', vonageVisOAuth2Api: 'oAuth2' };
 	const preselected = credentials
@@ -245,6 +257,39 @@ async function ownTriggersWorkOnFirstTest({ firstStart: { banner } }) {
 			`  a new ${name} Trigger with the preselected credential: Execute step, then "${line}" → ${delivered.body}`,
 		);
 	}
+}
+
+/**
+ * The real editor, in headless Chromium, on this n8n (scripts/picker-check.js): the node picker's
+ * search words, every output schema the panels ask for, and the waiting text of a test run started
+ * from the voice menu's NCCO node. Then the menu's application is back on the published workflow's
+ * URLs, since stopping the test run removed the test webhooks.
+ */
+async function editorInBrowser({ owner: { n8nUrl, sandboxUrl } }) {
+	if (!chromiumPath()) {
+		const why = `needs Debian's chromium (${CHROMIUM}): apt install chromium, or bash scripts/ci-setup.sh`;
+		if (process.env.CI) throw new Error(`${why}; under CI the editor check must run`);
+		console.log(
+			`\n${'!'.repeat(78)}\n!! the editor check (node picker, schemas, waiting text) NOT RUN: it ${why}.\n${'!'.repeat(78)}`,
+		);
+		throw new Skip(why);
+	}
+	const failures = await checkEditor(
+		{ url: n8nUrl, email: OWNER.email, password: OWNER.password },
+		{ log: (line) => console.log(`  ${line}`) },
+	);
+	assert.deepEqual(failures, [], `the editor check failed:\n- ${failures.join('\n- ')}`);
+	const { applicationId } = voiceMenu();
+	await waitFor(
+		'the voice menu application back on the published workflow after the test run',
+		async () => {
+			const state = await (await fetch(`${sandboxUrl}/_standin/state`)).json();
+			const app = state.applications.find((application) => application.id === applicationId);
+			return /\/webhook\//.test(app?.capabilities?.voice?.webhooks?.event_url?.address ?? '');
+		},
+		30_000,
+	);
+	console.log('  the voice menu application is back on the published workflow');
 }
 
 const packFolders = () =>
@@ -377,9 +422,18 @@ e2e.step(freshFolderComesUp, {
 	title: 'the first start, on a fresh folder: banner, curl lines, examples, OAuth2 connected',
 	needs: [firstStartFixture],
 });
+const ownerFixture = e2e.fixture('owner', owner, {
+	title: "the first start's n8n with its owner account",
+	needs: [firstStartFixture],
+});
 e2e.step(ownTriggersWorkOnFirstTest, {
 	title: "a user's own VIS and Voice triggers take the banner's test events",
-	needs: [firstStartFixture],
+	needs: [firstStartFixture, ownerFixture],
+});
+e2e.step(editorInBrowser, {
+	title:
+		'in the real editor (headless Chromium): the node picker, the output schemas, and the waiting text of a test run',
+	needs: [ownerFixture],
 });
 const stoppedQuietly = e2e.step(ctrlCStopsQuietly, {
 	title: 'Ctrl-C stops the first start quietly',
