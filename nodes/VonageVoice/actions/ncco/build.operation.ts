@@ -4,6 +4,15 @@ import { buildNcco } from '../../ncco/builder';
 import { nccoActionsField } from '../../ncco/fields';
 
 export const description: INodeProperties[] = [
+	{
+		// n8n's own panel shows only a spinner while a test run waits for its trigger.
+		displayName:
+			'After a Vonage Voice Trigger, Execute step first waits for a call to the application (or one of its call events): call its number, and the canvas says so above the trigger while it waits',
+		name: 'testRunNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { resource: ['ncco'], operation: ['build'] } },
+	},
 	nccoActionsField('nccoActions', { show: { resource: ['ncco'], operation: ['build'] } }),
 	{
 		displayName: 'Output',
