@@ -44,7 +44,7 @@ const path = require('node:path');
 
 const runtime = require('../../scripts/n8n-runtime');
 const { deliveryLoad, postToReferenceWebhook } = require('./deliveryLoad');
-const { changedBehindItsBack } = require('./voiceApplicationChanged');
+const { changedBehindItsBack, createVoiceTriggerWorkflow } = require('./voiceApplicationChanged');
 const { voiceMenuConversation } = require('./voiceMenu');
 const { referenceWebhookWorkflow, triggerOnlyWorkflow } = require('../../scripts/load-workflows');
 const { suite } = require('./steps');
@@ -804,24 +804,9 @@ async function voiceApplicationHeld() {
 	await pointsAtN8n(menuApplicationId, menuWebhookBase);
 	const hooks = () => standin.state.applications.get(menuApplicationId).capabilities.voice.webhooks;
 	const menuRunsBefore = (await executionsOf(sql, menuWorkflow.id)).length;
-	const node = {
-		id: crypto.randomUUID(),
-		webhookId: crypto.randomUUID(),
-		name: 'My own menu',
-		type: 'n8n-nodes-vonage.vonageVoiceTrigger',
-		typeVersion: 4,
-		position: [0, 0],
-		parameters: { applicationId: menuApplicationId, answerCalls: true },
-		credentials: {
-			vonageKeySecretApi: { id: 'vonageKeySecretSandbox', name: 'Vonage key and secret (sandbox)' },
-		},
-	};
-	const { data: workflow } = await rest('POST', '/workflows', {
-		name: 'My own menu',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		connections: {},
-		nodes: [node],
+	const { workflow, node } = await createVoiceTriggerWorkflow(rest, 'My own menu', {
+		applicationId: menuApplicationId,
+		answerCalls: true,
 	});
 	const started = Date.now();
 	const message = await publicationError(workflow.id, workflow.versionId, node.id);

@@ -60,7 +60,7 @@ const {
 } = require('./helpers');
 const { suite } = require('./steps');
 const { crashDuringCatchUp, slowCatchUpWorkflow } = require('./crashCatchUp');
-const { changedBehindItsBack } = require('./voiceApplicationChanged');
+const { changedBehindItsBack, createVoiceTriggerWorkflow } = require('./voiceApplicationChanged');
 const { missedWhileDown, voiceCatchUpWorkflow, MISSED_CALLS } = require('./voiceCatchUp');
 
 const { queueCluster, MISSING } = require('../../scripts/queue-cluster');
@@ -501,29 +501,12 @@ async function queueApplicationHeld() {
 	const hooks = () => standin.state.applications.get(menuApplicationId).capabilities.voice.webhooks;
 	const menuEventUrl = hooks().event_url.address;
 	const servedBefore = { ...served };
-	const nodeId = crypto.randomUUID();
-	const { data: workflow } = await owner.rest('POST', '/workflows', {
-		name: 'My own menu',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		connections: {},
-		nodes: [
-			{
-				id: nodeId,
-				webhookId: crypto.randomUUID(),
-				name: 'My own menu',
-				type: 'n8n-nodes-vonage.vonageVoiceTrigger',
-				typeVersion: 4,
-				position: [0, 0],
-				parameters: { applicationId: menuApplicationId, answerCalls: true },
-				credentials: {
-					vonageKeySecretApi: {
-						id: 'vonageKeySecretSandbox',
-						name: 'Vonage key and secret (sandbox)',
-					},
-				},
-			},
-		],
+	const {
+		workflow,
+		node: { id: nodeId },
+	} = await createVoiceTriggerWorkflow(owner.rest, 'My own menu', {
+		applicationId: menuApplicationId,
+		answerCalls: true,
 	});
 	await owner.rest('POST', `/workflows/${workflow.id}/activate`, {
 		versionId: workflow.versionId,

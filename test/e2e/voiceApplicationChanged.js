@@ -3,12 +3,40 @@
  * "The application still points here" (issue 33), shared by the regular and the queue-mode suite:
  * a Voice Trigger published with a one-minute Application Check Interval; someone points the
  * application's event URL elsewhere; within one check a failed execution names the URL and where
- * it points now, and the application is left as they set it (the default is to report).
+ * it points now, and the application is left as they set it (the default is to report). Also the
+ * user's own Voice Trigger workflow that this and the refusal steps publish.
  */
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 
 const { executionsOf, waitFor } = require('./helpers');
+
+/**
+ * A new workflow with one Voice Trigger 4 on the sandbox key and secret, as a user adds it:
+ * `{ workflow, node }` as n8n's REST API created them.
+ */
+async function createVoiceTriggerWorkflow(rest, name, parameters) {
+	const node = {
+		id: crypto.randomUUID(),
+		webhookId: crypto.randomUUID(),
+		name,
+		type: 'n8n-nodes-vonage.vonageVoiceTrigger',
+		typeVersion: 4,
+		position: [0, 0],
+		parameters,
+		credentials: {
+			vonageKeySecretApi: { id: 'vonageKeySecretSandbox', name: 'Vonage key and secret (sandbox)' },
+		},
+	};
+	const { data: workflow } = await rest('POST', '/workflows', {
+		name,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		connections: {},
+		nodes: [node],
+	});
+	return { workflow, node };
+}
 
 /**
  * `rest(method, path, body)` is the owner's REST client on the main, `webhookBase` the address
@@ -29,28 +57,9 @@ async function changedBehindItsBack({ standin, rest, sql, webhookBase }) {
 		},
 		keys: {},
 	});
-	const { data: workflow } = await rest('POST', '/workflows', {
-		name: 'Changed behind its back',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		connections: {},
-		nodes: [
-			{
-				id: crypto.randomUUID(),
-				webhookId: crypto.randomUUID(),
-				name: 'Watched',
-				type: 'n8n-nodes-vonage.vonageVoiceTrigger',
-				typeVersion: 4,
-				position: [0, 0],
-				parameters: { applicationId, options: { applicationCheckMinutes: 1 } },
-				credentials: {
-					vonageKeySecretApi: {
-						id: 'vonageKeySecretSandbox',
-						name: 'Vonage key and secret (sandbox)',
-					},
-				},
-			},
-		],
+	const { workflow } = await createVoiceTriggerWorkflow(rest, 'Changed behind its back', {
+		applicationId,
+		options: { applicationCheckMinutes: 1 },
 	});
 	await rest('POST', `/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
 	const hooks = () => standin.state.applications.get(applicationId).capabilities.voice.webhooks;
@@ -77,4 +86,4 @@ async function changedBehindItsBack({ standin, rest, sql, webhookBase }) {
 	return reportedMs;
 }
 
-module.exports = { changedBehindItsBack };
+module.exports = { changedBehindItsBack, createVoiceTriggerWorkflow };
